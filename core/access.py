@@ -1,0 +1,90 @@
+"""Who may see what: one function builds the SQL condition every listing uses.
+
+Access levels of an entity:
+
+- ``public``: everyone, visitors included;
+- ``members``: signed-in members of the site;
+- ``connections``: the owner's mutual connections;
+- ``container``: members of the entity's container (a group, an organisation);
+- ``private``: the owner and those who manage the owner or the entity.
+
+The owner always sees their entity; administrators see everything; moderators
+see everything but ``private``. A member the owner blocks sees only the
+owner's ``public`` content. Trashed entities are invisible; hidden ones
+(moderation) are seen only by their owner and moderators.
+
+Never filter rows after fetching them: add :func:`visible` to the query, so
+counts and pagination never reveal hidden rows::
+
+    query = (Post.select(Post, Entity).join(Entity)
+             .where(access.visible(viewer, site.id)))
+"""
+
+from __future__ import annotations
+
+from peewee import SQL, Expression, fn
+
+from core.models import Account, Entity, Relationship
+
+CORE_MEMBERSHIP_VERBS = ("manages",)
+
+
+def _edge(subject, verb, obj) -> Expression:
+    """EXISTS a relationship ``subject --verb--> obj`` (each side a column or a value)."""
+    rel = Relationship.alias()
+    verbs = [verb] if isinstance(verb, str) else list(verb)
+    return fn.EXISTS(
+        rel.select(SQL("1")).where(rel.subject == subject, rel.verb.in_(verbs), rel.object == obj)
+    )
+
+
+def visible(viewer: Account | None, site_id: str, entity=Entity, membership_verbs=("member_of",)) -> Expression:
+    """The condition selecting the entities of ``site_id`` that ``viewer`` may see.
+
+    ``entity`` is the Entity model (or an alias of it) used in the query;
+    ``membership_verbs`` are the relationship verbs that make a member of a
+    container (the site runtime's ``membership_verbs``).
+    """
+    live = (entity.site == site_id) & entity.deleted_at.is_null()
+    if viewer is None:
+        return live & (entity.access == "public") & (entity.hidden == False)  # noqa: E712
+    if viewer.is_admin:
+        return live
+    me = viewer.guid
+    if viewer.is_moderator:
+        return live & ((entity.access != "private") | (entity.owner == me) | _edge(me, "manages", entity.owner))
+    not_hidden = (entity.hidden == False) | (entity.owner == me)  # noqa: E712
+    verbs = tuple(dict.fromkeys((*membership_verbs, *CORE_MEMBERSHIP_VERBS)))
+    container = Entity.alias()
+    in_container = (
+        _edge(me, verbs, entity.container)
+        | fn.EXISTS(container.select(SQL("1")).where(container.guid == entity.container, container.owner == me))
+    )
+    restricted = (
+        (entity.access == "members")
+        | ((entity.access == "connections") & _edge(entity.owner, "connected", me))
+        | ((entity.access == "container") & in_container)
+        | _edge(me, "manages", entity.owner)
+        | _edge(me, "manages", entity.guid)
+    )
+    allowed = (
+        (entity.access == "public")
+        | (entity.owner == me)
+        | (restricted & ~_edge(entity.owner, "blocks", me))
+    )
+    return live & not_hidden & allowed
+
+
+def can_see(viewer: Account | None, site, entity: Entity) -> bool:
+    """True when ``viewer`` may see ``entity`` (one query, using the same rules as listings)."""
+    verbs = getattr(site, "membership_verbs", ("member_of",)) or ("member_of",)
+    return Entity.select(SQL("1")).where(
+        Entity.guid == entity.guid, visible(viewer, site.id, membership_verbs=verbs)
+    ).exists()
+
+
+def blocked(blocker_guid: int, blocked_guid: int) -> bool:
+    """True when ``blocker_guid`` blocks ``blocked_guid``."""
+    return Relationship.select().where(
+        Relationship.subject == blocker_guid, Relationship.verb == "blocks", Relationship.object == blocked_guid
+    ).exists()

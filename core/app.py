@@ -1,0 +1,171 @@
+"""The application: one ASGI app serving every configured site, chosen by Host.
+
+``create_app()`` reads the instance settings and the site files, applies
+pending migrations, and returns the app uvicorn serves. Each request is
+routed to the :class:`core.runtime.SiteRuntime` of its host; an unknown host
+gets a plain 404 page naming it.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import threading
+import time
+
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import HTMLResponse
+
+from core import logs, migrate
+from core.config import Instance, load_sites
+from core.db import configure, database
+from core.models import Site
+from core.runtime import SiteRuntime
+from core.sites import sync
+
+log = logging.getLogger("maillage.app")
+
+REVISION_CHECK_SECONDS = 2.0
+
+
+class Maillage:
+    """The ASGI application: host dispatch, sessions, security headers, per-site runtimes."""
+
+    def __init__(self, instance: Instance, run_migrations: bool = True):
+        self.instance = instance
+        self.db = configure(instance.database_url)
+        self.sites = load_sites(instance.sites_dir)
+        self.hosts = {host: site_id for site_id, cfg in self.sites.items() for host in cfg.hosts}
+        with database.connection_context():
+            if run_migrations:
+                migrate.migrate(self.db)
+            sync(self.sites)
+        self.runtimes: dict[str, SiteRuntime] = {}
+        self.apps: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    # --- runtimes -------------------------------------------------------------------------
+
+    def runtime(self, site_id: str) -> SiteRuntime:
+        """The current runtime of a site, rebuilt if its revision changed (call in a thread)."""
+        current = self.runtimes.get(site_id)
+        if current is not None and time.monotonic() - current.checked_at < REVISION_CHECK_SECONDS:
+            return current
+        with database.connection_context():
+            row = Site.get_by_id(site_id)
+        if current is not None and current.revision == row.revision:
+            current.checked_at = time.monotonic()
+            return current
+        with self._lock:
+            runtime = SiteRuntime(self.instance, self.sites[site_id], row)
+            self.runtimes[site_id] = runtime
+            self.apps[site_id] = SessionMiddleware(
+                runtime.app, secret_key=self.instance.secret, session_cookie="maillage",
+                max_age=60 * 60 * 24 * 30, same_site="lax",
+                https_only=bool(runtime.settings.get("secure_cookies", False)),
+            )
+            if current is not None:
+                log.info("site %s rebuilt at revision %s", site_id, row.revision)
+        return runtime
+
+    def invalidate(self, site_id: str | None = None) -> None:
+        """Force the next request to check the database for a new revision."""
+        for sid, runtime in self.runtimes.items():
+            if site_id in (None, sid):
+                runtime.checked_at = 0
+
+    def site_for_host(self, host: str) -> str | None:
+        """The id of the site serving ``host`` (port ignored), or None."""
+        host = host.split(":")[0].lower() if not host.startswith("[") else host
+        return self.hosts.get(host)
+
+    # --- ASGI -------------------------------------------------------------------------------
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        host = ""
+        for key, value in scope["headers"]:
+            if key == b"host":
+                host = value.decode("latin-1")
+                break
+        site_id = self.site_for_host(host)
+        if site_id is None:
+            await unknown_host(host)(scope, receive, send)
+            return
+        runtime = self.runtimes.get(site_id)
+        if runtime is None or time.monotonic() - runtime.checked_at >= REVISION_CHECK_SECONDS:
+            runtime = await run_in_threadpool(self.runtime, site_id)
+        scope["maillage.site"] = runtime
+        app = self.apps[site_id]
+        headers = security_headers(runtime)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                existing = {k.lower() for k, _ in message["headers"]}
+                message["headers"] = list(message["headers"]) + [
+                    (k, v) for k, v in headers if k not in existing
+                ]
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    async def _lifespan(self, receive, send):
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if hasattr(self.db, "close_all"):
+                    self.db.close_all()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def security_headers(runtime: SiteRuntime) -> list[tuple[bytes, bytes]]:
+    """The security headers of every response: CSP without inline scripts, framing, referrer."""
+    cached = getattr(runtime, "_security_headers", None)
+    if cached is not None:
+        return cached
+    tile_url = str(runtime.settings.get("tile_url") or "")
+    tiles = ""
+    if tile_url.startswith(("http://", "https://")):
+        from urllib.parse import urlparse
+
+        parsed = urlparse(tile_url.replace("{s}", "a"))
+        tiles = f" {parsed.scheme}://{parsed.netloc.replace('a.', '*.', 1) if '{s}' in tile_url else parsed.netloc}"
+    csp = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+           f"img-src 'self' data: blob:{tiles}; font-src 'self'; connect-src 'self'; "
+           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+    headers = [
+        (b"content-security-policy", csp.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        (b"permissions-policy", b"geolocation=(self), camera=(), microphone=()"),
+    ]
+    runtime._security_headers = headers
+    return headers
+
+
+def unknown_host(host: str) -> HTMLResponse:
+    """The answer for a host no site file names."""
+    name = html.escape(host or "(none)")
+    body = (
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Unknown site</title></head>"
+        f"<body><main><h1>No site here</h1><p>No maillage site is configured for the host <code>{name}</code>."
+        "</p><p lang=\"fr\">Aucun site maillage n'est configuré pour ce nom d'hôte.</p></main></body></html>"
+    )
+    return HTMLResponse(body, status_code=404)
+
+
+def create_app(**overrides) -> Maillage:
+    """Build the ASGI application from the environment (see :class:`core.config.Instance`)."""
+    instance = Instance.from_env(**overrides)
+    logs.setup(instance.debug)
+    return Maillage(instance)

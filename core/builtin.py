@@ -1,0 +1,65 @@
+"""The core's own hook implementations: its pages, menus and the "user" entity kind.
+
+The core uses the same hooks as any plugin, so reading this file tells what
+the core brings to every site.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from core import hookimpl
+from core.i18n import gettext as _
+from core.kinds import EntityKind, RelationshipVerb
+from core.menus import MenuItem
+from core.views import admin, auth, home
+
+
+@hookimpl
+def maillage_routes(site):
+    return [
+        Route("/", home.index, name="home"),
+        Route("/language", home.set_language, methods=["POST"], name="language"),
+        Route("/signin", auth.signin, methods=["GET", "POST"], name="signin"),
+        Route("/signout", auth.signout, methods=["POST"], name="signout"),
+        Route("/admin", admin.dashboard, name="admin"),
+        Route("/admin/plugins", admin.plugins_page, methods=["GET", "POST"], name="admin-plugins"),
+        Route("/admin/plugins/{name}", admin.plugin_settings, methods=["GET", "POST"],
+              name="admin-plugin-settings"),
+        Route("/admin/settings", admin.site_settings, methods=["GET", "POST"], name="admin-settings"),
+        Route("/admin/errors", admin.errors, name="admin-errors"),
+    ]
+
+
+@hookimpl
+def maillage_menu_items(site, request):
+    from core.web import current_user
+
+    items = [MenuItem("main", _("Home"), "/", order=0, name="home")]
+    user = current_user(request)
+    if user is not None and user.is_admin:
+        items += [
+            MenuItem("user", _("Administration"), "/admin", order=90, name="admin", active_prefix="/admin"),
+            MenuItem("admin", _("Overview"), "/admin", order=0, name="admin-home"),
+            MenuItem("admin", _("Plugins"), "/admin/plugins", order=10, name="admin-plugins",
+                     active_prefix="/admin/plugins"),
+            MenuItem("admin", _("Site settings"), "/admin/settings", order=20, name="admin-settings"),
+            MenuItem("admin", _("Errors"), "/admin/errors", order=95, name="admin-errors"),
+        ]
+    return items
+
+
+@hookimpl
+def maillage_entity_kinds(site):
+    return [EntityKind("user", _("Member"), url=lambda e: f"/members/{e.guid}", plural=_("Members"))]
+
+
+@hookimpl
+def maillage_relationship_verbs(site):
+    return [
+        RelationshipVerb("follows", _("follows")),
+        RelationshipVerb("connected", _("is connected with"), mutual=True),
+        RelationshipVerb("connection_requested", _("asked to connect with")),
+        RelationshipVerb("blocks", _("blocks")),
+        RelationshipVerb("manages", _("manages")),
+    ]

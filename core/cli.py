@@ -1,0 +1,357 @@
+"""The ``maillage`` command line.
+
+Every problem ends with one clear line on standard error and a non-zero exit
+code, never a traceback (set MAILLAGE_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from core import __version__
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CLIError(Exception):
+    """A command cannot do what was asked; the message is printed as is."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that reports mistakes in one line."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _context(args):
+    """Instance, site files and database for commands that need them."""
+    from core.config import Instance, load_sites
+    from core.db import configure
+
+    instance = Instance.from_env()
+    sites = load_sites(instance.sites_dir)
+    db = configure(instance.database_url)
+    return instance, sites, db
+
+
+def _site_arg(sites: dict, wanted: str | None) -> str:
+    if wanted is None:
+        if len(sites) == 1:
+            return next(iter(sites))
+        raise CLIError(f"several sites exist ({', '.join(sites)}): choose one with --site")
+    if wanted not in sites:
+        raise CLIError(f"no site {wanted!r}; sites are: {', '.join(sites)}")
+    return wanted
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def cmd_migrate(args) -> int:
+    from core import migrate
+    from core.db import database
+    from core.sites import sync
+
+    _instance, sites, db = _context(args)
+    with database.connection_context():
+        done = migrate.migrate(db)
+        created = sync(sites)
+    for name in done:
+        print(f"applied {name}")
+    for site_id in created:
+        print(f"created site {site_id}")
+    if not done and not created:
+        print("database is up to date")
+    return 0
+
+
+def cmd_init(args) -> int:
+    from core import accounts, migrate
+    from core.config import Instance
+    from core.db import database
+    from core.sites import sync
+
+    instance = Instance.from_env()
+    instance.sites_dir.mkdir(parents=True, exist_ok=True)
+    if args.site:
+        path = instance.sites_dir / f"{args.site}.toml"
+        if path.exists():
+            raise CLIError(f"{path} already exists")
+        path.write_text(_SITE_TEMPLATE.format(name=args.name or args.site, host=args.host), encoding="utf-8")
+        print(f"wrote {path}")
+    instance, sites, db = _context(args)
+    with database.connection_context():
+        migrate.migrate(db)
+        sync(sites)
+        site_id = args.site or _default_site(sites)
+        password = args.password or accounts.generate_password()
+        from core.models import Account
+
+        existing = Account.get_or_none(Account.site == site_id, Account.email == args.email)
+        if existing is None:
+            accounts.create_account(site_id, args.email, "Administrator", password, role="admin")
+            created_admin = True
+        else:
+            created_admin = False
+        if args.demo:
+            from core import demo
+
+            for sid in sites:
+                demo.generate(sid, "small")
+    host = sites[site_id].hosts[0]
+    print(f"site {site_id} is ready: http://{host}:{args.port}/")
+    if created_admin:
+        print(f"administrator: {args.email}  password: {password}")
+    else:
+        print(f"administrator {args.email} already exists (password unchanged)")
+    return 0
+
+
+def _default_site(sites: dict) -> str:
+    return next(iter(sorted(sites, key=lambda s: (s != "portail", s))))
+
+
+def cmd_run(args) -> int:
+    import uvicorn
+
+    from core.config import Instance
+
+    Instance.from_env()  # fail early on bad configuration, and create the secret once
+    if not args.no_migrate:
+        cmd_migrate(args)
+    kwargs = {"host": args.host, "port": args.port, "factory": True, "proxy_headers": True,
+              "forwarded_allow_ips": args.forwarded_allow_ips, "log_level": "info", "access_log": args.access_log}
+    if args.workers > 1:
+        kwargs["workers"] = args.workers
+    uvicorn.run("core.app:create_app", **kwargs)
+    return 0
+
+
+def cmd_sites_list(args) -> int:
+    _instance, sites, _db = _context(args)
+    for site in sites.values():
+        print(f"{site.id}\t{site.name}\t{', '.join(site.hosts)}\ttheme={site.theme}")
+    return 0
+
+
+def cmd_plugins_list(args) -> int:
+    from core import plugins
+
+    enabled: set[str] = set()
+    if args.site:
+        from core.db import database
+        from core.models import Site
+
+        _instance, sites, _db = _context(args)
+        site_id = _site_arg(sites, args.site)
+        with database.connection_context():
+            row = Site.get_or_none(Site.id == site_id)
+            if row is None:
+                raise CLIError(f"site {site_id} is not in the database yet: run `maillage migrate`")
+            enabled = set(row.plugins or [])
+    for info in plugins.ordered(plugins.discover().values()):
+        state = "broken: " + info.error if info.error else ("enabled" if info.name in enabled else
+                                                               ("disabled" if args.site else "installed"))
+        requires = f" requires {', '.join(info.requires)}" if info.requires else ""
+        print(f"{info.name}\t{info.version}\t{state}{requires}\t{info.source}")
+    return 0
+
+
+def _plugins_change(args, action: str) -> int:
+    from core import sites as sites_mod
+    from core.db import database
+
+    _instance, sites, _db = _context(args)
+    site_id = _site_arg(sites, args.site)
+    with database.connection_context():
+        if action == "enable":
+            sites_mod.enable_plugin(site_id, args.name)
+        else:
+            sites_mod.disable_plugin(site_id, args.name)
+    print(f"plugin {args.name} {action}d on {site_id}")
+    return 0
+
+
+def cmd_createadmin(args) -> int:
+    from core import accounts
+    from core.db import database
+    from core.models import Account
+
+    _instance, sites, _db = _context(args)
+    site_id = _site_arg(sites, args.site)
+    password = args.password or accounts.generate_password()
+    with database.connection_context():
+        email = accounts.normalise_email(args.email)
+        existing = Account.get_or_none(Account.site == site_id, Account.email == email)
+        if existing is not None:
+            existing.role = "admin"
+            existing.state = "active"
+            existing.save()
+            print(f"{email} is now an administrator of {site_id}")
+            return 0
+        accounts.create_account(site_id, email, args.name or "Administrator", password, role="admin")
+    print(f"administrator of {site_id}: {email}  password: {password}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from core import checks
+
+    problems, notes = checks.run()
+    for note in notes:
+        print(f"ok: {note}")
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    if problems:
+        raise CLIError(f"{len(problems)} problem(s) found")
+    print("configuration and plugins are valid")
+    return 0
+
+
+def cmd_new_plugin(args) -> int:
+    from core import scaffold
+
+    created = scaffold.new_plugin(args.name, Path(args.dir), Path(args.tests))
+    for path in created:
+        print(f"created {path}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from core import demo
+    from core.db import database
+
+    _instance, sites, _db = _context(args)
+    targets = [_site_arg(sites, args.site)] if args.site else list(sites)
+    with database.connection_context():
+        for site_id in targets:
+            demo.generate(site_id, args.scale, seed=args.seed)
+    return 0
+
+
+_SITE_TEMPLATE = '''[site]
+name = "{name}"
+hosts = ["{host}"]
+language = "fr"
+theme = "default"
+plugins = []
+registration = "open"
+'''
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="maillage", description="A social network framework for associations and territories.")
+    parser.add_argument("--version", action="version", version=f"maillage {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    p = sub.add_parser("init", help="create the database, a site file if asked, and an administrator")
+    p.add_argument("--site", help="identifier of a new site file to write in sites/")
+    p.add_argument("--name", help="name of the new site")
+    p.add_argument("--host", default="localhost", help="host name of the new site")
+    p.add_argument("--email", default="admin@example.org", help="administrator's e-mail address")
+    p.add_argument("--password", help="administrator's password (default: generated and printed)")
+    p.add_argument("--demo", action="store_true", help="fill the sites with demonstration content")
+    p.add_argument("--port", type=int, default=8000, help="port printed in the address")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("run", help="serve every site")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on")
+    p.add_argument("--workers", type=int, default=1, help="number of worker processes")
+    p.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations first")
+    p.add_argument("--access-log", action="store_true", help="log every request")
+    p.add_argument("--forwarded-allow-ips", default="127.0.0.1", help="proxies trusted for X-Forwarded-*")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("migrate", help="apply pending database migrations of the core and plugins")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("sites", help="site files")
+    ssub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
+    ssub.add_parser("list", help="list configured sites").set_defaults(func=cmd_sites_list)
+
+    p = sub.add_parser("plugins", help="installed plugins and what each site enables")
+    psub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
+    q = psub.add_parser("list", help="list installed plugins")
+    q.add_argument("--site", help="show which are enabled on this site")
+    q.set_defaults(func=cmd_plugins_list)
+    for action in ("enable", "disable"):
+        q = psub.add_parser(action, help=f"{action} a plugin on a site")
+        q.add_argument("name", help="plugin name")
+        q.add_argument("--site", help="site identifier (required with several sites)")
+        q.set_defaults(func=lambda a, action=action: _plugins_change(a, action))
+
+    p = sub.add_parser("createadmin", help="create an administrator (or promote a member)")
+    p.add_argument("email")
+    p.add_argument("--site")
+    p.add_argument("--name")
+    p.add_argument("--password")
+    p.set_defaults(func=cmd_createadmin)
+
+    p = sub.add_parser("check", help="validate the configuration and plugins")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("new-plugin", help="write a working plugin skeleton with a test")
+    p.add_argument("name", help="plugin name: lowercase letters, digits and underscores")
+    p.add_argument("--dir", default="plugins", help="folder to create the plugin in (default: plugins)")
+    p.add_argument("--tests", default="tests/plugins", help="folder for its test (default: tests/plugins)")
+    p.set_defaults(func=cmd_new_plugin)
+
+    p = sub.add_parser("demo", help="generate reproducible demonstration data")
+    p.add_argument("--scale", choices=("small", "region"), default="small")
+    p.add_argument("--site")
+    p.add_argument("--seed", type=int, default=42)
+    p.set_defaults(func=cmd_demo)
+
+    _plugin_commands(sub)
+    return parser
+
+
+def _plugin_commands(sub) -> None:
+    """Let installed plugins add their commands (``maillage_cli_commands``)."""
+    from core import plugins
+
+    for info in plugins.ordered(plugins.discover().values()):
+        hook = getattr(info.module, "maillage_cli_commands", None) if info.module else None
+        if hook is not None:
+            try:
+                hook(subparsers=sub)
+            except Exception as exc:  # a broken plugin must not break the command line
+                print(f"maillage: warning: plugin {info.name} could not add its commands: {exc}",
+                      file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``maillage`` console script."""
+    from core.accounts import AccountError
+    from core.db import ConfigurationError
+    from core.plugins import PluginRuleError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args) or 0
+    except (CLIError, ConfigurationError, PluginRuleError, AccountError) as exc:
+        print(f"maillage: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("maillage: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("MAILLAGE_DEBUG"):
+            raise
+        print(f"maillage: error: {type(exc).__name__}: {exc} (set MAILLAGE_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The database: one peewee connection pool for every site, chosen by URL.
+
+``sqlite:///path/to/file.db`` (the default, ``var/maillage.db``) or
+``postgresql://user:password@host:port/name``. SQLite runs in WAL mode with a
+busy timeout and foreign keys on. Models bind to :data:`database`, a proxy
+initialised by :func:`configure`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import peewee
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+
+database = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "busy_timeout": 10000,
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "cache_size": -32000,
+    "temp_store": "memory",
+    "mmap_size": 268435456,
+}
+
+
+class ConfigurationError(Exception):
+    """The configuration is invalid; the message says what to fix."""
+
+
+def default_url(home: Path) -> str:
+    """The embedded default database: an SQLite file under the instance folder."""
+    return f"sqlite:///{home / 'maillage.db'}"
+
+
+def make_database(url: str) -> peewee.Database:
+    """Build a pooled database from a URL (sqlite:/// or postgresql://)."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        if url.startswith("sqlite:////"):
+            path = "/" + path.lstrip("/")
+        elif url.startswith("sqlite:///"):
+            path = path[1:] if path.startswith("/") else path
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return PooledSqliteDatabase(
+            path, pragmas=SQLITE_PRAGMAS, max_connections=32, stale_timeout=300,
+            check_same_thread=False,
+        )
+    if parsed.scheme in ("postgres", "postgresql"):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise ConfigurationError(
+                "DATABASE_URL names PostgreSQL but psycopg is not installed: pip install 'maillage[postgres]'"
+            ) from None
+        return PooledPostgresqlDatabase(
+            unquote(parsed.path.lstrip("/")),
+            user=unquote(parsed.username or "") or None,
+            password=unquote(parsed.password or "") or None,
+            host=parsed.hostname or None,
+            port=parsed.port or 5432,
+            max_connections=int(os.environ.get("MAILLAGE_DB_POOL", "20")),
+            stale_timeout=300,
+        )
+    raise ConfigurationError(f"DATABASE_URL {url!r}: use sqlite:///FILE or postgresql://USER@HOST/NAME")
+
+
+def configure(url: str) -> peewee.Database:
+    """Point :data:`database` at ``url``; return the real database object."""
+    current = database.obj
+    if current is not None:
+        current.close_all() if hasattr(current, "close_all") else current.close()
+    db = make_database(url)
+    database.initialize(db)
+    return db
+
+
+def is_postgres() -> bool:
+    """True when the configured database is PostgreSQL."""
+    return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
+def now() -> dt.datetime:
+    """The current time in UTC, without time zone (how every timestamp is stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class JSONField(peewee.TextField):
+    """A JSON value stored as text (portable between SQLite and PostgreSQL)."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(peewee.Model):
+    """Base of every model: bound to :data:`database`, snake_case table names."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False

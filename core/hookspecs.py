@@ -1,0 +1,197 @@
+"""Every hook a maillage plugin can implement.
+
+A plugin implements a hook by defining a function of the same name in its hooks
+module, decorated with ``core.hookimpl``. Each function receives only the
+arguments it names. Unless a docstring says *first result wins*, the core
+calls every enabled plugin's implementation and gathers the non-None results;
+an implementation that raises is logged, reported in the admin and skipped,
+so one faulty plugin never takes the site down.
+
+The reference for each hook, with an example, is in docs/plugins.md.
+"""
+
+from core import hookspec
+
+# --- Web ----------------------------------------------------------------------
+
+
+@hookspec
+def maillage_routes(site):
+    """Return a list of Starlette ``Route``/``Mount`` objects this plugin serves.
+
+    ``site`` is the :class:`core.runtime.SiteRuntime`. Endpoints are plain
+    ``def`` functions taking the request; the core runs them in the thread
+    pool with a database connection, checks CSRF on POST and parses forms
+    beforehand (read them with ``core.web.form(request)``). Paths should start
+    with the plugin's name: ``/blog/...``.
+    """
+
+
+@hookspec
+def maillage_menu_items(site, request):
+    """Return :class:`core.menus.MenuItem` objects for the site's menus.
+
+    ``MenuItem.menu`` names the menu: ``"main"`` (top navigation), ``"user"``
+    (the signed-in member's menu), ``"admin"`` (administration side bar),
+    ``"entity"`` (actions on a page). Items vanish with their plugin.
+    """
+
+
+@hookspec
+def maillage_template_context(request):
+    """Return a dict of extra variables for every template rendered for ``request``."""
+
+
+@hookspec
+def maillage_widgets(site, request, place):
+    """Return :class:`core.menus.Widget` objects for a page area.
+
+    ``place`` is ``"home"`` (the home page side column), ``"dashboard"``
+    (the signed-in member's home) or ``"admin"`` (the administration
+    dashboard). A widget names a template and the context it renders with.
+    """
+
+
+# --- Data ---------------------------------------------------------------------
+
+
+@hookspec
+def maillage_entity_kinds(site):
+    """Return :class:`core.kinds.EntityKind` objects for the entity kinds this plugin owns.
+
+    A kind says its label, how to build its URL, the template that renders a
+    summary of one entity (in listings, search results and activity items),
+    and whether comments and likes are allowed on it.
+    """
+
+
+@hookspec
+def maillage_relationship_verbs(site):
+    """Return :class:`core.kinds.RelationshipVerb` objects this plugin adds (``member_of``...)."""
+
+
+@hookspec
+def maillage_container_membership_verbs(site):
+    """Return relationship verbs that make the subject a *member* of the object.
+
+    Content with access ``container`` is visible to members of its container;
+    a groups plugin returns ``["member_of"]``. The core always counts
+    ``manages`` and the container's owner.
+    """
+
+
+@hookspec
+def maillage_acting_identities(site, user):
+    """Return the entities ``user`` may act as (an association they manage, a group).
+
+    The core offers them in the "acting as" switch; the actor of what the
+    member then does is that entity.
+    """
+
+
+@hookspec
+def maillage_permission(site, user, action, entity):
+    """Decide whether ``user`` may perform ``action`` on ``entity`` (may be None).
+
+    Return ``True`` to allow, ``False`` to deny, ``None`` for no opinion. A
+    single ``False`` denies; otherwise a single ``True`` allows; with no
+    opinion at all the core's default rule applies (owner, managers,
+    administrators). Actions are strings such as ``"edit"``, ``"delete"``,
+    ``"comment"``, ``"post_in"``, ``"moderate"`` or a plugin's own
+    (``"agenda.manage"``).
+    """
+
+
+# --- Site and settings ----------------------------------------------------------
+
+
+@hookspec
+def maillage_settings_schema(site):
+    """Return a list of :class:`core.settings.SettingField` for this plugin's settings.
+
+    The admin renders a form from it, validates submitted values and stores
+    them per site; defaults may be given in the site file under
+    ``[plugins.<name>]``. Read values with ``site.plugin_settings(name)``.
+    """
+
+
+@hookspec
+def maillage_startup(site):
+    """Called once when the site's runtime is built (after a plugin set change too)."""
+
+
+@hookspec
+def maillage_cli_commands(subparsers):
+    """Add sub-commands to the ``maillage`` command line.
+
+    ``subparsers`` is the ``argparse`` sub-parser collection. Set
+    ``func=callable(args)`` with ``set_defaults``. Called for every installed
+    plugin, enabled on some site or not.
+    """
+
+
+@hookspec
+def maillage_demo_data(site, scale, rng):
+    """Create demonstration content for ``site``.
+
+    ``scale`` is ``"small"`` or ``"region"``; ``rng`` is a seeded
+    ``random.Random`` so data sets are reproducible.
+    """
+
+
+# --- People ---------------------------------------------------------------------
+
+
+@hookspec
+def maillage_profile_fields(site):
+    """Return extra :class:`core.settings.SettingField` shown on member profiles."""
+
+
+@hookspec
+def maillage_export_personal_data(site, user):
+    """Return a dict ``{"name.json": data, "files/x.jpg": bytes}`` for the member's archive.
+
+    Keys are paths in the archive; values are JSON-serialisable data or bytes.
+    """
+
+
+@hookspec
+def maillage_delete_personal_data(site, user, mode):
+    """Delete or anonymise the member's content owned by this plugin.
+
+    ``mode`` is ``"delete"`` or ``"anonymise"`` (keep content, detach the author).
+    """
+
+
+# --- Social ---------------------------------------------------------------------
+
+
+@hookspec
+def maillage_notification_events(site):
+    """Return :class:`core.kinds.NotificationEvent` objects this plugin may send."""
+
+
+@hookspec
+def maillage_search_documents(site, entity):
+    """Return the text to index for ``entity`` as ``{"title": ..., "body": ...}``.
+
+    *First result wins*: only the plugin owning the entity's kind should answer.
+    """
+
+
+@hookspec
+def maillage_container_tools(site, container):
+    """Return :class:`core.menus.MenuItem` tabs this plugin offers inside a container.
+
+    A groups plugin shows one tab per tool (blog, agenda, documents) on a
+    group's page and lets group administrators switch each on or off.
+    """
+
+
+@hookspec
+def maillage_entity_deleted(site, entity):
+    """Called when an entity is removed for good (after the trash): free its files, rows."""
+
+
+# the "first result wins" hooks
+FIRST_RESULT = {"maillage_search_documents"}

@@ -1,0 +1,151 @@
+"""Translations (gettext catalogs per component) and locale-aware formatting with babel.
+
+Each component (the core and every plugin) keeps ``locale/<lang>/LC_MESSAGES/messages.po``
+beside its code. The catalogs of a site's enabled components are merged per
+language. The language of a request is the member's choice, then the site's
+default, then the browser's Accept-Language. Code marks strings with
+``gettext``/``_`` (or ``gettext_lazy`` at import time); templates with
+``{{ _("...") }}`` or ``{% trans %}``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import gettext as _gettext
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale, dates, numbers
+from babel.messages.pofile import read_po
+from babel.support import LazyProxy
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+
+_current = contextvars.ContextVar("maillage_translations", default=None)
+_current_lang = contextvars.ContextVar("maillage_language", default=DEFAULT_LANGUAGE)
+
+
+@lru_cache(maxsize=256)
+def _load_po(path: str, mtime: float) -> _gettext.GNUTranslations:
+    """Compile a .po file in memory (no build step: .po files are the source of truth)."""
+    import io
+
+    from babel.messages.mofile import write_mo
+
+    with open(path, "rb") as fh:
+        catalog = read_po(fh)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+def load_catalog(folders: tuple[Path, ...], lang: str) -> _gettext.NullTranslations:
+    """Merge the catalogs of ``folders`` (each a component's ``locale`` folder) for ``lang``."""
+    merged: _gettext.NullTranslations | None = None
+    for folder in folders:
+        po = Path(folder) / lang / "LC_MESSAGES" / "messages.po"
+        if not po.exists():
+            continue
+        trans = _load_po(str(po), po.stat().st_mtime)
+        if merged is None:
+            merged = _gettext.GNUTranslations()
+            merged._catalog = dict(trans._catalog)  # type: ignore[attr-defined]
+            merged.plural = trans.plural  # type: ignore[attr-defined]
+        else:
+            for key, value in trans._catalog.items():  # type: ignore[attr-defined]
+                merged._catalog.setdefault(key, value)  # type: ignore[attr-defined]
+    return merged or _gettext.NullTranslations()
+
+
+def activate(translations: _gettext.NullTranslations, lang: str) -> None:
+    """Make ``translations`` the catalog of the current request or command."""
+    _current.set(translations)
+    _current_lang.set(lang)
+
+
+def current_language() -> str:
+    """Return the language code active for this request."""
+    return _current_lang.get()
+
+
+def gettext(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    trans = _current.get()
+    return trans.gettext(message) if trans else message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate with a plural form chosen by ``n``."""
+    trans = _current.get()
+    if trans:
+        return trans.ngettext(singular, plural, n)
+    return singular if n == 1 else plural
+
+
+def gettext_lazy(message: str) -> LazyProxy:
+    """Mark ``message`` for translation when it is displayed (for module-level strings)."""
+    return LazyProxy(gettext, message, enable_cache=False)
+
+
+_ = gettext
+
+
+def negotiate(accept_language: str, available=LANGUAGES) -> str | None:
+    """Pick the best of ``available`` for an Accept-Language header, or None."""
+    if not accept_language:
+        return None
+    prefs = []
+    for part in accept_language.split(","):
+        piece = part.strip().split(";q=")
+        try:
+            q = float(piece[1]) if len(piece) > 1 else 1.0
+        except ValueError:
+            q = 0.0
+        prefs.append((q, piece[0].strip().lower()))
+    for _q, tag in sorted(prefs, key=lambda p: -p[0]):
+        base = tag.split("-")[0]
+        if base in available:
+            return base
+    return None
+
+
+# --- formatting ---------------------------------------------------------------
+
+
+def format_datetime(value: dt.datetime | None, format: str = "medium", tz: str | None = None) -> str:
+    """Format a date and time for the current language (``short``, ``medium``, ``long``)."""
+    if value is None:
+        return ""
+    return dates.format_datetime(value, format=format, tzinfo=tz, locale=current_language())
+
+
+def format_date(value: dt.date | None, format: str = "long") -> str:
+    """Format a date for the current language."""
+    if value is None:
+        return ""
+    return dates.format_date(value, format=format, locale=current_language())
+
+
+def format_time(value, format: str = "short") -> str:
+    """Format a time of day for the current language."""
+    return dates.format_time(value, format=format, locale=current_language()) if value else ""
+
+
+def format_timedelta(value: dt.timedelta, add_direction: bool = True) -> str:
+    """Say how long ago (or in how long), as in "3 days ago"."""
+    return dates.format_timedelta(
+        value, add_direction=add_direction, locale=current_language(), threshold=1.1
+    )
+
+
+def format_number(value) -> str:
+    """Format a number with the separators of the current language."""
+    return numbers.format_decimal(value, locale=current_language())
+
+
+def language_name(code: str) -> str:
+    """The name of a language in that language ("français", "English")."""
+    return Locale.parse(code).get_display_name(code).capitalize()

@@ -1,0 +1,52 @@
+"""Declarations of entity kinds, relationship verbs and notification events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    """An entity kind a plugin owns, such as ``"blog.post"``.
+
+    ``url`` builds the path of one entity; ``summary_template`` renders it
+    in listings, search results and activity items with ``entity`` in its
+    context; ``activity_template`` renders one activity item about it (it
+    gets ``item`` and ``entity``).
+    """
+
+    name: str
+    label: str
+    url: Callable[[Any], str]
+    summary_template: str = "core/entity_summary.html"
+    activity_template: str = "core/activity_item.html"
+    plural: str = ""
+    comments: bool = False
+    likes: bool = False
+    container: bool = False
+    feed_filter: str = ""
+
+
+@dataclass(frozen=True)
+class RelationshipVerb:
+    """A typed edge between two entities (``follows``, ``member_of``...)."""
+
+    name: str
+    label: str
+    mutual: bool = False
+
+
+@dataclass(frozen=True)
+class NotificationEvent:
+    """A kind of notification a plugin sends (``"blog.new_post"``).
+
+    ``default`` is the delivery used when neither the site nor the member
+    chose: ``"instant"``, ``"daily"``, ``"weekly"`` or ``"site"``.
+    """
+
+    name: str
+    label: str
+    default: str = "daily"
+    extra: dict = field(default_factory=dict)

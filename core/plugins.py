@@ -1,0 +1,197 @@
+"""Plugin discovery, manifests and the rules for enabling and disabling them.
+
+A plugin is a Python package holding a ``plugin.toml`` manifest and a hooks
+module (``hooks.py`` unless the manifest names another). Bundled plugins live
+in the ``plugins`` package; third-party ones are found through the
+``maillage.plugins`` entry-point group, whose value is the package name::
+
+    [project.entry-points."maillage.plugins"]
+    poll = "maillage_poll"
+
+Optional folders beside the manifest are picked up by convention:
+``templates/``, ``static/``, ``locale/`` and ``migrations/``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+import core
+
+log = logging.getLogger("maillage.plugins")
+
+ENTRY_POINT_GROUP = "maillage.plugins"
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "plugins"
+
+
+@dataclass
+class PluginInfo:
+    """What the core knows of one installed plugin: its manifest, where it is, and any error."""
+
+    name: str
+    package: str
+    path: Path
+    label: str = ""
+    description: str = ""
+    version: str = "0"
+    requires: tuple[str, ...] = ()
+    core: str = ""
+    hooks_module: str = "hooks"
+    source: str = "bundled"
+    module: ModuleType | None = field(default=None, repr=False)
+    error: str | None = None
+
+    @property
+    def templates(self) -> Path:
+        return self.path / "templates"
+
+    @property
+    def static(self) -> Path:
+        return self.path / "static"
+
+    @property
+    def locale(self) -> Path:
+        return self.path / "locale"
+
+
+def read_manifest(package: str, path: Path, source: str) -> PluginInfo:
+    """Read ``plugin.toml`` in ``path``; an unreadable manifest becomes ``info.error``."""
+    manifest = path / "plugin.toml"
+    name = package.rsplit(".", 1)[-1]
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return PluginInfo(name=name, package=package, path=path, source=source,
+                          error=f"no plugin.toml in {path}")
+    except tomllib.TOMLDecodeError as exc:
+        return PluginInfo(name=name, package=package, path=path, source=source,
+                          error=f"plugin.toml is not valid TOML: {exc}")
+    info = PluginInfo(
+        name=str(data.get("name", name)),
+        package=package,
+        path=path,
+        label=str(data.get("label", name)),
+        description=str(data.get("description", "")),
+        version=str(data.get("version", "0")),
+        requires=tuple(data.get("requires", ())),
+        core=str(data.get("core", "")),
+        hooks_module=str(data.get("hooks", "hooks")),
+        source=source,
+    )
+    if info.core:
+        try:
+            if Version(core.__version__) not in SpecifierSet(info.core):
+                info.error = (f"works with maillage {info.core}, this is {core.__version__}")
+        except InvalidSpecifier:
+            info.error = f"the core version range {info.core!r} is not valid"
+    return info
+
+
+def load(info: PluginInfo) -> PluginInfo:
+    """Import the plugin's hooks module; an import error becomes ``info.error``."""
+    if info.error or info.module is not None:
+        return info
+    try:
+        info.module = importlib.import_module(f"{info.package}.{info.hooks_module}")
+    except Exception as exc:  # a broken plugin must not stop the others
+        info.error = f"cannot be imported: {type(exc).__name__}: {exc}"
+        log.error("plugin %s %s", info.name, info.error)
+    return info
+
+
+def _bundled() -> list[PluginInfo]:
+    found = []
+    if BUNDLED_DIR.is_dir():
+        for folder in sorted(BUNDLED_DIR.iterdir()):
+            if (folder / "plugin.toml").exists():
+                found.append(read_manifest(f"plugins.{folder.name}", folder, "bundled"))
+    return found
+
+
+def _third_party() -> list[PluginInfo]:
+    found = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        spec = importlib.util.find_spec(ep.value)
+        if spec is None or not spec.submodule_search_locations:
+            found.append(PluginInfo(name=ep.name, package=ep.value, path=Path("."), source="entry point",
+                                    error=f"package {ep.value!r} cannot be found"))
+            continue
+        path = Path(list(spec.submodule_search_locations)[0])
+        found.append(read_manifest(ep.value, path, f"entry point ({ep.dist.name if ep.dist else ep.value})"))
+    return found
+
+
+@lru_cache(maxsize=1)
+def discover() -> dict[str, PluginInfo]:
+    """Every installed plugin, bundled then third-party, loaded, keyed by name."""
+    result: dict[str, PluginInfo] = {}
+    for info in _bundled() + _third_party():
+        if info.name in result:
+            log.warning("plugin %s found twice; keeping %s", info.name, result[info.name].source)
+            continue
+        result[info.name] = load(info)
+    return result
+
+
+def refresh() -> dict[str, PluginInfo]:
+    """Forget the discovered plugins and look again (after installing one)."""
+    discover.cache_clear()
+    return discover()
+
+
+def ordered(infos) -> list[PluginInfo]:
+    """Sort plugins so that each comes after the plugins it requires."""
+    infos = list(infos)
+    by_name = {i.name: i for i in infos}
+    done: dict[str, PluginInfo] = {}
+
+    def visit(info, stack=()):
+        if info.name in done or info.name in stack:
+            return
+        for req in info.requires:
+            if req in by_name:
+                visit(by_name[req], stack + (info.name,))
+        done[info.name] = info
+
+    for info in sorted(infos, key=lambda i: i.name):
+        visit(info)
+    return list(done.values())
+
+
+class PluginRuleError(ValueError):
+    """Enabling or disabling a plugin would break a rule; the message says which."""
+
+
+def check_enable(name: str, enabled: set[str]) -> None:
+    """Raise PluginRuleError if ``name`` cannot be enabled beside ``enabled``."""
+    available = discover()
+    info = available.get(name)
+    if info is None:
+        raise PluginRuleError(f"no plugin named {name!r} is installed")
+    if info.error:
+        raise PluginRuleError(f"plugin {name!r} {info.error}")
+    missing = [r for r in info.requires if r not in enabled]
+    if missing:
+        raise PluginRuleError(f"plugin {name!r} requires {', '.join(missing)}: enable it first")
+
+
+def check_disable(name: str, enabled: set[str]) -> None:
+    """Raise PluginRuleError if another enabled plugin needs ``name``."""
+    available = discover()
+    needed_by = sorted(
+        other for other in enabled
+        if other != name and other in available and name in available[other].requires
+    )
+    if needed_by:
+        raise PluginRuleError(f"plugin {name!r} is needed by {', '.join(needed_by)}: disable it first")

@@ -1,0 +1,281 @@
+"""The runtime of one site: its plugin manager, routes, templates, menus and settings.
+
+Built from the site file and the site's row in the database; rebuilt whenever
+the row's ``revision`` changes (a plugin enabled in the admin, settings saved),
+in every worker. Nothing here is state two workers need to share.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections import deque
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import pluggy
+from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.staticfiles import StaticFiles
+
+import core
+from core import hookspecs, i18n, plugins, web
+from core.config import Instance, SiteConfig
+from core.models import Site
+
+log = logging.getLogger("maillage.runtime")
+
+CORE_DIR = Path(__file__).resolve().parent
+THEMES_DIR = CORE_DIR.parent / "themes"
+
+
+def theme_dir(name: str) -> Path:
+    """The folder of theme ``name`` (``themes/<name>``)."""
+    return THEMES_DIR / name
+
+
+class SiteRuntime:
+    """Everything one site needs to answer requests, for its current plugin set."""
+
+    def __init__(self, instance: Instance, config: SiteConfig, row: Site):
+        self.instance = instance
+        self.config = config
+        self.id = config.id
+        self.revision = row.revision
+        self.checked_at = time.monotonic()
+        self.errors: deque = deque(maxlen=100)
+        self.settings = {**DEFAULT_SITE_SETTINGS, **config.settings, **(row.settings or {})}
+        self.name = self.settings.get("name") or row.name or config.name
+        self._plugin_settings_stored = row.plugin_settings or {}
+        available = plugins.discover()
+        wanted = [n for n in (row.plugins or []) if n in available and not available[n].error]
+        self.enabled = [info for info in plugins.ordered(available[n] for n in wanted)
+                        if all(r in wanted for r in info.requires)]
+        self.enabled_names = {info.name for info in self.enabled}
+        self.pm = pluggy.PluginManager(core.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        from core import builtin
+
+        self.pm.register(builtin, name="core")
+        for info in self.enabled:
+            try:
+                self.pm.register(info.module, name=info.name)
+            except Exception as exc:
+                self.report_error(info.name, f"cannot be registered: {exc}")
+        self.templates = self._make_templates()
+        self.entity_kinds = {k.name: k for k in self.call("maillage_entity_kinds", site=self)}
+        self.notification_events = {e.name: e for e in self.call("maillage_notification_events", site=self)}
+        self.relationship_verbs = {v.name: v for v in self.call("maillage_relationship_verbs", site=self)}
+        self.membership_verbs = sorted({v for verbs in self.call("maillage_container_membership_verbs",
+                                                                   site=self) for v in verbs})
+        self.app = self._make_router()
+        self.call("maillage_startup", site=self)
+
+    # --- hooks ------------------------------------------------------------------------
+
+    def call(self, hook: str, **kwargs) -> list:
+        """Call ``hook`` on the core and every enabled plugin; gather non-None results.
+
+        List results are flattened. An implementation that raises is logged and
+        reported in the admin, and the others still run.
+        """
+        results = []
+        for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
+            try:
+                value = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            except Exception as exc:
+                self.report_error(impl.plugin_name, f"{hook}: {type(exc).__name__}: {exc}")
+                continue
+            if value is None:
+                continue
+            if isinstance(value, list | tuple) and hook not in hookspecs.FIRST_RESULT:
+                results.extend(value)
+            else:
+                results.append(value)
+        return results
+
+    def call_first(self, hook: str, **kwargs):
+        """Call ``hook`` until one implementation returns something other than None."""
+        for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
+            try:
+                value = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            except Exception as exc:
+                self.report_error(impl.plugin_name, f"{hook}: {type(exc).__name__}: {exc}")
+                continue
+            if value is not None:
+                return value
+        return None
+
+    def report_error(self, source: str, message: str) -> None:
+        """Record a plugin or request failure for the admin's error list, and log it."""
+        self.errors.appendleft({"source": source, "message": message, "time": time.time(),
+                                "trace": traceback.format_exc(limit=8)})
+        log.error("site %s: %s: %s", self.id, source, message)
+
+    # --- settings ---------------------------------------------------------------------
+
+    def plugin_settings(self, name: str) -> dict:
+        """The settings of plugin ``name`` on this site: schema defaults < site file < admin."""
+        from core import settings as settings_mod
+
+        schema = self.settings_schema(name)
+        values = settings_mod.defaults(schema)
+        values.update(self.config.plugin_defaults.get(name, {}))
+        values.update(self._plugin_settings_stored.get(name, {}))
+        return values
+
+    def settings_schema(self, name: str) -> list:
+        """The settings fields plugin ``name`` declares (empty if it declares none)."""
+        impls = [i for i in self.pm.hook.maillage_settings_schema.get_hookimpls() if i.plugin_name == name]
+        for impl in impls:
+            try:
+                return list(impl.function(**{a: self for a in impl.argnames}) or [])
+            except Exception as exc:
+                self.report_error(name, f"maillage_settings_schema: {exc}")
+        return []
+
+    # --- templates ----------------------------------------------------------------------
+
+    def template_dirs(self) -> list[Path]:
+        """The template search path: site folder, theme, plugins, then core."""
+        dirs = []
+        if self.config.folder is not None:
+            dirs.append(self.config.folder / "templates")
+        dirs.append(theme_dir(self.config.theme) / "templates")
+        if self.config.theme != "default":
+            dirs.append(theme_dir("default") / "templates")
+        dirs += [info.templates for info in self.enabled]
+        dirs.append(CORE_DIR / "templates")
+        return [d for d in dirs if d.is_dir()]
+
+    def _make_templates(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs()]),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=self.instance.debug,
+        )
+        env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+        from core import templating
+
+        templating.install(env, self)
+        return env
+
+    def render(self, template: str, request, context: dict) -> str:
+        """Render ``template`` for ``request`` with the standard context added."""
+        from core import templating
+
+        full = templating.base_context(self, request)
+        for extra in self.call("maillage_template_context", request=request):
+            full.update(extra)
+        full.update(context)
+        return self.templates.get_template(template).render(full)
+
+    def translations(self, lang: str):
+        """The merged gettext catalog of the core and enabled plugins for ``lang``."""
+        folders = (theme_dir(self.config.theme) / "locale", CORE_DIR / "locale",
+                   *(info.locale for info in self.enabled))
+        return _catalog(tuple(folders), lang)
+
+    # --- routes -------------------------------------------------------------------------
+
+    def _make_router(self) -> Router:
+        routes: list[BaseRoute] = [Mount("/static/core", StaticFiles(directory=CORE_DIR / "static"),
+                                         name="static-core")]
+        theme_static = theme_dir(self.config.theme) / "static"
+        if theme_static.is_dir():
+            routes.append(Mount("/static/theme", StaticFiles(directory=theme_static), name="static-theme"))
+        if self.config.folder is not None and (self.config.folder / "static").is_dir():
+            routes.append(Mount("/static/site", StaticFiles(directory=self.config.folder / "static")))
+        for name, folder in _vendor_static().items():
+            routes.append(Mount(f"/static/vendor/{name}", StaticFiles(directory=folder)))
+        for info in self.enabled:
+            if info.static.is_dir():
+                routes.append(Mount(f"/static/{info.name}", StaticFiles(directory=info.static)))
+        for route in self.call("maillage_routes", site=self):
+            routes.append(_wrap_route(route))
+        return Router(routes=routes, default=web.not_found_endpoint)
+
+    # --- menus --------------------------------------------------------------------------
+
+    def menu(self, request, name: str) -> list:
+        """The items of menu ``name`` for ``request``, sorted."""
+        items = [i for i in self.call("maillage_menu_items", site=self, request=request) if i.menu == name]
+        return sorted(items, key=lambda i: (i.order, str(i.label)))
+
+    def widgets(self, request, place: str) -> list:
+        """The widgets for page area ``place``, sorted."""
+        return sorted(self.call("maillage_widgets", site=self, request=request, place=place),
+                      key=lambda w: w.order)
+
+
+def _wrap_route(route):
+    """Run plain ``def`` endpoints through :func:`core.web.wrap_endpoint`."""
+    if isinstance(route, Route) and not getattr(route.endpoint, "_maillage_wrapped", False):
+        import inspect
+
+        if not inspect.iscoroutinefunction(route.endpoint) and inspect.isfunction(route.endpoint):
+            wrapped = web.wrap_endpoint(route.endpoint)
+            wrapped._maillage_wrapped = True
+            return Route(route.path, wrapped, methods=list(route.methods or []) or None, name=route.name)
+    if isinstance(route, Mount) and route.routes:
+        return Mount(route.path, routes=[_wrap_route(r) for r in route.routes], name=route.name)
+    return route
+
+
+@lru_cache(maxsize=64)
+def _catalog(folders: tuple, lang: str):
+    return i18n.load_catalog(folders, lang)
+
+
+@lru_cache(maxsize=1)
+def _vendor_static() -> dict[str, str]:
+    """Front-end libraries shipped as Python packages (xstatic): Leaflet and its marker clusters."""
+    found = {}
+    try:
+        import xstatic.pkg.leaflet as leaflet
+
+        found["leaflet"] = leaflet.BASE_DIR
+    except ImportError:
+        pass
+    try:
+        import xstatic.pkg.leaflet_markercluster as cluster
+
+        found["markercluster"] = cluster.BASE_DIR
+    except ImportError:
+        pass
+    return found
+
+
+DEFAULT_SITE_SETTINGS = {
+    "description": "",
+    "default_access": "public",
+    "connection_word": "connection",
+    "language_from_browser": False,
+    "tile_url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "tile_attribution": "© OpenStreetMap contributors",
+    "smtp_host": "",
+    "smtp_port": 587,
+    "smtp_user": "",
+    "smtp_password": "",
+    "smtp_tls": True,
+    "mail_from": "",
+    "registration": None,
+    "trash_days": 30,
+    "comment_edit_minutes": 30,
+}
+
+
+def build(site_id: str, instance: Instance | None = None) -> SiteRuntime:
+    """Build the runtime of one site outside a web request (for commands and tests).
+
+    The database must already be configured (``core.db.configure``).
+    """
+    from core.config import load_sites
+
+    instance = instance or Instance.from_env()
+    config = load_sites(instance.sites_dir)[site_id]
+    return SiteRuntime(instance, config, Site.get_by_id(site_id))

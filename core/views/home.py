@@ -1,0 +1,23 @@
+"""The home page and the language switch."""
+
+from core import i18n, web
+
+
+def index(request):
+    """The site's home page: its description and the widgets plugins put there."""
+    site = web.site_of(request)
+    place = "dashboard" if web.current_user(request) else "home"
+    return web.render(request, "core/home.html", {"widgets": site.widgets(request, place)})
+
+
+def set_language(request):
+    """Remember the visitor's language choice (and the member's, if signed in)."""
+    data = web.form(request)
+    lang = data.get("lang")
+    if lang in i18n.LANGUAGES:
+        request.session["lang"] = lang
+        user = web.current_user(request)
+        if user is not None:
+            user.language = lang
+            user.save(only=["language"])
+    return web.redirect(request, web.safe_next(data.get("next")))

@@ -1,0 +1,224 @@
+"""Helpers for plugin endpoints: rendering, forms, CSRF, flash messages, access guards.
+
+Endpoints are plain ``def`` functions taking the request. The core runs them
+in the thread pool with a database connection open, the member loaded
+(``request.state.user``, ``request.state.actor``) and, for POST, the form parsed
+and its CSRF token checked::
+
+    from core import web
+
+    def edit(request):
+        user = web.require_user(request)
+        if request.method == "POST":
+            data = web.form(request)
+            ...
+            web.flash(request, _("Saved."))
+            return web.redirect(request, "/blog/")
+        return web.render(request, "blog/edit.html", {"post": post})
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from core import i18n
+from core.db import database
+
+log = logging.getLogger("maillage.web")
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+MAX_FORM_PART = 32 * 1024 * 1024
+
+
+class SignInRequired(HTTPException):
+    """Raised by :func:`require_user`; answered with a redirect to the sign-in page."""
+
+    def __init__(self):
+        super().__init__(401)
+
+
+def site_of(request: Request):
+    """The :class:`core.runtime.SiteRuntime` serving this request."""
+    return request.scope["maillage.site"]
+
+
+def form(request: Request) -> FormData:
+    """The parsed form of a POST request (parsed by the core before the endpoint runs)."""
+    return request.scope.get("maillage.form") or FormData()
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token of this session, created on first use."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def flash(request: Request, message: str, level: str = "success") -> None:
+    """Show ``message`` once on the next page (``level``: success, info, warning, error)."""
+    request.session.setdefault("flash", []).append([level, str(message)])
+
+
+def pop_flashes(request: Request) -> list:
+    """Take the pending flash messages (the base template does this)."""
+    return request.session.pop("flash", []) if "flash" in request.session else []
+
+
+def redirect(request: Request, url: str, status_code: int = 303) -> RedirectResponse:
+    """Redirect to a local URL (never to another host)."""
+    if not url.startswith("/") or url.startswith("//"):
+        url = "/"
+    return RedirectResponse(url, status_code=status_code)
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """A local path to go back to after a form, or ``default`` if ``value`` is not local."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
+def current_user(request: Request):
+    """The signed-in member's :class:`core.models.Account`, or None."""
+    return getattr(request.state, "user", None)
+
+
+def require_user(request: Request):
+    """Return the signed-in member or send the visitor to the sign-in page."""
+    user = current_user(request)
+    if user is None:
+        raise SignInRequired()
+    return user
+
+
+def require_admin(request: Request):
+    """Return the signed-in administrator; others get 403 (visitors are asked to sign in)."""
+    user = require_user(request)
+    if not user.is_admin:
+        raise HTTPException(403)
+    return user
+
+
+def not_found() -> HTTPException:
+    """The exception to raise for a missing or invisible page: ``raise web.not_found()``."""
+    return HTTPException(404)
+
+
+def forbidden() -> HTTPException:
+    """The exception to raise when the member may not do this: ``raise web.forbidden()``."""
+    return HTTPException(403)
+
+
+def render(request: Request, template: str, context: dict | None = None, status_code: int = 200,
+           headers: dict | None = None) -> HTMLResponse:
+    """Render ``template`` with the site's template chain and the standard context."""
+    site = site_of(request)
+    html = site.render(template, request, context or {})
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+# --- the wrapper the core puts around every plugin endpoint ----------------------------
+
+
+def wrap_endpoint(endpoint):
+    """Turn a plain ``def endpoint(request)`` into the ASGI-ready coroutine the router calls."""
+
+    async def handler(request: Request) -> Response:
+        if request.method in UNSAFE_METHODS:
+            try:
+                parsed = await request.form(max_part_size=MAX_FORM_PART)
+            except Exception as exc:  # malformed multipart and the like
+                log.info("unreadable form on %s: %s", request.url.path, exc)
+                return await run_in_threadpool(_error_page, request, 400)
+            request.scope["maillage.form"] = parsed
+            sent = parsed.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
+            expected = request.session.get("csrf")
+            if not expected or not sent or not secrets.compare_digest(str(sent), expected):
+                return await run_in_threadpool(_error_page, request, 403, "csrf")
+        return await run_in_threadpool(_call, endpoint, request)
+
+    handler.__name__ = getattr(endpoint, "__name__", "handler")
+    handler.__doc__ = endpoint.__doc__
+    return handler
+
+
+def _prepare(request: Request) -> None:
+    """Load the member and activate their language (inside the connection)."""
+    from core import auth
+
+    site = site_of(request)
+    user = auth.session_user(request, site)
+    request.state.user = user
+    request.state.actor = auth.session_actor(request, site, user)
+    lang = (user.language if user and user.language else None) or request.session.get("lang")
+    if lang not in i18n.LANGUAGES:
+        lang = site.config.language if site.config.language in i18n.LANGUAGES else None
+        if site.settings.get("language_from_browser", False) or lang is None:
+            lang = i18n.negotiate(request.headers.get("accept-language", "")) or lang or "fr"
+    request.state.lang = lang
+    i18n.activate(site.translations(lang), lang)
+
+
+def _call(endpoint, request: Request) -> Response:
+    start = time.perf_counter()
+    with database.connection_context():
+        _prepare(request)
+        try:
+            response = endpoint(request)
+        except SignInRequired:
+            target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+            response = RedirectResponse(f"/signin?next={target}", status_code=303)
+        except HTTPException as exc:
+            response = _render_error(request, exc.status_code, detail=exc.detail)
+        except Exception:
+            site_of(request).report_error("request", f"{request.method} {request.url.path}")
+            log.exception("error serving %s %s", request.method, request.url.path)
+            response = _render_error(request, 500)
+    log.debug("request", extra={"site": site_of(request).id, "method": request.method,
+                               "path": request.url.path, "status": response.status_code,
+                               "ms": round((time.perf_counter() - start) * 1000, 1)})
+    return response
+
+
+def _render_error(request: Request, status: int, reason: str = "", detail: Any = None) -> Response:
+    site = site_of(request)
+    context = {"status": status, "reason": reason, "debug": site.instance.debug, "detail": detail}
+    if status == 500 and site.instance.debug:
+        import traceback
+
+        context["traceback"] = traceback.format_exc()
+    try:
+        html = site.render("core/error.html", request, context)
+    except Exception:
+        log.exception("the error page itself failed")
+        html = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+    return HTMLResponse(html, status_code=status)
+
+
+def _error_page(request: Request, status: int, reason: str = "") -> Response:
+    with database.connection_context():
+        _prepare(request)
+        return _render_error(request, status, reason)
+
+
+async def not_found_endpoint(scope, receive, send) -> None:
+    """The router's answer for an unknown path: the site's friendly 404 page."""
+    request = Request(scope, receive)
+    if scope["type"] != "http":
+        return
+    response = await run_in_threadpool(_error_page, request, 404)
+    await response(scope, receive, send)

@@ -1,0 +1,104 @@
+"""Shared fixtures: a fresh site and database per test, signed-in clients, PostgreSQL when asked.
+
+Run on PostgreSQL with ``MAILLAGE_TEST_POSTGRES=1 pytest``: a real server is
+started on loopback for the session and every test gets its own database.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+_server = None
+
+
+def pytest_configure(config):
+    global _server
+    if os.environ.get("MAILLAGE_TEST_POSTGRES") == "1" and not hasattr(config, "workerinput") \
+            and not os.environ.get("TEST_DATABASE_URL"):
+        from core.testing_postgres import PostgresServer
+
+        _server = PostgresServer().start()
+        os.environ["TEST_DATABASE_URL"] = _server.url
+
+
+def pytest_unconfigure(config):
+    if _server is not None:
+        _server.stop()
+
+
+def pytest_report_header(config):
+    url = os.environ.get("TEST_DATABASE_URL")
+    return f"maillage database: {'PostgreSQL ' + url if url else 'SQLite (one file per test)'}"
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build an app: ``make_app(plugins=[...], site_id="test", **site_settings)``."""
+    from core import testing
+
+    def factory(plugins=(), **kwargs):
+        return testing.make_app(tmp_path, plugins=plugins, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app):
+    """An app with one site ("test", host testserver) and no plugin."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    """A test client for ``app``."""
+    from core import testing
+
+    with testing.client(app) as c:
+        yield c
+
+
+@pytest.fixture
+def db(app):
+    """An open database connection for the test body (for creating rows directly)."""
+    from core.db import database
+
+    with database.connection_context():
+        yield database
+
+
+@pytest.fixture
+def member_factory(app):
+    """Create accounts: ``member_factory("ada", role="admin")`` -> Account (password "password-ada-123")."""
+    from core import accounts
+    from core.db import database
+
+    def factory(name: str, role: str = "member", site: str = "test", **kwargs):
+        with database.connection_context():
+            return accounts.create_account(site, f"{name}@example.org", name.capitalize(),
+                                           f"password-{name}-123", role=role, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def signed_in(app, member_factory):
+    """Return a function giving a client signed in as a new member of that name."""
+    from core import testing
+
+    clients = []
+
+    def factory(name: str, role: str = "member"):
+        account = member_factory(name, role=role)
+        c = testing.client(app)
+        c.__enter__()
+        clients.append(c)
+        response = c.signin(f"{name}@example.org", f"password-{name}-123")
+        assert response.status_code == 303, response.text
+        c.account = account
+        return c
+
+    yield factory
+    for c in clients:
+        c.__exit__(None, None, None)
