@@ -58,13 +58,17 @@ def new_postgres_database(server_url: str) -> str:
     return server_url.rsplit("/", 1)[0] + "/" + name
 
 
-def make_app(tmp_path: Path, plugins=(), site_id: str = "test", debug: bool = False, **site_extra) -> Maillage:
-    """An application with one site named ``site_id`` answering to host ``testserver``."""
+def make_app(tmp_path: Path, plugins=(), site_id: str = "test", debug: bool = False,
+             database_url: str | None = None, **site_extra) -> Maillage:
+    """An application with one site named ``site_id`` (host ``testserver``) and a fresh database.
+
+    Pass ``database_url`` to reuse a database (to rebuild the app with other plugins).
+    """
     sites_dir = tmp_path / "sites"
-    if not (sites_dir / f"{site_id}.toml").exists():
-        write_site(sites_dir, site_id, plugins, **site_extra)
+    write_site(sites_dir, site_id, plugins, **site_extra)
     instance = Instance(home=tmp_path / "var", sites_dir=sites_dir,
-                        database_url=fresh_database_url(tmp_path), secret="test-secret", debug=debug)
+                        database_url=database_url or fresh_database_url(tmp_path), secret="test-secret",
+                        debug=debug)
     return Maillage(instance)
 
 

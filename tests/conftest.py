@@ -33,21 +33,56 @@ def pytest_report_header(config):
     return f"maillage database: {'PostgreSQL ' + url if url else 'SQLite (one file per test)'}"
 
 
+class AppHolder:
+    """The app of one test, built on first use; ``make_app`` (re)builds it with other options.
+
+    Tests choose the site's plugins and settings with ``@pytest.mark.site(plugins=[...], **keys)``
+    or by calling ``make_app(plugins=[...])`` at the start of the test body. The ``app``,
+    ``client``, ``member_factory`` and ``signed_in`` fixtures all use this one app.
+    """
+
+    def __init__(self, tmp_path, defaults):
+        self.tmp_path = tmp_path
+        self.defaults = defaults
+        self.app = None
+        self.database_url = None
+
+    def build(self, plugins=(), **kwargs):
+        from core import testing
+
+        if self.database_url is None:
+            self.database_url = testing.fresh_database_url(self.tmp_path)
+        self.app = testing.make_app(self.tmp_path, plugins=plugins, database_url=self.database_url, **kwargs)
+        return self.app
+
+    def ensure(self):
+        if self.app is None:
+            self.build(**self.defaults)
+        return self.app
+
+    async def __call__(self, scope, receive, send):
+        await self.ensure()(scope, receive, send)
+
+    def __getattr__(self, name):
+        return getattr(self.ensure(), name)
+
+
 @pytest.fixture
-def make_app(tmp_path):
-    """Build an app: ``make_app(plugins=[...], site_id="test", **site_settings)``."""
-    from core import testing
-
-    def factory(plugins=(), **kwargs):
-        return testing.make_app(tmp_path, plugins=plugins, **kwargs)
-
-    return factory
+def app_holder(tmp_path, request):
+    marker = request.node.get_closest_marker("site")
+    return AppHolder(tmp_path, dict(marker.kwargs) if marker else {})
 
 
 @pytest.fixture
-def app(make_app):
-    """An app with one site ("test", host testserver) and no plugin."""
-    return make_app()
+def make_app(app_holder):
+    """Build (or rebuild) the test's app: ``make_app(plugins=[...], site_id="test", **site_keys)``."""
+    return app_holder.build
+
+
+@pytest.fixture
+def app(app_holder):
+    """The test's app (one site "test" on host testserver), built on first use."""
+    return app_holder
 
 
 @pytest.fixture
@@ -64,6 +99,7 @@ def db(app):
     """An open database connection for the test body (for creating rows directly)."""
     from core.db import database
 
+    app.ensure()
     with database.connection_context():
         yield database
 
@@ -75,6 +111,7 @@ def member_factory(app):
     from core.db import database
 
     def factory(name: str, role: str = "member", site: str = "test", **kwargs):
+        app.ensure()
         with database.connection_context():
             return accounts.create_account(site, f"{name}@example.org", name.capitalize(),
                                            f"password-{name}-123", role=role, **kwargs)

@@ -1,0 +1,116 @@
+"""Plugins: discovery (bundled and entry points), manifests, enabling rules, isolation of failures."""
+
+import subprocess
+import sys
+
+import pytest
+
+from core import plugins, sites
+from core.db import database
+from core.models import Site
+
+FIXTURE = __import__("pathlib").Path(__file__).resolve().parent.parent / "fixtures" / "testplugins"
+
+
+@pytest.fixture(scope="session")
+def testplugins_dir(tmp_path_factory):
+    """Install tests/fixtures/testplugins (a real package) with pip into a folder of its own."""
+    target = tmp_path_factory.mktemp("site-packages")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--target", str(target), str(FIXTURE)], check=True)
+    return target
+
+
+@pytest.fixture
+def third_party(testplugins_dir):
+    """Make the installed test plugins visible to discovery for one test."""
+    sys.path.insert(0, str(testplugins_dir))
+    plugins.refresh()
+    yield plugins.discover()
+    sys.path.remove(str(testplugins_dir))
+    plugins.refresh()
+
+
+def test_entry_point_plugin_is_discovered_with_its_manifest(third_party):
+    hello = third_party["hello"]
+    assert hello.error is None
+    assert hello.version == "1.2.0"
+    assert hello.source.startswith("entry point")
+    assert hello.module is not None
+
+
+def test_incompatible_and_broken_plugins_are_refused_with_the_reason(third_party):
+    assert "works with maillage >=99.0" in third_party["future"].error
+    assert "cannot be imported" in third_party["broken"].error
+    assert "broken on purpose" in third_party["broken"].error
+    with pytest.raises(plugins.PluginRuleError, match="works with maillage"):
+        plugins.check_enable("future", set())
+
+
+def test_requirements_are_enforced_both_ways(third_party):
+    with pytest.raises(plugins.PluginRuleError, match="requires hello"):
+        plugins.check_enable("needs_hello", set())
+    plugins.check_enable("needs_hello", {"hello"})
+    with pytest.raises(plugins.PluginRuleError, match="needed by needs_hello"):
+        plugins.check_disable("hello", {"hello", "needs_hello"})
+
+
+def test_enabled_plugin_serves_pages_and_menus_then_vanishes_when_disabled(third_party, make_app, signed_in):
+    app = make_app(plugins=["hello"])
+    admin = signed_in("ada", role="admin")
+    page = admin.get("/hello/")
+    assert page.status_code == 200
+    assert "Bonjour from the hello plugin" in page.text
+    assert "Hello menu" in admin.get("/").text
+    with database.connection_context():
+        database.execute_sql("INSERT INTO hello_greeting (text, lang) VALUES ('kept', 'fr')")
+    response = admin.post_form("/admin/plugins", {"plugin": "hello", "action": "disable"},
+                               follow_redirects=False)
+    assert response.status_code == 303
+    app.invalidate()
+    assert admin.get("/hello/").status_code == 404
+    assert "Hello menu" not in admin.get("/").text
+    with database.connection_context():
+        assert database.execute_sql("SELECT text FROM hello_greeting").fetchone()[0] == "kept"
+        assert "hello" not in Site.get_by_id("test").plugins
+
+
+def test_admin_refuses_enabling_a_plugin_whose_requirement_is_off(third_party, make_app, signed_in):
+    make_app(plugins=[])
+    admin = signed_in("ada", role="admin")
+    response = admin.post_form("/admin/plugins", {"plugin": "needs_hello", "action": "enable"})
+    assert response.status_code == 400
+    assert "requires hello" in response.text
+
+
+def test_plugin_settings_form_is_generated_and_validated(third_party, make_app, signed_in):
+    app = make_app(plugins=["hello"])
+    admin = signed_in("ada", role="admin")
+    form = admin.get("/admin/plugins/hello")
+    assert 'name="greeting"' in form.text and 'name="times"' in form.text
+    bad = admin.post_form("/admin/plugins/hello", {"greeting": "Salut", "times": "9"})
+    assert bad.status_code == 400
+    assert 'value="Salut"' in bad.text  # the half-filled form comes back filled
+    good = admin.post_form("/admin/plugins/hello", {"greeting": "Salut", "times": "2"})
+    assert good.status_code == 200
+    app.invalidate()
+    assert "Salut from the hello plugin" in admin.get("/hello/").text
+
+
+def test_a_raising_hook_is_reported_and_the_site_keeps_serving(third_party, make_app, signed_in):
+    make_app(plugins=["raising"])
+    admin = signed_in("ada", role="admin")
+    home = admin.get("/")
+    assert home.status_code == 200
+    errors = admin.get("/admin/errors")
+    assert "menu hook failed on purpose" in errors.text
+    assert "broken on purpose" in errors.text
+
+
+def test_site_enabling_through_the_database_is_seen_by_every_worker(third_party, make_app, client):
+    app = make_app(plugins=[])
+    assert client.get("/hello/").status_code == 404
+    with database.connection_context():
+        sites.enable_plugin("test", "hello")  # as another worker or the CLI would
+    app.invalidate()
+    assert client.get("/hello/").status_code == 200
