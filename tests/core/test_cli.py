@@ -1,0 +1,127 @@
+"""The `maillage` command line: each command, and one clear line for every mistake."""
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from core import cli, plugins
+from core.testing import write_site
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """An empty instance: data folder, sites folder with one site, SQLite database."""
+    sites = tmp_path / "sites"
+    write_site(sites, "demo", hosts=("demo.localhost",), name="Demo")
+    monkeypatch.setenv("MAILLAGE_HOME", str(tmp_path / "var"))
+    monkeypatch.setenv("MAILLAGE_SITES", str(sites))
+    monkeypatch.setenv("DATABASE_URL", os.environ.get("TEST_DATABASE_URL") and _pg(tmp_path)
+                       or f"sqlite:///{tmp_path / 'cli.db'}")
+    return tmp_path
+
+
+def _pg(tmp_path):
+    from core.testing import fresh_database_url
+
+    return fresh_database_url(tmp_path)
+
+
+def run(capsys, *args):
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_init_migrate_and_sites_list(env, capsys):
+    code, out, _ = run(capsys, "init", "--email", "boss@example.org", "--password", "a-long-password")
+    assert code == 0
+    assert "http://demo.localhost:8000/" in out
+    assert "boss@example.org" in out and "a-long-password" in out
+    code, out, _ = run(capsys, "migrate")
+    assert code == 0 and "up to date" in out
+    code, out, _ = run(capsys, "sites", "list")
+    assert code == 0 and out.startswith("demo\tDemo\tdemo.localhost")
+
+
+def test_createadmin_then_promote(env, capsys):
+    run(capsys, "migrate")
+    code, out, _ = run(capsys, "createadmin", "chef@example.org", "--password", "another-password")
+    assert code == 0 and "chef@example.org" in out
+    code, out, _ = run(capsys, "createadmin", "chef@example.org")
+    assert code == 0 and "now an administrator" in out
+    code, _, err = run(capsys, "createadmin", "not-an-address")
+    assert code == 1 and err.count("\n") == 1 and "not a valid e-mail address" in err
+
+
+def test_plugins_list_enable_disable(env, capsys):
+    run(capsys, "migrate")
+    code, out, _ = run(capsys, "plugins", "list", "--site", "demo")
+    assert code == 0
+    bundled = [i for i in plugins.discover().values() if not i.error and not i.requires]
+    if bundled:
+        name = bundled[0].name
+        assert run(capsys, "plugins", "enable", name, "--site", "demo")[0] == 0
+        assert f"{name}\t" in run(capsys, "plugins", "list", "--site", "demo")[1]
+        assert run(capsys, "plugins", "disable", name, "--site", "demo")[0] == 0
+    code, _, err = run(capsys, "plugins", "enable", "no_such_plugin", "--site", "demo")
+    assert code == 1 and "no plugin named 'no_such_plugin'" in err and err.count("\n") == 1
+
+
+def test_wrong_arguments_give_one_line_and_exit_2(env, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["plugins", "explode"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "invalid choice" in err and "Traceback" not in err
+
+
+def test_bad_configuration_gives_one_clear_line(env, capsys):
+    (env / "sites" / "broken.toml").write_text("[site]\nname = \n", encoding="utf-8")
+    code, _, err = run(capsys, "sites", "list")
+    assert code == 1
+    assert err.startswith("maillage: error: broken.toml: not valid TOML")
+    assert "Traceback" not in err
+
+
+def test_check_reports_problems_with_a_non_zero_exit(env, capsys):
+    write_site(env / "sites", "demo", hosts=("demo.localhost",), plugins=("no_such_plugin",), theme="nope")
+    code, out, err = run(capsys, "check")
+    assert code == 1
+    assert "plugin 'no_such_plugin' is not installed" in err
+    assert "theme 'nope' does not exist" in err
+
+
+def test_check_passes_on_a_valid_installation(env, capsys):
+    run(capsys, "migrate")
+    code, out, _ = run(capsys, "check")
+    assert code == 0, out
+    assert "configuration and plugins are valid" in out
+
+
+def test_new_plugin_scaffold_is_a_working_plugin_with_a_passing_test(env, capsys):
+    name = f"scaffold_{uuid.uuid4().hex[:8]}"
+    plugin_dir = ROOT / "plugins" / name
+    test_dir = env / "tests"
+    try:
+        code, out, _ = run(capsys, "new-plugin", name, "--dir", str(ROOT / "plugins"), "--tests", str(test_dir))
+        assert code == 0
+        for part in ("plugin.toml", "hooks.py", "models.py", "views.py", "migrations/0001_initial.py",
+                     f"templates/{name}/index.html"):
+            assert (plugin_dir / part).exists(), part
+        shutil.copy(ROOT / "tests" / "conftest.py", test_dir / "conftest.py")
+        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_dir)],
+                                cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "1 passed" in result.stdout
+        code, _, err = run(capsys, "new-plugin", "Bad-Name")
+        assert code == 1 and "not a valid plugin name" in err
+    finally:
+        shutil.rmtree(plugin_dir, ignore_errors=True)
+        plugins.refresh()
