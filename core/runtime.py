@@ -183,18 +183,18 @@ class SiteRuntime:
     # --- routes -------------------------------------------------------------------------
 
     def _make_router(self) -> Router:
-        routes: list[BaseRoute] = [Mount("/static/core", StaticFiles(directory=CORE_DIR / "static"),
+        routes: list[BaseRoute] = [Mount("/static/core", Static(directory=CORE_DIR / "static" / "core"),
                                          name="static-core")]
         theme_static = theme_dir(self.config.theme) / "static"
         if theme_static.is_dir():
-            routes.append(Mount("/static/theme", StaticFiles(directory=theme_static), name="static-theme"))
+            routes.append(Mount("/static/theme", Static(directory=theme_static), name="static-theme"))
         if self.config.folder is not None and (self.config.folder / "static").is_dir():
-            routes.append(Mount("/static/site", StaticFiles(directory=self.config.folder / "static")))
+            routes.append(Mount("/static/site", Static(directory=self.config.folder / "static")))
         for name, folder in _vendor_static().items():
-            routes.append(Mount(f"/static/vendor/{name}", StaticFiles(directory=folder)))
+            routes.append(Mount(f"/static/vendor/{name}", Static(directory=folder)))
         for info in self.enabled:
             if info.static.is_dir():
-                routes.append(Mount(f"/static/{info.name}", StaticFiles(directory=info.static)))
+                routes.append(Mount(f"/static/{info.name}", Static(directory=info.static)))
         for route in self.call("maillage_routes", site=self):
             routes.append(_wrap_route(route))
         return Router(routes=routes, default=web.not_found_endpoint)
@@ -210,6 +210,19 @@ class SiteRuntime:
         """The widgets for page area ``place``, sorted."""
         return sorted(self.call("maillage_widgets", site=self, request=request, place=place),
                       key=lambda w: w.order)
+
+
+class Static(StaticFiles):
+    """Static files answering a missing file with a plain 404 (no exception escapes the router)."""
+
+    async def get_response(self, path, scope):
+        from starlette.exceptions import HTTPException
+        from starlette.responses import PlainTextResponse
+
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as exc:
+            return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
 
 
 def _wrap_route(route):

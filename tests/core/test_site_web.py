@@ -1,0 +1,149 @@
+"""Sites, themes, languages and the security baseline of every page."""
+
+import json
+import logging
+
+import pytest
+
+from core import i18n, logs, testing
+from core.db import database
+from core.models import Account
+
+
+def test_one_process_serves_several_sites_with_separate_data(tmp_path):
+    sites = tmp_path / "sites"
+    testing.write_site(sites, "alpha", hosts=("alpha.test",), name="Alpha")
+    testing.write_site(sites, "beta", hosts=("beta.test",), name="Beta", theme="civic")
+    app = testing.make_app(tmp_path, site_id="alpha", hosts=("alpha.test",), name="Alpha")
+    from core import accounts
+
+    with database.connection_context():
+        accounts.create_account("alpha", "ada@example.org", "Ada", "password-ada-123")
+    alpha = testing.client(app, host="alpha.test")
+    beta = testing.client(app, host="beta.test:8000")
+    assert "Alpha" in alpha.get("/").text
+    assert "Beta" in beta.get("/").text
+    assert alpha.signin("ada@example.org", "password-ada-123").status_code == 303
+    refused = beta.signin("ada@example.org", "password-ada-123")
+    assert refused.status_code == 400  # accounts belong to one site
+    with database.connection_context():
+        assert Account.select().where(Account.site == "beta").count() == 0
+
+
+def test_template_chain_site_folder_then_theme_then_core(tmp_path):
+    app = testing.make_app(tmp_path, theme="civic")
+    client = testing.client(app)
+    home = client.get("/").text
+    assert "/static/theme/logo.svg" in home  # theme override of core/_logo.html
+    assert "site-footer civic" in home  # theme override of core/_footer.html
+    assert client.get("/static/theme/theme.css").status_code == 200
+    override = tmp_path / "sites" / "test" / "templates" / "core"
+    override.mkdir(parents=True)
+    (override / "_footer.html").write_text('<footer class="site-own-footer">Our own footer</footer>')
+    app = testing.make_app(tmp_path, theme="civic", database_url=app.instance.database_url)
+    home = testing.client(app).get("/").text
+    assert "Our own footer" in home and "site-footer civic" not in home  # site folder wins over theme
+    assert "/static/theme/logo.svg" in home  # the theme still provides what the site does not
+
+
+@pytest.mark.site(language="en")
+def test_language_choice_user_then_site_then_browser(client, signed_in, app):
+    assert '<html lang="en">' in client.get("/").text
+    app.sites["test"].language = "fr"
+    app.invalidate()
+    french = client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
+    assert '<html lang="fr">' in french.text  # the site's language comes before the browser's
+    member = signed_in("ada")
+    with database.connection_context():
+        Account.update(language="en").where(Account.email == "ada@example.org").execute()
+    assert '<html lang="en">' in member.get("/").text  # the member's own choice first
+    response = client.post_form("/language", {"lang": "en", "next": "/"}, token_from="/")
+    assert response.status_code == 200 and '<html lang="en">' in response.text
+
+
+def test_site_language_from_browser_setting(make_app):
+    app = make_app()
+    with database.connection_context():
+        from core import sites
+
+        sites.save_settings("test", {"language_from_browser": True})
+    client = testing.client(app)
+    assert '<html lang="en">' in client.get("/", headers={"accept-language": "en-US,en;q=0.8"}).text
+    assert '<html lang="fr">' in client.get("/", headers={"accept-language": "de-DE"}).text
+
+
+def test_dates_are_formatted_for_each_language():
+    import datetime as dt
+
+    i18n.activate(i18n.load_catalog((), "fr"), "fr")
+    assert i18n.format_date(dt.date(2026, 7, 14)) == "14 juillet 2026"
+    i18n.activate(i18n.load_catalog((), "en"), "en")
+    assert i18n.format_date(dt.date(2026, 7, 14)) == "July 14, 2026"
+
+
+def test_core_strings_are_translated(client):
+    page = client.get("/signin").text
+    assert "Mot de passe" in page and "Se connecter" in page
+
+
+def test_security_headers_on_every_response(client):
+    assert client.get("/static/core/missing.css").status_code == 404
+    for path in ("/", "/signin", "/missing", "/static/core/maillage.css"):
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_session_cookie_is_signed_and_http_only(client, member_factory):
+    member_factory("ada")
+    response = client.signin("ada@example.org", "password-ada-123")
+    cookie = response.headers["set-cookie"]
+    assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+    value = client.cookies["maillage"]
+    client.cookies.clear()
+    client.cookies.set("maillage", value[:-4] + "AAAA")
+    assert "Sign out" not in client.get("/").text and "Se déconnecter" not in client.get("/").text
+
+
+def test_friendly_error_pages_without_trace(client, app):
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and "Page introuvable" in missing.text
+
+    def boom(request):
+        raise RuntimeError("secret detail")
+
+    from starlette.routing import Route
+
+    from core.runtime import _wrap_route
+
+    runtime = app.runtime("test")
+    runtime.app.routes.append(_wrap_route(Route("/boom", boom)))
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "secret detail" not in response.text and "Traceback" not in response.text
+    assert "Un problème est survenu" in response.text
+
+
+def test_debug_mode_shows_the_trace(make_app):
+    app = make_app(debug=True)
+
+    def boom(request):
+        raise RuntimeError("visible in debug")
+
+    from starlette.routing import Route
+
+    from core.runtime import _wrap_route
+
+    app.runtime("test").app.routes.append(_wrap_route(Route("/boom", boom)))
+    assert "visible in debug" in testing.client(app).get("/boom").text
+
+
+def test_logs_are_json_lines_without_secrets():
+    record = logging.makeLogRecord({"name": "maillage.test", "msg": "signed in", "levelno": 20,
+                                    "levelname": "INFO", "password": "hunter2", "site": "test"})
+    line = json.loads(logs.JSONFormatter().format(record))
+    assert line["message"] == "signed in" and line["site"] == "test"
+    assert line["password"] == "***"
