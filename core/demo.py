@@ -1,16 +1,20 @@
 """Demonstration data: members from the core, content from each plugin's ``maillage_demo_data``.
 
-Reproducible: the same seed gives the same data. Every demo member's password
-is ``demo-password``.
+Reproducible: the same seed gives the same data. Every demo member's password is
+``demo-password``. ``small`` gives a dozen members for trying the site; ``region`` gives
+the volumes of a regional portal (30,000 members with a power-law graph of follows and
+connections), inserted in bulk so it finishes in minutes on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
+import time
+from contextlib import contextmanager
 
-from core import accounts
-from core.db import database
-from core.models import Account, Relationship
+from core.db import database, now
+from core.models import Account, Activity, Entity, Relationship
 
 DEMO_PASSWORD = "demo-password"
 
@@ -19,40 +23,116 @@ FIRST = ["Camille", "Louise", "Hugo", "Jules", "Léa", "Gabriel", "Manon", "Arth
 LAST = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
         "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux"]
 
-SMALL_MEMBERS = 12
+SCALES = {
+    "small": {"members": 12, "max_follows": 4, "connections": 1},
+    "region": {"members": 30_000, "max_follows": 3_000, "connections": 3},
+}
+BATCH = 2_000
 
 
-def generate(site_id: str, scale: str = "small", seed: int = 42) -> dict:
-    """Create demo members and ask every enabled plugin for its demo content; return counts."""
+def generate(site, scale: str = "small", seed: int = 42, progress: bool = True) -> dict:
+    """Create demo members and their graph, then ask every enabled plugin for its content.
+
+    ``site`` is a :class:`core.runtime.SiteRuntime` or a site id (its runtime is built).
+    """
     from core.runtime import build
 
     rng = random.Random(seed)
-    site = build(site_id)
-    members = ensure_members(site_id, SMALL_MEMBERS, rng)
-    with database.atomic():
-        for account in members:
-            for other in rng.sample(members, k=min(3, len(members))):
-                if other.guid != account.guid:
-                    Relationship.get_or_create(site=site_id, subject=account.entity_id, verb="follows",
-                                               object=other.entity_id)
-    site.call("maillage_demo_data", site=site, scale=scale, rng=rng)
-    return {"members": len(members)}
+    if isinstance(site, str):
+        site = build(site)
+    site_id = site.id
+    started = time.perf_counter()
+    with step(f"{site_id}: members", progress):
+        guids = ensure_members(site_id, SCALES[scale]["members"], rng)
+    with step(f"{site_id}: follows and connections", progress):
+        counts = social_graph(site_id, guids, rng, **{k: v for k, v in SCALES[scale].items() if k != "members"})
+    for impl in reversed(site.pm.hook.maillage_demo_data.get_hookimpls()):
+        with step(f"{site_id}: {impl.plugin_name} content", progress):
+            try:
+                impl.function(**{a: {"site": site, "scale": scale, "rng": rng}[a] for a in impl.argnames})
+            except Exception as exc:
+                site.report_error(impl.plugin_name, f"maillage_demo_data: {exc}")
+                print(f"  {impl.plugin_name}: demo data failed: {exc}")
+    counts["members"] = len(guids)
+    counts["activity"] = Activity.select().where(Activity.site == site_id).count()
+    counts["seconds"] = round(time.perf_counter() - started, 1)
+    if progress:
+        print(f"{site_id}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return counts
 
 
-def ensure_members(site_id: str, count: int, rng: random.Random) -> list[Account]:
-    """Return ``count`` demo members (member1@example.org...), creating the missing ones."""
+@contextmanager
+def step(label: str, progress: bool):
+    """Print a step and how long it took (plugins show their own progress bars for long steps)."""
+    start = time.perf_counter()
+    if progress:
+        print(f"{label}...", flush=True)
+    yield
+    if progress:
+        print(f"  done in {time.perf_counter() - start:.1f}s", flush=True)
+
+
+def ensure_members(site_id: str, count: int, rng: random.Random) -> list[int]:
+    """Guids of ``count`` demo members (member1@example.org...), creating the missing ones in bulk."""
     from core.auth import hash_password
 
+    existing = dict(Account.select(Account.email, Account.entity)
+                    .where(Account.site == site_id, Account.email.startswith("member"))
+                    .tuples())
     password_hash = hash_password(DEMO_PASSWORD)
-    result = []
-    for i in range(1, count + 1):
-        email = f"member{i}@example.org"
-        account = Account.get_or_none(Account.site == site_id, Account.email == email)
-        if account is None:
-            name = f"{FIRST[(i - 1) % len(FIRST)]} {LAST[(i * 7) % len(LAST)]}"
-            account = accounts.create_account(site_id, email, name)
-            account.password_hash = password_hash
-            account.save(only=[Account.password_hash])
-        result.append(account)
-    rng.random()
-    return result
+    missing = [i for i in range(1, count + 1) if f"member{i}@example.org" not in existing]
+    for chunk in _chunks(missing, BATCH):
+        with database.atomic():
+            stamp = now()
+            for i in chunk:
+                name = f"{FIRST[(i - 1) % len(FIRST)]} {LAST[(i * 7) % len(LAST)]}"
+                if count > len(FIRST) * len(LAST):
+                    name = f"{name} {i}"
+                entity = Entity.create(site=site_id, kind="user", access="public", title=name,
+                                       created=stamp, updated=stamp)
+                Entity.update(owner=entity.guid).where(Entity.guid == entity.guid).execute()
+                existing[f"member{i}@example.org"] = entity.guid
+            Account.insert_many([
+                {"entity": existing[f"member{i}@example.org"], "site": site_id,
+                 "email": f"member{i}@example.org", "username": f"member{i}",
+                 "password_hash": password_hash, "state": "active", "role": "member", "created": stamp}
+                for i in chunk
+            ]).execute()
+    return [existing[f"member{i}@example.org"] for i in range(1, count + 1)]
+
+
+def social_graph(site_id: str, guids: list[int], rng: random.Random, max_follows: int, connections: int) -> dict:
+    """A power-law graph: a few members are followed by many, most follow a handful.
+
+    The first member follows ``max_follows`` others (the heavy reader the feed benchmark
+    uses); each member has about ``connections`` mutual connections.
+    """
+    n = len(guids)
+    weights = list(itertools.accumulate(1.0 / (rank + 1) ** 0.9 for rank in range(n)))
+    follows: set[tuple[int, int]] = set()
+    for idx, guid in enumerate(guids):
+        k = max_follows if idx == 0 else min(max_follows, int(rng.paretovariate(1.3) * 2))
+        for target in rng.choices(guids, cum_weights=weights, k=k):
+            if target != guid:
+                follows.add((guid, target))
+    pairs: set[tuple[int, int]] = set()
+    for guid in guids:
+        for _ in range(connections):
+            other = guids[rng.randrange(n)]
+            if other != guid:
+                pairs.add((min(guid, other), max(guid, other)))
+    stamp = now()
+    rows = [{"site": site_id, "subject": s, "verb": "follows", "object": o, "created": stamp}
+            for s, o in sorted(follows)]
+    for a, b in sorted(pairs):
+        rows.append({"site": site_id, "subject": a, "verb": "connected", "object": b, "created": stamp})
+        rows.append({"site": site_id, "subject": b, "verb": "connected", "object": a, "created": stamp})
+    for chunk in _chunks(rows, BATCH):
+        with database.atomic():
+            Relationship.insert_many(chunk).on_conflict_ignore().execute()
+    return {"follows": len(follows), "connections": len(pairs)}
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
