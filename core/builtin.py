@@ -19,7 +19,7 @@ from core.views import admin, auth, home
 def maillage_routes(site):
     return [
         Route("/", home.index, name="home"),
-        Route("/language", home.set_language, methods=["POST"], name="language"),
+        Route("/language", home.set_language, name="language"),
         Route("/signin", auth.signin, methods=["GET", "POST"], name="signin"),
         Route("/signout", auth.signout, methods=["POST"], name="signout"),
         Route("/admin", admin.dashboard, name="admin"),

@@ -42,7 +42,7 @@ def base_context(site, request) -> dict:
         "user": user,
         "actor": getattr(request.state, "actor", None),
         "lang": i18n.current_language(),
-        "csrf_token": web.csrf_token(request),
+        "csrf_token": web.LazyCSRFToken(request),
         "csrf_field": web.CSRF_FIELD,
         "main_menu": site.menu(request, "main"),
         "user_menu": site.menu(request, "user") if user else [],

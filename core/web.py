@@ -68,6 +68,22 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+class LazyCSRFToken:
+    """The CSRF token as templates see it: created only when a page really contains a form.
+
+    Pages without forms then set no session cookie, so anonymous pages stay cacheable.
+    """
+
+    def __init__(self, request: Request):
+        self.request = request
+
+    def __str__(self) -> str:
+        return csrf_token(self.request)
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 def flash(request: Request, message: str, level: str = "success") -> None:
     """Show ``message`` once on the next page (``level``: success, info, warning, error)."""
     request.session.setdefault("flash", []).append([level, str(message)])

@@ -11,8 +11,11 @@ def index(request):
 
 
 def set_language(request):
-    """Remember the visitor's language choice (and the member's, if signed in)."""
-    data = web.form(request)
+    """Remember the visitor's language choice (and the member's, if signed in).
+
+    A plain link (GET) so that pages need no form, hence no session, for visitors.
+    """
+    data = request.query_params
     lang = data.get("lang")
     if lang in i18n.LANGUAGES:
         request.session["lang"] = lang

@@ -57,8 +57,9 @@ def test_language_choice_user_then_site_then_browser(client, signed_in, app):
     with database.connection_context():
         Account.update(language="en").where(Account.email == "ada@example.org").execute()
     assert '<html lang="en">' in member.get("/").text  # the member's own choice first
-    response = client.post_form("/language", {"lang": "en", "next": "/"}, token_from="/")
+    response = client.get("/language?lang=en&next=/")
     assert response.status_code == 200 and '<html lang="en">' in response.text
+    assert client.get("/language?lang=en&next=//evil.example").url.path == "/"
 
 
 def test_site_language_from_browser_setting(make_app):
@@ -95,6 +96,11 @@ def test_security_headers_on_every_response(client):
         assert "frame-ancestors 'none'" in csp
         assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
         assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_pages_without_forms_set_no_cookie_for_visitors(client):
+    assert "set-cookie" not in client.get("/").headers
+    assert "set-cookie" in client.get("/signin").headers
 
 
 def test_session_cookie_is_signed_and_http_only(client, member_factory):
