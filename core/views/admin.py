@@ -24,8 +24,7 @@ def dashboard(request):
         "entities": Entity.select().where(Entity.site == site.id, Entity.deleted_at.is_null()).count(),
     }
     return web.render(request, "core/admin/dashboard.html",
-                      {"counts": counts, "widgets": site.widgets(request, "admin"),
-                       "admin_menu": site.menu(request, "admin")})
+                      {"counts": counts, "widgets": site.widgets(request, "admin")})
 
 
 def plugins_page(request):
@@ -52,7 +51,6 @@ def plugins_page(request):
     available = plugin_registry.ordered(plugin_registry.discover().values())
     return web.render(request, "core/admin/plugins.html", {
         "available": available, "enabled": site.enabled_names, "error": error,
-        "admin_menu": site.menu(request, "admin"),
         "has_settings": {i.name for i in site.enabled if site.settings_schema(i.name)},
     }, status_code=400 if error else 200)
 
@@ -122,7 +120,6 @@ def site_settings(request):
             return web.redirect(request, "/admin/settings")
     return web.render(request, "core/admin/settings_form.html", {
         "title": _("Site settings"), "fields": SITE_FIELDS, "values": values, "errors": errors,
-        "admin_menu": site.menu(request, "admin"),
     }, status_code=400 if errors else 200)
 
 
@@ -132,5 +129,5 @@ def errors(request):
     site = web.site_of(request)
     broken = [i for i in plugin_registry.discover().values() if i.error]
     return web.render(request, "core/admin/errors.html", {
-        "errors": list(site.errors), "broken": broken, "admin_menu": site.menu(request, "admin"),
+        "errors": list(site.errors), "broken": broken
     })
