@@ -74,7 +74,7 @@ def plugin_settings(request):
     info = plugin_registry.discover()[name]
     return web.render(request, "core/admin/settings_form.html", {
         "title": _("Settings of %(label)s") % {"label": info.label}, "fields": schema,
-        "values": values, "errors": errors, "admin_menu": site.menu(request, "admin"),
+        "values": values, "errors": errors,
     }, status_code=400 if errors else 200)
 
 
