@@ -153,3 +153,16 @@ def test_logs_are_json_lines_without_secrets():
     line = json.loads(logs.JSONFormatter().format(record))
     assert line["message"] == "signed in" and line["site"] == "test"
     assert line["password"] == "***"
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(app):
+    from core.db import is_postgres
+
+    app.ensure()
+    with database.connection_context():
+        if is_postgres():
+            assert database.execute_sql("SHOW server_version").fetchone()[0]
+            return
+        assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 10000
