@@ -1,0 +1,81 @@
+"""Start and stop a real maillage (or bare Starlette) server for benchmarks; read its memory."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``uvicorn`` serving ``app`` (an import string, factory) with ``workers`` processes."""
+
+    def __init__(self, env: dict, workers: int = 1, app: str = "core.app:create_app", factory: bool = True):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, **env}
+        self.workers = workers
+        self.app = app
+        self.factory = factory
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Server:
+        cmd = [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1", "--port", str(self.port),
+               "--workers", str(self.workers), "--loop", "uvloop", "--http", "httptools",
+               "--log-level", "warning", "--no-access-log"]
+        if self.factory:
+            cmd.append("--factory")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if httpx.get(self.url + "/", headers={"host": self.env.get("BENCH_HOST", "localhost")},
+                             timeout=2).status_code < 500:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"server did not start: {self.proc.stderr.read().decode()[-2000:] if self.proc else ''}")
+
+    def worker_pids(self) -> list[int]:
+        if self.proc is None:
+            return []
+        if self.workers == 1:
+            return [self.proc.pid]
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+    def peak_memory_mb(self) -> list[float]:
+        """Peak resident memory (VmHWM) of each worker, in MiB."""
+        result = []
+        for pid in self.worker_pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        result.append(round(int(line.split()[1]) / 1024, 1))
+            except FileNotFoundError:
+                pass
+        return result
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
