@@ -34,10 +34,10 @@ OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": 
 
 def components() -> dict[str, Path]:
     found = {"core": ROOT / "core"}
-    for folder in sorted((ROOT / "plugins").iterdir()):
+    for folder in sorted((ROOT / "plugins").glob("*/")):
         if (folder / "plugin.toml").exists():
             found[folder.name] = folder
-    for folder in sorted((ROOT / "themes").iterdir()):
+    for folder in sorted((ROOT / "themes").glob("*/")):
         if (folder / "templates").is_dir():
             found[f"theme-{folder.name}"] = folder
     return found

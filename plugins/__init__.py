@@ -1,0 +1,1 @@
+"""Bundled maillage plugins: one package each, found by core.plugins.discover()."""
