@@ -12,7 +12,7 @@ from core import hookimpl
 from core.i18n import gettext as _
 from core.kinds import EntityKind, RelationshipVerb
 from core.menus import MenuItem
-from core.views import admin, auth, home
+from core.views import admin, auth, home, outbox
 
 
 @hookimpl
@@ -28,6 +28,8 @@ def maillage_routes(site):
               name="admin-plugin-settings"),
         Route("/admin/settings", admin.site_settings, methods=["GET", "POST"], name="admin-settings"),
         Route("/admin/errors", admin.errors, name="admin-errors"),
+        Route("/admin/outbox", outbox.index, name="admin-outbox"),
+        Route("/admin/outbox/{name}", outbox.show, name="admin-outbox-message"),
     ]
 
 
@@ -44,6 +46,7 @@ def maillage_menu_items(site, request):
             MenuItem("admin", _("Plugins"), "/admin/plugins", order=10, name="admin-plugins",
                      active_prefix="/admin/plugins"),
             MenuItem("admin", _("Site settings"), "/admin/settings", order=20, name="admin-settings"),
+            MenuItem("admin", _("Outbox"), "/admin/outbox", order=90, name="admin-outbox"),
             MenuItem("admin", _("Errors"), "/admin/errors", order=95, name="admin-errors"),
         ]
     return items

@@ -18,7 +18,8 @@ class SettingField:
 
     ``type`` is one of ``"text"``, ``"textarea"``, ``"int"``, ``"bool"``,
     ``"choice"`` (``choices`` is a list of ``(value, label)``), ``"url"``,
-    ``"email"``. ``min``/``max`` bound an ``int``.
+    ``"email"``, ``"password"`` (never shown back; left empty, the stored value is kept).
+    ``min``/``max`` bound an ``int``.
     """
 
     name: str

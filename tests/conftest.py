@@ -139,3 +139,53 @@ def signed_in(app, member_factory):
     yield factory
     for c in clients:
         c.__exit__(None, None, None)
+
+
+class SMTPCollector:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(msg)
+        return "250 OK"
+
+    def texts(self):
+        """The plain-text body of each message received."""
+        return [m.get_body(preferencelist=("plain",)).get_content() for m in self.messages]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on loopback; ``smtp_server.settings`` point a site at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = SMTPCollector()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.settings = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": False,
+                        "mail_from": "site@example.org"}
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def use_smtp(app, smtp_server):
+    """Configure the test site to send its mail to ``smtp_server``; returns the collector."""
+    from core import sites
+    from core.db import database
+
+    app.ensure()
+    with database.connection_context():
+        sites.save_settings("test", smtp_server.settings)
+    app.invalidate()
+    return smtp_server

@@ -97,6 +97,12 @@ SITE_FIELDS = [
                  default=False),
     SettingField("tile_url", gettext_lazy("Map tile server (URL template)"), type="url"),
     SettingField("tile_attribution", gettext_lazy("Map attribution")),
+    SettingField("smtp_host", gettext_lazy("Mail server (SMTP host); empty: keep mail in the outbox")),
+    SettingField("smtp_port", gettext_lazy("Mail server port"), type="int", min=1, max=65535, default=587),
+    SettingField("smtp_tls", gettext_lazy("Use STARTTLS"), type="bool", default=True),
+    SettingField("smtp_user", gettext_lazy("Mail server user name")),
+    SettingField("smtp_password", gettext_lazy("Mail server password (leave empty to keep it)"), type="password"),
+    SettingField("mail_from", gettext_lazy("Sender address of the site's mail"), type="email"),
     SettingField("trash_days", gettext_lazy("Days content stays in the trash"), type="int", min=1, max=3650,
                  default=30),
     SettingField("comment_edit_minutes", gettext_lazy("Minutes during which a comment may be edited"),
@@ -113,6 +119,9 @@ def site_settings(request):
     errors = {}
     if request.method == "POST":
         values, errors = settings.validate(SITE_FIELDS, web.form(request))
+        for f in SITE_FIELDS:
+            if f.type == "password" and not values.get(f.name):
+                values.pop(f.name, None)  # an empty password field keeps the stored one
         if not errors:
             sites.save_settings(site.id, values)
             _refresh(request)
