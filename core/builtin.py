@@ -12,7 +12,7 @@ from core import hookimpl
 from core.i18n import gettext as _
 from core.kinds import EntityKind, RelationshipVerb
 from core.menus import MenuItem
-from core.views import admin, auth, home, outbox
+from core.views import account, admin, auth, home, members, outbox
 
 
 @hookimpl
@@ -22,6 +22,18 @@ def maillage_routes(site):
         Route("/language", home.set_language, name="language"),
         Route("/signin", auth.signin, methods=["GET", "POST"], name="signin"),
         Route("/signout", auth.signout, methods=["POST"], name="signout"),
+        Route("/signup", account.signup, methods=["GET", "POST"], name="signup"),
+        Route("/validate/resend", account.resend, methods=["GET", "POST"], name="validate-resend"),
+        Route("/validate/{token}", account.validate, name="validate"),
+        Route("/reset", account.reset_request, methods=["GET", "POST"], name="reset"),
+        Route("/reset/{token}", account.reset_confirm, methods=["GET", "POST"], name="reset-confirm"),
+        Route("/account", account.settings_page, methods=["GET", "POST"], name="account"),
+        Route("/account/email/{token}", account.confirm_email, name="account-email"),
+        Route("/invite", account.invite, methods=["GET", "POST"], name="invite"),
+        Route("/members", members.index, name="members"),
+        Route("/members/{guid:int}", members.show, name="member"),
+        Route("/members/{guid:int}/edit", members.edit, methods=["GET", "POST"], name="member-edit"),
+        Route("/members/{guid:int}/avatar", members.avatar, name="member-avatar"),
         Route("/admin", admin.dashboard, name="admin"),
         Route("/admin/plugins", admin.plugins_page, methods=["GET", "POST"], name="admin-plugins"),
         Route("/admin/plugins/{name}", admin.plugin_settings, methods=["GET", "POST"],
@@ -37,8 +49,14 @@ def maillage_routes(site):
 def maillage_menu_items(site, request):
     from core.web import current_user
 
-    items = [MenuItem("main", _("Home"), "/", order=0, name="home")]
+    items = [MenuItem("main", _("Home"), "/", order=0, name="home"),
+             MenuItem("main", _("Members"), "/members", order=80, name="members", active_prefix="/members")]
     user = current_user(request)
+    if user is not None:
+        items += [
+            MenuItem("user", _("My profile"), f"/members/{user.guid}", order=10, name="profile"),
+            MenuItem("user", _("My account"), "/account", order=20, name="account"),
+        ]
     if user is not None and user.is_admin:
         items += [
             MenuItem("user", _("Administration"), "/admin", order=90, name="admin", active_prefix="/admin"),

@@ -19,6 +19,7 @@ from core.db import ConfigurationError, default_url
 
 SITE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 REGISTRATION_MODES = ("open", "code", "invitation", "approval", "closed")
+PROFILE_FIELD_TYPES = ("text", "textarea", "choice", "tags", "location", "url")
 
 
 @dataclass
@@ -79,6 +80,7 @@ class SiteConfig:
     taxonomy: list = field(default_factory=list)
     settings: dict = field(default_factory=dict)
     plugin_defaults: dict = field(default_factory=dict)
+    profile: dict = field(default_factory=dict)
 
     @property
     def folder(self) -> Path | None:
@@ -125,6 +127,13 @@ def load_site(path: Path) -> SiteConfig:
         if bounds is not None:
             _expect(isinstance(bounds, list) and len(bounds) == 2, path,
                     "[territory] bounds must be [[south, west], [north, east]]")
+    profile = data.get("profile", {})
+    _expect(isinstance(profile, dict), path, "[profile] must be a table")
+    for item in profile.get("fields", []):
+        _expect(isinstance(item, dict) and isinstance(item.get("name"), str), path,
+                "each [[profile.fields]] needs a name")
+        _expect(item.get("type", "text") in PROFILE_FIELD_TYPES, path,
+                f"profile field {item.get('name')!r}: type must be one of {', '.join(PROFILE_FIELD_TYPES)}")
     return SiteConfig(
         id=site_id,
         path=path,
@@ -138,6 +147,7 @@ def load_site(path: Path) -> SiteConfig:
         taxonomy=list(data.get("taxonomy", [])),
         settings=dict(data.get("settings", {})),
         plugin_defaults=dict(data.get("plugins", {})),
+        profile=profile,
     )
 
 

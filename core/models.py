@@ -73,6 +73,8 @@ class Account(BaseModel):
     session_epoch = pw.IntegerField(default=0)
     created = pw.DateTimeField(default=now)
     last_login = pw.DateTimeField(null=True)
+    ban_reason = pw.CharField(max_length=500, default="")
+    email_validated = pw.DateTimeField(null=True)
 
     class Meta:
         indexes = (

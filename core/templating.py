@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import i18n, text, web
+from core import i18n, registration, text, web
 
 
 def install(env, site) -> None:
@@ -48,4 +48,5 @@ def base_context(site, request) -> dict:
         "user_menu": site.menu(request, "user") if user else [],
         "flashes": web.pop_flashes(request),
         "path": request.url.path,
+        "signup_open": user is None and registration.mode(site) in ("open", "code", "approval"),
     }

@@ -1,0 +1,52 @@
+"""Rate limits kept in the database, so every worker counts the same attempts.
+
+``hit(key, limit, seconds)`` counts one attempt in a fixed window and says whether it
+is still allowed. Keys name what is limited: ``signin:ip:1.2.3.4``,
+``signin:account:42``, ``signup:ip:1.2.3.4``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+
+from core.db import BaseModel, database, now
+
+
+class RateLimit(BaseModel):
+    """Attempts counted for one key in the current window."""
+
+    key = pw.CharField(max_length=200, primary_key=True)
+    window_start = pw.DateTimeField()
+    count = pw.IntegerField(default=0)
+
+
+def hit(key: str, limit: int, seconds: int) -> bool:
+    """Count an attempt for ``key``; False when more than ``limit`` happened within ``seconds``."""
+    stamp = now()
+    with database.atomic():
+        row = RateLimit.get_or_none(RateLimit.key == key)
+        if row is None or stamp - row.window_start > dt.timedelta(seconds=seconds):
+            RateLimit.insert(key=key, window_start=stamp, count=1).on_conflict(
+                conflict_target=[RateLimit.key], update={RateLimit.window_start: stamp, RateLimit.count: 1}
+            ).execute()
+            return True
+        RateLimit.update(count=RateLimit.count + 1).where(RateLimit.key == key).execute()
+        return row.count + 1 <= limit
+
+
+def exceeded(key: str, limit: int, seconds: int) -> bool:
+    """True when ``key`` already used up its attempts (without counting a new one)."""
+    row = RateLimit.get_or_none(RateLimit.key == key)
+    return bool(row and now() - row.window_start <= dt.timedelta(seconds=seconds) and row.count >= limit)
+
+
+def reset(key: str) -> None:
+    """Forget the attempts of ``key`` (after a successful sign-in)."""
+    RateLimit.delete().where(RateLimit.key == key).execute()
+
+
+def client_address(request) -> str:
+    """The visitor's address (uvicorn resolves X-Forwarded-For from trusted proxies)."""
+    return request.client.host if request.client else "unknown"
