@@ -25,8 +25,12 @@ from core.config import Instance
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def write_site(sites_dir: Path, site_id: str = "test", plugins=(), hosts=("testserver",), **extra) -> Path:
-    """Write ``sites_dir/<site_id>.toml`` with the given plugins and hosts; return its path."""
+def write_site(sites_dir: Path, site_id: str = "test", plugins=(), hosts=("testserver",), toml: str = "",
+               **extra) -> Path:
+    """Write ``sites_dir/<site_id>.toml`` with the given plugins and hosts; return its path.
+
+    Keyword arguments become keys of ``[site]``; ``toml`` is appended as is (other tables).
+    """
     sites_dir.mkdir(parents=True, exist_ok=True)
     lines = ["[site]", f'name = "{extra.pop("name", "Test site")}"',
              "hosts = [" + ", ".join(f'"{h}"' for h in hosts) + "]",
@@ -34,7 +38,7 @@ def write_site(sites_dir: Path, site_id: str = "test", plugins=(), hosts=("tests
     for key, value in extra.items():
         lines.append(f"{key} = {value!r}".replace("'", '"'))
     path = sites_dir / f"{site_id}.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n" + toml, encoding="utf-8")
     return path
 
 
