@@ -12,7 +12,7 @@ from core import hookimpl
 from core.i18n import gettext as _
 from core.kinds import EntityKind, RelationshipVerb
 from core.menus import MenuItem
-from core.views import account, admin, auth, home, members, outbox
+from core.views import account, admin, auth, home, members, outbox, people_admin
 
 
 @hookimpl
@@ -30,6 +30,14 @@ def maillage_routes(site):
         Route("/account", account.settings_page, methods=["GET", "POST"], name="account"),
         Route("/account/email/{token}", account.confirm_email, name="account-email"),
         Route("/invite", account.invite, methods=["GET", "POST"], name="invite"),
+        Route("/account/data", people_admin.my_data, name="account-data"),
+        Route("/account/delete", people_admin.delete_mine, methods=["GET", "POST"], name="account-delete"),
+        Route("/admin/people", people_admin.index, name="admin-people"),
+        Route("/admin/people/{guid:int}", people_admin.show, methods=["GET", "POST"], name="admin-person"),
+        Route("/admin/people/{guid:int}/export", people_admin.export, name="admin-person-export"),
+        Route("/admin/people/{guid:int}/delete", people_admin.delete, methods=["GET", "POST"],
+              name="admin-person-delete"),
+        Route("/admin/signup-codes", people_admin.signup_codes, methods=["GET", "POST"], name="admin-signup-codes"),
         Route("/members", members.index, name="members"),
         Route("/members/{guid:int}", members.show, name="member"),
         Route("/members/{guid:int}/edit", members.edit, methods=["GET", "POST"], name="member-edit"),
@@ -64,6 +72,7 @@ def maillage_menu_items(site, request):
             MenuItem("admin", _("Plugins"), "/admin/plugins", order=10, name="admin-plugins",
                      active_prefix="/admin/plugins"),
             MenuItem("admin", _("Site settings"), "/admin/settings", order=20, name="admin-settings"),
+            MenuItem("admin", _("People"), "/admin/people", order=5, name="admin-people", active_prefix="/admin/people"),
             MenuItem("admin", _("Outbox"), "/admin/outbox", order=90, name="admin-outbox"),
             MenuItem("admin", _("Errors"), "/admin/errors", order=95, name="admin-errors"),
         ]
@@ -73,6 +82,16 @@ def maillage_menu_items(site, request):
 @hookimpl
 def maillage_entity_kinds(site):
     return [EntityKind("user", _("Member"), url=lambda e: f"/members/{e.guid}", plural=_("Members"))]
+
+
+@hookimpl
+def maillage_permission(site, user, action, entity):
+    """Delegations: a member holding a scope may act on that part of the site."""
+    from core import delegation
+
+    if action == "moderate" and delegation.allows(site, user, "moderation.moderate", None):
+        return True
+    return True if delegation.allows(site, user, action, entity) else None
 
 
 @hookimpl

@@ -3,7 +3,7 @@
 from starlette.exceptions import HTTPException
 
 from core import plugins as plugin_registry
-from core import settings, sites, web
+from core import registration, settings, sites, web
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy
 from core.models import Account, Entity
@@ -81,6 +81,14 @@ def plugin_settings(request):
 SITE_FIELDS = [
     SettingField("name", gettext_lazy("Site name"), required=True),
     SettingField("description", gettext_lazy("Short description shown on the home page"), type="textarea"),
+    SettingField("registration", gettext_lazy("Who may join"), type="choice", default="open", choices=(
+        ("open", gettext_lazy("Anyone, after validating their e-mail address")),
+        ("code", gettext_lazy("People with a sign-up code")),
+        ("invitation", gettext_lazy("Only people invited by a member")),
+        ("approval", gettext_lazy("Anyone, once an administrator approves")),
+        ("closed", gettext_lazy("Nobody: administrators create or import accounts")))),
+    SettingField("invitations_per_member", gettext_lazy("Invitations each member may send"), type="int",
+                 min=0, max=10000, default=20),
     SettingField("default_access", gettext_lazy("Default access of new content"), type="choice",
                  default="public", choices=(
                      ("public", gettext_lazy("Everyone, including visitors")),
@@ -116,6 +124,7 @@ def site_settings(request):
     site = web.site_of(request)
     values = {f.name: site.settings.get(f.name, f.default) for f in SITE_FIELDS}
     values["name"] = site.name
+    values["registration"] = registration.mode(site)
     errors = {}
     if request.method == "POST":
         values, errors = settings.validate(SITE_FIELDS, web.form(request))

@@ -1,0 +1,58 @@
+"""Delegation: administrators give a member rights over part of the site.
+
+A delegation names a *scope*: a plugin or area (``"agenda"``, ``"blog"``,
+``"moderation"``), optionally limited to one entity (a group, an organisation). The core
+answers the ``maillage_permission`` hook with it: a member holding scope ``agenda`` may
+do every ``agenda.*`` action (and edit agenda content), one holding ``groups`` on one
+group may manage that group only. Plugins need nothing more than naming their actions
+``<plugin>.<action>``.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from core.db import BaseModel, now
+from core.models import Account, Entity
+
+
+class Delegation(BaseModel):
+    """Rights of ``user`` over ``scope`` (and only over ``target`` when it is set)."""
+
+    site = pw.CharField(max_length=64)
+    user = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
+    scope = pw.CharField(max_length=100)
+    target = pw.ForeignKeyField(Entity, null=True, on_delete="CASCADE", backref="+")
+    created = pw.DateTimeField(default=now)
+
+
+def grant(site, user: Account, scope: str, target: Entity | int | None = None) -> Delegation:
+    """Give ``user`` the rights of ``scope`` (on ``target`` only, if given)."""
+    existing = Delegation.get_or_none(Delegation.site == site.id, Delegation.user == user.guid,
+                                      Delegation.scope == scope, Delegation.target == target)
+    return existing or Delegation.create(site=site.id, user=user.guid, scope=scope, target=target, created=now())
+
+
+def revoke(delegation_id: int) -> None:
+    """Take a delegation back."""
+    Delegation.delete().where(Delegation.id == delegation_id).execute()
+
+
+def of(site, user: Account) -> list[Delegation]:
+    """The delegations ``user`` holds on ``site``."""
+    return list(Delegation.select().where(Delegation.site == site.id, Delegation.user == user.guid))
+
+
+def allows(site, user: Account, action: str, entity: Entity | None) -> bool:
+    """True when a delegation of ``user`` covers ``action`` on ``entity``."""
+    scope = action.split(".", 1)[0] if "." in action else None
+    if scope is None and entity is not None:
+        scope = entity.kind.split(".", 1)[0]
+    if not scope:
+        return False
+    query = Delegation.select().where(Delegation.site == site.id, Delegation.user == user.guid,
+                                      Delegation.scope == scope)
+    if entity is None:
+        return query.where(Delegation.target.is_null()).exists()
+    targets = [entity.guid] + ([entity.container_id] if entity.container_id else [])
+    return query.where(Delegation.target.is_null() | Delegation.target.in_(targets)).exists()

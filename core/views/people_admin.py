@@ -1,0 +1,197 @@
+"""Administration of people: list and filters, validation, bans, roles, delegations, codes, data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from starlette.responses import Response
+
+from core import auth, delegation, personal_data, registration, web
+from core.db import now
+from core.i18n import gettext as _
+from core.models import Account, Entity
+
+PAGE = 50
+STATES = ("pending", "awaiting_approval", "active", "invited", "banned")
+ROLES = ("member", "moderator", "admin")
+
+
+def index(request):
+    """Members with search (name, e-mail) and filters (state, role, joined since)."""
+    web.require_admin(request)
+    site = web.site_of(request)
+    p = request.query_params
+    q, state, role, joined = (p.get("q") or "").strip(), p.get("state", ""), p.get("role", ""), p.get("joined", "")
+    query = (Account.select(Account, Entity).join(Entity).where(Account.site == site.id)
+             .order_by(Account.entity.desc()).limit(PAGE + 1))
+    if q:
+        query = query.where(Entity.title.contains(q) | Account.email.contains(q.lower()))
+    if state in STATES:
+        query = query.where(Account.state == state)
+    if role in ROLES:
+        query = query.where(Account.role == role)
+    if joined.isdigit():
+        query = query.where(Account.created >= now() - dt.timedelta(days=int(joined)))
+    if p.get("before", "").isdigit():
+        query = query.where(Account.entity < int(p["before"]))
+    rows = list(query)
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    filters = {"q": q, "state": state, "role": role, "joined": joined}
+    return web.render(request, "core/admin/people.html", {
+        "people": rows, "filters": filters, "states": STATES, "roles": ROLES,
+        "next_before": rows[-1].guid if more else None,
+    })
+
+
+def _account(request) -> Account:
+    site = web.site_of(request)
+    account = Account.select(Account, Entity).join(Entity).where(
+        Account.entity == request.path_params["guid"], Account.site == site.id).first()
+    if account is None:
+        raise web.not_found()
+    return account
+
+
+def show(request):
+    """One member: state, role, delegations, invitations; the actions on them."""
+    admin = web.require_admin(request)
+    site = web.site_of(request)
+    account = _account(request)
+    error = None
+    if request.method == "POST":
+        data = web.form(request)
+        action = data.get("action")
+        if action == "validate" and account.state in ("pending", "awaiting_approval"):
+            account.state, account.email_validated = "active", account.email_validated or now()
+            account.save()
+            web.flash(request, _("The account is active."))
+        elif action == "ban":
+            reason = (data.get("reason") or "").strip()
+            if not reason:
+                error = _("Give the reason of the ban; it is kept with the account.")
+            elif account.guid == admin.guid:
+                error = _("You cannot ban yourself.")
+            else:
+                account.state, account.ban_reason = "banned", reason[:500]
+                account.session_epoch += 1
+                account.save()
+                web.flash(request, _("The member is banned and signed out."))
+        elif action == "unban" and account.state == "banned":
+            account.state, account.ban_reason = "active", ""
+            account.save()
+            web.flash(request, _("The ban is lifted."))
+        elif action == "resend" and account.state == "pending":
+            registration.send_validation(site, request, account)
+            web.flash(request, _("The validation link was sent again."))
+        elif action == "role" and data.get("role") in ROLES:
+            if account.guid == admin.guid and data["role"] != "admin":
+                error = _("You cannot remove your own administrator role.")
+            else:
+                account.role = data["role"]
+                account.save()
+                web.flash(request, _("Role changed."))
+        elif action == "delegate":
+            scope = (data.get("scope") or "").strip().lower()
+            target = data.get("target", "")
+            if not scope or not scope.replace("_", "").replace("-", "").isalnum():
+                error = _("Name the part of the site: a plugin name such as agenda, or moderation.")
+            else:
+                delegation.grant(site, account, scope, int(target) if target.isdigit() else None)
+                web.flash(request, _("Rights given."))
+        elif action == "revoke" and data.get("delegation", "").isdigit():
+            delegation.revoke(int(data["delegation"]))
+            web.flash(request, _("Rights taken back."))
+        if error is None:
+            return web.redirect(request, f"/admin/people/{account.guid}")
+    invitations = (registration.Invitation.select()
+                   .where(registration.Invitation.site == site.id, registration.Invitation.inviter == account.guid)
+                   .order_by(registration.Invitation.id.desc()))
+    return web.render(request, "core/admin/person.html", {
+        "person": account, "delegations": delegation.of(site, account), "invitations": invitations,
+        "roles": ROLES, "error": error}, status_code=400 if error else 200)
+
+
+def export(request):
+    """Download the archive of a member's personal data (on their request)."""
+    web.require_admin(request)
+    account = _account(request)
+    return _zip(web.site_of(request), account)
+
+
+def _zip(site, account) -> Response:
+    data = personal_data.archive(site, account)
+    name = f"{site.id}-{account.username}-{now():%Y%m%d}.zip"
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def delete(request):
+    """Delete a member's account on their request, deleting or anonymising their content."""
+    admin = web.require_admin(request)
+    site = web.site_of(request)
+    account = _account(request)
+    error = None
+    if request.method == "POST":
+        mode = web.form(request).get("mode")
+        if account.guid == admin.guid:
+            error = _("Delete your own account from your account page.")
+        elif mode not in personal_data.MODES:
+            error = _("Choose what happens to the member's content.")
+        else:
+            personal_data.delete_account(site, account, mode)
+            web.flash(request, _("The account is deleted."))
+            return web.redirect(request, "/admin/people")
+    return web.render(request, "core/delete_account.html", {"person": account, "error": error, "admin": True},
+                      status_code=400 if error else 200)
+
+
+def my_data(request):
+    """The member's own data: download it, or delete the account."""
+    user = web.require_user(request)
+    if request.query_params.get("download"):
+        return _zip(web.site_of(request), user)
+    return web.render(request, "core/my_data.html", {})
+
+
+def delete_mine(request):
+    """Delete one's own account after confirming the password."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    error = None
+    if request.method == "POST":
+        data = web.form(request)
+        if not auth.verify_password(user, data.get("password") or ""):
+            error = _("Your password is wrong.")
+        elif data.get("mode") not in personal_data.MODES:
+            error = _("Choose what happens to your content.")
+        else:
+            personal_data.delete_account(site, user, data["mode"])
+            auth.logout(request)
+            web.flash(request, _("Your account is deleted. Goodbye."))
+            return web.redirect(request, "/")
+    return web.render(request, "core/delete_account.html", {"person": user, "error": error, "admin": False},
+                      status_code=400 if error else 200)
+
+
+def signup_codes(request):
+    """Sign-up codes: create (label, validity, number of uses) and withdraw."""
+    web.require_admin(request)
+    site = web.site_of(request)
+    error = None
+    Code = registration.SignupCode
+    if request.method == "POST":
+        data = web.form(request)
+        if data.get("action") == "delete" and data.get("id", "").isdigit():
+            Code.delete().where(Code.id == int(data["id"]), Code.site == site.id).execute()
+            return web.redirect(request, "/admin/signup-codes")
+        days, uses = data.get("days", "30"), data.get("max_uses", "0")
+        if not days.isdigit() or not uses.isdigit():
+            error = _("Enter whole numbers for the validity and the number of uses.")
+        else:
+            code = registration.create_code(site, (data.get("label") or "")[:200], int(days) or None, int(uses))
+            web.flash(request, _("New code: %(code)s") % {"code": code.code})
+            return web.redirect(request, "/admin/signup-codes")
+    codes = Code.select().where(Code.site == site.id).order_by(Code.id.desc())
+    return web.render(request, "core/admin/signup_codes.html", {
+        "codes": codes, "error": error, "mode": registration.mode(site)}, status_code=400 if error else 200)
