@@ -1,0 +1,1 @@
+"""The documents plugin: a document library and a photo library."""

@@ -1,0 +1,216 @@
+"""Storing documents: checks, quotas, versions, thumbnails, search text, removal of files.
+
+Views call :func:`store_upload` for each uploaded file; it checks the file by its
+content, stores it through :mod:`core.storage` under a generated key and returns
+the new :class:`Version` data. Files are removed from storage only when an item is
+purged (``maillage_entity_deleted``) or its owner's data is deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+from peewee import fn
+
+from core import activity, entities
+from core.db import database, now
+from core.i18n import gettext as _
+from core.models import Entity, Relationship
+from core.storage import storage
+from plugins.documents import files
+from plugins.documents.models import FILE, FOLDER, LINK, Item, Version
+
+MB = 1024 * 1024
+DEFAULTS = {"max_file_mb": 20, "quota_mb": 500, "strip_exif": True, "allow_zip": False}
+
+
+def settings(site) -> dict:
+    values = dict(DEFAULTS)
+    values.update({k: v for k, v in (site.plugin_settings("documents") or {}).items() if v not in (None, "")})
+    return values
+
+
+def used_bytes(owner_guid: int) -> int:
+    """Bytes stored for ``owner_guid`` across every version of every document."""
+    return Version.select(fn.COALESCE(fn.SUM(Version.size), 0)).where(Version.owner == owner_guid).scalar() or 0
+
+
+@dataclass
+class Stored:
+    key: str
+    thumb_key: str
+    mime: str
+    size: int
+    filename: str
+    pages: int | None
+    text: str
+
+
+def upload_size(upload) -> int:
+    fh = upload.file
+    fh.seek(0, 2)
+    size = fh.tell()
+    fh.seek(0)
+    return size
+
+
+def store_upload(site, owner_guid: int, upload, extra_bytes: int = 0) -> Stored:
+    """Check ``upload`` (a Starlette UploadFile) and store it; raise :class:`files.Refused`."""
+    conf = settings(site)
+    name = files.clean_filename(getattr(upload, "filename", "") or "")
+    size = upload_size(upload)
+    if size > int(conf["max_file_mb"]) * MB:
+        raise files.Refused(_("%(name)s is too large: %(max)s MB at most per file.")
+                            % {"name": name, "max": conf["max_file_mb"]})
+    quota = int(conf["quota_mb"]) * MB
+    if quota and used_bytes(owner_guid) + extra_bytes + size > quota:
+        raise files.Refused(_("%(name)s would exceed the storage quota of %(max)s MB: delete older files "
+                              "first.") % {"name": name, "max": conf["quota_mb"]})
+    fh = upload.file
+    mime = files.sniff(fh, name, allow_zip=bool(conf["allow_zip"]))
+    name = files.clean_filename(name, mime)
+    store = storage(site)
+    pages, text, thumb_key = None, "", ""
+    if mime.startswith("image/"):
+        fh.seek(0)
+        data = fh.read()
+        image = files.open_image(data)
+        if conf["strip_exif"] and mime != "image/gif":
+            data = files.without_metadata(image, mime)
+            size = len(data)
+        key = store.save(data)
+        thumb_key = store.save(files.thumbnail(image))
+    else:
+        if mime == "application/pdf":
+            pages, text = files.pdf_info(fh)
+        elif mime in files.OFFICE_TEXT_PARTS:
+            text = files.office_text(fh, mime)
+        elif mime.startswith("text/"):
+            text = files.text_of(fh)
+        fh.seek(0)
+        key = store.save(fh)
+    return Stored(key=key, thumb_key=thumb_key, mime=mime, size=size, filename=name, pages=pages, text=text)
+
+
+def create_file(site, actor: Entity, author, stored: Stored, title: str, description: str = "", tags: str = "",
+                access: str = "public", container: Entity | None = None, folder: Entity | None = None) -> Entity:
+    """Create the document entity, its item row and its first version; record activity, index, notify."""
+    with database.atomic():
+        entity = entities.create(site, FILE, owner=actor, title=title or stored.filename, access_level=access,
+                                 container=container)
+        Item.create(entity=entity, description=description, tags=tags, folder=folder, version=1,
+                    key=stored.key, thumb_key=stored.thumb_key, mime=stored.mime, size=stored.size,
+                    filename=stored.filename, pages=stored.pages)
+        _version(entity, 1, stored, author, actor)
+    activity.record(site, actor=actor, verb="uploaded", entity=entity, container=container)
+    index(site, entity)
+    notify_new_file(site, actor, entity, folder, container)
+    return entity
+
+
+def add_version(site, document: Entity, item: Item, author, stored: Stored) -> int:
+    """Make ``stored`` the current version of ``document``; older versions stay downloadable."""
+    with database.atomic():
+        number = (Version.select(fn.MAX(Version.number)).where(Version.document == document).scalar() or 0) + 1
+        _version(document, number, stored, author, document.owner_id)
+        Item.update(version=number, key=stored.key, thumb_key=stored.thumb_key, mime=stored.mime,
+                    size=stored.size, filename=stored.filename, pages=stored.pages).where(
+            Item.entity == document).execute()
+        Entity.update(updated=now()).where(Entity.guid == document.guid).execute()
+    activity.record(site, actor=document.owner_id or author.guid, verb="updated", entity=document)
+    index(site, document)
+    return number
+
+
+def _version(entity, number, stored: Stored, author, owner) -> Version:
+    return Version.create(document=entity, number=number, key=stored.key, thumb_key=stored.thumb_key,
+                          mime=stored.mime, size=stored.size, filename=stored.filename, pages=stored.pages,
+                          text=stored.text, author=getattr(author, "guid", author), owner=owner)
+
+
+def create_folder(site, actor: Entity, title: str, description: str = "", access: str = "public",
+                  container: Entity | None = None, album: bool = False, parent: Entity | None = None) -> Entity:
+    with database.atomic():
+        entity = entities.create(site, FOLDER, owner=actor, title=title, access_level=access, container=container)
+        Item.create(entity=entity, description=description, album=album, folder=parent)
+    activity.record(site, actor=actor, verb="created", entity=entity, container=container)
+    index(site, entity)
+    return entity
+
+
+def create_link(site, actor: Entity, title: str, url: str, note: str = "", tags: str = "",
+                access: str = "public", container: Entity | None = None, folder: Entity | None = None) -> Entity:
+    with database.atomic():
+        entity = entities.create(site, LINK, owner=actor, title=title, access_level=access, container=container)
+        Item.create(entity=entity, description=note, url=url, tags=tags, folder=folder)
+    activity.record(site, actor=actor, verb="shared", entity=entity, container=container)
+    index(site, entity)
+    return entity
+
+
+def versions(document) -> list[Version]:
+    return list(Version.select().where(Version.document == document).order_by(Version.number.desc()))
+
+
+def purge(site, entity) -> None:
+    """Remove every stored file of ``entity`` (all versions, thumbnails) and its rows."""
+    store = storage(site)
+    for version in Version.select().where(Version.document == entity.guid):
+        for key in (version.key, version.thumb_key):
+            if key:
+                with contextlib.suppress(Exception):
+                    store.delete(key)
+    Version.delete().where(Version.document == entity.guid).execute()
+    Item.update(folder=None).where(Item.folder == entity.guid).execute()
+    Item.delete().where(Item.entity == entity.guid).execute()
+    unindex(site, entity)
+
+
+def search_document(entity) -> dict | None:
+    item = Item.get_or_none(Item.entity == entity.guid)
+    if item is None:
+        return None
+    body = [item.description, item.tags.replace(",", " "), item.filename, item.url]
+    if entity.kind == FILE:
+        current = Version.get_or_none(Version.document == entity.guid, Version.number == item.version)
+        if current is not None:
+            body.append(current.text)
+    return {"title": entity.title, "body": "\n".join(part for part in body if part)}
+
+
+def index(site, entity) -> None:
+    """Index ``entity`` for search when the search service is there (it belongs to another plugin)."""
+    try:
+        from core import search
+    except ImportError:
+        return
+    with contextlib.suppress(Exception):
+        search.index(site, entity)
+
+
+def unindex(site, entity) -> None:
+    try:
+        from core import search
+    except ImportError:
+        return
+    with contextlib.suppress(Exception):
+        search.remove(site, entity)
+
+
+def notify_new_file(site, actor, entity, folder, container) -> None:
+    """Tell the followers of the folder or container that a file was added."""
+    targets = [t.guid for t in (folder, container) if t is not None]
+    if not targets or entity.access not in ("public", "members", "container"):
+        return
+    try:
+        from core import notifications
+    except ImportError:
+        return
+    actor_guid = getattr(actor, "guid", actor)
+    recipients = {r.subject_id for r in Relationship.select(Relationship.subject).where(
+        Relationship.object.in_(targets), Relationship.verb.in_(["follows", *(site.membership_verbs or ())]))}
+    recipients.discard(actor_guid)
+    if recipients:
+        with contextlib.suppress(Exception):
+            notifications.notify(site, "documents.new_file", recipients, actor, entity)

@@ -1,0 +1,414 @@
+"""The documents plugin's pages: library, folders and albums, uploads, versions, downloads.
+
+Every page and every download looks the item up with the viewer's access inside the
+SQL (``entities.get_visible``): there is no URL that serves a file without that check.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.datastructures import UploadFile
+from starlette.responses import Response, StreamingResponse
+
+from core import access as core_access
+from core import entities, web
+from core.i18n import gettext as _
+from core.models import ACCESS_LEVELS, Entity
+from core.storage import StorageError, storage
+from plugins.documents import files, library
+from plugins.documents.models import FILE, FOLDER, KINDS, Item, Version
+
+PAGE = 30
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _visible(request, guid, kind=None) -> Entity:
+    site = web.site_of(request)
+    entity = entities.get_visible(site, web.current_user(request), guid, kind=kind)
+    if entity is None or entity.kind not in KINDS:
+        raise web.not_found()
+    return entity
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _items(request, *conditions, before=None, limit=PAGE):
+    site = web.site_of(request)
+    query = (Item.select(Item, Entity).join(Entity, on=(Item.entity == Entity.guid))
+             .where(core_access.visible(web.current_user(request), site.id,
+                                        membership_verbs=site.membership_verbs or ("member_of",)), *conditions)
+             .order_by(Entity.guid.desc()).limit(limit))
+    if before:
+        query = query.where(Entity.guid < before)
+    return list(query)
+
+
+def _place(request, source) -> tuple[Entity | None, Entity | None]:
+    """The folder and the container an upload goes to, from ``folder``/``container`` parameters."""
+    site, user = web.site_of(request), web.current_user(request)
+    folder = container = None
+    folder_guid = _int(source.get("folder"))
+    if folder_guid:
+        folder = entities.get_visible(site, user, folder_guid, kind=FOLDER)
+        if folder is None:
+            raise web.not_found()
+        container = folder.container
+    else:
+        container_guid = _int(source.get("container"))
+        if container_guid:
+            container = entities.get_visible(site, user, container_guid)
+            if container is None:
+                raise web.not_found()
+    return folder, container
+
+
+def _may_add(site, user, folder, container) -> bool:
+    if folder is not None and entities.can(site, user, "edit", folder):
+        return True
+    if container is not None:
+        return entities.can(site, user, "documents.post_in", container)
+    return folder is None
+
+
+def _access_choices(container) -> list[tuple[str, str]]:
+    labels = {"public": _("Public: everyone, visitors included"), "members": _("Members of the site"),
+              "connections": _("My connections"), "container": _("Members of the group"),
+              "private": _("Private: only me and those who manage it")}
+    return [(level, labels[level]) for level in ("public", "members", "connections", "container", "private")
+            if level in ACCESS_LEVELS and (level != "container" or container is not None)]
+
+
+def _back_url(folder, container) -> str:
+    if folder is not None:
+        return f"/documents/{folder.guid}"
+    if container is not None:
+        return f"/documents/in/{container.guid}"
+    return "/documents/"
+
+
+def _common(request, folder, container) -> dict:
+    default = folder.access if folder is not None else ("container" if container is not None else "members")
+    return {"folder": folder, "container": container, "access_choices": _access_choices(container),
+            "default_access": default, "conf": library.settings(web.site_of(request)),
+            "back_url": _back_url(folder, container)}
+
+
+def _check_access(value, container) -> str | None:
+    return value if value in dict(_access_choices(container)) else None
+
+
+# --- listings --------------------------------------------------------------------------
+
+
+def index(request):
+    """The library: folders, documents and links not inside a folder, newest first."""
+    before = _int(request.query_params.get("before"))
+    items = _items(request, Item.folder.is_null(), Entity.container.is_null(), before=before)
+    return web.render(request, "documents/index.html", {
+        "items": items, "container": None, "may_add": web.current_user(request) is not None,
+        "next_before": items[-1].entity.guid if len(items) == PAGE else None})
+
+
+def in_container(request):
+    """The documents of a group or an organisation (its "documents" tab)."""
+    site, user = web.site_of(request), web.current_user(request)
+    container = _visible_container(request, request.path_params["guid"])
+    before = _int(request.query_params.get("before"))
+    items = _items(request, Item.folder.is_null(), Entity.container == container.guid, before=before)
+    return web.render(request, "documents/index.html", {
+        "items": items, "container": container,
+        "may_add": user is not None and entities.can(site, user, "documents.post_in", container),
+        "next_before": items[-1].entity.guid if len(items) == PAGE else None})
+
+
+def _visible_container(request, guid) -> Entity:
+    entity = entities.get_visible(web.site_of(request), web.current_user(request), guid)
+    if entity is None:
+        raise web.not_found()
+    return entity
+
+
+def detail(request):
+    """One document (summary card, versions), one folder or album (gallery), or one link."""
+    site, user = web.site_of(request), web.current_user(request)
+    entity = _visible(request, request.path_params["guid"])
+    item = Item.get_or_none(Item.entity == entity.guid)
+    if item is None:
+        raise web.not_found()
+    parent = entities.get_visible(site, user, item.folder_id) if item.folder_id else None
+    container = entities.get_visible(site, user, entity.container_id) if entity.container_id else None
+    context = {"entity": entity, "item": item, "parent": parent, "container": container,
+               "may_edit": entities.can(site, user, "edit", entity),
+               "may_delete": entities.can(site, user, "delete", entity),
+               "type_label": files.type_label(item.mime)}
+    if entity.kind == FOLDER:
+        before = _int(request.query_params.get("before"))
+        children = _items(request, Item.folder == entity.guid, before=before, limit=60)
+        context.update(children=children, images=[c for c in children if c.is_image],
+                       others=[c for c in children if not c.is_image],
+                       may_add=user is not None and _may_add(site, user, entity, container),
+                       next_before=children[-1].entity.guid if len(children) == 60 else None)
+    elif entity.kind == FILE:
+        context["versions"] = library.versions(entity)
+    return web.render(request, "documents/detail.html", context)
+
+
+# --- creating --------------------------------------------------------------------------
+
+
+def upload(request):
+    """Upload one or many files into the library, a folder or a container."""
+    site = web.site_of(request)
+    user = web.require_user(request)
+    source = web.form(request) if request.method == "POST" else request.query_params
+    folder, container = _place(request, source)
+    if not _may_add(site, user, folder, container):
+        raise web.forbidden()
+    context = _common(request, folder, container)
+    if request.method == "GET":
+        return web.render(request, "documents/upload.html", context)
+    data = web.form(request)
+    values = {k: (data.get(k) or "").strip() for k in ("title", "description", "tags", "access")}
+    uploads = [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    errors = []
+    level = _check_access(values["access"], container)
+    if level is None:
+        errors.append(_("Choose who may see these files."))
+    if not uploads:
+        errors.append(_("Choose at least one file."))
+    created = []
+    if not errors:
+        actor = request.state.actor or user.entity
+        for upload_file in uploads:
+            try:
+                stored = library.store_upload(site, actor.guid, upload_file)
+            except files.Refused as exc:
+                errors.append(str(exc))
+                continue
+            title = values["title"] if values["title"] and len(uploads) == 1 else stored.filename
+            created.append(library.create_file(site, actor, user, stored, title, values["description"],
+                                               _tags(values["tags"]), level, container, folder))
+    if created:
+        web.flash(request, _("%(count)s file(s) added.") % {"count": len(created)})
+        for error in errors:
+            web.flash(request, error, "error")
+        target = f"/documents/{created[0].guid}" if len(created) == 1 and folder is None else \
+            _back_url(folder, container)
+        return web.redirect(request, target)
+    context.update(values=values, errors=errors)
+    return web.render(request, "documents/upload.html", context, status_code=400)
+
+
+def _tags(raw: str) -> str:
+    tags = [t.strip()[:40] for t in raw.replace(";", ",").split(",") if t.strip()]
+    return ", ".join(dict.fromkeys(tags))[:500]
+
+
+def new_folder(request):
+    """Create a folder (or an album, a folder shown as a gallery)."""
+    site = web.site_of(request)
+    user = web.require_user(request)
+    source = web.form(request) if request.method == "POST" else request.query_params
+    parent, container = _place(request, source)
+    if not _may_add(site, user, parent, container):
+        raise web.forbidden()
+    context = _common(request, parent, container)
+    context["values"] = {"album": source.get("album") == "1"}
+    if request.method == "GET":
+        return web.render(request, "documents/folder_form.html", context)
+    data = web.form(request)
+    values = {k: (data.get(k) or "").strip() for k in ("title", "description", "access")}
+    values["album"] = data.get("album") == "1"
+    errors = {}
+    if not values["title"]:
+        errors["title"] = _("Give the folder a name.")
+    level = _check_access(values["access"], container)
+    if level is None:
+        errors["access"] = _("Choose who may see this folder.")
+    if errors:
+        context.update(values=values, errors=errors)
+        return web.render(request, "documents/folder_form.html", context, status_code=400)
+    actor = request.state.actor or user.entity
+    folder = library.create_folder(site, actor, values["title"], values["description"], level, container,
+                                   values["album"], parent)
+    web.flash(request, _("Folder created."))
+    return web.redirect(request, f"/documents/{folder.guid}")
+
+
+def new_link(request):
+    """Add a useful link: an address, a title and a note."""
+    site = web.site_of(request)
+    user = web.require_user(request)
+    source = web.form(request) if request.method == "POST" else request.query_params
+    folder, container = _place(request, source)
+    if not _may_add(site, user, folder, container):
+        raise web.forbidden()
+    context = _common(request, folder, container)
+    context["values"] = {}
+    if request.method == "GET":
+        return web.render(request, "documents/link_form.html", context)
+    data = web.form(request)
+    values = {k: (data.get(k) or "").strip() for k in ("title", "url", "note", "tags", "access")}
+    errors = {}
+    if not values["url"].startswith(("http://", "https://")) or len(values["url"]) > 2000 or " " in values["url"]:
+        errors["url"] = _("Enter an address starting with http:// or https://.")
+    if not values["title"]:
+        errors["title"] = _("Give the link a title.")
+    level = _check_access(values["access"], container)
+    if level is None:
+        errors["access"] = _("Choose who may see this link.")
+    if errors:
+        context.update(values=values, errors=errors)
+        return web.render(request, "documents/link_form.html", context, status_code=400)
+    actor = request.state.actor or user.entity
+    link = library.create_link(site, actor, values["title"], values["url"], values["note"], _tags(values["tags"]),
+                               level, container, folder)
+    web.flash(request, _("Link added."))
+    return web.redirect(request, f"/documents/{link.guid}")
+
+
+def new_version(request):
+    """Upload a new version of a document; the older versions stay available."""
+    site = web.site_of(request)
+    user = web.require_user(request)
+    entity = _visible(request, request.path_params["guid"], kind=FILE)
+    if not entities.can(site, user, "edit", entity):
+        raise web.forbidden()
+    upload_file = web.form(request).get("file")
+    if not isinstance(upload_file, UploadFile) or not upload_file.filename:
+        web.flash(request, _("Choose a file."), "error")
+        return web.redirect(request, f"/documents/{entity.guid}")
+    try:
+        stored = library.store_upload(site, entity.owner_id or user.guid, upload_file)
+    except files.Refused as exc:
+        web.flash(request, str(exc), "error")
+        return web.redirect(request, f"/documents/{entity.guid}")
+    item = Item.get(Item.entity == entity.guid)
+    number = library.add_version(site, entity, item, user, stored)
+    web.flash(request, _("Version %(number)s added.") % {"number": number})
+    return web.redirect(request, f"/documents/{entity.guid}")
+
+
+def delete(request):
+    """Move a document, folder or link to the trash."""
+    site = web.site_of(request)
+    user = web.require_user(request)
+    entity = _visible(request, request.path_params["guid"])
+    if not entities.can(site, user, "delete", entity):
+        raise web.forbidden()
+    item = Item.get_or_none(Item.entity == entity.guid)
+    entities.trash(entity)
+    library.unindex(site, entity)
+    web.flash(request, _("Moved to the trash."))
+    parent = Entity.get_or_none(Entity.guid == item.folder_id) if item and item.folder_id else None
+    container = Entity.get_or_none(Entity.guid == entity.container_id) if entity.container_id else None
+    return web.redirect(request, _back_url(parent, container))
+
+
+# --- serving files ---------------------------------------------------------------------
+
+
+def download(request):
+    """Stream a version of a document after checking access; supports range requests."""
+    entity = _visible(request, request.path_params["guid"], kind=FILE)
+    number = _int(request.query_params.get("version"))
+    query = Version.select().where(Version.document == entity.guid)
+    version = (query.where(Version.number == number) if number else query.order_by(Version.number.desc())).first()
+    if version is None:
+        raise web.not_found()
+    return serve(request, version.key, version.mime, version.filename,
+                 inline=version.mime in files.INLINE and request.query_params.get("download") != "1")
+
+
+def thumb(request):
+    """The thumbnail of an image document (same access check as the file)."""
+    entity = _visible(request, request.path_params["guid"], kind=FILE)
+    item = Item.get_or_none(Item.entity == entity.guid)
+    if item is None or not item.thumb_key:
+        raise web.not_found()
+    mime = "image/png" if _is_png(request, item.thumb_key) else "image/jpeg"
+    return serve(request, item.thumb_key, mime, "thumbnail" + (".png" if mime == "image/png" else ".jpg"),
+                 inline=True)
+
+
+def _is_png(request, key) -> bool:
+    with storage(web.site_of(request)).open(key) as fh:
+        return fh.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def content_disposition(filename: str, inline: bool) -> str:
+    """RFC 6266: an ASCII fallback name and the exact name in ``filename*``."""
+    ascii_name = "".join(c if 32 <= ord(c) < 127 and c not in '"\\;' else "_" for c in filename) or "file"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None | bool:
+    """``(start, end)`` for a single satisfiable byte range, None to send everything, False for 416."""
+    unit, _sep, spec = header.partition("=")
+    if unit.strip().lower() != "bytes":
+        return None
+    if "," in spec:
+        return None  # several ranges: we send the whole file (allowed by RFC 9110)
+    first, dash, last = spec.strip().partition("-")
+    if not dash:
+        return False
+    try:
+        if first == "":
+            length = int(last)
+            if length <= 0:
+                return False
+            return max(0, size - length), size - 1
+        start = int(first)
+        end = int(last) if last else size - 1
+    except ValueError:
+        return False
+    if start < 0 or start >= size or end < start:
+        return False
+    return start, min(end, size - 1)
+
+
+def serve(request, key: str, mime: str, filename: str, inline: bool) -> Response:
+    store = storage(web.site_of(request))
+    try:
+        size = store.size(key)
+    except StorageError:
+        raise web.not_found() from None
+    etag = f'"{key[:20]}"'
+    content_type = f"{mime}; charset=utf-8" if mime.startswith("text/") else mime
+    headers = {
+        "Accept-Ranges": "bytes",
+        "ETag": etag,
+        "Content-Disposition": content_disposition(filename, inline),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-cache",
+    }
+    if mime != "application/pdf":  # Chromium's PDF viewer does not run in a sandboxed document
+        headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    wanted = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if wanted and (if_range is None or if_range == etag):
+        span = parse_range(wanted, size)
+        if span is False:
+            headers["Content-Range"] = f"bytes */{size}"
+            return Response(status_code=416, headers=headers)
+        if span is not None:
+            start, end = span
+            headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+            headers["Content-Length"] = str(end - start + 1)
+            return StreamingResponse(store.iter_range(key, start, end), status_code=206, media_type=content_type,
+                                     headers=headers)
+    headers["Content-Length"] = str(size)
+    if request.method == "HEAD":
+        return Response(status_code=200, media_type=content_type, headers=headers)
+    return StreamingResponse(store.iter_range(key), media_type=content_type, headers=headers)

@@ -1,0 +1,116 @@
+"""Uploading, listing and downloading documents; versions, folders, links, access on every request."""
+
+import pytest
+
+from plugins.documents.views import content_disposition
+
+pytestmark = pytest.mark.site(plugins=["documents"])
+
+
+def test_upload_list_and_download(signed_in, client, h):
+    ada = signed_in("ada")
+    response = h.upload(ada, [("report.pdf", h.pdf(3))], {"title": "Annual report", "description": "2026",
+                                                           "tags": "report, money"}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    guid = h.guid_from(response)
+    page = ada.get(f"/documents/{guid}")
+    assert "Annual report" in page.text and "PDF" in page.text and "report" in page.text
+    assert ">3<" in page.text  # pages on the summary card
+    listing = client.get("/documents/")
+    assert "Annual report" in listing.text
+    download = client.get(f"/documents/{guid}/download")
+    assert download.status_code == 200
+    assert download.content == h.pdf(3) or download.content.startswith(b"%PDF")
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert download.headers["accept-ranges"] == "bytes"
+    assert download.headers["content-disposition"].startswith("inline; filename=\"report.pdf\"")
+    attachment = client.get(f"/documents/{guid}/download?download=1")
+    assert attachment.headers["content-disposition"].startswith("attachment;")
+
+
+def test_private_file_is_404_for_others_on_every_url(signed_in, client, h):
+    ada, bob = signed_in("ada"), signed_in("bob")
+    response = h.upload(ada, [("secret.png", h.image("PNG"))], {"access": "private"}, follow_redirects=False)
+    guid = h.guid_from(response)
+    for path in (f"/documents/{guid}", f"/documents/{guid}/download", f"/documents/{guid}/thumb",
+                 f"/documents/{guid}/download?version=1"):
+        assert ada.get(path).status_code == 200, path
+        assert bob.get(path).status_code == 404, path
+        assert client.get(path).status_code == 404, path
+    assert "secret" not in client.get("/documents/").text
+    assert "secret" not in bob.get("/documents/").text
+    # the access check runs on every request: making it public opens it, private again closes it
+    from core.db import database
+    from core.models import Entity
+
+    with database.connection_context():
+        Entity.update(access="public").where(Entity.guid == guid).execute()
+    assert client.get(f"/documents/{guid}/download").status_code == 200
+    with database.connection_context():
+        Entity.update(access="private").where(Entity.guid == guid).execute()
+    assert client.get(f"/documents/{guid}/download").status_code == 404
+
+
+def test_several_files_at_once_into_a_folder(signed_in, h):
+    ada = signed_in("ada")
+    response = ada.post_form("/documents/folders/new", {"title": "Photos", "access": "members", "album": "1"},
+                             token_from="/documents/folders/new", follow_redirects=False)
+    assert response.status_code == 303
+    folder = h.guid_from(response)
+    files = [("a.jpg", h.jpeg()), ("b.png", h.image("PNG")), ("notes.txt", b"hello")]
+    response = h.upload(ada, files, {"folder": str(folder), "access": "members"},
+                        path=f"/documents/upload?folder={folder}", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/documents/{folder}"
+    page = ada.get(f"/documents/{folder}")
+    assert page.text.count('class="gallery"') == 1
+    assert "a.jpg" in page.text and "b.png" in page.text and "notes.txt" in page.text
+
+
+def test_new_versions_keep_the_older_ones(signed_in, client, h):
+    ada = signed_in("ada")
+    guid = h.guid_from(h.upload(ada, [("plan.txt", b"version one")], follow_redirects=False))
+    token = ada.csrf(f"/documents/{guid}")
+    response = ada.post(f"/documents/{guid}/versions", data={"csrf_token": token},
+                        files=[("file", ("plan.txt", b"version two", "text/plain"))], follow_redirects=False)
+    assert response.status_code == 303
+    assert client.get(f"/documents/{guid}/download").content == b"version two"
+    assert client.get(f"/documents/{guid}/download?version=1").content == b"version one"
+    assert client.get(f"/documents/{guid}/download?version=2").content == b"version two"
+    assert client.get(f"/documents/{guid}/download?version=3").status_code == 404
+    assert "Version 1" in ada.get(f"/documents/{guid}").text or "Version 1" in ada.get(f"/documents/{guid}").text
+    bob = signed_in("bob")
+    token = bob.csrf(f"/documents/{guid}")
+    refused = bob.post(f"/documents/{guid}/versions", data={"csrf_token": token},
+                       files=[("file", ("plan.txt", b"hijack", "text/plain"))], follow_redirects=False)
+    assert refused.status_code == 403
+
+
+def test_links(signed_in, client, h):
+    ada = signed_in("ada")
+    bad = ada.post_form("/documents/links/new", {"title": "x", "url": "javascript:alert(1)", "access": "public"},
+                        token_from="/documents/links/new")
+    assert bad.status_code == 400 and "http://" in bad.text and 'value="x"' in bad.text
+    response = ada.post_form("/documents/links/new", {"title": "Useful", "url": "https://example.org/a",
+                                                      "note": "A good read", "access": "public"},
+                             token_from="/documents/links/new", follow_redirects=False)
+    guid = h.guid_from(response)
+    page = client.get(f"/documents/{guid}")
+    assert 'href="https://example.org/a"' in page.text and "A good read" in page.text
+
+
+def test_content_disposition_is_rfc6266():
+    value = content_disposition('été "rapport"; final.pdf', inline=False)
+    assert value == ("attachment; filename=\"_t_ _rapport__ final.pdf\"; "
+                     "filename*=UTF-8''%C3%A9t%C3%A9%20%22rapport%22%3B%20final.pdf")
+
+
+def test_delete_moves_to_trash(signed_in, client, h):
+    ada = signed_in("ada")
+    guid = h.guid_from(h.upload(ada, [("a.txt", b"abc")], follow_redirects=False))
+    bob = signed_in("bob")
+    assert bob.post_form(f"/documents/{guid}/delete", {}, token_from="/documents/").status_code == 403
+    response = ada.post_form(f"/documents/{guid}/delete", {}, token_from="/documents/", follow_redirects=False)
+    assert response.status_code == 303
+    assert client.get(f"/documents/{guid}/download").status_code == 404
