@@ -12,7 +12,7 @@ from core import hookimpl
 from core.i18n import gettext as _
 from core.kinds import EntityKind, RelationshipVerb
 from core.menus import MenuItem
-from core.views import account, admin, auth, home, members, outbox, people_admin
+from core.views import account, admin, auth, home, member_import, members, outbox, people_admin
 
 
 @hookimpl
@@ -37,6 +37,7 @@ def maillage_routes(site):
         Route("/admin/people/{guid:int}/export", people_admin.export, name="admin-person-export"),
         Route("/admin/people/{guid:int}/delete", people_admin.delete, methods=["GET", "POST"],
               name="admin-person-delete"),
+        Route("/admin/import-members", member_import.page, methods=["GET", "POST"], name="admin-import-members"),
         Route("/admin/signup-codes", people_admin.signup_codes, methods=["GET", "POST"], name="admin-signup-codes"),
         Route("/members", members.index, name="members"),
         Route("/members/{guid:int}", members.show, name="member"),

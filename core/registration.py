@@ -65,8 +65,15 @@ def mode(site) -> str:
     return site.settings.get("registration") or site.config.registration
 
 
+def base_url(site) -> str:
+    """The site's address for links in mail sent outside a request (the ``base_url`` setting)."""
+    return (site.settings.get("base_url") or f"http://{site.config.hosts[0]}").rstrip("/")
+
+
 def absolute(site, request, path: str) -> str:
-    """An absolute URL on the site for links in mail."""
+    """An absolute URL on the site for links in mail (from the request, else the base URL)."""
+    if request is None:
+        return base_url(site) + path
     return f"{request.url.scheme}://{request.headers.get('host', site.config.hosts[0])}{path}"
 
 

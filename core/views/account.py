@@ -72,6 +72,17 @@ def signup(request):
                 errors["code"] = str(exc)
         if not errors:
             existing = Account.get_or_none(Account.site == site.id, Account.email == values["email"])
+            if existing is not None and existing.state == "invited" and invitation is not None:
+                with database.atomic():
+                    existing.password_hash = auth.hash_password(password)
+                    existing.state, existing.email_validated = "active", now()
+                    existing.save()
+                    Entity.update(title=values["name"]).where(Entity.guid == existing.guid).execute()
+                    invitation.accepted = now()
+                    invitation.save()
+                auth.login(request, existing)
+                web.flash(request, _("Welcome! Your account is ready; complete your profile."))
+                return web.redirect(request, f"/members/{existing.guid}/edit")
             if existing is not None:
                 mail.send(site, existing.email, _("Someone tried to sign up with your address"),
                           _("Hello,\n\nSomeone tried to create an account on %(site)s with this address, which "

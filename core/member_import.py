@@ -1,0 +1,144 @@
+"""Importing an association's existing member file (CSV).
+
+Columns are mapped to targets: ``email`` (required), ``name``, ``role`` and the site's
+profile fields. People already on the site are recognised by e-mail and updated;
+new people get an account waiting for them (state ``invited``) and an invitation by
+mail to choose their password. Every rejected row is reported with its reason, a dry
+run changes nothing, and importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+
+from core import accounts, mail, profiles, registration
+from core.db import database, now
+from core.i18n import gettext as _
+from core.models import Account
+
+ROLES = ("member", "moderator", "admin")
+
+
+@dataclass
+class Report:
+    """What an import did (or would do, in a dry run)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invited: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+
+class ImportError_(ValueError):
+    """The file or the mapping cannot be used; the message says why."""
+
+
+def read_csv(data: bytes | str) -> tuple[list[str], list[dict]]:
+    """The header and rows of a CSV file (UTF-8, with ``,``, ``;`` or tab separators)."""
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    if not text.strip():
+        raise ImportError_(_("The file is empty."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    rows = list(reader)
+    return [h.strip() for h in (reader.fieldnames or [])], rows
+
+
+def targets(site) -> list[str]:
+    """What a column can be mapped to."""
+    return ["email", "name", "role"] + [f.name for f in profiles.site_fields(site)]
+
+
+def default_mapping(site, header: list[str]) -> dict[str, str]:
+    """Map each target to the column of the same name (case-insensitive), when there is one."""
+    lower = {h.lower(): h for h in header}
+    return {t: lower[t.lower()] for t in targets(site) if t.lower() in lower}
+
+
+def run(site, rows: list[dict], mapping: dict[str, str], dry_run: bool = False, invite: bool = True,
+        base_url: str | None = None, progress=None) -> Report:
+    """Import ``rows`` with ``mapping`` (target -> column); return the report."""
+    if "email" not in mapping:
+        raise ImportError_(_("Choose the column holding the e-mail addresses."))
+    fields = {f.name: f for f in profiles.site_fields(site)}
+    report = Report(dry_run=dry_run)
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        if progress:
+            progress()
+        try:
+            email = accounts.normalise_email(row.get(mapping["email"], ""))
+        except accounts.AccountError:
+            report.rejected.append((line, _("invalid e-mail address: %(value)s") % {
+                "value": row.get(mapping["email"], "") or _("(empty)")}))
+            continue
+        if email in seen:
+            report.rejected.append((line, _("%(email)s appears twice in the file") % {"email": email}))
+            continue
+        seen.add(email)
+        name = (row.get(mapping.get("name", ""), "") or "").strip() or email.split("@")[0]
+        role = (row.get(mapping.get("role", ""), "") or "member").strip().lower() or "member"
+        if role not in ROLES:
+            report.rejected.append((line, _("unknown role %(role)s (member, moderator or admin)") % {"role": role}))
+            continue
+        values, problem = {}, None
+        for target, column in mapping.items():
+            if target in fields and column:
+                try:
+                    values[target] = fields[target].parse(row.get(column, ""))
+                except ValueError as exc:
+                    problem = f"{fields[target].label}: {exc}"
+        if problem:
+            report.rejected.append((line, problem))
+            continue
+        existing = Account.get_or_none(Account.site == site.id, Account.email == email)
+        if existing is None:
+            report.created += 1
+            if not dry_run:
+                with database.atomic():
+                    account = accounts.create_account(site.id, email, name, state="invited", role=role)
+                    _set_fields(account, values)
+                if invite:
+                    _invite(site, account, base_url)
+                    report.invited += 1
+            continue
+        profile = profiles.get(existing.guid)
+        merged = {**(profile.fields or {}), **values}
+        if existing.role == role and merged == (profile.fields or {}):
+            report.unchanged += 1
+            continue
+        report.updated += 1
+        if not dry_run:
+            existing.role = role
+            existing.save()
+            _set_fields(existing, values)
+    return report
+
+
+def _set_fields(account: Account, values: dict) -> None:
+    if not values:
+        return
+    profile = profiles.Profile.get_or_none(profiles.Profile.entity == account.guid)
+    if profile is None:
+        profiles.Profile.create(entity=account.guid, fields=values)
+    else:
+        profile.fields = {**(profile.fields or {}), **values}
+        profile.save()
+
+
+def _invite(site, account: Account, base_url: str | None) -> None:
+    invitation = registration.Invitation.create(site=site.id, email=account.email, inviter=None,
+                                                token=secrets.token_urlsafe(24), role=account.role, created=now())
+    link = f"{base_url or registration.base_url(site)}/signup?invitation={invitation.token}"
+    mail.send(site, account.email, _("Your account on %(site)s is waiting for you") % {"site": site.name},
+              _("Hello %(name)s,\n\n%(site)s now has its own site, and an account is ready for you.\n"
+                "To choose your password, open this link:\n%(link)s\n")
+              % {"name": account.name, "site": site.name, "link": link})
