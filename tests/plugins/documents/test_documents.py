@@ -114,3 +114,48 @@ def test_delete_moves_to_trash(signed_in, client, h):
     response = ada.post_form(f"/documents/{guid}/delete", {}, token_from="/documents/", follow_redirects=False)
     assert response.status_code == 303
     assert client.get(f"/documents/{guid}/download").status_code == 404
+
+
+@pytest.fixture
+def text_doc(signed_in, h):
+    ada = signed_in("ada")
+    return h.guid_from(h.upload(ada, [("digits.txt", b"0123456789abcdefghij")], follow_redirects=False))
+
+
+@pytest.mark.parametrize(("header", "status", "body", "content_range"), [
+    ("bytes=0-9", 206, b"0123456789", "bytes 0-9/20"),
+    ("bytes=10-", 206, b"abcdefghij", "bytes 10-19/20"),
+    ("bytes=-5", 206, b"fghij", "bytes 15-19/20"),
+    ("bytes=15-100", 206, b"fghij", "bytes 15-19/20"),
+    ("bytes=-100", 206, b"0123456789abcdefghij", "bytes 0-19/20"),
+    ("bytes=20-30", 416, b"", "bytes */20"),
+    ("bytes=9-3", 416, b"", "bytes */20"),
+    ("bytes=abc", 416, b"", "bytes */20"),
+    ("bytes=-0", 416, b"", "bytes */20"),
+    ("bytes=0-1,5-6", 200, b"0123456789abcdefghij", None),
+    ("lines=0-1", 200, b"0123456789abcdefghij", None),
+])
+def test_range_requests(client, text_doc, header, status, body, content_range):
+    response = client.get(f"/documents/{text_doc}/download", headers={"Range": header})
+    assert response.status_code == status
+    assert response.content == body
+    assert response.headers.get("content-range") == content_range
+    if status == 206:
+        assert int(response.headers["content-length"]) == len(body)
+
+
+def test_if_range_and_etag(client, text_doc):
+    first = client.get(f"/documents/{text_doc}/download")
+    etag = first.headers["etag"]
+    same = client.get(f"/documents/{text_doc}/download", headers={"Range": "bytes=0-1", "If-Range": etag})
+    assert same.status_code == 206 and same.content == b"01"
+    stale = client.get(f"/documents/{text_doc}/download", headers={"Range": "bytes=0-1", "If-Range": '"old"'})
+    assert stale.status_code == 200 and len(stale.content) == 20
+    assert client.get(f"/documents/{text_doc}/download", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_range_on_a_private_file_still_checks_access(signed_in, client, h):
+    ada = signed_in("ada")
+    guid = h.guid_from(h.upload(ada, [("s.txt", b"secret data")], {"access": "private"}, follow_redirects=False))
+    assert client.get(f"/documents/{guid}/download", headers={"Range": "bytes=0-3"}).status_code == 404
+    assert ada.get(f"/documents/{guid}/download", headers={"Range": "bytes=0-3"}).content == b"secr"
