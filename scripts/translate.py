@@ -24,7 +24,8 @@ def main(component: str, source: str) -> int:
     filled = 0
     for msg in catalog:
         key = msg.id if isinstance(msg.id, str) else msg.id[0]
-        if key in table and (not msg.string or "fuzzy" in msg.flags):
+        empty = not all(msg.string) if isinstance(msg.string, tuple | list) else not msg.string
+        if key in table and (empty or "fuzzy" in msg.flags):
             value = table[key]
             msg.string = tuple(value) if isinstance(msg.id, tuple | list) else value
             msg.flags.discard("fuzzy")
