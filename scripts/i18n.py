@@ -74,7 +74,9 @@ def update(names: list[str]) -> None:
             catalog.obsolete.clear()
             if lang == "en":
                 for msg in catalog:
-                    if msg.id and not msg.string:
+                    if msg.id and isinstance(msg.id, tuple | list) and not all(msg.string or ()):
+                        msg.string = tuple(msg.id)
+                    elif msg.id and not msg.string:
                         msg.string = msg.id
                     if msg.id:
                         msg.flags.discard("fuzzy")
