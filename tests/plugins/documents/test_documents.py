@@ -20,7 +20,7 @@ def test_upload_list_and_download(signed_in, client, h):
     assert "Annual report" in listing.text
     download = client.get(f"/documents/{guid}/download")
     assert download.status_code == 200
-    assert download.content == h.pdf(3) or download.content.startswith(b"%PDF")
+    assert download.content.startswith(b"%PDF") and download.headers["content-length"] == str(len(download.content))
     assert download.headers["content-type"] == "application/pdf"
     assert download.headers["x-content-type-options"] == "nosniff"
     assert download.headers["accept-ranges"] == "bytes"
@@ -79,7 +79,7 @@ def test_new_versions_keep_the_older_ones(signed_in, client, h):
     assert client.get(f"/documents/{guid}/download?version=1").content == b"version one"
     assert client.get(f"/documents/{guid}/download?version=2").content == b"version two"
     assert client.get(f"/documents/{guid}/download?version=3").status_code == 404
-    assert "Version 1" in ada.get(f"/documents/{guid}").text or "Version 1" in ada.get(f"/documents/{guid}").text
+    assert "Version 1" in ada.get(f"/documents/{guid}").text
     bob = signed_in("bob")
     token = bob.csrf(f"/documents/{guid}")
     refused = bob.post(f"/documents/{guid}/versions", data={"csrf_token": token},
