@@ -65,7 +65,7 @@ def test_signing_up_twice_reveals_nothing_and_warns_the_owner(client, use_smtp, 
     response = signup(client, email="ada@example.org")
     assert response.status_code == 200
     assert "ada@example.org" in response.text  # the same page as for a new address
-    assert "tried to create an account" in use_smtp.texts()[-1]
+    assert "/reset" in use_smtp.texts()[-1] and "Test site" in use_smtp.texts()[-1]
 
 
 def test_the_honeypot_silently_drops_bots(client, use_smtp):
