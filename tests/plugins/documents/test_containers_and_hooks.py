@@ -10,7 +10,7 @@ from core.db import database
 from core.models import Activity, Entity, Relationship
 from plugins.documents.models import FILE, FOLDER, LINK, Item, Version
 
-pytestmark = pytest.mark.site(plugins=["documents"])
+pytestmark = pytest.mark.site(plugins=["documents"], language="en")
 
 
 @pytest.fixture

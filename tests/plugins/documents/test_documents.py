@@ -4,7 +4,7 @@ import pytest
 
 from plugins.documents.views import content_disposition
 
-pytestmark = pytest.mark.site(plugins=["documents"])
+pytestmark = pytest.mark.site(plugins=["documents"], language="en")
 
 
 def test_upload_list_and_download(signed_in, client, h):

@@ -10,7 +10,7 @@ from core.db import database
 from plugins.documents.files import clean_filename
 from plugins.documents.models import Item, Version
 
-pytestmark = pytest.mark.site(plugins=["documents"])
+pytestmark = pytest.mark.site(plugins=["documents"], language="en")
 
 ACCEPTED = [
     ("photo.jpg", "jpeg", "image/jpeg"),
@@ -91,7 +91,7 @@ def test_hostile_files_are_refused_with_a_clear_message(signed_in, app, h, name,
 
 
 def test_oversized_file_and_quota(make_app, signed_in, app, h):
-    make_app(plugins=["documents"])
+    make_app(plugins=["documents"], language="en")
     from core import sites
 
     with database.connection_context():
