@@ -1,0 +1,73 @@
+"""Photo library in a real browser: a group member uploads three photos to an album, another member
+sees the gallery, a visitor gets 404 for the private album."""
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.e2e
+
+
+def signin(page, url, name):
+    page.goto(url + "/signin")
+    page.fill("#email", f"{name}@example.org")
+    page.fill("#password", f"password-{name}-123")
+    page.click("button.primary")
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def test_group_album_journey(live_site, page, new_page, check_a11y, tmp_path):
+    url = live_site(plugins=["documents"], language="en")
+    from core import accounts, entities
+    from core.db import database
+    from core.models import Relationship
+
+    site = live_site.app.runtime("test")
+    with database.connection_context():
+        owner = accounts.create_account("test", "owner@example.org", "Owner", "password-owner-123")
+        member = accounts.create_account("test", "member@example.org", "Member", "password-member-123")
+        # a group-like container: the owner created it, the other one is a member (member_of)
+        group = entities.create(site, "test.group", owner=owner.guid, title="Choir", access_level="public")
+        Relationship.create(site="test", subject=member.guid, verb="member_of", object=group.guid)
+    photos = []
+    for n, colour in enumerate([(200, 30, 30), (30, 160, 60), (30, 60, 200)], 1):
+        path = tmp_path / f"photo-{n}.jpg"
+        out = io.BytesIO()
+        Image.new("RGB", (300, 200), colour).save(out, "JPEG")
+        path.write_bytes(out.getvalue())
+        photos.append(str(path))
+
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    signin(page, url, "owner")
+    page.goto(f"{url}/documents/in/{group.guid}")
+    page.click("text=New album")
+    page.fill("#title", "Summer concert")
+    page.select_option("#access", "container")
+    page.click("button.primary")
+    page.wait_for_url(re.compile(r".*/documents/\d+$"))
+    album_url = page.url
+    page.click("text=Upload files")
+    check_a11y(page)
+    page.set_input_files("#files", photos)
+    page.click("button.primary")
+    page.wait_for_url(album_url)
+    assert page.locator(".gallery img").count() == 3
+    assert errors == []
+
+    other = new_page("en-GB")
+    signin(other, url, "member")
+    other.goto(album_url)
+    assert other.locator("h1").inner_text() == "Summer concert"
+    images = other.locator(".gallery img")
+    assert images.count() == 3
+    other.wait_for_function("() => [...document.querySelectorAll('.gallery img')]"
+                            ".every(img => img.complete && img.naturalWidth > 0)")
+    check_a11y(other)
+
+    visitor = new_page("en-GB")
+    response = visitor.goto(album_url)
+    assert response.status == 404
+    assert visitor.goto(url + images.first.get_attribute("src")).status == 404
