@@ -199,9 +199,12 @@ def unindex(site, entity) -> None:
 
 
 def notify_new_file(site, actor, entity, folder, container) -> None:
-    """Tell the followers of the folder or container that a file was added."""
+    """Tell the followers and members of the folder or container that a file was added.
+
+    ``core.notifications.notify`` leaves out whoever may not see the file.
+    """
     targets = [t.guid for t in (folder, container) if t is not None]
-    if not targets or entity.access not in ("public", "members", "container"):
+    if not targets:
         return
     try:
         from core import notifications

@@ -78,12 +78,18 @@ def _may_add(site, user, folder, container) -> bool:
     return folder is None
 
 
-def _access_choices(container) -> list[tuple[str, str]]:
+OPENNESS = {"public": 4, "members": 3, "connections": 2, "container": 2, "private": 1}
+
+
+def _access_choices(container, folder=None) -> list[tuple[str, str]]:
+    """The access levels offered: "container" only inside one; never wider than the folder's own."""
     labels = {"public": _("Public: everyone, visitors included"), "members": _("Members of the site"),
               "connections": _("My connections"), "container": _("Members of the group"),
               "private": _("Private: only me and those who manage it")}
+    widest = OPENNESS.get(folder.access, 4) if folder is not None else 4
     return [(level, labels[level]) for level in ("public", "members", "connections", "container", "private")
-            if level in ACCESS_LEVELS and (level != "container" or container is not None)]
+            if level in ACCESS_LEVELS and (level != "container" or container is not None)
+            and OPENNESS[level] <= widest]
 
 
 def _back_url(folder, container) -> str:
@@ -96,13 +102,13 @@ def _back_url(folder, container) -> str:
 
 def _common(request, folder, container) -> dict:
     default = folder.access if folder is not None else ("container" if container is not None else "members")
-    return {"folder": folder, "container": container, "access_choices": _access_choices(container),
+    return {"folder": folder, "container": container, "access_choices": _access_choices(container, folder),
             "default_access": default, "conf": library.settings(web.site_of(request)),
             "back_url": _back_url(folder, container)}
 
 
-def _check_access(value, container) -> str | None:
-    return value if value in dict(_access_choices(container)) else None
+def _check_access(value, container, folder=None) -> str | None:
+    return value if value in dict(_access_choices(container, folder)) else None
 
 
 # --- listings --------------------------------------------------------------------------
@@ -179,7 +185,7 @@ def upload(request):
     values = {k: (data.get(k) or "").strip() for k in ("title", "description", "tags", "access")}
     uploads = [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
     errors = []
-    level = _check_access(values["access"], container)
+    level = _check_access(values["access"], container, folder)
     if level is None:
         errors.append(_("Choose who may see these files."))
     if not uploads:
@@ -230,7 +236,7 @@ def new_folder(request):
     errors = {}
     if not values["title"]:
         errors["title"] = _("Give the folder a name.")
-    level = _check_access(values["access"], container)
+    level = _check_access(values["access"], container, parent)
     if level is None:
         errors["access"] = _("Choose who may see this folder.")
     if errors:
@@ -262,7 +268,7 @@ def new_link(request):
         errors["url"] = _("Enter an address starting with http:// or https://.")
     if not values["title"]:
         errors["title"] = _("Give the link a title.")
-    level = _check_access(values["access"], container)
+    level = _check_access(values["access"], container, folder)
     if level is None:
         errors["access"] = _("Choose who may see this link.")
     if errors:

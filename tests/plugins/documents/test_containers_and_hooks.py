@@ -158,3 +158,24 @@ def test_demo_data(app):
         photos = Item.select().where(Item.folder == albums[0].entity_id)
         assert photos.count() == 4 and all(p.thumb_key for p in photos)
         assert Entity.select().where(Entity.kind == LINK).count() == 2
+
+
+def test_followers_of_a_folder_are_notified(app, signed_in, member_factory, h):
+    notifications = pytest.importorskip("core.notifications")
+    ada = signed_in("ada")
+    bob, eve = member_factory("bob"), member_factory("eve")
+    folder = h.guid_from(ada.post_form("/documents/folders/new", {"title": "Minutes", "access": "members"},
+                                       token_from="/documents/folders/new", follow_redirects=False))
+    with database.connection_context():
+        if not database.table_exists("notification"):
+            pytest.skip("the notifications table is not migrated yet")
+        for who in (bob, eve):
+            Relationship.create(site="test", subject=who.guid, verb="follows", object=folder)
+    h.upload(ada, [("m.txt", b"minutes")], {"folder": str(folder), "access": "members"},
+             path=f"/documents/upload?folder={folder}")
+    h.upload(ada, [("p.txt", b"private")], {"folder": str(folder), "access": "private"},
+             path=f"/documents/upload?folder={folder}")
+    with database.connection_context():
+        rows = list(notifications.Notification.select().where(notifications.Notification.event
+                                                              == "documents.new_file"))
+    assert sorted(r.recipient_id for r in rows) == sorted([bob.guid, eve.guid])  # not for the private file

@@ -159,3 +159,14 @@ def test_range_on_a_private_file_still_checks_access(signed_in, client, h):
     guid = h.guid_from(h.upload(ada, [("s.txt", b"secret data")], {"access": "private"}, follow_redirects=False))
     assert client.get(f"/documents/{guid}/download", headers={"Range": "bytes=0-3"}).status_code == 404
     assert ada.get(f"/documents/{guid}/download", headers={"Range": "bytes=0-3"}).content == b"secr"
+
+
+def test_items_are_never_wider_open_than_their_folder(signed_in, h):
+    ada = signed_in("ada")
+    folder = h.guid_from(ada.post_form("/documents/folders/new", {"title": "Board", "access": "members"},
+                                       token_from="/documents/folders/new", follow_redirects=False))
+    form = ada.get(f"/documents/upload?folder={folder}").text
+    assert 'value="public"' not in form and 'value="members" selected' in form
+    response = h.upload(ada, [("a.txt", b"x")], {"folder": str(folder), "access": "public"},
+                        path=f"/documents/upload?folder={folder}")
+    assert response.status_code == 400 and "Choose who may see" in response.text
