@@ -170,3 +170,11 @@ def test_items_are_never_wider_open_than_their_folder(signed_in, h):
     response = h.upload(ada, [("a.txt", b"x")], {"folder": str(folder), "access": "public"},
                         path=f"/documents/upload?folder={folder}")
     assert response.status_code == 400 and "Choose who may see" in response.text
+
+
+def test_pages_in_french(make_app, signed_in, h):
+    make_app(plugins=["documents"], language="fr")
+    ada = signed_in("ada")
+    assert "Envoyer des fichiers" in ada.get("/documents/upload").text
+    response = h.upload(ada, [("x.pdf", h.jpeg())])
+    assert "mais le contenu est un fichier JPEG" in response.text
