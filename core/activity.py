@@ -4,14 +4,18 @@ Plugins record an item when something worth telling happens::
 
     activity.record(site, actor=actor, verb="published", entity=entity)
 
-Feeds apply :func:`core.access.visible` to the item's entity inside the SQL.
+Every feed joins the item's entity and applies :func:`core.access.visible` inside the
+SQL, so a feed never shows (nor counts) what the viewer may not see. Pages are read
+newest first, ``before`` an item id (keyset pagination on indexed columns).
 """
 
 from __future__ import annotations
 
 from core import access
 from core.db import now
-from core.models import Account, Activity, Entity
+from core.models import Account, Activity, Entity, Relationship
+
+PAGE = 20
 
 
 def record(site, actor: Entity | int, verb: str, entity: Entity, container: Entity | int | None = None) -> Activity:
@@ -22,8 +26,7 @@ def record(site, actor: Entity | int, verb: str, entity: Entity, container: Enti
                            kind=entity.kind, access=entity.access, created=now())
 
 
-def site_feed(site, viewer: Account | None, before: int | None = None, limit: int = 20, kinds=None):
-    """The site-wide feed visible to ``viewer``, newest first, items older than id ``before``."""
+def _base(site, viewer: Account | None, before: int | None, limit: int, kinds=None):
     query = (Activity.select(Activity, Entity).join(Entity, on=(Activity.entity == Entity.guid))
              .where(Activity.site == site.id,
                     access.visible(viewer, site.id, membership_verbs=site.membership_verbs or ("member_of",)))
@@ -32,4 +35,72 @@ def site_feed(site, viewer: Account | None, before: int | None = None, limit: in
         query = query.where(Activity.id < before)
     if kinds:
         query = query.where(Activity.kind.in_(list(kinds)))
-    return list(query)
+    return query
+
+
+def site_feed(site, viewer: Account | None, before: int | None = None, limit: int = PAGE, kinds=None) -> list:
+    """Everything visible to ``viewer`` on the site, newest first."""
+    return list(_base(site, viewer, before, limit, kinds))
+
+
+def network_feed(site, viewer: Account, actor_guid: int | None = None, before: int | None = None,
+                 limit: int = PAGE, kinds=None, groups_only: bool = False) -> list:
+    """What ``actor_guid`` (the viewer or who they act as) follows or is connected to, and their groups.
+
+    Written as a filter on indexed columns (``activity.actor`` and ``activity.container``
+    against the relationship index), so a member following thousands stays fast.
+    """
+    me = actor_guid or viewer.guid
+    rel = Relationship.alias()
+    containers = rel.select(rel.object).where(
+        rel.subject == me, rel.verb.in_(list(site.membership_verbs or ("member_of",)) + ["manages"]))
+    query = _base(site, viewer, before, limit, kinds)
+    if groups_only:
+        return list(query.where(Activity.container.in_(containers)))
+    followed = Relationship.select(Relationship.object).where(
+        Relationship.subject == me, Relationship.verb.in_(["follows", "connected"]))
+    return list(query.where(Activity.actor.in_(followed) | Activity.container.in_(containers)
+                            | (Activity.actor == me)))
+
+
+def entity_feed(site, viewer: Account | None, guid: int, before: int | None = None, limit: int = PAGE,
+                kinds=None) -> list:
+    """What one member or organisation did, and what happened inside one container (group, card)."""
+    query = _base(site, viewer, before, limit, kinds)
+    return list(query.where((Activity.actor == guid) | (Activity.container == guid)))
+
+
+def items(site, rows: list) -> list[dict]:
+    """The context each activity template gets: the item, its entity, the entity's URL and kind."""
+    result = []
+    for row in rows:
+        kind = site.entity_kinds.get(row.kind)
+        if kind is None:
+            continue  # a disabled plugin's items vanish with it
+        try:
+            url = kind.url(row.entity)
+        except Exception:
+            url = "/"
+        result.append({"item": row, "entity": row.entity, "url": url, "kind": kind,
+                       "template": kind.activity_template})
+    return result
+
+
+def filters(site) -> list[tuple[str, str]]:
+    """The feed filters offered: everything, posts only, my groups, then one per kind with a feed filter."""
+    from core.i18n import gettext as _
+
+    result = [("", _("Everything")), ("posts", _("Posts only")), ("groups", _("My groups"))]
+    result += [(k.name, str(k.plural or k.label)) for k in site.entity_kinds.values() if k.feed_filter]
+    return result
+
+
+def kinds_for(site, choice: str) -> list[str] | None:
+    """The kinds a filter keeps (None: all)."""
+    if choice == "posts":
+        return [k.name for k in site.entity_kinds.values() if k.feed_filter == "post"] or ["__none__"]
+    if choice in site.entity_kinds:
+        return [choice]
+    return None
+
+

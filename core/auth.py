@@ -106,7 +106,9 @@ def session_actor(request: Request, site, user: Account | None) -> Entity | None
         return None
     guid = request.session.get("actor")
     if guid and guid != user.guid:
-        if can_act_as(user, guid):
+        from core import acting
+
+        if acting.can_act_as(site, user, guid):
             entity = Entity.get_or_none(Entity.guid == guid, Entity.site == site.id)
             if entity is not None:
                 return entity

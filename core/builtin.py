@@ -10,9 +10,22 @@ from starlette.routing import Route
 
 from core import hookimpl
 from core.i18n import gettext as _
-from core.kinds import EntityKind, RelationshipVerb
+from core.kinds import EntityKind, NotificationEvent, RelationshipVerb
 from core.menus import MenuItem
-from core.views import account, admin, auth, home, member_import, members, outbox, people_admin
+from core.views import (
+    account,
+    admin,
+    auth,
+    feeds,
+    home,
+    interactions,
+    member_import,
+    members,
+    notifications,
+    outbox,
+    people_admin,
+    social,
+)
 
 
 @hookimpl
@@ -37,6 +50,27 @@ def maillage_routes(site):
         Route("/admin/people/{guid:int}/export", people_admin.export, name="admin-person-export"),
         Route("/admin/people/{guid:int}/delete", people_admin.delete, methods=["GET", "POST"],
               name="admin-person-delete"),
+        Route("/social/{guid:int}/{which}", social.listing, name="relationship-list"),
+        Route("/social/{guid:int}/do/{action}", social.act, methods=["POST"], name="relationship-action"),
+        Route("/acting-as", social.switch_identity, methods=["POST"], name="acting-as"),
+        Route("/feed", feeds.network, name="feed-network"),
+        Route("/feed/site.atom", feeds.site_atom, name="feed-site-atom"),
+        Route("/feed/entity/{guid:int}", feeds.entity, name="feed-entity"),
+        Route("/feed/entity/{guid:int}.atom", feeds.entity_atom, name="feed-entity-atom"),
+        Route("/notifications", notifications.index, name="notifications"),
+        Route("/notifications/read", notifications.mark_read, methods=["POST"], name="notifications-read"),
+        Route("/notifications/settings", notifications.settings_page, methods=["GET", "POST"],
+              name="notifications-settings"),
+        Route("/unsubscribe/{token}", notifications.unsubscribe, methods=["GET", "POST"], name="unsubscribe"),
+        Route("/admin/notifications", notifications.admin_defaults, methods=["GET", "POST"],
+              name="admin-notifications"),
+        Route("/comments/{guid:int}/add", interactions.add_comment, methods=["POST"], name="comment-add"),
+        Route("/comments/{guid:int}/edit", interactions.edit_comment, methods=["GET", "POST"], name="comment-edit"),
+        Route("/comments/{guid:int}/delete", interactions.delete_comment, methods=["POST"], name="comment-delete"),
+        Route("/likes/{guid:int}", interactions.like, methods=["POST"], name="like"),
+        Route("/report/{guid:int}", interactions.report, methods=["GET", "POST"], name="report"),
+        Route("/moderation", interactions.queue, methods=["GET", "POST"], name="moderation"),
+        Route("/trash", interactions.trash, methods=["GET", "POST"], name="trash"),
         Route("/admin/import-members", member_import.page, methods=["GET", "POST"], name="admin-import-members"),
         Route("/admin/signup-codes", people_admin.signup_codes, methods=["GET", "POST"], name="admin-signup-codes"),
         Route("/members", members.index, name="members"),
@@ -63,9 +97,13 @@ def maillage_menu_items(site, request):
     user = current_user(request)
     if user is not None:
         items += [
+            MenuItem("main", _("My network"), "/feed", order=5, name="network", active_prefix="/feed"),
             MenuItem("user", _("My profile"), f"/members/{user.guid}", order=10, name="profile"),
             MenuItem("user", _("My account"), "/account", order=20, name="account"),
+            MenuItem("user", _("Trash"), "/trash", order=70, name="trash"),
         ]
+        if user.is_moderator:
+            items.append(MenuItem("user", _("Moderation"), "/moderation", order=80, name="moderation"))
     if user is not None and user.is_admin:
         items += [
             MenuItem("user", _("Administration"), "/admin", order=90, name="admin", active_prefix="/admin"),
@@ -75,14 +113,10 @@ def maillage_menu_items(site, request):
             MenuItem("admin", _("Site settings"), "/admin/settings", order=20, name="admin-settings"),
             MenuItem("admin", _("People"), "/admin/people", order=5, name="admin-people", active_prefix="/admin/people"),
             MenuItem("admin", _("Outbox"), "/admin/outbox", order=90, name="admin-outbox"),
+            MenuItem("admin", _("Notifications"), "/admin/notifications", order=30, name="admin-notifications"),
             MenuItem("admin", _("Errors"), "/admin/errors", order=95, name="admin-errors"),
         ]
     return items
-
-
-@hookimpl
-def maillage_entity_kinds(site):
-    return [EntityKind("user", _("Member"), url=lambda e: f"/members/{e.guid}", plural=_("Members"))]
 
 
 @hookimpl
@@ -93,6 +127,33 @@ def maillage_permission(site, user, action, entity):
     if action == "moderate" and delegation.allows(site, user, "moderation.moderate", None):
         return True
     return True if delegation.allows(site, user, action, entity) else None
+
+
+@hookimpl
+def maillage_notification_events(site):
+    return [
+        NotificationEvent("core.comment", _("A comment on my content"), default="instant"),
+        NotificationEvent("core.connection_request", _("Someone asks to connect with me"), default="instant"),
+        NotificationEvent("core.connection_accepted", _("Someone accepted to connect with me"), default="site"),
+        NotificationEvent("core.report_resolved", _("The moderators decided about my report"), default="site"),
+    ]
+
+
+@hookimpl
+def maillage_entity_kinds(site):
+    return [
+        EntityKind("user", _("Member"), url=lambda e: f"/members/{e.guid}", plural=_("Members")),
+        EntityKind("comment", _("Comment"), url=lambda e: _comment_url(site, e), plural=_("Comments")),
+    ]
+
+
+def _comment_url(site, entity) -> str:
+    """A comment's address: its parent's page, at the comment."""
+    from core.models import Entity
+
+    parent = Entity.get_or_none(Entity.guid == entity.container_id)
+    kind = site.entity_kinds.get(parent.kind) if parent is not None else None
+    return kind.url(parent) + f"#comment-{entity.guid}" if kind else "/"
 
 
 @hookimpl

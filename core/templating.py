@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from core import i18n, registration, text, web
 
@@ -23,7 +24,79 @@ def install(env, site) -> None:
         site=site,
         language_name=i18n.language_name,
         LANGUAGES=i18n.LANGUAGES,
+        entity_url=lambda entity: _entity_url(site, entity),
+        comment_thread=lambda request, entity: _comment_thread(site, request, entity),
+        like_state=lambda request, entity: _like_state(site, request, entity),
+        relationship_state=lambda request, target: _relationship_state(site, request, target),
+        entity_feed=lambda request, target: _entity_feed(site, request, target),
+        atom_link=_atom_link,
+        verb_label=_verb_label,
     )
+
+
+def _atom_link(url, title):
+    from core.feeds import atom_link
+
+    return atom_link(url, title)
+
+
+def _verb_label(verb):
+    from core.views.feeds import verb_label
+
+    return verb_label(verb)
+
+
+def _relationship_state(site, request, target) -> SimpleNamespace:
+    """What core/_relationship_actions.html needs about the actor and ``target``."""
+    from core import relationships
+    from core.views.social import words
+
+    actor = getattr(request.state, "actor", None)
+    show = actor is not None and actor.guid != target.guid
+    return SimpleNamespace(
+        show=show, words=words(site),
+        state=relationships.state(actor.guid, target.guid) if show else {},
+        counts={n: relationships.count(target.guid, n) for n in ("followers", "following", "connections")},
+    )
+
+
+def _entity_feed(site, request, target) -> list:
+    from core import activity
+
+    rows = activity.entity_feed(site, web.current_user(request), target.guid, limit=10)
+    return activity.items(site, rows)
+
+
+def _entity_url(site, entity) -> str:
+    from core.notifications import url_of
+
+    return url_of(site, entity)
+
+
+def _comment_thread(site, request, entity) -> SimpleNamespace:
+    """What core/comments.html needs about the comments of ``entity``."""
+    from core import comments
+
+    user = web.current_user(request)
+    actor = getattr(request.state, "actor", None)
+    enabled = comments.allows(site, entity, "comments")
+    return SimpleNamespace(
+        enabled=enabled,
+        comments=comments.thread(site, user, entity) if enabled else [],
+        can_comment=enabled and comments.may_comment(site, user, actor, entity),
+        editable=lambda c: comments.editable(site, user, c),
+        deletable=lambda c: comments.deletable(site, user, c),
+        draft=request.session.pop("comment_draft", "") if "comment_draft" in request.session else "",
+    )
+
+
+def _like_state(site, request, entity) -> SimpleNamespace:
+    from core import comments
+
+    enabled = comments.allows(site, entity, "likes")
+    actor = getattr(request.state, "actor", None)
+    return SimpleNamespace(enabled=enabled, count=comments.likes(entity) if enabled else 0,
+                           mine=enabled and comments.liked_by(actor, entity))
 
 
 def _timeago(value: dt.datetime | None) -> str:
@@ -49,4 +122,18 @@ def base_context(site, request) -> dict:
         "flashes": web.pop_flashes(request),
         "path": request.url.path,
         "signup_open": user is None and registration.mode(site) in ("open", "code", "approval"),
+        "unread_notifications": (lambda: _unread(user)) if user else (lambda: 0),
+        "identities": (lambda: _identities(site, user)) if user else (lambda: []),
     }
+
+
+def _unread(user) -> int:
+    from core.notifications import unread_count
+
+    return unread_count(user.guid)
+
+
+def _identities(site, user) -> list:
+    from core.acting import identities
+
+    return identities(site, user)

@@ -150,8 +150,18 @@ def render(request: Request, template: str, context: dict | None = None, status_
 # --- the wrapper the core puts around every plugin endpoint ----------------------------
 
 
+def csrf_exempt(endpoint):
+    """Mark an endpoint whose POST is authenticated otherwise (a signed token in its URL).
+
+    Only for links mail clients follow, such as one-click unsubscribe (RFC 8058).
+    """
+    endpoint.csrf_exempt = True
+    return endpoint
+
+
 def wrap_endpoint(endpoint):
     """Turn a plain ``def endpoint(request)`` into the ASGI-ready coroutine the router calls."""
+    exempt = getattr(endpoint, "csrf_exempt", False)
 
     async def handler(request: Request) -> Response:
         if request.method in UNSAFE_METHODS:
@@ -161,6 +171,8 @@ def wrap_endpoint(endpoint):
                 log.info("unreadable form on %s: %s", request.url.path, exc)
                 return await run_in_threadpool(_error_page, request, 400)
             request.scope["maillage.form"] = parsed
+            if exempt:
+                return await run_in_threadpool(_call, endpoint, request)
             sent = parsed.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
             expected = request.session.get("csrf")
             if not expected or not sent or not secrets.compare_digest(str(sent), expected):

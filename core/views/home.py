@@ -5,9 +5,11 @@ from core import i18n, web
 
 def index(request):
     """The site's home page: its description and the widgets plugins put there."""
+    from core.views.feeds import site_items
+
     site = web.site_of(request)
     place = "dashboard" if web.current_user(request) else "home"
-    return web.render(request, "core/home.html", {"widgets": site.widgets(request, place)})
+    return web.render(request, "core/home.html", {"widgets": site.widgets(request, place), **site_items(request)})
 
 
 def set_language(request):

@@ -1,0 +1,30 @@
+"""Acting as: a member who manages an entity (an organisation, a group) acts under its name.
+
+The core counts every entity the member ``manages``; plugins add identities through
+``maillage_acting_identities(site, user)``. The chosen identity is kept in the session
+and checked on every request (``core.auth.session_actor``); what the member then does
+(follow, connect, post, comment) has that entity as its actor.
+"""
+
+from __future__ import annotations
+
+from core.models import Account, Entity, Relationship
+
+
+def identities(site, user: Account) -> list[Entity]:
+    """The entities ``user`` may act as, besides themselves."""
+    found = {e.guid: e for e in Entity.select().join(Relationship, on=(Relationship.object == Entity.guid))
+             .where(Relationship.subject == user.guid, Relationship.verb == "manages",
+                    Entity.deleted_at.is_null(), Entity.site == site.id)}
+    for entity in site.call("maillage_acting_identities", site=site, user=user):
+        found.setdefault(entity.guid, entity)
+    found.pop(user.guid, None)
+    return sorted(found.values(), key=lambda e: e.title.lower())
+
+
+def can_act_as(site, user: Account, guid: int) -> bool:
+    """True when ``user`` may act as entity ``guid``."""
+    from core.auth import can_act_as as manages
+
+    return manages(user, guid) or any(e.guid == guid for e in
+                                      site.call("maillage_acting_identities", site=site, user=user))

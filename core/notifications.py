@@ -1,0 +1,230 @@
+"""Notifications: in the site (unread count, mark read) and by mail (at once, daily or weekly digest).
+
+Plugins declare their events (``maillage_notification_events``) and call
+:func:`notify`. Each member chooses, per event, how it reaches them; the site sets the
+defaults (*Administration > Notifications*). ``maillage send-digests`` (from cron or a
+systemd timer) sends one digest per member and period, grouping many notifications about
+one thing in one line, never twice; an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import OrderedDict
+
+import peewee as pw
+
+from core import access, mail, tokens
+from core.db import BaseModel, database, now
+from core.i18n import gettext as _
+from core.i18n import gettext_lazy, ngettext
+from core.models import Account, Entity, Relationship
+
+log = logging.getLogger("maillage.notifications")
+
+DELIVERIES = ("instant", "daily", "weekly", "site")
+DELIVERY_LABELS = {
+    "instant": gettext_lazy("By e-mail at once"),
+    "daily": gettext_lazy("In a daily e-mail digest"),
+    "weekly": gettext_lazy("In a weekly e-mail digest"),
+    "site": gettext_lazy("Only on the site"),
+}
+UNSUBSCRIBE_MAX_AGE = 365 * 24 * 3600
+
+
+class Notification(BaseModel):
+    """One thing a member is told about."""
+
+    site = pw.CharField(max_length=64)
+    recipient = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
+    event = pw.CharField(max_length=64)
+    actor = pw.ForeignKeyField(Entity, null=True, on_delete="CASCADE", backref="+")
+    entity = pw.ForeignKeyField(Entity, null=True, on_delete="CASCADE", backref="+")
+    text = pw.TextField(default="")
+    group_key = pw.CharField(max_length=120, default="")
+    delivery = pw.CharField(max_length=10, default="site")
+    created = pw.DateTimeField(default=now)
+    read_at = pw.DateTimeField(null=True)
+    mailed_at = pw.DateTimeField(null=True)
+
+
+class NotificationPreference(BaseModel):
+    """How one member wants one event delivered."""
+
+    user = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
+    event = pw.CharField(max_length=64)
+    delivery = pw.CharField(max_length=10)
+
+    class Meta:
+        indexes = ((("user", "event"), True),)
+
+
+def delivery_for(site, user_guid: int, event: str) -> str:
+    """The member's choice for ``event``, else the site's default, else the event's own default."""
+    pref = NotificationPreference.get_or_none(NotificationPreference.user == user_guid,
+                                              NotificationPreference.event == event)
+    if pref is not None:
+        return pref.delivery
+    defaults = site.settings.get("notification_defaults") or {}
+    if event in defaults:
+        return defaults[event]
+    declared = site.notification_events.get(event)
+    return declared.default if declared else "site"
+
+
+def notify(site, event: str, recipients, actor: Entity | None, entity: Entity | None, text: str = "") -> int:
+    """Tell ``recipients`` (guids or Accounts) about ``event``; return how many were notified.
+
+    The actor is never told about their own action; nobody is told about an entity they
+    cannot see, or by someone they block.
+    """
+    guids = {r.guid if hasattr(r, "guid") else int(r) for r in recipients}
+    if actor is not None:
+        guids.discard(actor.guid)
+    if not guids:
+        return 0
+    accounts = list(Account.select(Account, Entity).join(Entity)
+                    .where(Account.entity.in_(list(guids)), Account.site == site.id, Account.state == "active"))
+    sent = 0
+    for account in accounts:
+        if actor is not None and Relationship.select().where(
+                Relationship.subject == account.guid, Relationship.verb == "blocks",
+                Relationship.object == actor.guid).exists():
+            continue
+        if entity is not None and not access.can_see(account, site, entity):
+            continue
+        delivery = delivery_for(site, account.guid, event)
+        row = Notification.create(site=site.id, recipient=account.guid, event=event, actor=actor, entity=entity,
+                                  text=text[:1000], group_key=f"{event}:{entity.guid if entity else ''}",
+                                  delivery=delivery, created=now())
+        sent += 1
+        if delivery == "instant":
+            try:
+                _mail_instant(site, account, row)
+            except mail.MailError as exc:
+                log.warning("instant notification not mailed: %s", exc)
+    return sent
+
+
+def describe(site, n: Notification, count: int = 1) -> str:
+    """One line saying what happened ("Ada commented on …", "12 new replies in …")."""
+    declared = site.notification_events.get(n.event)
+    label = str(declared.label) if declared else n.event
+    what = n.entity.title if n.entity_id else ""
+    who = n.actor.title if n.actor_id else ""
+    if count > 1:
+        return ngettext("%(num)s notifications: %(label)s — %(what)s",
+                        "%(num)s notifications: %(label)s — %(what)s", count) % {
+            "num": count, "label": label, "what": what}
+    line = f"{label} — {what}" if what else label
+    if who:
+        line = f"{who}: {line}"
+    return f"{line}\n{n.text}" if n.text else line
+
+
+def url_of(site, entity: Entity | None) -> str:
+    """The path of an entity's page, as its kind builds it."""
+    if entity is None:
+        return "/notifications"
+    kind = site.entity_kinds.get(entity.kind)
+    try:
+        return kind.url(entity) if kind else "/"
+    except Exception:
+        return "/"
+
+
+def unsubscribe_link(site, account: Account, event: str) -> str:
+    """A link that stops this kind of mail without signing in."""
+    from core.registration import base_url
+
+    token = tokens.make(site, "unsubscribe", {"uid": account.guid, "event": event})
+    return f"{base_url(site)}/unsubscribe/{token}"
+
+
+def _mail_instant(site, account: Account, n: Notification) -> None:
+    from core.registration import base_url
+
+    link = base_url(site) + url_of(site, n.entity)
+    stop = unsubscribe_link(site, account, n.event)
+    text = _("%(line)s\n\n%(link)s\n\n--\nTo stop these messages: %(stop)s\nYour settings: %(prefs)s") % {
+        "line": describe(site, n), "link": link, "stop": stop, "prefs": base_url(site) + "/notifications/settings"}
+    mail.send(site, account.email, f"[{site.name}] {describe(site, n).splitlines()[0][:120]}", text,
+              headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    Notification.update(mailed_at=now()).where(Notification.id == n.id).execute()
+
+
+def unread_count(user_guid: int) -> int:
+    """How many notifications the member has not read."""
+    return Notification.select().where(Notification.recipient == user_guid, Notification.read_at.is_null()).count()
+
+
+def send_digests(site, period: str, progress=None) -> dict:
+    """Send the ``daily`` or ``weekly`` digests of ``site``; return counts.
+
+    Each member's digest is committed as sent right after the mail server accepted it,
+    so a run stopped halfway resumes with the members not yet served, and no item is
+    sent twice.
+    """
+    assert period in ("daily", "weekly")
+    pending = (Notification.select(Notification.recipient).distinct()
+               .where(Notification.site == site.id, Notification.delivery == period, Notification.mailed_at.is_null()))
+    recipients = [row.recipient_id for row in pending]
+    counts = {"members": 0, "items": 0, "failed": 0}
+    for guid in recipients:
+        account = Account.select(Account, Entity).join(Entity).where(Account.entity == guid).first()
+        rows = list(Notification.select().where(Notification.recipient == guid, Notification.delivery == period,
+                                                Notification.mailed_at.is_null()).order_by(Notification.id))
+        if account is None or account.state != "active" or not rows:
+            Notification.update(mailed_at=now()).where(Notification.id.in_([r.id for r in rows])).execute()
+            continue
+        groups: OrderedDict[str, list] = OrderedDict()
+        for row in rows:
+            groups.setdefault(row.group_key, []).append(row)
+        from core.registration import base_url
+
+        lines = [f"- {describe(site, items[-1], len(items))}\n  {base_url(site)}{url_of(site, items[-1].entity)}"
+                 for items in groups.values()]
+        stop = unsubscribe_link(site, account, "*")
+        title = _("Your daily digest from %(site)s") if period == "daily" else _("Your weekly digest from %(site)s")
+        text = _("Hello %(name)s,\n\nWhat happened on %(site)s:\n\n%(lines)s\n\n--\n"
+                 "To stop these messages: %(stop)s") % {
+            "name": account.name, "site": site.name, "lines": "\n".join(lines), "stop": stop}
+        try:
+            mail.send(site, account.email, title % {"site": site.name}, text,
+                      headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+        except mail.MailError as exc:
+            counts["failed"] += 1
+            log.warning("digest not sent to member %s: %s", guid, exc)
+            continue
+        with database.atomic():
+            Notification.update(mailed_at=now()).where(Notification.id.in_([r.id for r in rows])).execute()
+        counts["members"] += 1
+        counts["items"] += len(rows)
+        if progress:
+            progress()
+    return counts
+
+
+def unsubscribe(site, token: str) -> tuple[Account, str]:
+    """Apply an unsubscribe token: that event (or every event, ``*``) is then only shown in the site."""
+    data = tokens.read(site, "unsubscribe", token, UNSUBSCRIBE_MAX_AGE)
+    account = Account.get_or_none(Account.entity == data["uid"], Account.site == site.id)
+    if account is None:
+        raise tokens.TokenError(expired=False)
+    events = list(site.notification_events) if data["event"] == "*" else [data["event"]]
+    for event in events:
+        set_preference(account.guid, event, "site")
+    return account, data["event"]
+
+
+def set_preference(user_guid: int, event: str, delivery: str) -> None:
+    """Record how a member wants ``event`` delivered."""
+    assert delivery in DELIVERIES
+    NotificationPreference.insert(user=user_guid, event=event, delivery=delivery).on_conflict(
+        conflict_target=[NotificationPreference.user, NotificationPreference.event],
+        update={NotificationPreference.delivery: delivery}).execute()
+
+
+def recent_cutoff(days: int) -> dt.datetime:
+    return now() - dt.timedelta(days=days)

@@ -1,0 +1,163 @@
+"""Relationships between entities: follow, mutual connections, blocks.
+
+- **follow** is one-way: "see their public news in my feed". No acceptance needed.
+- **connect** is mutual: a request the other side accepts (or declines); once accepted,
+  ``connected`` is written both ways. Either side can remove it.
+- **block**: the blocked entity can no longer follow, ask to connect, comment on, or see
+  the non-public content of the one who blocked; existing links between them are cut.
+
+Every function takes entity guids (a member, or an organisation or group a member acts
+as) and raises RelationshipError with a message for the member when a rule forbids it.
+"""
+
+from __future__ import annotations
+
+from core.db import database, now
+from core.i18n import gettext as _
+from core.models import Entity, Relationship
+
+PAGE = 30
+
+
+class RelationshipError(ValueError):
+    """The action is not possible; the message is shown to the member."""
+
+
+def _has(subject: int, verb: str, obj: int) -> bool:
+    return Relationship.select().where(Relationship.subject == subject, Relationship.verb == verb,
+                                       Relationship.object == obj).exists()
+
+
+def _add(site, subject: int, verb: str, obj: int) -> None:
+    Relationship.insert(site=site.id, subject=subject, verb=verb, object=obj, created=now()) \
+        .on_conflict_ignore().execute()
+
+
+def _remove(subject: int, verb: str, obj: int) -> int:
+    return Relationship.delete().where(Relationship.subject == subject, Relationship.verb == verb,
+                                       Relationship.object == obj).execute()
+
+
+def is_blocked(blocker: int, other: int) -> bool:
+    """True when ``blocker`` blocks ``other``."""
+    return _has(blocker, "blocks", other)
+
+
+def _check(a: int, b: int) -> None:
+    if a == b:
+        raise RelationshipError(_("You cannot do this with yourself."))
+    if is_blocked(b, a) or is_blocked(a, b):
+        raise RelationshipError(_("This is not possible between you."))
+
+
+def follow(site, a: int, b: int) -> None:
+    """``a`` follows ``b``."""
+    _check(a, b)
+    _add(site, a, "follows", b)
+
+
+def unfollow(site, a: int, b: int) -> None:
+    """``a`` stops following ``b``."""
+    _remove(a, "follows", b)
+
+
+def request_connection(site, a: int, b: int) -> str:
+    """``a`` asks ``b`` to connect; if ``b`` had already asked, they are connected. Returns the state."""
+    _check(a, b)
+    if _has(a, "connected", b):
+        return "connected"
+    if _has(b, "connection_requested", a):
+        accept(site, a, b)
+        return "connected"
+    _add(site, a, "connection_requested", b)
+    return "requested"
+
+
+def accept(site, a: int, b: int) -> None:
+    """``a`` accepts the request ``b`` sent: they are connected both ways."""
+    with database.atomic():
+        if not _remove(b, "connection_requested", a):
+            raise RelationshipError(_("There is no request to accept."))
+        _add(site, a, "connected", b)
+        _add(site, b, "connected", a)
+
+
+def decline(site, a: int, b: int) -> None:
+    """``a`` declines the request ``b`` sent (``b`` is not told)."""
+    _remove(b, "connection_requested", a)
+
+
+def withdraw(site, a: int, b: int) -> None:
+    """``a`` withdraws the request they sent to ``b``."""
+    _remove(a, "connection_requested", b)
+
+
+def disconnect(site, a: int, b: int) -> None:
+    """Remove the connection between ``a`` and ``b`` (both ways)."""
+    with database.atomic():
+        _remove(a, "connected", b)
+        _remove(b, "connected", a)
+
+
+def block(site, a: int, b: int) -> None:
+    """``a`` blocks ``b``: every link between them is cut."""
+    if a == b:
+        raise RelationshipError(_("You cannot do this with yourself."))
+    with database.atomic():
+        for verb in ("follows", "connected", "connection_requested"):
+            _remove(a, verb, b)
+            _remove(b, verb, a)
+        _add(site, a, "blocks", b)
+
+
+def unblock(site, a: int, b: int) -> None:
+    """``a`` stops blocking ``b``."""
+    _remove(a, "blocks", b)
+
+
+def state(a: int, b: int) -> dict:
+    """How ``a`` relates to ``b``, for the buttons of a page."""
+    rows = set(Relationship.select(Relationship.subject, Relationship.verb, Relationship.object).where(
+        ((Relationship.subject == a) & (Relationship.object == b))
+        | ((Relationship.subject == b) & (Relationship.object == a))).tuples())
+    return {
+        "following": (a, "follows", b) in rows,
+        "followed_by": (b, "follows", a) in rows,
+        "connected": (a, "connected", b) in rows,
+        "requested": (a, "connection_requested", b) in rows,
+        "request_received": (b, "connection_requested", a) in rows,
+        "blocking": (a, "blocks", b) in rows,
+        "blocked_by": (b, "blocks", a) in rows,
+    }
+
+
+LISTS = {
+    "followers": ("follows", "in"),
+    "following": ("follows", "out"),
+    "connections": ("connected", "out"),
+    "requests": ("connection_requested", "in"),
+    "requested": ("connection_requested", "out"),
+    "blocked": ("blocks", "out"),
+}
+
+
+def listing(guid: int, which: str, before: int | None = None, limit: int = PAGE) -> list[tuple[int, Entity]]:
+    """``(relationship id, entity)`` pairs of one list of ``guid``, newest first (keyset on the id)."""
+    verb, direction = LISTS[which]
+    if direction == "out":
+        query = (Relationship.select(Relationship.id, Entity).join(Entity, on=(Relationship.object == Entity.guid))
+                 .where(Relationship.subject == guid, Relationship.verb == verb))
+    else:
+        query = (Relationship.select(Relationship.id, Entity).join(Entity, on=(Relationship.subject == Entity.guid))
+                 .where(Relationship.object == guid, Relationship.verb == verb))
+    query = query.where(Entity.deleted_at.is_null()).order_by(Relationship.id.desc()).limit(limit)
+    if before:
+        query = query.where(Relationship.id < before)
+    return [(row.id, row.object if direction == "out" else row.subject) for row in query]
+
+
+def count(guid: int, which: str) -> int:
+    """How many entries one list of ``guid`` has."""
+    verb, direction = LISTS[which]
+    side = Relationship.subject if direction == "out" else Relationship.object
+    return Relationship.select().where(side == guid, Relationship.verb == verb).count()

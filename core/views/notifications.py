@@ -1,0 +1,95 @@
+"""Notification pages: the list, preferences, one-click unsubscribe, the site's defaults."""
+
+from __future__ import annotations
+
+from core import notifications, tokens, web
+from core.db import now
+from core.i18n import gettext as _
+from core.notifications import Notification
+
+PAGE = 30
+
+
+def index(request):
+    """The member's notifications, newest first; opening the page does not mark them read."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    before = request.query_params.get("before", "")
+    query = (Notification.select().where(Notification.recipient == user.guid, Notification.site == site.id)
+             .order_by(Notification.id.desc()).limit(PAGE))
+    if before.isdigit():
+        query = query.where(Notification.id < int(before))
+    rows = list(query)
+    items = [{"n": n, "line": notifications.describe(site, n), "url": notifications.url_of(site, n.entity)}
+             for n in rows]
+    return web.render(request, "core/notifications.html", {
+        "items": items, "next_before": rows[-1].id if len(rows) == PAGE else None})
+
+
+def mark_read(request):
+    """Mark one notification (``id``) or all of them as read."""
+    user = web.require_user(request)
+    data = web.form(request)
+    query = Notification.update(read_at=now()).where(Notification.recipient == user.guid,
+                                                      Notification.read_at.is_null())
+    if data.get("id", "").isdigit():
+        query = query.where(Notification.id == int(data["id"]))
+    query.execute()
+    target = data.get("next")
+    return web.redirect(request, web.safe_next(target, "/notifications"))
+
+
+def settings_page(request):
+    """Per kind of notification: by e-mail at once, daily or weekly digest, or only on the site."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    events = sorted(site.notification_events.values(), key=lambda e: str(e.label))
+    if request.method == "POST":
+        data = web.form(request)
+        for event in events:
+            choice = data.get(f"event_{event.name}")
+            if choice in notifications.DELIVERIES:
+                notifications.set_preference(user.guid, event.name, choice)
+        web.flash(request, _("Your choices are saved."))
+        return web.redirect(request, "/notifications/settings")
+    current = {e.name: notifications.delivery_for(site, user.guid, e.name) for e in events}
+    return web.render(request, "core/notification_settings.html", {
+        "events": events, "current": current, "labels": notifications.DELIVERY_LABELS,
+        "action": "/notifications/settings", "title": _("How you are told")})
+
+
+@web.csrf_exempt
+def unsubscribe(request):
+    """Stop a kind of mail from the link in the mail, without signing in (one click, RFC 8058)."""
+    site = web.site_of(request)
+    token = request.path_params["token"]
+    try:
+        tokens.read(site, "unsubscribe", token, notifications.UNSUBSCRIBE_MAX_AGE)
+    except tokens.TokenError:
+        return web.render(request, "core/unsubscribe.html", {"invalid": True}, status_code=400)
+    if request.method == "POST":
+        notifications.unsubscribe(site, token)
+        return web.render(request, "core/unsubscribe.html", {"done": True})
+    return web.render(request, "core/unsubscribe.html", {"token": token})
+
+
+def admin_defaults(request):
+    """The site's default delivery for each kind of notification."""
+    web.require_admin(request)
+    site = web.site_of(request)
+    events = sorted(site.notification_events.values(), key=lambda e: str(e.label))
+    if request.method == "POST":
+        from core import sites
+
+        data = web.form(request)
+        defaults = {e.name: data[f"event_{e.name}"] for e in events
+                    if data.get(f"event_{e.name}") in notifications.DELIVERIES}
+        sites.save_settings(site.id, {"notification_defaults": defaults})
+        site.checked_at = 0
+        web.flash(request, _("Settings saved."))
+        return web.redirect(request, "/admin/notifications")
+    defaults = site.settings.get("notification_defaults") or {}
+    current = {e.name: defaults.get(e.name, e.default) for e in events}
+    return web.render(request, "core/notification_settings.html", {
+        "events": events, "current": current, "labels": notifications.DELIVERY_LABELS,
+        "action": "/admin/notifications", "title": _("Notifications: defaults of the site"), "admin": True})
