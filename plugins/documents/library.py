@@ -162,7 +162,9 @@ def purge(site, entity) -> None:
                 with contextlib.suppress(Exception):
                     store.delete(key)
     Version.delete().where(Version.document == entity.guid).execute()
-    Item.update(folder=None).where(Item.folder == entity.guid).execute()
+    item = Item.get_or_none(Item.entity == entity.guid)
+    # what a purged folder still holds moves up to the folder above (never silently deleted)
+    Item.update(folder=item.folder_id if item else None).where(Item.folder == entity.guid).execute()
     Item.delete().where(Item.entity == entity.guid).execute()
     unindex(site, entity)
 

@@ -178,3 +178,28 @@ def test_pages_in_french(make_app, signed_in, h):
     assert "Envoyer des fichiers" in ada.get("/documents/upload").text
     response = h.upload(ada, [("x.pdf", h.jpeg())])
     assert "mais le contenu est un fichier JPEG" in response.text
+
+
+def test_head_request_and_purged_folder_contents_move_up(app, signed_in, client, h):
+    ada = signed_in("ada")
+    outer = h.guid_from(ada.post_form("/documents/folders/new", {"title": "Outer", "access": "public"},
+                                      token_from="/documents/folders/new", follow_redirects=False))
+    inner = h.guid_from(ada.post_form("/documents/folders/new", {"title": "Inner", "access": "public",
+                                                                 "folder": str(outer)},
+                                      token_from="/documents/folders/new", follow_redirects=False))
+    response = h.upload(ada, [("a.txt", b"abc")], {"folder": str(inner)}, path=f"/documents/upload?folder={inner}",
+                        follow_redirects=False)
+    assert response.status_code == 303
+    head = client.head(f"/documents/{outer}")
+    assert head.status_code == 200
+    from core.db import database
+    from core.models import Entity
+    from plugins.documents.models import Item
+
+    with database.connection_context():
+        doc = Item.get(Item.folder == inner).entity_id
+        site = app.runtime("test")
+        site.call("maillage_entity_deleted", site=site, entity=Entity.get_by_id(inner))
+        assert Item.get_by_id(doc).folder_id == outer
+    download = client.head(f"/documents/{doc}/download")
+    assert download.status_code == 200 and download.headers["content-length"] == "3" and download.content == b""
