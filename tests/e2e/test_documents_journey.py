@@ -55,6 +55,18 @@ def test_group_album_journey(live_site, page, new_page, check_a11y, tmp_path):
     page.click("button.primary")
     page.wait_for_url(album_url)
     assert page.locator(".gallery img").count() == 3
+    # a refused file: the script shows the returned errors in the page, the form keeps its values
+    svg = tmp_path / "drawing.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    page.click("text=Upload files")
+    page.fill("#title", "Kept title")
+    page.set_input_files("#files", str(svg))
+    page.click("button.primary")
+    page.locator("[role=alert]").wait_for()
+    assert "SVG" in page.locator("[role=alert]").inner_text()
+    assert page.input_value("#title") == "Kept title"
+    assert "?folder=" in page.url  # sent by XMLHttpRequest: the page itself did not change
+    check_a11y(page)
     assert errors == []
 
     other = new_page("en-GB")
