@@ -77,7 +77,7 @@ def visible(viewer: Account | None, site_id: str, entity=Entity, membership_verb
 
 def can_see(viewer: Account | None, site, entity: Entity) -> bool:
     """True when ``viewer`` may see ``entity`` (one query, using the same rules as listings)."""
-    verbs = getattr(site, "membership_verbs", ("member_of",)) or ("member_of",)
+    verbs = site.membership_verbs
     return Entity.select(SQL("1")).where(
         Entity.guid == entity.guid, visible(viewer, site.id, membership_verbs=verbs)
     ).exists()

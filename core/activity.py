@@ -29,7 +29,7 @@ def record(site, actor: Entity | int, verb: str, entity: Entity, container: Enti
 def _base(site, viewer: Account | None, before: int | None, limit: int, kinds=None):
     query = (Activity.select(Activity, Entity).join(Entity, on=(Activity.entity == Entity.guid))
              .where(Activity.site == site.id,
-                    access.visible(viewer, site.id, membership_verbs=site.membership_verbs or ("member_of",)))
+                    access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
              .order_by(Activity.id.desc()).limit(limit))
     if before:
         query = query.where(Activity.id < before)
@@ -53,7 +53,7 @@ def network_feed(site, viewer: Account, actor_guid: int | None = None, before: i
     me = actor_guid or viewer.guid
     rel = Relationship.alias()
     containers = rel.select(rel.object).where(
-        rel.subject == me, rel.verb.in_(list(site.membership_verbs or ("member_of",)) + ["manages"]))
+        rel.subject == me, rel.verb.in_(list(site.membership_verbs) + ["manages"]))
     query = _base(site, viewer, before, limit, kinds)
     if groups_only:
         return list(query.where(Activity.container.in_(containers)))

@@ -164,4 +164,11 @@ def maillage_relationship_verbs(site):
         RelationshipVerb("connection_requested", _("asked to connect with")),
         RelationshipVerb("blocks", _("blocks")),
         RelationshipVerb("manages", _("manages")),
+        RelationshipVerb("member_of", _("is a member of")),
     ]
+
+
+@hookimpl
+def maillage_container_membership_verbs(site):
+    """``member_of`` makes a member of a container (a group, an organisation) for access "container"."""
+    return ["member_of"]

@@ -274,6 +274,45 @@ def cmd_import_members(args) -> int:
     return 0
 
 
+def _each_site(args):
+    """Yield the runtime of the chosen site, or of every site, with a database connection open."""
+    from core.db import database
+    from core.runtime import build
+
+    instance, sites, _db = _context(args)
+    targets = [_site_arg(sites, args.site)] if args.site else list(sites)
+    with database.connection_context():
+        for site_id in targets:
+            yield build(site_id, instance)
+
+
+def cmd_send_digests(args) -> int:
+    from core import notifications
+
+    periods = [args.period] if args.period else ["daily", "weekly"]
+    if not args.period:
+        import datetime as dt
+
+        periods = ["daily"] + (["weekly"] if dt.date.today().isoweekday() == 1 else [])
+    for site in _each_site(args):
+        for period in periods:
+            counts = notifications.send_digests(site, period)
+            print(f"{site.id}: {period} digests sent to {counts['members']} member(s), "
+                  f"{counts['items']} item(s), {counts['failed']} failed")
+            if counts["failed"]:
+                raise CLIError(f"{counts['failed']} digest(s) could not be sent; run the command again later")
+    return 0
+
+
+def cmd_purge(args) -> int:
+    from core import moderation
+
+    for site in _each_site(args):
+        removed = moderation.purge(site, args.days)
+        print(f"{site.id}: {removed} item(s) removed from the trash for good")
+    return 0
+
+
 _SITE_TEMPLATE = '''[site]
 name = "{name}"
 hosts = ["{host}"]
@@ -356,6 +395,16 @@ def build_parser() -> Parser:
     p.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
     p.add_argument("--no-invite", action="store_true", help="create accounts without sending invitations")
     p.set_defaults(func=cmd_import_members)
+
+    p = sub.add_parser("send-digests", help="send the daily (and, on Mondays, weekly) notification digests")
+    p.add_argument("--site", help="only this site")
+    p.add_argument("--period", choices=("daily", "weekly"), help="only this period")
+    p.set_defaults(func=cmd_send_digests)
+
+    p = sub.add_parser("purge", help="empty the trash of what is older than the site's trash period")
+    p.add_argument("--site", help="only this site")
+    p.add_argument("--days", type=int, help="override the site's trash period (days)")
+    p.set_defaults(func=cmd_purge)
 
     _plugin_commands(sub)
     return parser

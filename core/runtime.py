@@ -67,8 +67,7 @@ class SiteRuntime:
         self.entity_kinds = {k.name: k for k in self.call("maillage_entity_kinds", site=self)}
         self.notification_events = {e.name: e for e in self.call("maillage_notification_events", site=self)}
         self.relationship_verbs = {v.name: v for v in self.call("maillage_relationship_verbs", site=self)}
-        self.membership_verbs = sorted({v for verbs in self.call("maillage_container_membership_verbs",
-                                                                   site=self) for v in verbs})
+        self.membership_verbs = sorted(set(self.call("maillage_container_membership_verbs", site=self)))
         self.app = self._make_router()
         self.call("maillage_startup", site=self)
 

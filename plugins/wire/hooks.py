@@ -1,0 +1,81 @@
+"""What the wire brings: status entities, their pages and feed, mention notifications, data hooks."""
+
+from starlette.routing import Route
+
+from core import hookimpl
+from core.i18n import gettext as _
+from core.kinds import EntityKind, NotificationEvent
+from core.menus import MenuItem
+from core.settings import SettingField
+from plugins.wire import views
+
+
+@hookimpl
+def maillage_routes(site):
+    return [
+        Route("/wire/", views.index, methods=["GET", "POST"], name="wire"),
+        Route("/wire/feed.atom", views.atom, name="wire-atom"),
+        Route("/wire/{guid:int}", views.show, name="wire-status"),
+        Route("/wire/{guid:int}/delete", views.delete, methods=["POST"], name="wire-delete"),
+    ]
+
+
+@hookimpl
+def maillage_menu_items(site, request):
+    return [MenuItem("main", _("Status updates"), "/wire/", order=20, name="wire", active_prefix="/wire/")]
+
+
+@hookimpl
+def maillage_entity_kinds(site):
+    return [EntityKind("wire.status", _("Status update"), url=lambda e: f"/wire/{e.guid}",
+                       plural=_("Status updates"), activity_template="wire/activity.html",
+                       comments=True, likes=True, feed_filter="post")]
+
+
+@hookimpl
+def maillage_notification_events(site):
+    return [NotificationEvent("wire.mention", _("Someone mentions me in a status"), default="instant")]
+
+
+@hookimpl
+def maillage_settings_schema(site):
+    return [SettingField("max_length", _("Longest status (characters)"), type="int", min=20, max=2000,
+                         default=280)]
+
+
+@hookimpl
+def maillage_search_documents(site, entity):
+    if entity.kind == "wire.status":
+        from plugins.wire.models import Status
+
+        status = Status.get_or_none(Status.entity == entity.guid)
+        return {"title": entity.title, "body": status.body if status else ""}
+
+
+@hookimpl
+def maillage_export_personal_data(site, user):
+    from core.models import Entity
+    from plugins.wire.models import Status
+
+    rows = (Status.select(Status, Entity).join(Entity, on=(Status.entity == Entity.guid))
+            .where(Entity.owner == user.guid))
+    return {"wire/statuses.json": [{"body": s.body, "access": s.entity.access, "created": s.entity.created}
+                                   for s in rows]}
+
+
+@hookimpl
+def maillage_delete_personal_data(site, user, mode):
+    if mode == "delete":
+        from core.models import Entity
+        from plugins.wire.models import Status
+
+        mine = Entity.select(Entity.guid).where(Entity.owner == user.guid, Entity.kind == "wire.status")
+        Status.delete().where(Status.entity.in_(mine)).execute()
+
+
+@hookimpl
+def maillage_demo_data(site, scale, rng):
+    from core import demo
+    from plugins.wire.demo import generate
+
+    generate(site, scale, rng, demo)
