@@ -78,8 +78,12 @@ def test_group_album_journey(live_site, page, new_page, check_a11y, tmp_path):
     other.wait_for_function("() => [...document.querySelectorAll('.gallery img')]"
                             ".every(img => img.complete && img.naturalWidth > 0)")
     check_a11y(other)
+    thumb_src = images.first.get_attribute("src")
+    other.locator(".gallery a").first.click()
+    assert other.locator(".doc-card").is_visible()
+    check_a11y(other)
 
     visitor = new_page("en-GB")
     response = visitor.goto(album_url)
     assert response.status == 404
-    assert visitor.goto(url + images.first.get_attribute("src")).status == 404
+    assert visitor.goto(url + thumb_src).status == 404

@@ -73,6 +73,7 @@ HOSTILE = [
     ("drawing.txt", lambda h: b'<?xml version="1.0"?><svg onload="alert(1)"></svg>', "SVG"),
     ("page.html", lambda h: b"<!doctype html><script>alert(1)</script>", "SVG images, HTML pages"),
     ("bomb.png", lambda h: h.png_bomb(), "too many pixels"),
+    ("64-megapixels.png", lambda h: h.png_bomb(8000, 8000), "too many pixels"),  # Pillow's warning zone
     ("bomb.zip", lambda h: h.zip_bomb(), "zip bomb"),
     ("bomb.docx", lambda h: h.zip_bomb(), "zip bomb"),
     ("empty.txt", lambda h: b"", "empty"),
@@ -156,3 +157,17 @@ def test_svg_is_never_served_inline_even_if_stored_as_text(signed_in, client, h)
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "sandbox" in response.headers["content-security-policy"]
+
+
+def test_exif_is_kept_when_the_site_allows_it(make_app, signed_in, client, h):
+    make_app(plugins=["documents"], language="en")
+    from core import sites
+
+    with database.connection_context():
+        sites.save_plugin_settings("test", "documents", {"strip_exif": False})
+    ada = signed_in("ada")
+    original = h.jpeg(exif_orientation=6)
+    guid = h.guid_from(h.upload(ada, [("kept.jpg", original)], follow_redirects=False))
+    assert client.get(f"/documents/{guid}/download").content == original
+    thumb = Image.open(io.BytesIO(client.get(f"/documents/{guid}/thumb").content))
+    assert thumb.size[0] < thumb.size[1] and not thumb.getexif()  # thumbnails: turned, never any metadata
