@@ -14,6 +14,7 @@ from starlette.responses import Response, StreamingResponse
 from core import access as core_access
 from core import entities, web
 from core.i18n import gettext as _
+from core.i18n import ngettext
 from core.models import ACCESS_LEVELS, Entity
 from core.storage import StorageError, storage
 from plugins.documents import files, library
@@ -203,7 +204,8 @@ def upload(request):
             created.append(library.create_file(site, actor, user, stored, title, values["description"],
                                                _tags(values["tags"]), level, container, folder))
     if created:
-        web.flash(request, _("%(count)s file(s) added.") % {"count": len(created)})
+        web.flash(request, ngettext("%(count)s file added.", "%(count)s files added.", len(created))
+                  % {"count": len(created)})
         for error in errors:
             web.flash(request, error, "error")
         target = f"/documents/{created[0].guid}" if len(created) == 1 and folder is None else \

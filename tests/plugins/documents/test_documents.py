@@ -203,3 +203,11 @@ def test_head_request_and_purged_folder_contents_move_up(app, signed_in, client,
         assert Item.get_by_id(doc).folder_id == outer
     download = client.head(f"/documents/{doc}/download")
     assert download.status_code == 200 and download.headers["content-length"] == "3" and download.content == b""
+
+
+def test_some_files_refused_others_kept(signed_in, h):
+    ada = signed_in("ada")
+    response = h.upload(ada, [("good.txt", b"fine"), ("bad.svg", b"<svg onload='x'></svg>"), ("ok.csv", b"a,b\n")])
+    assert response.status_code == 200  # followed to the library
+    assert "2 files added." in response.text and "SVG images" in response.text
+    assert "good.txt" in response.text and "ok.csv" in response.text
