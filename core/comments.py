@@ -18,6 +18,7 @@ from core import activity, entities, notifications, relationships
 from core.db import BaseModel, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
+from core.text import plain_text
 
 MAX_LENGTH = 5000
 PAGE = 100
@@ -90,7 +91,7 @@ def add(site, user: Account, actor: Entity, entity: Entity, body: str) -> Entity
         raise CommentError(_("%(max)s characters at most.") % {"max": MAX_LENGTH})
     if not may_comment(site, user, actor, entity):
         raise CommentError(_("You cannot comment here."))
-    comment = entities.create(site, "comment", owner=actor, title=entity.title[:200], access_level=entity.access,
+    comment = entities.create(site, "comment", owner=actor, title=plain_text(body, 80), access_level=entity.access,
                               container=entity)
     Comment.create(entity=comment, body=body)
     activity.record(site, actor=actor, verb="commented", entity=entity)
@@ -116,6 +117,7 @@ def edit(site, user: Account, comment: Entity, body: str) -> None:
     if not editable(site, user, comment):
         raise CommentError(_("This comment can no longer be edited."))
     Comment.update(body=body, edited=now()).where(Comment.entity == comment.guid).execute()
+    Entity.update(title=plain_text(body, 80), updated=now()).where(Entity.guid == comment.guid).execute()
 
 
 def deletable(site, user: Account | None, comment: Entity) -> bool:

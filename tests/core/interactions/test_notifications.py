@@ -1,0 +1,117 @@
+"""Notifications: preferences, instant mail with unsubscribe, digests grouped, never twice, resumable."""
+
+import re
+
+import pytest
+
+from core import notifications
+from core.db import database
+from core.notifications import Notification
+
+pytestmark = pytest.mark.site(plugins=["wire"])
+
+
+def mention(client, name, text="hello"):
+    client.post_form("/wire/", {"body": f"@{name} {text}", "access": "public"})
+
+
+def test_mention_mails_at_once_with_a_one_click_unsubscribe(signed_in, use_smtp, client):
+    ada, bob = signed_in("ada"), signed_in("bob")
+    mention(ada, "bob")
+    assert len(use_smtp.messages) == 1
+    message = use_smtp.messages[0]
+    assert message["To"] == "bob@example.org"
+    stop = message["List-Unsubscribe"].strip("<>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    path = "/" + stop.split("/", 3)[3]
+    assert client.post(path).status_code == 200  # no session, no CSRF token: the signed link is enough
+    mention(ada, "bob", "again")
+    assert len(use_smtp.messages) == 1  # now only on the site
+    assert "again" in bob.get("/notifications").text
+
+
+def test_preferences_choose_the_delivery(signed_in, use_smtp):
+    ada, bob = signed_in("ada"), signed_in("bob")
+    bob.post_form("/notifications/settings", {"event_wire.mention": "site"})
+    mention(ada, "bob")
+    assert use_smtp.messages == []
+    assert "hello" in bob.get("/notifications").text
+    bob.post_form("/notifications/read", {}, token_from="/notifications")
+    with database.connection_context():
+        assert notifications.unread_count(bob.account.guid) == 0
+
+
+def test_daily_digest_groups_and_never_sends_twice(app, signed_in, use_smtp):
+    ada, bob = signed_in("ada"), signed_in("bob")
+    bob.post_form("/notifications/settings", {"event_wire.mention": "daily"})
+    for i in range(3):
+        mention(ada, "bob", f"number {i}")
+    site = app.runtime("test")
+    with database.connection_context():
+        counts = notifications.send_digests(site, "daily")
+    assert counts == {"members": 1, "items": 3, "failed": 0}
+    text = use_smtp.texts()[-1]
+    assert text.count("number") == 1 or "3" in text  # three mentions of different statuses: lines
+    with database.connection_context():
+        assert notifications.send_digests(site, "daily")["members"] == 0
+    assert len(use_smtp.messages) == 1
+
+
+def test_many_notifications_about_one_thing_make_one_line(app, signed_in, use_smtp):
+    ada, bob, eve = signed_in("ada"), signed_in("bob"), signed_in("eve")
+    ada.post_form("/notifications/settings", {"event_core.comment": "daily"})
+    ada.post_form("/wire/", {"body": "A status", "access": "public"})
+    with database.connection_context():
+        from core.models import Entity
+
+        guid = Entity.select().where(Entity.kind == "wire.status").first().guid
+    for client, text in ((bob, "one"), (eve, "two"), (bob, "three")):
+        client.post_form(f"/comments/{guid}/add", {"body": text}, token_from=f"/wire/{guid}")
+    with database.connection_context():
+        notifications.send_digests(app.runtime("test"), "daily")
+    digest = use_smtp.texts()[-1]
+    assert re.search(r"3 notifications", digest)
+    assert digest.count(f"/wire/{guid}") == 1
+
+
+def test_an_interrupted_run_resumes_without_loss_or_duplicate(app, signed_in, use_smtp, member_factory):
+    ada = signed_in("ada")
+    names = ["bob", "eve", "zoe"]
+    for name in names:
+        member_factory(name)
+        with database.connection_context():
+            from core.models import Account
+
+            notifications.set_preference(Account.get(Account.email == f"{name}@example.org").guid,
+                                         "wire.mention", "daily")
+        mention(ada, name)
+    site = app.runtime("test")
+    original = use_smtp.handle_DATA
+    calls = {"n": 0}
+
+    async def fail_after_one(server, session, envelope):
+        calls["n"] += 1
+        if calls["n"] > 1:
+            return "451 Try again later"
+        return await original(server, session, envelope)
+
+    use_smtp.handle_DATA = fail_after_one
+    with database.connection_context():
+        first = notifications.send_digests(site, "daily")
+    assert first["members"] == 1 and first["failed"] == 2
+    use_smtp.handle_DATA = original
+    with database.connection_context():
+        second = notifications.send_digests(site, "daily")
+        assert second["members"] == 2 and second["failed"] == 0
+        assert Notification.select().where(Notification.mailed_at.is_null()).count() == 0
+    recipients = sorted(m["To"] for m in use_smtp.messages)
+    assert recipients == ["bob@example.org", "eve@example.org", "zoe@example.org"]
+
+
+def test_site_defaults_are_set_by_administrators(signed_in, app):
+    admin = signed_in("root", role="admin")
+    admin.post_form("/admin/notifications", {"event_wire.mention": "weekly"})
+    app.invalidate()
+    with database.connection_context():
+        bob = signed_in("bob").account
+        assert notifications.delivery_for(app.runtime("test"), bob.guid, "wire.mention") == "weekly"
