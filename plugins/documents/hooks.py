@@ -34,6 +34,7 @@ def maillage_routes(site):
         Route("/documents/{guid:int}", views.detail, methods=get, name="documents-detail"),
         Route("/documents/{guid:int}/download", views.download, methods=get, name="documents-download"),
         Route("/documents/{guid:int}/thumb", views.thumb, methods=get, name="documents-thumb"),
+        Route("/documents/{guid:int}/edit", views.edit, methods=both, name="documents-edit"),
         Route("/documents/{guid:int}/versions", views.new_version, methods=["POST"], name="documents-version"),
         Route("/documents/{guid:int}/delete", views.delete, methods=["POST"], name="documents-delete"),
     ]

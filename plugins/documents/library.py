@@ -149,6 +149,16 @@ def create_link(site, actor: Entity, title: str, url: str, note: str = "", tags:
     return entity
 
 
+def update(site, entity: Entity, item: Item, title: str, description: str, tags: str, access: str,
+           url: str = "") -> None:
+    """Save new details of an item and index it again."""
+    with database.atomic():
+        Entity.update(title=title[:300], access=access, updated=now()).where(Entity.guid == entity.guid).execute()
+        Item.update(description=description, tags=tags, url=url).where(Item.entity == entity.guid).execute()
+    entity.title, entity.access = title[:300], access
+    index(site, entity)
+
+
 def versions(document) -> list[Version]:
     return list(Version.select().where(Version.document == document).order_by(Version.number.desc()))
 

@@ -18,7 +18,7 @@ from core.i18n import ngettext
 from core.models import ACCESS_LEVELS, Entity
 from core.storage import StorageError, storage
 from plugins.documents import files, library
-from plugins.documents.models import FILE, FOLDER, KINDS, Item, Version
+from plugins.documents.models import FILE, FOLDER, KINDS, LINK, Item, Version
 
 PAGE = 30
 
@@ -302,6 +302,41 @@ def new_version(request):
     item = Item.get(Item.entity == entity.guid)
     number = library.add_version(site, entity, item, user, stored)
     web.flash(request, _("Version %(number)s added.") % {"number": number})
+    return web.redirect(request, f"/documents/{entity.guid}")
+
+
+def edit(request):
+    """Change the title, description, tags and access of a document, folder or link (and a link's address)."""
+    site = web.site_of(request)
+    user = web.require_user(request)
+    entity = _visible(request, request.path_params["guid"])
+    if not entities.can(site, user, "edit", entity):
+        raise web.forbidden()
+    item = Item.get(Item.entity == entity.guid)
+    folder = Entity.get_or_none(Entity.guid == item.folder_id) if item.folder_id else None
+    container = Entity.get_or_none(Entity.guid == entity.container_id) if entity.container_id else None
+    context = _common(request, folder, container)
+    context.update(entity=entity, item=item, errors={})
+    if request.method == "GET":
+        context["values"] = {"title": entity.title, "description": item.description, "tags": item.tags,
+                             "access": entity.access, "url": item.url}
+        return web.render(request, "documents/edit.html", context)
+    data = web.form(request)
+    values = {k: (data.get(k) or "").strip() for k in ("title", "description", "tags", "access", "url")}
+    errors = {}
+    if not values["title"]:
+        errors["title"] = _("Give it a title.")
+    level = _check_access(values["access"], container, folder)
+    if level is None:
+        errors["access"] = _("Choose who may see it.")
+    if entity.kind == LINK and (not values["url"].startswith(("http://", "https://")) or " " in values["url"]):
+        errors["url"] = _("Enter an address starting with http:// or https://.")
+    if errors:
+        context.update(values=values, errors=errors)
+        return web.render(request, "documents/edit.html", context, status_code=400)
+    library.update(site, entity, item, values["title"], values["description"], _tags(values["tags"]), level,
+                   values["url"] if entity.kind == LINK else item.url)
+    web.flash(request, _("Saved."))
     return web.redirect(request, f"/documents/{entity.guid}")
 
 

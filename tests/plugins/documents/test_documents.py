@@ -211,3 +211,26 @@ def test_some_files_refused_others_kept(signed_in, h):
     assert response.status_code == 200  # followed to the library
     assert "2 files added." in response.text and "SVG images" in response.text
     assert "good.txt" in response.text and "ok.csv" in response.text
+
+
+def test_edit_details(signed_in, client, h):
+    ada = signed_in("ada")
+    guid = h.guid_from(h.upload(ada, [("a.txt", b"abc")], follow_redirects=False))
+    assert "Edit the details" in ada.get(f"/documents/{guid}").text
+    bad = ada.post_form(f"/documents/{guid}/edit", {"title": "", "description": "kept", "access": "public"})
+    assert bad.status_code == 400 and ">kept</textarea>" in bad.text
+    response = ada.post_form(f"/documents/{guid}/edit", {"title": "Minutes", "description": "March",
+                                                         "tags": "ag; board", "access": "private"},
+                             follow_redirects=False)
+    assert response.status_code == 303
+    page = ada.get(f"/documents/{guid}").text
+    assert "Minutes" in page and "March" in page and "board" in page
+    assert client.get(f"/documents/{guid}").status_code == 404
+    bob = signed_in("bob")
+    assert bob.get(f"/documents/{guid}/edit").status_code == 404
+    link = h.guid_from(ada.post_form("/documents/links/new", {"title": "L", "url": "https://a.example",
+                                                              "access": "public"},
+                                     token_from="/documents/links/new", follow_redirects=False))
+    assert bob.get(f"/documents/{link}/edit").status_code == 403
+    bad = ada.post_form(f"/documents/{link}/edit", {"title": "L", "url": "ftp://x", "access": "public"})
+    assert bad.status_code == 400 and "http://" in bad.text
