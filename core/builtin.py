@@ -24,6 +24,7 @@ from core.views import (
     notifications,
     outbox,
     people_admin,
+    search,
     social,
 )
 
@@ -53,6 +54,7 @@ def maillage_routes(site):
         Route("/social/{guid:int}/{which}", social.listing, name="relationship-list"),
         Route("/social/{guid:int}/do/{action}", social.act, methods=["POST"], name="relationship-action"),
         Route("/acting-as", social.switch_identity, methods=["POST"], name="acting-as"),
+        Route("/search", search.page, name="search"),
         Route("/feed", feeds.network, name="feed-network"),
         Route("/feed/site.atom", feeds.site_atom, name="feed-site-atom"),
         Route("/feed/entity/{guid:int}", feeds.entity, name="feed-entity"),
@@ -93,6 +95,7 @@ def maillage_menu_items(site, request):
     from core.web import current_user
 
     items = [MenuItem("main", _("Home"), "/", order=0, name="home"),
+             MenuItem("main", _("Search"), "/search", order=90, name="search", active_prefix="/search"),
              MenuItem("main", _("Members"), "/members", order=80, name="members", active_prefix="/members")]
     user = current_user(request)
     if user is not None:
@@ -154,6 +157,15 @@ def _comment_url(site, entity) -> str:
     parent = Entity.get_or_none(Entity.guid == entity.container_id)
     kind = site.entity_kinds.get(parent.kind) if parent is not None else None
     return kind.url(parent) + f"#comment-{entity.guid}" if kind else "/"
+
+
+@hookimpl
+def maillage_search_documents(site, entity):
+    """Members are found by their name and short bio."""
+    if entity.kind == "user":
+        from core import profiles
+
+        return {"title": entity.title, "body": profiles.get(entity.guid).bio}
 
 
 @hookimpl

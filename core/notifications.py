@@ -125,13 +125,9 @@ def describe(site, n: Notification, count: int = 1) -> str:
 
 def url_of(site, entity: Entity | None) -> str:
     """The path of an entity's page, as its kind builds it."""
-    if entity is None:
-        return "/notifications"
-    kind = site.entity_kinds.get(entity.kind)
-    try:
-        return kind.url(entity) if kind else "/"
-    except Exception:
-        return "/"
+    from core.web import entity_url
+
+    return "/notifications" if entity is None else entity_url(site, entity)
 
 
 def unsubscribe_link(site, account: Account, event: str) -> str:

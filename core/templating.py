@@ -68,9 +68,7 @@ def _entity_feed(site, request, target) -> list:
 
 
 def _entity_url(site, entity) -> str:
-    from core.notifications import url_of
-
-    return url_of(site, entity)
+    return web.entity_url(site, entity)
 
 
 def _comment_thread(site, request, entity) -> SimpleNamespace:

@@ -54,6 +54,15 @@ def site_of(request: Request):
     return request.scope["maillage.site"]
 
 
+def entity_url(site, entity) -> str:
+    """The page of an entity, as its kind builds it ("/" if its plugin is off)."""
+    kind = site.entity_kinds.get(entity.kind)
+    try:
+        return kind.url(entity) if kind else "/"
+    except Exception:
+        return "/"
+
+
 def form(request: Request) -> FormData:
     """The parsed form of a POST request (parsed by the core before the endpoint runs)."""
     return request.scope.get("maillage.form") or FormData()

@@ -78,7 +78,7 @@ def up(migrator, db):
     db.create_tables([Notification, NotificationPreference, Comment, Like, Report])
     migrator.migrate(
         migrator.add_index("activity", ("site", "kind", "id"), False),
-        migrator.add_index("entity", ("container", "kind"), False),
-        migrator.add_index("entity", ("owner", "kind"), False),
+        migrator.add_index("entity", ("container_id", "kind"), False),
+        migrator.add_index("entity", ("owner_id", "kind"), False),
         migrator.add_index("entity", ("deleted_at",), False),
     )

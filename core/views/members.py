@@ -117,6 +117,9 @@ def edit(request):
                 profile.save(force_insert=True)
             else:
                 profile.save()
+            from core import search
+
+            search.index(site, entity)
             web.flash(request, _("Your profile is saved.") if user.guid == account.guid else _("Profile saved."))
             return web.redirect(request, f"/members/{account.guid}")
         for f in fields:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, activity, entities, feeds, notifications, web
+from core import access, activity, entities, feeds, notifications, search, web
 from core.i18n import gettext as _
 from core.models import Entity
 from plugins.wire.models import Status
@@ -43,6 +43,7 @@ def index(request):
             actor = request.state.actor
             entity = entities.create(site, "wire.status", owner=actor, title=body[:80], access_level=level)
             Status.create(entity=entity, body=body)
+            search.index(site, entity)
             activity.record(site, actor=actor, verb="posted", entity=entity)
             notifications.notify(site, "wire.mention", mentioned(site.id, body), actor=actor, entity=entity,
                                  text=body)

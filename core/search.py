@@ -1,0 +1,92 @@
+"""Full-text search over every entity kind, with access applied inside the SQL.
+
+Plugins answer ``maillage_search_documents(site, entity)`` with ``{"title", "body"}``
+for their kinds and call :func:`index` after saving an entity (:func:`remove` when it
+is deleted). Text is stored lower-case without accents; SQLite searches it with an FTS5 table,
+PostgreSQL with a GIN index on ``to_tsvector('simple', ...)``. Results are the entities the viewer may see, newest
+first, paginated by guid.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import peewee as pw
+from peewee import SQL
+
+from core import access
+from core.db import BaseModel, is_postgres
+from core.models import Account, Entity
+
+PAGE = 20
+
+
+class SearchDocument(BaseModel):
+    """The indexed text of one entity."""
+
+    entity = pw.ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE", backref="+")
+    site = pw.CharField(max_length=64)
+    kind = pw.CharField(max_length=64)
+    title = pw.TextField(default="")
+    body = pw.TextField(default="")
+
+    class Meta:
+        table_name = "search_document"
+
+
+def fold(text: str) -> str:
+    """Lower-case text without accents, so "fete" finds "Fête" on every database."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def index(site, entity: Entity) -> bool:
+    """(Re)index ``entity`` with the text its plugin gives; False if no plugin indexes its kind."""
+    doc = site.call_first("maillage_search_documents", site=site, entity=entity)
+    if not doc:
+        return False
+    title, body = fold(doc.get("title") or "")[:1000], fold(doc.get("body") or "")[:100_000]
+    SearchDocument.insert(entity=entity.guid, site=site.id, kind=entity.kind, title=title, body=body).on_conflict(
+        conflict_target=[SearchDocument.entity],
+        update={SearchDocument.title: title, SearchDocument.body: body}).execute()
+    return True
+
+
+def remove(site, entity: Entity) -> None:
+    """Forget ``entity``'s text."""
+    SearchDocument.delete().where(SearchDocument.entity == entity.guid).execute()
+
+
+def _fts_query(text: str) -> str:
+    """An FTS5 query: every word must appear (as a prefix for the last one)."""
+    words = re.findall(r"\w+", fold(text))
+    if not words:
+        return ""
+    terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+    return " ".join(terms)
+
+
+def search(site, viewer: Account | None, text: str, kinds=None, before: int | None = None,
+           limit: int = PAGE) -> list[Entity]:
+    """The entities matching ``text`` that ``viewer`` may see, newest first."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    if is_postgres():
+        matching = SQL("(SELECT entity_id FROM search_document WHERE "
+                       "to_tsvector('simple', title || ' ' || body) @@ plainto_tsquery('simple', %s))", [fold(text)])
+    else:
+        fts = _fts_query(text)
+        if not fts:
+            return []
+        matching = SQL("(SELECT rowid FROM search_fts WHERE search_fts MATCH ?)", [fts])
+    query = (Entity.select()
+             .where(Entity.guid.in_(matching),
+                    access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+             .order_by(Entity.guid.desc()).limit(limit))
+    if kinds:
+        query = query.where(Entity.kind.in_(list(kinds)))
+    if before:
+        query = query.where(Entity.guid < before)
+    return list(query)

@@ -1,0 +1,19 @@
+"""The search page: one box, results of every kind the viewer may see, a filter by kind."""
+
+from core import search, web
+
+
+def page(request):
+    """Search the site's content (members, posts, events, documents...)."""
+    site = web.site_of(request)
+    q = (request.query_params.get("q") or "").strip()[:200]
+    kind = request.query_params.get("kind", "")
+    before = request.query_params.get("before", "")
+    kinds = [kind] if kind in site.entity_kinds else None
+    rows = search.search(site, web.current_user(request), q, kinds, int(before) if before.isdigit() else None)
+    results = [{"entity": e, "kind": site.entity_kinds.get(e.kind), "url": web.entity_url(site, e)} for e in rows
+               if e.kind in site.entity_kinds]
+    return web.render(request, "core/search.html", {
+        "q": q, "kind": kind, "results": results,
+        "kinds": [(k.name, k.plural or k.label) for k in site.entity_kinds.values() if k.name != "comment"],
+        "next_before": rows[-1].guid if len(rows) == search.PAGE else None})
