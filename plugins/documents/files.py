@@ -120,15 +120,29 @@ def _zip_check(head: bytes, fh) -> str:
     return "application/zip"
 
 
-def _text_type(head: bytes) -> str | None:
+def text_encoding(head: bytes) -> str | None:
+    """"utf-8" or "windows-1252" (French spreadsheets export CSV in it) for text, else None."""
     if b"\x00" in head:
         return None
     try:
-        text = head.decode("utf-8")
+        head.decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # a multi-byte character cut at the end of the sample is fine
-            return None
-        text = head[:exc.start].decode("utf-8")
+        if exc.start >= len(head) - 4 and exc.reason == "unexpected end of data":
+            return "utf-8"  # a multi-byte character cut at the end of the sample
+    try:
+        text = head.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\r\n\f")
+    return "windows-1252" if controls <= len(text) // 100 else None
+
+
+def _text_type(head: bytes) -> str | None:
+    encoding = text_encoding(head)
+    if encoding is None:
+        return None
+    text = head.decode(encoding, "replace")
     lowered = text.lstrip().lower()
     if lowered.startswith(("<?xml", "<svg", "<!doctype", "<html")) or "<svg" in lowered or "<script" in lowered:
         raise Refused(_("SVG images, HTML pages and scripts are not accepted: send a PNG, JPEG or PDF instead."))
@@ -245,4 +259,5 @@ def office_text(fh, mime: str) -> str:
 
 def text_of(fh) -> str:
     fh.seek(0)
-    return fh.read(MAX_TEXT).decode("utf-8", "replace")
+    data = fh.read(MAX_TEXT)
+    return data.decode(text_encoding(data[:8192]) or "utf-8", "replace")

@@ -426,7 +426,10 @@ def serve(request, key: str, mime: str, filename: str, inline: bool) -> Response
     except StorageError:
         raise web.not_found() from None
     etag = f'"{key[:20]}"'
-    content_type = f"{mime}; charset=utf-8" if mime.startswith("text/") else mime
+    content_type = mime
+    if mime.startswith("text/"):
+        with store.open(key) as fh:
+            content_type = f"{mime}; charset={files.text_encoding(fh.read(8192)) or 'utf-8'}"
     headers = {
         "Accept-Ranges": "bytes",
         "ETag": etag,

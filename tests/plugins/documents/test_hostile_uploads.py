@@ -171,3 +171,14 @@ def test_exif_is_kept_when_the_site_allows_it(make_app, signed_in, client, h):
     assert client.get(f"/documents/{guid}/download").content == original
     thumb = Image.open(io.BytesIO(client.get(f"/documents/{guid}/thumb").content))
     assert thumb.size[0] < thumb.size[1] and not thumb.getexif()  # thumbnails: turned, never any metadata
+
+
+def test_windows_1252_csv_is_accepted_and_served_with_its_charset(signed_in, client, h):
+    ada = signed_in("ada")
+    data = "nom;commune\nBéatrice;Péronne\n".encode("cp1252")
+    guid = h.guid_from(h.upload(ada, [("export.csv", data)], follow_redirects=False))
+    response = client.get(f"/documents/{guid}/download")
+    assert response.content == data
+    assert response.headers["content-type"] == "text/csv; charset=windows-1252"
+    with database.connection_context():
+        assert "Péronne" in Version.get(Version.document == guid).text
