@@ -179,3 +179,33 @@ def test_followers_of_a_folder_are_notified(app, signed_in, member_factory, h):
         rows = list(notifications.Notification.select().where(notifications.Notification.event
                                                               == "documents.new_file"))
     assert sorted(r.recipient_id for r in rows) == sorted([bob.guid, eve.guid])  # not for the private file
+
+
+def test_search_finds_extracted_text_within_access(app, signed_in, member_factory, h):
+    search = pytest.importorskip("core.search")
+    ada = signed_in("ada")
+    public = h.guid_from(h.upload(ada, [("plan.pdf", h.pdf(text="Biodiversity plan"))], follow_redirects=False))
+    private = h.guid_from(h.upload(ada, [("notes.docx", h.docx("Biodiversity secrets"))], {"access": "private"},
+                                   follow_redirects=False))
+    bob = member_factory("bob")
+    site = app.runtime("test")
+    with database.connection_context():
+        if not database.table_exists("search_document"):
+            pytest.skip("the search table is not migrated yet")
+        assert [e.guid for e in search.search(site, bob, "biodiversity")] == [public]
+        assert {e.guid for e in search.search(site, ada.account, "biodiversity")} == {public, private}
+
+
+def test_trash_then_purge_frees_the_files(app, signed_in, h):
+    moderation = pytest.importorskip("core.moderation")
+    ada = signed_in("ada")
+    guid = h.guid_from(h.upload(ada, [("a.jpg", h.jpeg())], follow_redirects=False))
+    assert len(stored(app)) == 2
+    ada.post_form(f"/documents/{guid}/delete", {}, token_from=f"/documents/{guid}")
+    assert len(stored(app)) == 2  # still restorable from the trash
+    site = app.runtime("test")
+    with database.connection_context():
+        moderation.purge(site, days=0)
+        assert not Entity.select().where(Entity.guid == guid).exists()
+        assert not Item.select().where(Item.entity == guid).exists()
+    assert stored(app) == set()
