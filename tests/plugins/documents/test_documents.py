@@ -234,3 +234,11 @@ def test_edit_details(signed_in, client, h):
     assert bob.get(f"/documents/{link}/edit").status_code == 403
     bad = ada.post_form(f"/documents/{link}/edit", {"title": "L", "url": "ftp://x", "access": "public"})
     assert bad.status_code == 400 and "http://" in bad.text
+
+
+def test_description_is_markdown_cleaned(signed_in, client, h):
+    ada = signed_in("ada")
+    guid = h.guid_from(h.upload(ada, [("a.txt", b"x")], {"description": "**Bold** <script>alert(1)</script>"},
+                                follow_redirects=False))
+    page = client.get(f"/documents/{guid}").text
+    assert "<strong>Bold</strong>" in page and "<script>alert" not in page
