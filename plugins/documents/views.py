@@ -104,6 +104,7 @@ def _back_url(folder, container) -> str:
 def _common(request, folder, container) -> dict:
     default = folder.access if folder is not None else ("container" if container is not None else "members")
     return {"folder": folder, "container": container, "access_choices": _access_choices(container, folder),
+            "folder_item": Item.get_or_none(Item.entity == folder.guid) if folder is not None else None,
             "default_access": default, "conf": library.settings(web.site_of(request)),
             "back_url": _back_url(folder, container)}
 

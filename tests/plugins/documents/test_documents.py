@@ -242,3 +242,11 @@ def test_description_is_markdown_cleaned(signed_in, client, h):
                                 follow_redirects=False))
     page = client.get(f"/documents/{guid}").text
     assert "<strong>Bold</strong>" in page and "<script>alert" not in page
+
+
+def test_album_upload_form_proposes_images(signed_in, h):
+    ada = signed_in("ada")
+    album = h.guid_from(ada.post_form("/documents/folders/new", {"title": "A", "access": "public", "album": "1"},
+                                      token_from="/documents/folders/new", follow_redirects=False))
+    assert 'accept="image/jpeg' in ada.get(f"/documents/upload?folder={album}").text
+    assert "accept=" not in ada.get("/documents/upload").text
