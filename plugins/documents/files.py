@@ -261,3 +261,14 @@ def text_of(fh) -> str:
     fh.seek(0)
     data = fh.read(MAX_TEXT)
     return data.decode(text_encoding(data[:8192]) or "utf-8", "replace")
+
+
+def human_size(size: int) -> str:
+    """A file size for people, in the current language ("12,5 ko", "12.5 kB")."""
+    from core.i18n import current_language, format_number
+
+    units = ("o", "ko", "Mo", "Go") if current_language() == "fr" else ("B", "kB", "MB", "GB")
+    value, unit = float(size or 0), 0
+    while value >= 1000 and unit < len(units) - 1:
+        value, unit = value / 1000, unit + 1
+    return f"{format_number(round(value, 1) if unit else int(value))}\u00a0{units[unit]}"

@@ -18,7 +18,7 @@ from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem
 from core.models import Entity
 from core.settings import SettingField
-from plugins.documents import demo, library, views
+from plugins.documents import demo, files, library, views
 from plugins.documents.models import FILE, FOLDER, KINDS, LINK, Item, Version
 
 
@@ -43,6 +43,11 @@ def maillage_routes(site):
 @hookimpl
 def maillage_menu_items(site, request):
     return [MenuItem("main", _("Documents"), "/documents/", order=50, active_prefix="/documents/")]
+
+
+@hookimpl
+def maillage_template_context(request):
+    return {"doc_size": files.human_size}
 
 
 @hookimpl

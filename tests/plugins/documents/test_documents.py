@@ -178,6 +178,8 @@ def test_pages_in_french(make_app, signed_in, h):
     assert "Envoyer des fichiers" in ada.get("/documents/upload").text
     response = h.upload(ada, [("x.pdf", h.jpeg())])
     assert "mais le contenu est un fichier JPEG" in response.text
+    guid = h.guid_from(h.upload(ada, [("notes.txt", b"n" * 1500)], follow_redirects=False))
+    assert "1,5\u00a0ko" in ada.get(f"/documents/{guid}").text
 
 
 def test_head_request_and_purged_folder_contents_move_up(app, signed_in, client, h):
