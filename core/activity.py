@@ -16,6 +16,7 @@ from core.db import now
 from core.models import Account, Activity, Entity, Relationship
 
 PAGE = 20
+FEW_SOURCES = 300  # below this many followed sources, the network feed reads per source
 
 
 def record(site, actor: Entity | int, verb: str, entity: Entity, container: Entity | int | None = None) -> Activity:
@@ -59,8 +60,20 @@ def network_feed(site, viewer: Account, actor_guid: int | None = None, before: i
         return list(query.where(Activity.container.in_(containers)))
     followed = Relationship.select(Relationship.object).where(
         Relationship.subject == me, Relationship.verb.in_(["follows", "connected"]))
-    return list(query.where(Activity.actor.in_(followed) | Activity.container.in_(containers)
-                            | (Activity.actor == me)))
+    if followed.count() > FEW_SOURCES:
+        # many sources: walk the river from the newest item, most rows match quickly
+        return list(query.where(Activity.actor.in_(followed) | Activity.container.in_(containers)
+                                | (Activity.actor == me)))
+    # few sources: take the newest items of each source through the (actor, id) and
+    # (container, id) indexes, then apply access and the page limit to that short list
+    sources = [row.object_id for row in followed] + [me]
+    recent = Activity.alias()
+    newest = (recent.select(recent.id)
+              .where((recent.actor.in_(sources)) | recent.container.in_(containers))
+              .order_by(recent.id.desc()).limit(limit * 25))
+    if before:
+        newest = newest.where(recent.id < before)
+    return list(query.where(Activity.id.in_(newest)))
 
 
 def entity_feed(site, viewer: Account | None, guid: int, before: int | None = None, limit: int = PAGE,

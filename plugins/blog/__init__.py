@@ -1,0 +1,1 @@
+"""The blog plugin: the reference example of a content plugin (see docs/tutorial-blog.md)."""

@@ -1,0 +1,141 @@
+"""What the blog brings: its pages and feeds, the "blog.post" kind, notifications, data hooks.
+
+This file is the whole map of the plugin; docs/tutorial-blog.md walks through it.
+"""
+
+from starlette.routing import Route
+
+from core import hookimpl
+from core.i18n import gettext as _
+from core.kinds import EntityKind, NotificationEvent
+from core.menus import MenuItem
+from core.settings import SettingField
+from plugins.blog import views
+
+
+@hookimpl
+def maillage_routes(site):
+    return [
+        Route("/blog/", views.index, name="blog"),
+        Route("/blog/feed.atom", views.atom, name="blog-atom"),
+        Route("/blog/new", views.edit, methods=["GET", "POST"], name="blog-new"),
+        Route("/blog/drafts", views.my_drafts, name="blog-drafts"),
+        Route("/blog/by/{guid:int}", views.by_author, name="blog-author"),
+        Route("/blog/by/{guid:int}/feed.atom", views.atom_author, name="blog-author-atom"),
+        Route("/blog/in/{guid:int}", views.in_container, name="blog-container"),
+        Route("/blog/in/{guid:int}/feed.atom", views.atom_container, name="blog-container-atom"),
+        Route("/blog/{guid:int}", views.short, name="blog-post-short"),
+        Route("/blog/{guid:int}/edit", views.edit, methods=["GET", "POST"], name="blog-edit"),
+        Route("/blog/{guid:int}/history", views.history, methods=["GET", "POST"], name="blog-history"),
+        Route("/blog/{guid:int}/delete", views.delete, methods=["POST"], name="blog-delete"),
+        Route("/blog/{guid:int}/cover", views.cover, name="blog-cover"),
+        Route("/blog/{guid:int}/{slug}", views.show, name="blog-post"),
+    ]
+
+
+@hookimpl
+def maillage_menu_items(site, request):
+    return [MenuItem("main", _("Blog"), "/blog/", order=30, name="blog", active_prefix="/blog/")]
+
+
+@hookimpl
+def maillage_entity_kinds(site):
+    from plugins.blog.posts import url
+
+    return [EntityKind("blog.post", _("Blog post"), url=url, plural=_("Blog posts"),
+                       summary_template="blog/summary.html", activity_template="blog/activity.html",
+                       comments=True, likes=True, feed_filter="post")]
+
+
+@hookimpl
+def maillage_permission(site, user, action, entity):
+    """Comments can be switched off per post."""
+    if action == "comment" and entity is not None and entity.kind == "blog.post":
+        from plugins.blog.models import Post
+
+        post = Post.get_or_none(Post.entity == entity.guid)
+        return False if post is not None and not post.comments else None
+    return None
+
+
+@hookimpl
+def maillage_container_tools(site, container):
+    return [MenuItem("container", _("Blog"), f"/blog/in/{container.guid}", name="blog")]
+
+
+@hookimpl
+def maillage_notification_events(site):
+    return [NotificationEvent("blog.new_post", _("A new post by someone I follow"), default="daily")]
+
+
+@hookimpl
+def maillage_settings_schema(site):
+    return [SettingField("members_can_blog", _("Members may keep a blog of their own"), type="bool", default=True)]
+
+
+@hookimpl
+def maillage_search_documents(site, entity):
+    if entity.kind == "blog.post":
+        from plugins.blog.models import Post
+
+        post = Post.get_or_none(Post.entity == entity.guid)
+        if post is not None:
+            return {"title": entity.title, "body": f"{post.excerpt}\n{post.body}\n{' '.join(post.tags)}"}
+
+
+@hookimpl
+def maillage_export_personal_data(site, user):
+    from core.models import Entity
+    from plugins.blog.models import Post
+
+    rows = Post.select(Post, Entity).join(Entity, on=(Post.entity == Entity.guid)).where(Entity.owner == user.guid)
+    return {"blog/posts.json": [{"title": p.entity.title, "body": p.body, "excerpt": p.excerpt, "tags": p.tags,
+                                 "status": p.status, "publish_at": p.publish_at, "access": p.entity.access}
+                                for p in rows]}
+
+
+@hookimpl
+def maillage_delete_personal_data(site, user, mode):
+    if mode == "delete":
+        from core.models import Entity
+        from core.storage import storage
+        from plugins.blog.models import Post
+
+        for post in Post.select().join(Entity, on=(Post.entity == Entity.guid)).where(Entity.owner == user.guid):
+            if post.cover:
+                storage(site).delete(post.cover)
+
+
+@hookimpl
+def maillage_entity_deleted(site, entity):
+    if entity.kind == "blog.post":
+        from core.storage import storage
+        from plugins.blog.models import Post
+
+        post = Post.get_or_none(Post.entity == entity.guid)
+        if post is not None and post.cover:
+            storage(site).delete(post.cover)
+
+
+@hookimpl
+def maillage_cli_commands(subparsers):
+    p = subparsers.add_parser("publish-scheduled", help="publish the blog posts whose time has come")
+    p.add_argument("--site")
+    p.set_defaults(func=_publish_scheduled)
+
+
+def _publish_scheduled(args):
+    from core.cli import _each_site
+    from plugins.blog.posts import announce_due
+
+    for site in _each_site(args):
+        if "blog" in site.enabled_names:
+            print(f"{site.id}: {announce_due(site)} post(s) published")
+    return 0
+
+
+@hookimpl
+def maillage_demo_data(site, scale, rng):
+    from plugins.blog.demo import generate
+
+    generate(site, scale, rng)

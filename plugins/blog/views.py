@@ -1,0 +1,258 @@
+"""The blog's pages: listings (site, author, container), a post, the editor, history, feeds."""
+
+from __future__ import annotations
+
+from starlette.responses import RedirectResponse, Response
+
+from core import entities, feeds, images, web
+from core.db import now
+from core.i18n import gettext as _
+from core.models import Entity
+from core.storage import StorageError, storage
+from core.text import plain_text
+from plugins.blog import posts
+from plugins.blog.models import Post, Revision
+
+
+def _before(request):
+    value = request.query_params.get("before", "")
+    return int(value) if value.isdigit() else None
+
+
+def _list_page(request, title: str, feed_url: str, base: str, **filters):
+    site = web.site_of(request)
+    posts.announce_due(site)
+    tag = request.query_params.get("tag") or None
+    rows = posts.listing(site, web.current_user(request), _before(request), tag=tag, **filters)
+    return web.render(request, "blog/index.html", {
+        "title": title, "posts": rows, "tag": tag, "feed_url": feed_url, "base": base,
+        "next_before": rows[-1].entity_id if len(rows) == posts.PAGE else None,
+        "can_write": web.current_user(request) is not None,
+    })
+
+
+def index(request):
+    """The site's blog, filtered by tag (``?tag=``) or author (``/blog/by/<guid>``)."""
+    return _list_page(request, _("Blog"), "/blog/feed.atom", "/blog/")
+
+
+def by_author(request):
+    """The blog of one member or organisation."""
+    site = web.site_of(request)
+    owner = entities.get_visible(site, web.current_user(request), request.path_params["guid"])
+    if owner is None:
+        raise web.not_found()
+    return _list_page(request, _("Blog of %(name)s") % {"name": owner.title}, f"/blog/by/{owner.guid}/feed.atom",
+                      f"/blog/by/{owner.guid}", owner=owner.guid)
+
+
+def in_container(request):
+    """The blog of a group or an organisation (a tab of its page)."""
+    site = web.site_of(request)
+    container = entities.get_visible(site, web.current_user(request), request.path_params["guid"])
+    if container is None:
+        raise web.not_found()
+    return _list_page(request, _("Blog of %(name)s") % {"name": container.title},
+                      f"/blog/in/{container.guid}/feed.atom", f"/blog/in/{container.guid}", container=container.guid)
+
+
+def _post(request, guid: int) -> tuple[Entity, Post]:
+    """A post the viewer may see: published and due, or editable by them."""
+    site = web.site_of(request)
+    user = web.current_user(request)
+    entity = entities.get_visible(site, user, guid, kind="blog.post")
+    if entity is None:
+        raise web.not_found()
+    post = Post.get_by_id(guid)
+    if not posts.is_public(post) and not posts.can_edit(site, user, entity):
+        raise web.not_found()
+    return entity, post
+
+
+def show(request):
+    """A post at its stable address; any other slug (an old title's) redirects to the current one."""
+    site = web.site_of(request)
+    posts.announce_due(site)
+    entity, post = _post(request, request.path_params["guid"])
+    if request.path_params.get("slug") != post.slug:
+        return RedirectResponse(posts.url(entity, post.slug), status_code=301)
+    return web.render(request, "blog/post.html", {
+        "entity": entity, "post": post, "can_edit": posts.can_edit(site, web.current_user(request), entity),
+        "public": posts.is_public(post), "canonical": feeds.absolute(request, posts.url(entity, post.slug)),
+    })
+
+
+def short(request):
+    """/blog/<guid> (a short link, or a slug lost in copy) redirects to the post's address."""
+    entity, post = _post(request, request.path_params["guid"])
+    return RedirectResponse(posts.url(entity, post.slug), status_code=301)
+
+
+def _containers(site, user, actor) -> list[Entity]:
+    """The containers the member may publish in (organisations they act as, their groups)."""
+    from core.acting import identities
+    from core.models import Relationship
+
+    candidates = {e.guid: e for e in identities(site, user)}
+    member_of = Entity.select().join(Relationship, on=(Relationship.object == Entity.guid)).where(
+        Relationship.subject == actor.guid, Relationship.verb.in_(site.membership_verbs), Entity.site == site.id)
+    for e in member_of:
+        candidates.setdefault(e.guid, e)
+    return [e for e in candidates.values() if entities.can(site, user, "blog.post_in", e)]
+
+
+def edit(request):
+    """Write or edit a post: preview, save as draft, publish now or at a date."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    guid = request.path_params.get("guid")
+    entity = post = None
+    if guid is not None:
+        entity, post = _post(request, guid)
+        if not posts.can_edit(site, user, entity):
+            raise web.forbidden()
+    elif (not site.plugin_settings("blog")["members_can_blog"] and request.state.actor.kind == "user"
+          and not user.is_admin):
+        raise web.forbidden()  # this site keeps blogs for organisations and groups
+    containers = _containers(site, user, request.state.actor) if entity is None else []
+    values = {"title": entity.title if entity else "", "body": post.body if post else "",
+              "excerpt": post.excerpt if post else "", "tags": ", ".join(post.tags) if post else "",
+              "access": entity.access if entity else site.settings.get("default_access", "public"),
+              "comments": post.comments if post else True,
+              "publish_at": post.publish_at.strftime("%Y-%m-%dT%H:%M") if post and post.publish_at
+              and post.publish_at > now() else "",
+              "container": request.query_params.get("in", "")}
+    errors, preview = {}, None
+    if request.method == "POST":
+        data = web.form(request)
+        values, errors = posts.parse(site, data, values["access"])
+        values["tags"] = data.get("tags") or ""
+        action = data.get("action", "draft")
+        container = None
+        if entity is None and values["container"]:
+            container = next((c for c in containers if str(c.guid) == values["container"]), None)
+            if container is None:
+                errors["container"] = _("You cannot publish there.")
+        cover = None
+        upload = data.get("cover")
+        if upload is not None and getattr(upload, "filename", ""):
+            cover = upload.file.read(10 * 1024 * 1024 + 1)
+            try:
+                images.open_image(cover)
+            except images.ImageError as exc:
+                errors["cover"] = str(exc)
+        if action == "preview" and not errors:
+            from core.text import render_markdown
+
+            preview = render_markdown(values["body"])
+        elif not errors:
+            saved = posts.save(site, user, request.state.actor, values, entity, publish=action == "publish",
+                               cover=cover, container=container)
+            post = Post.get_by_id(saved.guid)
+            if action == "publish":
+                message = _("Your post is published.") if posts.is_public(post) else _(
+                    "Your post will be published on %(date)s.") % {"date": post.publish_at.strftime("%d/%m/%Y %H:%M")}
+            else:
+                message = _("Draft saved.")
+            web.flash(request, message)
+            return web.redirect(request, posts.url(saved, post.slug))
+    return web.render(request, "blog/edit.html", {
+        "entity": entity, "post": post, "values": values, "errors": errors, "preview": preview,
+        "containers": containers}, status_code=400 if errors else 200)
+
+
+def history(request):
+    """Who changed what, when; restore an earlier version."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity, post = _post(request, request.path_params["guid"])
+    if not posts.can_edit(site, user, entity):
+        raise web.forbidden()
+    if request.method == "POST":
+        rid = web.form(request).get("revision", "")
+        revision = Revision.get_or_none(Revision.id == int(rid), Revision.post == post) if rid.isdigit() else None
+        if revision is None:
+            raise web.not_found()
+        posts.restore(site, user, entity, revision)
+        web.flash(request, _("The version of %(date)s is restored.") % {"date": revision.created.strftime("%d/%m %H:%M")})
+        return web.redirect(request, posts.url(entity))
+    revisions = list(Revision.select(Revision, Entity).join(Entity, on=(Revision.author == Entity.guid))
+                     .where(Revision.post == post).order_by(Revision.id.desc()))
+    import difflib
+
+    changes = []
+    for newer, older in zip(revisions, revisions[1:] + [None], strict=False):
+        diff = [] if older is None else list(difflib.unified_diff(
+            older.body.splitlines(), newer.body.splitlines(), lineterm="", n=1))[2:]
+        changes.append({"rev": newer, "diff": diff, "title_changed": older is not None and older.title != newer.title})
+    return web.render(request, "blog/history.html", {"entity": entity, "changes": changes})
+
+
+def delete(request):
+    """Move a post to the trash."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity, _post_row = _post(request, request.path_params["guid"])
+    if not posts.can_edit(site, user, entity):
+        raise web.forbidden()
+    entities.trash(entity)
+    web.flash(request, _("The post is in the trash; it can be restored from there."))
+    return web.redirect(request, "/blog/")
+
+
+def my_drafts(request):
+    """The member's drafts and scheduled posts."""
+    user = web.require_user(request)
+    return web.render(request, "blog/drafts.html", {"posts": posts.drafts(web.site_of(request), user)})
+
+
+def cover(request):
+    """The cover image of a post, served after the access check."""
+    entity, post = _post(request, request.path_params["guid"])
+    if not post.cover:
+        raise web.not_found()
+    try:
+        data = storage(web.site_of(request)).read(post.cover)
+    except StorageError:
+        raise web.not_found() from None
+    return Response(data, media_type=images.sniff(data) or "image/jpeg",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+def _atom(request, title: str, self_url: str, **filters):
+    site = web.site_of(request)
+    posts.announce_due(site)
+    rows = posts.listing(site, None, limit=30, **filters)
+    from core.text import render_markdown
+
+    entries = [{"id": f"tag:maillage,{site.id}:blog:{p.entity_id}", "title": p.entity.title,
+                "url": posts.url(p.entity, p.slug), "updated": p.entity.updated, "published": p.publish_at,
+                "author": p.entity.owner.title,
+                "summary": p.excerpt and str(render_markdown(p.excerpt)) or plain_text(p.body, 400)} for p in rows]
+    return feeds.atom_response(request, title, self_url, entries)
+
+
+def atom(request):
+    """Atom feed of the site's blog."""
+    site = web.site_of(request)
+    return _atom(request, _("Blog — %(site)s") % {"site": site.name}, "/blog/feed.atom")
+
+
+def atom_author(request):
+    """Atom feed of one author's blog."""
+    site = web.site_of(request)
+    owner = entities.get_visible(site, None, request.path_params["guid"])
+    if owner is None:
+        raise web.not_found()
+    return _atom(request, _("Blog of %(name)s") % {"name": owner.title}, f"/blog/by/{owner.guid}/feed.atom",
+                 owner=owner.guid)
+
+
+def atom_container(request):
+    """Atom feed of a group's or an organisation's blog."""
+    site = web.site_of(request)
+    container = entities.get_visible(site, None, request.path_params["guid"])
+    if container is None:
+        raise web.not_found()
+    return _atom(request, _("Blog of %(name)s") % {"name": container.title}, f"/blog/in/{container.guid}/feed.atom",
+                 container=container.guid)
