@@ -47,7 +47,7 @@ def maillage_menu_items(site, request):
 
 @hookimpl
 def maillage_template_context(request):
-    return {"doc_size": files.human_size}
+    return {"doc_size": files.human_size, "doc_item": lambda entity: Item.get_or_none(Item.entity == entity.guid)}
 
 
 @hookimpl

@@ -228,3 +228,18 @@ def test_files_belong_to_the_organisation_one_acts_as(app, signed_in, h):
         assert Version.get(Version.document == guid).owner_id == org.guid  # counted in the organisation's quota
     assert "Edit the details" in carl.get(f"/documents/{guid}").text  # another manager of the organisation
     assert bob.get(f"/documents/{guid}/edit").status_code == 403
+
+
+def test_activity_items_render_in_feeds(app, signed_in, client, h):
+    ada = signed_in("ada")
+    h.upload(ada, [("flyer.pdf", h.pdf(1))], {"title": "Flyer"})
+    ada.post_form("/documents/links/new", {"title": "Handy link", "url": "https://example.org", "access": "public"},
+                  token_from="/documents/links/new")
+    site_feed = client.get(f"/feed/entity/{ada.account.guid}")
+    if site_feed.status_code == 404:
+        pytest.skip("no member feed page in the core yet")
+    assert "added a document" in site_feed.text and "Flyer" in site_feed.text
+    assert "shared a link" in site_feed.text and "Handy link" in site_feed.text
+    search = client.get("/search?q=flyer")
+    if search.status_code == 200:
+        assert "Flyer" in search.text
