@@ -149,12 +149,18 @@ def create_link(site, actor: Entity, title: str, url: str, note: str = "", tags:
     return entity
 
 
+KEEP = object()
+
+
 def update(site, entity: Entity, item: Item, title: str, description: str, tags: str, access: str,
-           url: str = "") -> None:
-    """Save new details of an item and index it again."""
+           url: str = "", folder=KEEP) -> None:
+    """Save new details of an item (``folder``: move it; None for the top level) and index it again."""
+    changes = {"description": description, "tags": tags, "url": url}
+    if folder is not KEEP:
+        changes["folder"] = folder
     with database.atomic():
         Entity.update(title=title[:300], access=access, updated=now()).where(Entity.guid == entity.guid).execute()
-        Item.update(description=description, tags=tags, url=url).where(Item.entity == entity.guid).execute()
+        Item.update(**changes).where(Item.entity == entity.guid).execute()
     entity.title, entity.access = title[:300], access
     index(site, entity)
 

@@ -306,8 +306,19 @@ def new_version(request):
     return web.redirect(request, f"/documents/{entity.guid}")
 
 
+def _move_targets(request, entity, container) -> list[Entity]:
+    """The folders a document or link may move to: same group (or none), where the member may add."""
+    site, user = web.site_of(request), web.current_user(request)
+    same_place = Entity.container.is_null() if container is None else Entity.container == container.guid
+    folders = (Entity.select().where(Entity.kind == FOLDER, same_place, Entity.guid != entity.guid,
+                                     core_access.visible(user, site.id,
+                                                         membership_verbs=site.membership_verbs or ("member_of",)))
+               .order_by(Entity.title).limit(200))
+    return [f for f in folders if _may_add(site, user, f, container)]
+
+
 def edit(request):
-    """Change the title, description, tags and access of a document, folder or link (and a link's address)."""
+    """Change the title, description, tags, access and folder of an item (and a link's address)."""
     site = web.site_of(request)
     user = web.require_user(request)
     entity = _visible(request, request.path_params["guid"])
@@ -316,15 +327,22 @@ def edit(request):
     item = Item.get(Item.entity == entity.guid)
     folder = Entity.get_or_none(Entity.guid == item.folder_id) if item.folder_id else None
     container = Entity.get_or_none(Entity.guid == entity.container_id) if entity.container_id else None
+    targets = _move_targets(request, entity, container) if entity.kind != FOLDER else []
     context = _common(request, folder, container)
-    context.update(entity=entity, item=item, errors={})
+    context.update(entity=entity, item=item, errors={}, targets=targets)
     if request.method == "GET":
         context["values"] = {"title": entity.title, "description": item.description, "tags": item.tags,
-                             "access": entity.access, "url": item.url}
+                             "access": entity.access, "url": item.url, "folder": str(item.folder_id or "")}
         return web.render(request, "documents/edit.html", context)
     data = web.form(request)
-    values = {k: (data.get(k) or "").strip() for k in ("title", "description", "tags", "access", "url")}
+    values = {k: (data.get(k) or "").strip() for k in ("title", "description", "tags", "access", "url", "folder")}
     errors = {}
+    if entity.kind != FOLDER and values["folder"] != str(item.folder_id or ""):
+        chosen = {str(f.guid): f for f in targets}
+        if values["folder"] and values["folder"] not in chosen:
+            errors["folder"] = _("Choose one of the proposed folders.")
+        folder = chosen.get(values["folder"])
+        context["access_choices"] = _access_choices(container, folder)
     if not values["title"]:
         errors["title"] = _("Give it a title.")
     level = _check_access(values["access"], container, folder)
@@ -336,7 +354,8 @@ def edit(request):
         context.update(values=values, errors=errors)
         return web.render(request, "documents/edit.html", context, status_code=400)
     library.update(site, entity, item, values["title"], values["description"], _tags(values["tags"]), level,
-                   values["url"] if entity.kind == LINK else item.url)
+                   values["url"] if entity.kind == LINK else item.url,
+                   folder=folder if entity.kind != FOLDER else library.KEEP)
     web.flash(request, _("Saved."))
     return web.redirect(request, f"/documents/{entity.guid}")
 

@@ -252,3 +252,36 @@ def test_album_upload_form_proposes_images(signed_in, h):
                                       token_from="/documents/folders/new", follow_redirects=False))
     assert 'accept="image/jpeg' in ada.get(f"/documents/upload?folder={album}").text
     assert "accept=" not in ada.get("/documents/upload").text
+
+
+def test_move_a_document_between_folders(signed_in, h):
+    ada, bob = signed_in("ada"), signed_in("bob")
+
+    def new_folder(client, title, access="public"):
+        return h.guid_from(client.post_form("/documents/folders/new", {"title": title, "access": access},
+                                            token_from="/documents/folders/new", follow_redirects=False))
+
+    first, board, theirs = new_folder(ada, "First"), new_folder(ada, "Board", "members"), new_folder(bob, "Bob's")
+    doc = h.guid_from(h.upload(ada, [("a.txt", b"x")], follow_redirects=False))
+    form = ada.get(f"/documents/{doc}/edit").text
+    assert f'value="{board}"' in form and f'value="{theirs}"' not in form  # only where ada may add
+    base = {"title": "a.txt", "access": "public"}
+    assert ada.post_form(f"/documents/{doc}/edit", {**base, "folder": str(first)},
+                         follow_redirects=False).status_code == 303
+    assert "a.txt" in ada.get(f"/documents/{first}").text
+    refused = ada.post_form(f"/documents/{doc}/edit", {**base, "folder": str(theirs)})
+    assert refused.status_code == 400 and "proposed folders" in refused.text
+    wider = ada.post_form(f"/documents/{doc}/edit", {**base, "folder": str(board)})
+    assert wider.status_code == 400  # public inside a members-only folder
+    moved = ada.post_form(f"/documents/{doc}/edit", {**base, "access": "members", "folder": str(board)},
+                          follow_redirects=False)
+    assert moved.status_code == 303
+    assert "a.txt" in ada.get(f"/documents/{board}").text and "a.txt" not in ada.get(f"/documents/{first}").text
+    top = ada.post_form(f"/documents/{doc}/edit", {**base, "folder": ""}, follow_redirects=False)
+    assert top.status_code == 303 and "a.txt" in ada.get("/documents/").text
+    # a folder keeps its place when its details change
+    inner = h.guid_from(ada.post_form("/documents/folders/new", {"title": "Inner", "access": "public",
+                                                                 "folder": str(first)},
+                                      token_from="/documents/folders/new", follow_redirects=False))
+    ada.post_form(f"/documents/{inner}/edit", {"title": "Inner 2", "access": "public"})
+    assert "Inner 2" in ada.get(f"/documents/{first}").text
