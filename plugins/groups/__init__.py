@@ -1,0 +1,1 @@
+"""The groups plugin: thematic, geographic or club groups that other plugins publish in."""

@@ -1,0 +1,126 @@
+"""What the groups plugin brings: the "groups.group" kind, membership verbs, pages,
+permissions inside groups (``<plugin>.post_in``), settings, notifications and data hooks.
+"""
+
+from starlette.routing import Route
+
+from core import hookimpl
+from core.i18n import gettext as _
+from core.kinds import EntityKind, NotificationEvent, RelationshipVerb
+from core.menus import MenuItem
+from core.settings import SettingField
+from plugins.groups import views
+
+
+def _url(entity):
+    return f"/groups/{entity.guid}"
+
+
+@hookimpl
+def maillage_routes(site):
+    g = "/groups/{guid:int}"
+    return [
+        Route("/groups/", views.index, name="groups"),
+        Route("/groups/new", views.edit, methods=["GET", "POST"], name="groups-new"),
+        Route(g, views.show, name="groups-group"),
+        Route(g + "/members", views.members_page, name="groups-members"),
+        Route(g + "/edit", views.edit, methods=["GET", "POST"], name="groups-edit"),
+        Route(g + "/join", views.join, methods=["POST"], name="groups-join"),
+        Route(g + "/leave", views.leave, methods=["POST"], name="groups-leave"),
+        Route(g + "/invite", views.invite, methods=["POST"], name="groups-invite"),
+        Route(g + "/members/{uid:int}/{action}", views.manage_member, methods=["POST"], name="groups-manage"),
+        Route(g + "/image", views.image, name="groups-image"),
+        Route(g + "/announce", views.announce, methods=["GET", "POST"], name="groups-announce"),
+    ]
+
+
+@hookimpl
+def maillage_menu_items(site, request):
+    return [MenuItem("main", _("Groups"), "/groups/", order=40, name="groups", active_prefix="/groups/")]
+
+
+@hookimpl
+def maillage_entity_kinds(site):
+    return [EntityKind("groups.group", _("Group"), url=_url, plural=_("Groups"),
+                       summary_template="groups/summary.html", activity_template="groups/activity.html",
+                       container=True)]
+
+
+@hookimpl
+def maillage_relationship_verbs(site):
+    return [RelationshipVerb("groups.requested", _("asked to join")),
+            RelationshipVerb("groups.invited", _("is invited to")),
+            RelationshipVerb("groups.banned", _("is banned from"))]
+
+
+@hookimpl
+def maillage_container_membership_verbs(site):
+    return ["member_of"]
+
+
+@hookimpl
+def maillage_permission(site, user, action, entity):
+    """Inside a group: members post with a tool the group enabled; group admins edit and moderate."""
+    if entity is None or entity.kind != "groups.group":
+        return None
+    from plugins.groups import membership
+
+    if action.endswith(".post_in"):
+        plugin = action[: -len(".post_in")]
+        if membership.state(user, entity) not in ("member", "admin"):
+            return False
+        return membership.tool_enabled(entity.guid, plugin) or False
+    if action in ("edit", "moderate", "delete", "groups.manage"):
+        return True if membership.is_admin(user, entity) else None
+    return None
+
+
+@hookimpl
+def maillage_settings_schema(site):
+    return [SettingField("who_can_create", _("Who may create groups"), type="choice", default="everyone",
+                         choices=(("everyone", _("Every member")), ("moderators", _("Moderators")),
+                                  ("administrators", _("Administrators"))))]
+
+
+@hookimpl
+def maillage_notification_events(site):
+    return [NotificationEvent("groups.announcement", _("An announcement from a group I belong to"),
+                              default="instant"),
+            NotificationEvent("groups.request", _("Someone asks to join a group I run"), default="instant")]
+
+
+@hookimpl
+def maillage_search_documents(site, entity):
+    if entity.kind == "groups.group":
+        from plugins.groups.models import Group
+
+        group = Group.get_or_none(Group.entity == entity.guid)
+        if group is not None:
+            return {"title": entity.title,
+                    "body": f"{group.description}\n{' '.join(group.themes or [])}\n{group.territory}"}
+
+
+@hookimpl
+def maillage_export_personal_data(site, user):
+    from core.models import Entity, Relationship
+
+    rows = (Relationship.select(Relationship, Entity).join(Entity, on=(Relationship.object == Entity.guid))
+            .where(Relationship.subject == user.guid, Entity.kind == "groups.group"))
+    return {"groups/memberships.json": [{"group": r.object.title, "guid": r.object_id, "role": r.verb,
+                                         "since": r.created} for r in rows]}
+
+
+@hookimpl
+def maillage_delete_personal_data(site, user, mode):
+    """Memberships end with the account; groups they own stay (their administrators keep them)."""
+    from core.models import Entity, Relationship
+
+    groups = Entity.select(Entity.guid).where(Entity.kind == "groups.group", Entity.site == site.id)
+    Relationship.delete().where(Relationship.subject == user.guid, Relationship.object.in_(groups)).execute()
+
+
+@hookimpl
+def maillage_demo_data(site, scale, rng):
+    from plugins.groups.demo import generate
+
+    generate(site, scale, rng)

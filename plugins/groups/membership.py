@@ -1,0 +1,137 @@
+"""Group membership and roles, kept as relationships so core.access counts them.
+
+``member_of`` makes a member (access "container"), ``manages`` a group administrator
+(who may also act as the group), ``groups.requested`` a pending request,
+``groups.invited`` an invitation, ``groups.banned`` a ban.
+"""
+
+from __future__ import annotations
+
+from core.db import now
+from core.models import Account, Entity, Relationship
+
+MEMBER, ADMIN, REQUESTED, INVITED, BANNED = "member_of", "manages", "groups.requested", "groups.invited", "groups.banned"
+PAGE = 50
+
+
+def has(user_guid: int, verb: str, group_guid: int) -> bool:
+    return Relationship.select().where(Relationship.subject == user_guid, Relationship.verb == verb,
+                                       Relationship.object == group_guid).exists()
+
+
+def add(site, user_guid: int, verb: str, group_guid: int) -> None:
+    if not has(user_guid, verb, group_guid):
+        Relationship.create(site=site.id, subject=user_guid, verb=verb, object=group_guid, created=now())
+
+
+def remove(user_guid: int, verb, group_guid: int) -> int:
+    verbs = [verb] if isinstance(verb, str) else list(verb)
+    return Relationship.delete().where(Relationship.subject == user_guid, Relationship.verb.in_(verbs),
+                                       Relationship.object == group_guid).execute()
+
+
+def is_member(user: Account | None, group: Entity) -> bool:
+    return user is not None and (group.owner_id == user.guid or has(user.guid, MEMBER, group.guid))
+
+
+def is_admin(user: Account | None, group: Entity) -> bool:
+    """Owner, group administrators (``manages``) and site administrators."""
+    if user is None:
+        return False
+    return user.is_admin or group.owner_id == user.guid or has(user.guid, ADMIN, group.guid)
+
+
+def state(user: Account | None, group: Entity) -> str:
+    """``admin``, ``member``, ``requested``, ``invited``, ``banned`` or ``none``."""
+    if user is None:
+        return "none"
+    verbs = {r.verb for r in Relationship.select(Relationship.verb).where(
+        Relationship.subject == user.guid, Relationship.object == group.guid)}
+    if BANNED in verbs:
+        return "banned"
+    if group.owner_id == user.guid or ADMIN in verbs:
+        return "admin"
+    for verb, name in ((MEMBER, "member"), (REQUESTED, "requested"), (INVITED, "invited")):
+        if verb in verbs:
+            return name
+    return "none"
+
+
+def join(site, user: Account, group: Entity, mode: str) -> str:
+    """Join an open group, accept an invitation, or ask to join; return the new state."""
+    current = state(user, group)
+    if current in ("banned", "admin", "member"):
+        return current
+    if mode == "open" or current == "invited":
+        remove(user.guid, (REQUESTED, INVITED), group.guid)
+        add(site, user.guid, MEMBER, group.guid)
+        return "member"
+    if mode == "request":
+        add(site, user.guid, REQUESTED, group.guid)
+        return "requested"
+    return "none"  # invitation only
+
+
+def approve(site, user_guid: int, group: Entity) -> None:
+    remove(user_guid, REQUESTED, group.guid)
+    add(site, user_guid, MEMBER, group.guid)
+
+
+def leave(user_guid: int, group: Entity) -> None:
+    remove(user_guid, (MEMBER, ADMIN, REQUESTED, INVITED), group.guid)
+
+
+def ban(site, user_guid: int, group: Entity) -> None:
+    leave(user_guid, group)
+    add(site, user_guid, BANNED, group.guid)
+
+
+def members(group_guid: int, verb: str = MEMBER, after: str | None = None, limit: int = PAGE) -> list[Entity]:
+    """Members (or requests, invitations, bans) of a group, by name."""
+    query = (Entity.select().join(Relationship, on=(Relationship.subject == Entity.guid))
+             .where(Relationship.object == group_guid, Relationship.verb == verb, Entity.deleted_at.is_null())
+             .order_by(Entity.title, Entity.guid).limit(limit))
+    return list(query)
+
+
+def member_guids(group: Entity) -> list[int]:
+    rows = Relationship.select(Relationship.subject).where(Relationship.object == group.guid,
+                                                          Relationship.verb.in_([MEMBER, ADMIN]))
+    guids = {r.subject_id for r in rows}
+    if group.owner_id:
+        guids.add(group.owner_id)
+    return sorted(guids)
+
+
+def count(group_guid: int, verb: str = MEMBER) -> int:
+    return Relationship.select().where(Relationship.object == group_guid, Relationship.verb == verb).count()
+
+
+def my_groups(site, user_guid: int) -> list[Entity]:
+    return list(Entity.select().join(Relationship, on=(Relationship.object == Entity.guid))
+                .where(Relationship.subject == user_guid, Relationship.verb.in_([MEMBER, ADMIN]),
+                       Entity.kind == "groups.group", Entity.site == site.id, Entity.deleted_at.is_null())
+                .order_by(Entity.title).distinct())
+
+
+def can_create(site, user: Account | None) -> bool:
+    if user is None:
+        return False
+    who = site.plugin_settings("groups").get("who_can_create", "everyone")
+    return user.is_admin or who == "everyone" or (who == "moderators" and user.is_moderator)
+
+
+def tools(site, group: Entity, disabled=()) -> list:
+    """The content tabs the site's plugins offer in this group: [(MenuItem, enabled)]."""
+    items = sorted(site.call("maillage_container_tools", site=site, container=group),
+                   key=lambda m: (m.order, str(m.label)))
+    return [(item, item.name not in disabled) for item in items]
+
+
+def tool_enabled(group_guid: int, plugin: str) -> bool:
+    from plugins.groups.models import Group
+
+    row = Group.get_or_none(Group.entity == group_guid)
+    return row is not None and plugin not in (row.disabled_tools or [])
+
+
