@@ -94,6 +94,9 @@ def test_post_as_an_organisation_in_its_blog(app, signed_in, client):
     assert entity.owner_id == org.guid and entity.container_id == org.guid
     assert "Mot du président" in client.get(f"/blog/in/{org.guid}").text
     assert "Mot du président" in client.get(f"/blog/by/{org.guid}").text
+    parsed = feedparser.parse(client.get(f"/blog/in/{org.guid}/feed.atom").content)
+    assert not parsed.bozo and [e.title for e in parsed.entries] == ["Mot du président"]
+    assert parsed.entries[0].author == "Les Amis du Jardin"
     refused = write(signed_in("bob"), title="Intrus", container=str(org.guid))
     assert refused.status_code == 400
 
