@@ -5,7 +5,7 @@ This file is the whole map of the plugin; docs/tutorial-blog.md walks through it
 
 from starlette.routing import Route
 
-from core import hookimpl
+from core import entities, hookimpl
 from core.i18n import gettext as _
 from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem
@@ -49,12 +49,16 @@ def maillage_entity_kinds(site):
 
 @hookimpl
 def maillage_permission(site, user, action, entity):
-    """Comments can be switched off per post."""
-    if action == "comment" and entity is not None and entity.kind == "blog.post":
+    """Comments can be switched off per post; the managers of a container edit the posts in it."""
+    if entity is None or entity.kind != "blog.post":
+        return None
+    if action == "comment":
         from plugins.blog.models import Post
 
         post = Post.get_or_none(Post.entity == entity.guid)
         return False if post is not None and not post.comments else None
+    if action == "blog.edit" and entity.container_id and entities.manages(user, entity.container_id):
+        return True
     return None
 
 
@@ -70,7 +74,8 @@ def maillage_notification_events(site):
 
 @hookimpl
 def maillage_settings_schema(site):
-    return [SettingField("members_can_blog", _("Members may keep a blog of their own"), type="bool", default=True)]
+    return [SettingField("members_can_blog", _("Members may keep a blog of their own"), type="bool", default=True),
+            SettingField("per_page", _("Posts per page"), type="int", default=12, min=5, max=50)]
 
 
 @hookimpl

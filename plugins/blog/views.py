@@ -19,20 +19,29 @@ def _before(request):
     return int(value) if value.isdigit() else None
 
 
-def _list_page(request, title: str, feed_url: str, base: str, **filters):
+def _list_page(request, title: str, feed_url: str, base: str, author: Entity | None = None, **filters):
     site = web.site_of(request)
     posts.announce_due(site)
     tag = request.query_params.get("tag") or None
-    rows = posts.listing(site, web.current_user(request), _before(request), tag=tag, **filters)
+    per_page = site.plugin_settings("blog")["per_page"]
+    rows = posts.listing(site, web.current_user(request), _before(request), tag=tag, limit=per_page, **filters)
     return web.render(request, "blog/index.html", {
-        "title": title, "posts": rows, "tag": tag, "feed_url": feed_url, "base": base,
-        "next_before": rows[-1].entity_id if len(rows) == posts.PAGE else None,
+        "title": title, "posts": rows, "tag": tag, "feed_url": feed_url, "base": base, "author": author,
+        "next_before": rows[-1].entity_id if len(rows) == per_page else None,
         "can_write": web.current_user(request) is not None,
     })
 
 
 def index(request):
-    """The site's blog, filtered by tag (``?tag=``) or author (``/blog/by/<guid>``)."""
+    """The site's blog, filtered by tag (``?tag=``) and author (``?author=<guid>``)."""
+    site = web.site_of(request)
+    raw = request.query_params.get("author", "")
+    author = entities.get_visible(site, web.current_user(request), int(raw)) if raw.isdigit() else None
+    if raw and author is None:
+        raise web.not_found()
+    if author is not None:
+        return _list_page(request, _("Blog of %(name)s") % {"name": author.title}, f"/blog/by/{author.guid}/feed.atom",
+                          "/blog/", author=author, owner=author.guid)
     return _list_page(request, _("Blog"), "/blog/feed.atom", "/blog/")
 
 
