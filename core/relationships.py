@@ -159,5 +159,8 @@ def listing(guid: int, which: str, before: int | None = None, limit: int = PAGE)
 def count(guid: int, which: str) -> int:
     """How many entries one list of ``guid`` has."""
     verb, direction = LISTS[which]
-    side = Relationship.subject if direction == "out" else Relationship.object
-    return Relationship.select().where(side == guid, Relationship.verb == verb).count()
+    side, other = ((Relationship.subject, Relationship.object) if direction == "out"
+                   else (Relationship.object, Relationship.subject))
+    # the same rows as listing(): entities in the trash are neither listed nor counted
+    return (Relationship.select().join(Entity, on=(other == Entity.guid))
+            .where(side == guid, Relationship.verb == verb, Entity.deleted_at.is_null()).count())
