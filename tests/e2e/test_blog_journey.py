@@ -47,6 +47,7 @@ def test_manager_publishes_as_the_association(live_site, new_page, check_a11y):
 
     visitor = new_page()
     visitor.goto(url + "/blog/")
+    check_a11y(visitor)  # the listing
     visitor.click("text=Fête du jardin partagé")
     assert visitor.locator(".post-body strong", has_text="samedi").is_visible()
     check_a11y(visitor)
