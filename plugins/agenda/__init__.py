@@ -1,0 +1,1 @@
+"""The agenda plugin: events of the territory, registrations, calendars and iCalendar feeds."""

@@ -1,0 +1,173 @@
+"""What the agenda brings: its pages and calendar feeds, the "agenda.event" kind, notifications,
+a home widget, settings, the reminders command, data hooks.
+
+This file is the whole map of the plugin; docs/plugins/agenda.md describes it for people.
+"""
+
+from starlette.routing import Route
+
+from core import hookimpl
+from core.i18n import gettext as _
+from core.kinds import EntityKind, NotificationEvent
+from core.menus import MenuItem, Widget
+from core.settings import SettingField
+from plugins.agenda import views
+
+
+@hookimpl
+def maillage_routes(site):
+    return [
+        Route("/agenda/", views.index, name="agenda"),
+        Route("/agenda/month", views.month, name="agenda-month"),
+        Route("/agenda/map", views.map_page, name="agenda-map"),
+        Route("/agenda/map.json", views.map_json, name="agenda-map-json"),
+        Route("/agenda/feed.ics", views.site_feed, name="agenda-ics"),
+        Route("/agenda/new", views.edit, methods=["GET", "POST"], name="agenda-new"),
+        Route("/agenda/mine", views.my_calendar, methods=["GET", "POST"], name="agenda-mine"),
+        Route("/agenda/private/{token}.ics", views.private_feed, name="agenda-private-ics"),
+        Route("/agenda/by/{guid:int}", views.by_owner, name="agenda-owner"),
+        Route("/agenda/by/{guid:int}/feed.ics", views.owner_feed, name="agenda-owner-ics"),
+        Route("/agenda/in/{guid:int}", views.in_container, name="agenda-container"),
+        Route("/agenda/in/{guid:int}/feed.ics", views.container_feed, name="agenda-container-ics"),
+        Route("/agenda/{guid:int}", views.show, name="agenda-event"),
+        Route("/agenda/{guid:int}/event.ics", views.event_ics, name="agenda-event-ics"),
+        Route("/agenda/{guid:int}/edit", views.edit, methods=["GET", "POST"], name="agenda-edit"),
+        Route("/agenda/{guid:int}/cancel", views.cancel, methods=["POST"], name="agenda-cancel"),
+        Route("/agenda/{guid:int}/delete", views.delete, methods=["POST"], name="agenda-delete"),
+        Route("/agenda/{guid:int}/answer", views.answer, methods=["POST"], name="agenda-answer"),
+        Route("/agenda/{guid:int}/participants.csv", views.participants_csv, name="agenda-csv"),
+        Route("/agenda/{guid:int}/message", views.message, methods=["POST"], name="agenda-message"),
+        Route("/agenda/{guid:int}/image", views.image, name="agenda-image"),
+    ]
+
+
+@hookimpl
+def maillage_menu_items(site, request):
+    return [MenuItem("main", _("Agenda"), "/agenda/", order=25, name="agenda", active_prefix="/agenda/")]
+
+
+@hookimpl
+def maillage_entity_kinds(site):
+    from plugins.agenda.events import url
+
+    return [EntityKind("agenda.event", _("Event"), url=url, plural=_("Events"),
+                       summary_template="agenda/summary.html", activity_template="agenda/activity.html",
+                       comments=True, likes=True, feed_filter="event")]
+
+
+@hookimpl
+def maillage_container_tools(site, container):
+    return [MenuItem("container", _("Agenda"), f"/agenda/in/{container.guid}", name="agenda")]
+
+
+@hookimpl
+def maillage_widgets(site, request, place):
+    if place != "home":
+        return None
+    from core import web
+    from plugins.agenda.events import listing
+
+    rows = listing(site, web.current_user(request), limit=5)
+    return [Widget(_("Next events"), "agenda/widget.html", {"agenda_rows": rows}, order=20)]
+
+
+@hookimpl
+def maillage_notification_events(site):
+    return [
+        NotificationEvent("agenda.new_event", _("A new event by someone I follow"), default="daily"),
+        NotificationEvent("agenda.moved_up", _("A seat freed up for me at an event"), default="instant"),
+        NotificationEvent("agenda.reminder", _("A reminder the day before an event I go to"), default="instant"),
+        NotificationEvent("agenda.cancelled", _("An event I answered is cancelled"), default="instant"),
+    ]
+
+
+@hookimpl
+def maillage_settings_schema(site):
+    return [
+        SettingField("geocoder", _("Geocoding service for addresses"), type="choice", default="none",
+                     choices=(("none", _("None (places found from the commune or postal code)")),
+                              ("nominatim", _("Nominatim (OpenStreetMap)")),
+                              ("ban", _("French national address API"))),
+                     help=_("Called by the server when an organiser gives an address without a point on the map.")),
+        SettingField("geocoder_url", _("Address of the geocoding service"), type="url", default="",
+                     help=_("For example https://nominatim.openstreetmap.org or https://api-adresse.data.gouv.fr")),
+        SettingField("members_can_post", _("Members may publish events in their own name"), type="bool",
+                     default=True),
+    ]
+
+
+@hookimpl
+def maillage_search_documents(site, entity):
+    if entity.kind == "agenda.event":
+        from plugins.agenda.models import Event
+
+        event = Event.get_or_none(Event.entity == entity.guid)
+        if event is not None:
+            return {"title": entity.title,
+                    "body": " ".join([event.description, event.place_name, event.address, event.commune,
+                                      event.postcode, " ".join(event.categories or [])])}
+    return None
+
+
+@hookimpl
+def maillage_export_personal_data(site, user):
+    from core.models import Entity
+    from plugins.agenda.models import Event, Participation
+
+    organised = (Event.select(Event, Entity).join(Entity, on=(Event.entity == Entity.guid))
+                 .where(Entity.owner == user.guid))
+    answers = (Participation.select(Participation, Entity).join(Entity, on=(Participation.event == Entity.guid))
+               .where(Participation.member == user.guid))
+    return {
+        "agenda/events.json": [{"title": e.entity.title, "description": e.description, "start_utc": e.start,
+                                "end_utc": e.end, "tz": e.tz, "rrule": e.rrule, "place": e.place_name,
+                                "address": e.address, "commune": e.commune, "cancelled": e.cancelled,
+                                "access": e.entity.access} for e in organised],
+        "agenda/answers.json": [{"event": p.event.entity.title if hasattr(p.event, "entity") else p.event_id,
+                                 "status": p.status, "since": p.created} for p in answers],
+    }
+
+
+@hookimpl
+def maillage_delete_personal_data(site, user, mode):
+    from plugins.agenda.models import FeedKey, Participation
+
+    FeedKey.delete().where(FeedKey.member == user.guid).execute()
+    if mode == "delete":
+        Participation.delete().where(Participation.member == user.guid).execute()
+
+
+@hookimpl
+def maillage_entity_deleted(site, entity):
+    if entity.kind == "agenda.event":
+        from core.storage import storage
+        from plugins.agenda.models import Event
+
+        event = Event.get_or_none(Event.entity == entity.guid)
+        if event is not None and event.image:
+            storage(site).delete(event.image)
+
+
+@hookimpl
+def maillage_cli_commands(subparsers):
+    p = subparsers.add_parser("agenda-reminders", help="remind participants of the events starting in the next 24 hours")
+    p.add_argument("--site")
+    p.add_argument("--hours", type=int, default=24)
+    p.set_defaults(func=_reminders)
+
+
+def _reminders(args):
+    from core.cli import _each_site
+    from plugins.agenda.reminders import send_reminders
+
+    for site in _each_site(args):
+        if "agenda" in site.enabled_names:
+            print(f"{site.id}: {send_reminders(site, hours=args.hours)} reminder(s)")
+    return 0
+
+
+@hookimpl
+def maillage_demo_data(site, scale, rng):
+    from plugins.agenda.demo import generate
+
+    generate(site, scale, rng)

@@ -1,0 +1,98 @@
+"""iCalendar (RFC 5545) for one event and for subscribable feeds, with the icalendar library."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Calendar, Timezone, vRecur
+from icalendar import Event as VEvent
+from starlette.responses import Response
+
+from core.text import plain_text
+from plugins.agenda.events import to_local, url
+
+PRODID = "-//maillage//agenda//FR"
+
+
+def uid(site, entity) -> str:
+    """Stable across edits: the event's guid and the site."""
+    return f"agenda-{entity.guid}@{site.id}.maillage"
+
+
+def _vtimezones(events) -> list:
+    """VTIMEZONE components for the zones used (the first and last dates bound the transitions)."""
+    result, seen = [], set()
+    for event in events:
+        if event.all_day or event.tz in seen or event.tz == "UTC":
+            continue
+        seen.add(event.tz)
+        first = min(e.start for e in events if e.tz == event.tz) - dt.timedelta(days=366)
+        last = max((e.last_end or e.end + dt.timedelta(days=3 * 366)) for e in events if e.tz == event.tz)
+        try:
+            result.append(Timezone.from_tzid(event.tz, first_date=first.date(), last_date=last.date()))
+        except (ValueError, KeyError):
+            continue
+    return result
+
+
+def vevent(site, base_url: str, event) -> VEvent:
+    entity = event.entity
+    component = VEvent()
+    component.add("uid", uid(site, entity))
+    component.add("sequence", event.sequence)
+    component.add("dtstamp", entity.updated.replace(tzinfo=dt.UTC))
+    component.add("created", entity.created.replace(tzinfo=dt.UTC))
+    component.add("last-modified", entity.updated.replace(tzinfo=dt.UTC))
+    component.add("summary", entity.title)
+    if event.all_day:
+        component.add("dtstart", to_local(event.start, event.tz).date())
+        component.add("dtend", to_local(event.end, event.tz).date())
+    else:
+        component.add("dtstart", to_local(event.start, event.tz))
+        component.add("dtend", to_local(event.end, event.tz))
+    if event.description:
+        component.add("description", plain_text(event.description, 5000))
+    where = ", ".join(v for v in (event.place_name, event.address, event.postcode, event.commune) if v)
+    if where or event.online_url:
+        component.add("location", where or event.online_url)
+    if event.lat is not None and event.lon is not None:
+        component.add("geo", (event.lat, event.lon))
+    component.add("url", base_url + url(entity))
+    component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    component.add("organizer", f"{base_url}/members/{entity.owner_id}", parameters={"CN": entity.owner.title})
+    if event.categories:
+        component.add("categories", list(event.categories))
+    if event.rrule:
+        parts = dict(p.split("=", 1) for p in event.rrule.split(";"))
+        if "UNTIL" in parts:  # stored as the local end of day; iCalendar wants UTC with a TZID'd start
+            local = dt.datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%S")
+            if event.all_day:
+                parts["UNTIL"] = local.strftime("%Y%m%d")
+            else:
+                aware = local.replace(tzinfo=to_local(event.start, event.tz).tzinfo)
+                parts["UNTIL"] = aware.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        component.add("rrule", vRecur.from_ical(";".join(f"{k}={v}" for k, v in parts.items())))
+        start_local = to_local(event.start, event.tz)
+        for day in event.exdates or []:
+            moment = dt.datetime.combine(dt.date.fromisoformat(day[:10]), start_local.timetz())
+            component.add("exdate", moment.date() if event.all_day else moment)
+    return component
+
+
+def calendar(site, base_url: str, name: str, events) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    events = list(events)
+    for tz in _vtimezones(events):
+        cal.add_component(tz)
+    for event in events:
+        cal.add_component(vevent(site, base_url, event))
+    return cal.to_ical()
+
+
+def response(body: bytes, filename: str) -> Response:
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})

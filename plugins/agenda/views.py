@@ -1,0 +1,438 @@
+"""The agenda's pages: list, month, map, one event, the editor, answers, exports and calendar feeds."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import csv
+import datetime as dt
+import io
+import secrets
+
+from starlette.responses import JSONResponse, Response
+
+from core import entities, feeds, images, tokens, web
+from core.db import now
+from core.i18n import gettext as _
+from core.models import Account, Entity
+from core.storage import StorageError, storage
+from plugins.agenda import events, ical, participation
+from plugins.agenda.models import Event, FeedKey, Participation
+
+
+def _date_param(request, name) -> dt.datetime | None:
+    value = request.query_params.get(name, "")
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(value), dt.time()) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request) -> tuple[dict, dict]:
+    """Filters from the query string: category, commune, near (a place or "lat,lon") within km."""
+    q = request.query_params
+    shown = {k: q.get(k, "") for k in ("category", "commune", "near", "km", "from", "to")}
+    filters: dict = {}
+    if shown["category"]:
+        filters["category"] = shown["category"]
+    if shown["commune"]:
+        filters["commune"] = shown["commune"]
+    if shown["near"]:
+        km = float(shown["km"]) if shown["km"].replace(".", "", 1).isdigit() else 20.0
+        point = None
+        parts = shown["near"].split(",")
+        if len(parts) == 2:
+            try:
+                point = (float(parts[0]), float(parts[1]))
+            except ValueError:
+                point = None
+        if point is None:
+            place = events.gazetteer_lookup(shown["near"])
+            point = (place.lat, place.lon) if place else None
+        if point:
+            filters["near"] = (point[0], point[1], min(km, 500.0))
+    return shown, filters
+
+
+def index(request, title=None, base="/agenda/", feed_url="/agenda/feed.ics", **scope):
+    """Upcoming events (or past ones with ``?past=1``), filtered, a page at a time."""
+    site = web.site_of(request)
+    viewer = web.current_user(request)
+    past = request.query_params.get("past") == "1"
+    shown, filters = _filters(request)
+    after = None
+    cursor = request.query_params.get("after", "")
+    if "_" in cursor:
+        stamp, guid = cursor.split("_", 1)
+        try:
+            after = (dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S"), int(guid))
+        except ValueError:
+            after = None
+    date_to = _date_param(request, "to")
+    rows = events.listing(site, viewer, after=after, past=past, date_from=_date_param(request, "from"),
+                          date_to=date_to + dt.timedelta(days=1) if date_to else None, **filters, **scope)
+    next_cursor = (f"{rows[-1].start:%Y%m%dT%H%M%S}_{rows[-1].entity.guid}" if len(rows) == events.PAGE else None)
+    return web.render(request, "agenda/index.html", {
+        "title": title or (_("Past events") if past else _("Agenda")), "rows": rows, "past": past, "shown": shown,
+        "categories": events.categories_of(site), "next_cursor": next_cursor, "base": base, "feed_url": feed_url,
+        "can_write": viewer is not None,
+    })
+
+
+def by_owner(request):
+    site = web.site_of(request)
+    owner = entities.get_visible(site, web.current_user(request), request.path_params["guid"])
+    if owner is None:
+        raise web.not_found()
+    return index(request, _("Events of %(name)s") % {"name": owner.title}, f"/agenda/by/{owner.guid}",
+                 f"/agenda/by/{owner.guid}/feed.ics", owner=owner.guid)
+
+
+def in_container(request):
+    site = web.site_of(request)
+    container = entities.get_visible(site, web.current_user(request), request.path_params["guid"])
+    if container is None:
+        raise web.not_found()
+    return index(request, _("Events of %(name)s") % {"name": container.title}, f"/agenda/in/{container.guid}",
+                 f"/agenda/in/{container.guid}/feed.ics", container=container.guid)
+
+
+def month(request):
+    """A month as an accessible table (weeks as rows, days as cells), events in each day."""
+    site = web.site_of(request)
+    today = now().date()
+    value = request.query_params.get("month", "")
+    try:
+        first = dt.date(int(value[:4]), int(value[5:7]), 1) if value else today.replace(day=1)
+    except ValueError:
+        first = today.replace(day=1)
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    tz = events.zone("Europe/Paris")
+    start = dt.datetime.combine(weeks[0][0], dt.time(), tz).astimezone(dt.UTC).replace(tzinfo=None)
+    end = dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time(), tz).astimezone(dt.UTC).replace(
+        tzinfo=None)
+    shown, filters = _filters(request)
+    by_day: dict = {}
+    for occ in events.window(site, web.current_user(request), start, end, **filters):
+        day = occ.local_start.date()
+        last = (occ.local_end - dt.timedelta(seconds=1)).date()
+        while day <= last and day <= weeks[-1][-1]:
+            by_day.setdefault(day, []).append(occ)
+            day += dt.timedelta(days=1)
+    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    return web.render(request, "agenda/month.html", {
+        "first": first, "weeks": weeks, "by_day": by_day, "today": today, "prev": prev_month, "next": next_month,
+        "shown": shown, "categories": events.categories_of(site),
+        "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)],
+    })
+
+
+def map_page(request):
+    site = web.site_of(request)
+    territory = site.config.territory or {}
+    return web.render(request, "agenda/map.html", {
+        "center": territory.get("center", [46.6, 2.4]), "zoom": territory.get("zoom", 6),
+        "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "shown": _filters(request)[0], "categories": events.categories_of(site)})
+
+
+def map_json(request):
+    """GeoJSON of the upcoming occurrences (next 90 days by default) that have coordinates."""
+    site = web.site_of(request)
+    _shown, filters = _filters(request)
+    start = _date_param(request, "from") or now()
+    end = _date_param(request, "to") or start + dt.timedelta(days=90)
+    features = []
+    seen = set()
+    for occ in events.window(site, web.current_user(request), start, end, limit=5000, **filters):
+        if occ.event.lat is None or occ.entity.guid in seen:
+            continue
+        seen.add(occ.entity.guid)
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [occ.event.lon, occ.event.lat]},
+                         "properties": {"guid": occ.entity.guid, "title": occ.entity.title,
+                                        "url": events.url(occ.entity), "start": occ.local_start.isoformat(),
+                                        "cancelled": occ.event.cancelled, "commune": occ.event.commune}})
+    return JSONResponse({"type": "FeatureCollection", "features": features})
+
+
+def _event(request, guid=None) -> tuple[Entity, Event]:
+    site = web.site_of(request)
+    entity = entities.get_visible(site, web.current_user(request), guid or request.path_params["guid"],
+                                  kind="agenda.event")
+    if entity is None:
+        raise web.not_found()
+    return entity, Event.get_by_id(entity.guid)
+
+
+def show(request):
+    site = web.site_of(request)
+    user = web.current_user(request)
+    entity, event = _event(request)
+    editable = events.can_edit(site, user, entity)
+    status = participation.status_of(entity.guid, user.guid) if user else None
+    counts = participation.counts(entity.guid)
+    people = participation.participants(entity.guid) if participation.may_see_list(
+        event, status, editable, user is not None) else None
+    moment = now()
+    upcoming = events.occurrences(event, moment, events.FAR, limit=8) if event.rrule else []
+    return web.render(request, "agenda/event.html", {
+        "entity": entity, "event": event, "can_edit": editable, "status": status, "counts": counts,
+        "people": people, "next": events.next_occurrence(event), "upcoming": upcoming,
+        "ended": (event.last_end or events.FAR) < moment, "canonical": feeds.absolute(request, events.url(entity)),
+        "start": events.to_local(event.start, event.tz), "end": events.to_local(event.end, event.tz),
+        "categories": dict(events.categories_of(site)),
+        "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    })
+
+
+def _containers(site, user, actor) -> list[Entity]:
+    """Groups and organisations the member may publish in (asked to their plugins: agenda.post_in)."""
+    from core.acting import identities
+    from core.models import Relationship
+
+    candidates = {e.guid: e for e in identities(site, user) if e.guid != user.guid}
+    member_of = Entity.select().join(Relationship, on=(Relationship.object == Entity.guid)).where(
+        Relationship.subject == actor.guid, Relationship.verb.in_(site.membership_verbs), Entity.site == site.id)
+    for e in member_of:
+        candidates.setdefault(e.guid, e)
+    return [e for e in candidates.values() if entities.can(site, user, "agenda.post_in", e)]
+
+
+def edit(request):
+    """Create or edit an event; a broken form comes back filled with its errors."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity = event = None
+    if "guid" in request.path_params:
+        entity, event = _event(request)
+        if not events.can_edit(site, user, entity):
+            raise web.forbidden()
+    containers = _containers(site, user, request.state.actor) if entity is None else []
+    values = events.form_values(event, entity, site)
+    values["container"] = request.query_params.get("in", "")
+    errors: dict = {}
+    if request.method == "POST":
+        data = web.form(request)
+        values, errors = events.parse(site, data)
+        container = None
+        if entity is None and values["container"]:
+            container = next((c for c in containers if str(c.guid) == values["container"]), None)
+            if container is None:
+                errors["container"] = _("You cannot publish there.")
+        if values["access"] == "container" and container is None and (entity is None or not entity.container_id):
+            errors["access"] = _("Choose a group or organisation to publish in, or another access.")
+        image = None
+        upload = data.get("image")
+        if upload is not None and getattr(upload, "filename", ""):
+            image = upload.file.read(10 * 1024 * 1024 + 1)
+            try:
+                images.open_image(image)
+            except images.ImageError as exc:
+                errors["image"] = str(exc)
+        if not errors:
+            events.locate(site, values)
+            old_capacity = event.capacity if event else None
+            saved = events.save(site, user, request.state.actor, values, entity, container=container, image=image)
+            new_capacity = values["clean"]["capacity"]
+            if event is not None and (new_capacity is None or (old_capacity or 0) < new_capacity):
+                participation.fill_free_seats(site, saved)
+            web.flash(request, _("The event is saved.") if entity else _("The event is published."))
+            return web.redirect(request, events.url(saved))
+    return web.render(request, "agenda/edit.html", {
+        "entity": entity, "event": event, "values": values, "errors": errors, "containers": containers,
+        "categories": events.categories_of(site), "timezones": events.TIMEZONES,
+        "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "center": (site.config.territory or {}).get("center", [46.6, 2.4]),
+    }, status_code=400 if errors else 200)
+
+
+def cancel(request):
+    """Cancel an event (it stays, shown as cancelled) or restore it."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity, _event_row = _event(request)
+    if not events.can_edit(site, user, entity):
+        raise web.forbidden()
+    restore = web.form(request).get("restore") == "1"
+    events.set_cancelled(site, entity, not restore)
+    web.flash(request, _("The event is restored.") if restore else _("The event is cancelled; participants are told."))
+    return web.redirect(request, events.url(entity))
+
+
+def delete(request):
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity, _event_row = _event(request)
+    if not events.can_edit(site, user, entity):
+        raise web.forbidden()
+    entities.trash(entity)
+    web.flash(request, _("The event is in the trash; it can be restored from there."))
+    return web.redirect(request, "/agenda/")
+
+
+def answer(request):
+    """Going, interested, or withdraw (``answer`` = going / interested / none)."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity, event = _event(request)
+    wanted = web.form(request).get("answer", "")
+    if event.cancelled and wanted:
+        web.flash(request, _("This event is cancelled."), "error")
+        return web.redirect(request, events.url(entity))
+    status = participation.answer(site, entity, user.entity, wanted)
+    web.flash(request, {
+        participation.GOING: _("You are registered."),
+        participation.WAITING: _("The event is full: you are on the waiting list. We will tell you if a seat frees up."),
+        participation.INTERESTED: _("Noted: you are interested."),
+        None: _("Your answer is withdrawn."),
+    }[status])
+    return web.redirect(request, events.url(entity))
+
+
+def participants_csv(request):
+    """The participant list as CSV (organisers)."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity, _event_row = _event(request)
+    if not events.can_edit(site, user, entity):
+        raise web.forbidden()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Name"), _("E-mail"), _("Answer"), _("Since")])
+    accounts = {a.guid: a for a in Account.select().where(Account.guid.in_(
+        [p.member_id for p in participation.participants(entity.guid)] or [0]))}
+    labels = {"going": _("going"), "waiting": _("waiting list"), "interested": _("interested")}
+    for p in participation.participants(entity.guid):
+        account = accounts.get(p.member_id)
+        writer.writerow([p.member.title, account.email if account else "", labels.get(p.status, p.status),
+                         p.created.strftime("%Y-%m-%d %H:%M")])
+    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="participants-{entity.guid}.csv"'})
+
+
+def message(request):
+    """The organiser writes to the participants (going, and optionally waiting) by mail."""
+    from core import mail
+
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity, _event_row = _event(request)
+    if not events.can_edit(site, user, entity):
+        raise web.forbidden()
+    data = web.form(request)
+    subject, text = (data.get("subject") or "").strip(), (data.get("text") or "").strip()
+    if not subject or not text:
+        web.flash(request, _("Write a subject and a message."), "error")
+        return web.redirect(request, events.url(entity) + "#message")
+    statuses = ["going"] + (["waiting"] if data.get("waiting") == "1" else [])
+    guids = [p.member_id for p in participation.participants(entity.guid, statuses)]
+    link = feeds.absolute(request, events.url(entity))
+    sent = 0
+    for account in Account.select().where(Account.guid.in_(guids or [0])):
+        mail.send(site, account.email, f"[{entity.title}] {subject}", f"{text}\n\n-- \n{entity.title}\n{link}")
+        sent += 1
+    web.flash(request, _("Message sent to %(n)s participant(s).") % {"n": sent})
+    return web.redirect(request, events.url(entity))
+
+
+def image(request):
+    entity, event = _event(request)
+    if not event.image:
+        raise web.not_found()
+    try:
+        data = storage(web.site_of(request)).read(event.image)
+    except (StorageError, OSError):
+        raise web.not_found() from None
+    return Response(data, media_type=images.sniff(data) or "application/octet-stream",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+# --- iCalendar ----------------------------------------------------------------------------------
+
+
+def _base_url(request) -> str:
+    return feeds.absolute(request, "/").rstrip("/")
+
+
+def event_ics(request):
+    entity, event = _event(request)
+    event.entity = entity
+    body = ical.calendar(web.site_of(request), _base_url(request), entity.title, [event])
+    return ical.response(body, f"event-{entity.guid}.ics")
+
+
+def _feed(request, name: str, **filters):
+    site = web.site_of(request)
+    viewer = web.current_user(request) if not filters.pop("anonymous", False) else None
+    viewer = filters.pop("viewer", viewer)
+    if request.query_params.get("category"):
+        filters["category"] = request.query_params["category"]
+    query = events._filtered(events._base(site, viewer), filters).where(
+        events.Event.last_end.is_null() | (events.Event.last_end > now() - dt.timedelta(days=90)))
+    rows = list(query.order_by(Event.start).limit(1000))
+    return ical.response(ical.calendar(site, _base_url(request), name, rows), "agenda.ics")
+
+
+def site_feed(request):
+    return _feed(request, web.site_of(request).config.name, anonymous=True)
+
+
+def owner_feed(request):
+    site = web.site_of(request)
+    owner = entities.get_visible(site, None, request.path_params["guid"])
+    if owner is None:
+        raise web.not_found()
+    return _feed(request, owner.title, anonymous=True, owner=owner.guid)
+
+
+def container_feed(request):
+    site = web.site_of(request)
+    container = entities.get_visible(site, None, request.path_params["guid"])
+    if container is None:
+        raise web.not_found()
+    return _feed(request, container.title, anonymous=True, container=container.guid)
+
+
+def _feed_key(member_guid: int, renew: bool = False) -> str:
+    key = FeedKey.get_or_none(FeedKey.member == member_guid)
+    if key is None:
+        key = FeedKey.create(member=member_guid, nonce=secrets.token_hex(8))
+    elif renew:
+        key.nonce = secrets.token_hex(8)
+        key.save()
+    return key.nonce
+
+
+def private_link(site, request, member_guid: int, renew: bool = False) -> str:
+    token = tokens.make(site, "agenda-feed", [member_guid, _feed_key(member_guid, renew)])
+    return feeds.absolute(request, f"/agenda/private/{token}.ics")
+
+
+def my_calendar(request):
+    """The member's private calendar address (events they go to); a new address revokes the old one."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    renew = request.method == "POST"
+    link = private_link(site, request, user.guid, renew=renew)
+    if renew:
+        web.flash(request, _("A new address is made; the old one no longer works."))
+        return web.redirect(request, "/agenda/mine")
+    going = [p.event_id for p in Participation.select().where(Participation.member == user.guid,
+                                                                Participation.status.in_(("going", "waiting")))]
+    rows = events.listing(site, user, guids=going) if going else []
+    return web.render(request, "agenda/mine.html", {"link": link, "rows": rows})
+
+
+def private_feed(request):
+    site = web.site_of(request)
+    try:
+        member_guid, nonce = tokens.read(site, "agenda-feed", request.path_params["token"], max_age=10 * 365 * 86400)
+    except (tokens.TokenError, ValueError, TypeError):
+        raise web.not_found() from None
+    key = FeedKey.get_or_none(FeedKey.member == member_guid)
+    account = Account.get_or_none(Account.guid == member_guid)
+    if key is None or key.nonce != nonce or account is None:
+        raise web.not_found()
+    going = [p.event_id for p in Participation.select().where(Participation.member == member_guid,
+                                                                Participation.status == "going")]
+    return _feed(request, _("My events"), viewer=account, guids=going or [0])

@@ -1,0 +1,148 @@
+"""Agenda events: create, list, show, edit, time zones, all-day, recurrence with exceptions, cancel, filters."""
+
+import datetime as dt
+
+import pytest
+
+from core.db import database, now
+from core.models import Entity
+from plugins.agenda.models import Event
+
+pytestmark = pytest.mark.site(plugins=["agenda"])
+
+SOON = (now() + dt.timedelta(days=10)).date()
+
+
+def form(**fields):
+    data = {"title": "Fête du jardin", "description": "Le **samedi** au jardin.", "start_date": SOON.isoformat(),
+            "start_time": "14:00", "end_date": SOON.isoformat(), "end_time": "18:00", "tz": "Europe/Paris",
+            "repeat": "", "until": "", "count": "", "exdates": "", "place_name": "Jardin partagé",
+            "address": "3 rue des Lilas", "commune": "Amiens", "postcode": "80000", "lat": "49.89", "lon": "2.29",
+            "online_url": "", "capacity": "", "show_participants": "organiser", "access": "public", "container": ""}
+    data.update(fields)
+    return data
+
+
+def create(client, **fields):
+    response = client.post_form("/agenda/new", form(**fields), follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def event(guid):
+    with database.connection_context():
+        return Event.get_by_id(guid)
+
+
+def test_create_list_show(signed_in, client):
+    ada = signed_in("ada")
+    guid = create(ada)
+    row = event(guid)
+    # 14:00 in Paris is stored in UTC with the zone name
+    local = dt.datetime.combine(SOON, dt.time(14)).replace(tzinfo=dt.timezone.utc)
+    assert row.tz == "Europe/Paris" and row.start.hour in (12, 13) and row.start.date() == local.date()
+    assert (row.end - row.start) == dt.timedelta(hours=4)
+    page = client.get("/agenda/")
+    assert page.status_code == 200 and "Fête du jardin" in page.text and "Amiens" in page.text
+    detail = client.get(f"/agenda/{guid}")
+    assert detail.status_code == 200 and "<strong>samedi</strong>" in detail.text and "Jardin partagé" in detail.text
+    assert "14:00" in detail.text
+
+
+def test_broken_form_comes_back_filled(signed_in):
+    ada = signed_in("ada")
+    response = ada.post_form("/agenda/new", form(title="", start_time="", description="Mon texte précieux",
+                                                 end_time="10:00"))
+    assert response.status_code == 400 and "Mon texte précieux" in response.text
+    assert response.text.count('class="field-error"') == 2
+    with database.connection_context():
+        assert not Event.select().exists()
+
+
+def test_all_day_event(signed_in, client):
+    ada = signed_in("ada")
+    guid = create(ada, all_day="1", start_time="", end_time="", title="Brocante")
+    row = event(guid)
+    assert row.all_day and (row.end - row.start) == dt.timedelta(days=1)
+    assert "all day" in client.get(f"/agenda/{guid}").text
+
+
+def test_weekly_recurrence_with_exceptions_keeps_wall_clock_time(signed_in, client):
+    ada = signed_in("ada")
+    monday = dt.date(2027, 3, 1)  # crosses the change to summer time on 28 March
+    guid = create(ada, title="Atelier vélo", start_date=monday.isoformat(), end_date=monday.isoformat(),
+                  start_time="18:00", end_time="20:00", repeat="weekly", until="2027-04-30",
+                  exdates="2027-03-15\n2027-04-05")
+    from plugins.agenda.events import occurrences
+
+    row = event(guid)
+    assert row.rrule == "FREQ=WEEKLY;UNTIL=20270430T235959" and row.exdates == ["2027-03-15", "2027-04-05"]
+    with database.connection_context():
+        row = Event.select(Event, Entity).join(Entity, on=(Event.entity == Entity.guid)).where(
+            Event.entity == guid).get()
+    occ = occurrences(row, dt.datetime(2027, 1, 1), dt.datetime(2028, 1, 1))
+    days = [o.local_start.date() for o in occ]
+    assert dt.date(2027, 3, 15) not in days and dt.date(2027, 4, 5) not in days
+    assert len(days) == 9 - 2
+    assert {o.local_start.hour for o in occ} == {18}  # 18:00 local before and after the DST change
+    assert {o.start.hour for o in occ} == {17, 16}
+    month = client.get("/agenda/month?month=2027-03")
+    assert month.status_code == 200 and month.text.count("Atelier vélo") == 4  # 1, 8, 22, 29 March
+
+
+def test_monthly_with_count(signed_in):
+    ada = signed_in("ada")
+    guid = create(ada, start_date="2027-01-10", end_date="2027-01-10", repeat="monthly", count="3")
+    row = event(guid)
+    assert row.rrule == "FREQ=MONTHLY;COUNT=3"
+    assert row.last_end.date() == dt.date(2027, 3, 10)
+
+
+def test_edit_and_cancel_keep_the_event(signed_in, client):
+    ada = signed_in("ada")
+    guid = create(ada)
+    assert event(guid).sequence == 0
+    ada.post_form(f"/agenda/{guid}/edit", form(title="Fête du jardin (nouveau titre)"))
+    assert event(guid).sequence == 0  # the title is not a significant change
+    ada.post_form(f"/agenda/{guid}/edit", form(start_time="15:00"))
+    assert event(guid).sequence == 1
+    ada.post_form(f"/agenda/{guid}/cancel", {}, token_from="/agenda/")
+    assert event(guid).cancelled and event(guid).sequence == 2
+    assert "This event is cancelled" in client.get(f"/agenda/{guid}").text
+    assert "Cancelled" in client.get("/agenda/").text
+    bob = signed_in("bob")
+    assert bob.post_form(f"/agenda/{guid}/cancel", {}, token_from="/agenda/").status_code == 403
+
+
+def test_filters_and_keyset_pages(signed_in, client):
+    ada = signed_in("ada")
+    for i in range(23):
+        day = (SOON + dt.timedelta(days=i)).isoformat()
+        create(ada, title=f"Réunion {i:02d}", start_date=day, end_date=day,
+               commune="Laon" if i % 2 else "Amiens", lat="49.56" if i % 2 else "49.89",
+               lon="3.62" if i % 2 else "2.29")
+    first = client.get("/agenda/")
+    assert "Réunion 00" in first.text and "Réunion 19" in first.text and "Réunion 20" not in first.text
+    import re
+
+    nxt = re.search(r'rel="next" href="([^"]+)"', first.text).group(1).replace("&amp;", "&")
+    second = client.get(nxt)
+    assert "Réunion 20" in second.text and "Réunion 22" in second.text and "Réunion 19" not in second.text
+    laon = client.get("/agenda/?commune=laon")
+    assert "Réunion 01" in laon.text and "Réunion 02" not in laon.text
+    near = client.get("/agenda/?near=49.89,2.30&km=5")
+    assert "Réunion 02" in near.text and "Réunion 01" not in near.text
+    ranged = client.get(f"/agenda/?from={(SOON + dt.timedelta(days=3)).isoformat()}"
+                        f"&to={(SOON + dt.timedelta(days=4)).isoformat()}")
+    assert "Réunion 03" in ranged.text and "Réunion 04" in ranged.text and "Réunion 05" not in ranged.text
+    data = client.get("/agenda/map.json").json()
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 23
+
+
+def test_access_applies_in_listings(signed_in, client):
+    ada = signed_in("ada")
+    guid = create(ada, title="Réunion du bureau", access="members")
+    assert "Réunion du bureau" not in client.get("/agenda/").text
+    assert client.get(f"/agenda/{guid}").status_code == 404
+    assert "Réunion du bureau" in ada.get("/agenda/").text
+    assert "Réunion du bureau" not in client.get("/agenda/feed.ics").text
