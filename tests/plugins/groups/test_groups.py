@@ -5,7 +5,7 @@ import pytest
 from core.db import database
 from core.models import Entity, Relationship
 
-pytestmark = pytest.mark.site(plugins=["groups"])
+pytestmark = pytest.mark.site(plugins=["groups"], language="en")
 
 
 def _create(c, name="Jardins", membership="open", visibility="public", **extra):

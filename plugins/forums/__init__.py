@@ -1,0 +1,1 @@
+"""The forums plugin: discussion topics inside groups."""

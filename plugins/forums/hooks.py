@@ -1,0 +1,102 @@
+"""What the forums bring: a "Forum" tab in groups, the "forums.topic" kind, notifications,
+settings (edit delay) and the data hooks. Requires the groups plugin.
+"""
+
+from starlette.routing import Route
+
+from core import hookimpl
+from core.i18n import gettext as _
+from core.kinds import EntityKind, NotificationEvent, RelationshipVerb
+from core.menus import MenuItem
+from core.settings import SettingField
+from plugins.forums import views
+
+
+@hookimpl
+def maillage_routes(site):
+    t = "/forums/{guid:int}"
+    return [
+        Route("/forums/in/{guid:int}", views.in_group, name="forums-group"),
+        Route("/forums/in/{guid:int}/new", views.new_topic, methods=["GET", "POST"], name="forums-new"),
+        Route(t, views.show, name="forums-topic"),
+        Route(t + "/unread", views.unread, name="forums-unread"),
+        Route(t + "/reply", views.reply, methods=["POST"], name="forums-reply"),
+        Route(t + "/edit", views.edit, methods=["GET", "POST"], name="forums-edit"),
+        Route(t + "/{action}", views.moderate, methods=["POST"], name="forums-moderate"),
+    ]
+
+
+@hookimpl
+def maillage_container_tools(site, container):
+    if container.kind == "groups.group":
+        return [MenuItem("container", _("Forum"), f"/forums/in/{container.guid}", order=10, name="forums")]
+    return None
+
+
+@hookimpl
+def maillage_entity_kinds(site):
+    from plugins.forums.threads import url
+
+    return [EntityKind("forums.topic", _("Forum topic"), url=url, plural=_("Forum topics"),
+                       summary_template="forums/summary.html", activity_template="forums/activity.html",
+                       feed_filter="post")]
+
+
+@hookimpl
+def maillage_relationship_verbs(site):
+    return [RelationshipVerb("forums.follows", _("follows the topic"))]
+
+
+@hookimpl
+def maillage_notification_events(site):
+    return [NotificationEvent("forums.new_topic", _("A new topic in one of my groups"), default="daily"),
+            NotificationEvent("forums.reply", _("A reply in a topic I follow"), default="instant")]
+
+
+@hookimpl
+def maillage_settings_schema(site):
+    return [SettingField("edit_minutes", _("Minutes during which authors may edit their messages"), type="int",
+                         default=30, min=0, max=100_000)]
+
+
+@hookimpl
+def maillage_search_documents(site, entity):
+    if entity.kind == "forums.topic":
+        from plugins.forums.models import Topic
+
+        topic = Topic.get_or_none(Topic.entity == entity.guid)
+        if topic is not None:
+            return {"title": entity.title, "body": topic.body}
+
+
+@hookimpl
+def maillage_export_personal_data(site, user):
+    from core.models import Entity
+    from plugins.forums.models import Reply, Topic
+
+    topics = Topic.select(Topic, Entity).join(Entity, on=(Topic.entity == Entity.guid)).where(
+        Entity.owner == user.guid)
+    replies = Reply.select().where(Reply.author == user.guid, Reply.deleted == False)  # noqa: E712
+    return {"forums/topics.json": [{"guid": t.entity_id, "title": t.entity.title, "body": t.body,
+                                    "created": t.entity.created} for t in topics],
+            "forums/replies.json": [{"topic": r.topic_id, "number": r.number, "body": r.body,
+                                     "created": r.created} for r in replies]}
+
+
+@hookimpl
+def maillage_delete_personal_data(site, user, mode):
+    """Replies are emptied ("delete") or detached from their author ("anonymise"); numbers stay."""
+    from plugins.forums.models import ReadMarker, Reply
+
+    if mode == "delete":
+        Reply.update(body="", deleted=True, author=None).where(Reply.author == user.guid).execute()
+    else:
+        Reply.update(author=None).where(Reply.author == user.guid).execute()
+    ReadMarker.delete().where(ReadMarker.user == user.guid).execute()
+
+
+@hookimpl
+def maillage_demo_data(site, scale, rng):
+    from plugins.forums.demo import generate
+
+    generate(site, scale, rng)
