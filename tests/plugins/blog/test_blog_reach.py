@@ -144,3 +144,7 @@ def test_region_demo_inserts_in_bulk(app):
         page = posts.listing(site, None, limit=50)
         assert page and all(p.entity.access == "public" for p in page)
         assert [p.entity_id for p in page] == sorted((p.entity_id for p in page), reverse=True)
+        from core import search
+
+        found = search.search(site, None, "vie associative")
+        assert found and all(e.kind == "blog.post" for e in found)
