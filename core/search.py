@@ -63,8 +63,17 @@ def _fts_query(text: str) -> str:
     words = re.findall(r"\w+", fold(text))
     if not words:
         return ""
+    words = words[:20]
     terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
     return " ".join(terms)
+
+
+def _ts_query(text: str) -> str:
+    """The PostgreSQL twin of :func:`_fts_query`: every word, the last one as a prefix."""
+    words = re.findall(r"\w+", fold(text))[:20]
+    if not words:
+        return ""
+    return " & ".join(words[:-1] + [f"{words[-1]}:*"])
 
 
 def search(site, viewer: Account | None, text: str, kinds=None, before: int | None = None,
@@ -74,8 +83,11 @@ def search(site, viewer: Account | None, text: str, kinds=None, before: int | No
     if not text:
         return []
     if is_postgres():
+        tsq = _ts_query(text)
+        if not tsq:
+            return []
         matching = SQL("(SELECT entity_id FROM search_document WHERE "
-                       "to_tsvector('simple', title || ' ' || body) @@ plainto_tsquery('simple', %s))", [fold(text)])
+                       "to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', %s))", [tsq])
     else:
         fts = _fts_query(text)
         if not fts:
