@@ -299,7 +299,7 @@ def participants_csv(request):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Name"), _("E-mail"), _("Answer"), _("Since")])
-    accounts = {a.guid: a for a in Account.select().where(Account.guid.in_(
+    accounts = {a.guid: a for a in Account.select().where(Account.entity.in_(
         [p.member_id for p in participation.participants(entity.guid)] or [0]))}
     labels = {"going": _("going"), "waiting": _("waiting list"), "interested": _("interested")}
     for p in participation.participants(entity.guid):
@@ -328,7 +328,7 @@ def message(request):
     guids = [p.member_id for p in participation.participants(entity.guid, statuses)]
     link = feeds.absolute(request, events.url(entity))
     sent = 0
-    for account in Account.select().where(Account.guid.in_(guids or [0])):
+    for account in Account.select().where(Account.entity.in_(guids or [0])):
         mail.send(site, account.email, f"[{entity.title}] {subject}", f"{text}\n\n-- \n{entity.title}\n{link}")
         sent += 1
     web.flash(request, _("Message sent to %(n)s participant(s).") % {"n": sent})
@@ -430,7 +430,7 @@ def private_feed(request):
     except (tokens.TokenError, ValueError, TypeError):
         raise web.not_found() from None
     key = FeedKey.get_or_none(FeedKey.member == member_guid)
-    account = Account.get_or_none(Account.guid == member_guid)
+    account = Account.get_or_none(Account.entity == member_guid)
     if key is None or key.nonce != nonce or account is None:
         raise web.not_found()
     going = [p.event_id for p in Participation.select().where(Participation.member == member_guid,

@@ -2,8 +2,17 @@
 
 import datetime
 
-from peewee import (AutoField, BooleanField, CharField, DateTimeField, FloatField, ForeignKeyField, IntegerField,
-                    Model, TextField)
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 
 def up(migrator, db):

@@ -39,7 +39,7 @@ def test_create_list_show(signed_in, client):
     guid = create(ada)
     row = event(guid)
     # 14:00 in Paris is stored in UTC with the zone name
-    local = dt.datetime.combine(SOON, dt.time(14)).replace(tzinfo=dt.timezone.utc)
+    local = dt.datetime.combine(SOON, dt.time(14)).replace(tzinfo=dt.UTC)
     assert row.tz == "Europe/Paris" and row.start.hour in (12, 13) and row.start.date() == local.date()
     assert (row.end - row.start) == dt.timedelta(hours=4)
     page = client.get("/agenda/")
