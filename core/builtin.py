@@ -135,11 +135,20 @@ def maillage_permission(site, user, action, entity):
 @hookimpl
 def maillage_notification_events(site):
     return [
-        NotificationEvent("core.comment", _("A comment on my content"), default="instant"),
+        NotificationEvent("core.comment", _("A comment on my content"), default="instant",
+                          extra={"grouped": _comments_line}),
         NotificationEvent("core.connection_request", _("Someone asks to connect with me"), default="instant"),
         NotificationEvent("core.connection_accepted", _("Someone accepted to connect with me"), default="site"),
         NotificationEvent("core.report_resolved", _("The moderators decided about my report"), default="site"),
     ]
+
+
+def _comments_line(count: int, title: str) -> str:
+    """The digest line for many comments on one thing."""
+    from core.i18n import ngettext
+
+    return ngettext("%(num)s new comment on %(what)s", "%(num)s new comments on %(what)s", count) % {
+        "num": count, "what": title}
 
 
 @hookimpl

@@ -9,13 +9,14 @@ one thing in one line, never twice; an interrupted run resumes where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections import OrderedDict
 
 import peewee as pw
 
-from core import access, mail, tokens
+from core import access, i18n, mail, tokens
 from core.db import BaseModel, database, now
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy, ngettext
@@ -84,6 +85,7 @@ def notify(site, event: str, recipients, actor: Entity | None, entity: Entity | 
         guids.discard(actor.guid)
     if not guids:
         return 0
+    guids |= _managers_of(guids, actor)
     accounts = list(Account.select(Account, Entity).join(Entity)
                     .where(Account.entity.in_(list(guids)), Account.site == site.id, Account.state == "active"))
     sent = 0
@@ -101,18 +103,54 @@ def notify(site, event: str, recipients, actor: Entity | None, entity: Entity | 
         sent += 1
         if delivery == "instant":
             try:
-                _mail_instant(site, account, row)
+                with in_language(site, account):
+                    _mail_instant(site, account, row)
             except mail.MailError as exc:
                 log.warning("instant notification not mailed: %s", exc)
     return sent
 
 
+def _managers_of(guids: set[int], actor: Entity | None) -> set[int]:
+    """The members who manage recipients that are not members (an association, a group).
+
+    Content owned by an organisation is "my content" for the people who run it; the
+    member who acted is left out.
+    """
+    query = Relationship.select(Relationship.subject).where(Relationship.verb == "manages",
+                                                            Relationship.object.in_(list(guids)))
+    managers = {row.subject_id for row in query}
+    if actor is not None:
+        managers.discard(actor.guid)
+        managers -= {row.subject_id for row in Relationship.select(Relationship.subject).where(
+            Relationship.verb == "manages", Relationship.object == actor.guid)}
+    return managers
+
+
+@contextlib.contextmanager
+def in_language(site, account: Account):
+    """Write a mail in the member's language (else the site's), then restore the current one."""
+    lang = account.language or site.config.language or i18n.current_language()
+    token_t, token_l = i18n._current.set(site.translations(lang)), i18n._current_lang.set(lang)
+    try:
+        yield lang
+    finally:
+        i18n._current.reset(token_t)
+        i18n._current_lang.reset(token_l)
+
+
 def describe(site, n: Notification, count: int = 1) -> str:
-    """One line saying what happened ("Ada commented on …", "12 new replies in …")."""
+    """One line saying what happened ("Ada commented on …", "12 new replies in …").
+
+    An event may word its grouped line itself: ``NotificationEvent(..., extra={"grouped": fn})``
+    where ``fn(count, title)`` returns the text (use ``ngettext``).
+    """
     declared = site.notification_events.get(n.event)
     label = str(declared.label) if declared else n.event
     what = n.entity.title if n.entity_id else ""
     who = n.actor.title if n.actor_id else ""
+    grouped = declared.extra.get("grouped") if declared else None
+    if count > 1 and grouped:
+        return grouped(count, what)
     if count > 1:
         return ngettext("%(num)s notifications: %(label)s — %(what)s",
                         "%(num)s notifications: %(label)s — %(what)s", count) % {
@@ -179,13 +217,15 @@ def send_digests(site, period: str, progress=None) -> dict:
             groups.setdefault(row.group_key, []).append(row)
         from core.registration import base_url
 
-        lines = [f"- {describe(site, items[-1], len(items))}\n  {base_url(site)}{url_of(site, items[-1].entity)}"
-                 for items in groups.values()]
-        stop = unsubscribe_link(site, account, "*")
-        title = _("Your daily digest from %(site)s") if period == "daily" else _("Your weekly digest from %(site)s")
-        text = _("Hello %(name)s,\n\nWhat happened on %(site)s:\n\n%(lines)s\n\n--\n"
-                 "To stop these messages: %(stop)s") % {
-            "name": account.name, "site": site.name, "lines": "\n".join(lines), "stop": stop}
+        with in_language(site, account):
+            lines = [f"- {describe(site, items[-1], len(items))}\n  {base_url(site)}{url_of(site, items[-1].entity)}"
+                     for items in groups.values()]
+            stop = unsubscribe_link(site, account, "*")
+            title = (_("Your daily digest from %(site)s") if period == "daily"
+                     else _("Your weekly digest from %(site)s"))
+            text = _("Hello %(name)s,\n\nWhat happened on %(site)s:\n\n%(lines)s\n\n--\n"
+                     "To stop these messages: %(stop)s") % {
+                "name": account.name, "site": site.name, "lines": "\n".join(lines), "stop": stop}
         try:
             mail.send(site, account.email, title % {"site": site.name}, text,
                       headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})

@@ -70,7 +70,7 @@ def test_many_notifications_about_one_thing_make_one_line(app, signed_in, use_sm
     with database.connection_context():
         notifications.send_digests(app.runtime("test"), "daily")
     digest = use_smtp.texts()[-1]
-    assert re.search(r"3 notifications", digest)
+    assert re.search(r"3 new comments on A status|3 nouveaux commentaires sur A status", digest)
     assert digest.count(f"/wire/{guid}") == 1
 
 
