@@ -26,7 +26,7 @@ class Post(BaseModel):
 
     class Meta:
         table_name = "blog_post"
-        indexes = ((("status", "publish_at"), False),)
+        indexes = ((("status", "entity"), False), (("announced", "publish_at"), False))
 
 
 class Revision(BaseModel):

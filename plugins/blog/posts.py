@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from core import access, activity, entities, images, notifications, search
 from core.db import database, now
@@ -47,12 +47,14 @@ def can_edit(site, user: Account | None, entity: Entity) -> bool:
 def listing(site, viewer: Account | None, before: int | None = None, tag: str | None = None,
             owner: int | None = None, container: int | None = None, limit: int = PAGE) -> list[Post]:
     """Published posts the viewer may see, newest first (keyset on the guid)."""
-    query = (Post.select(Post, Entity).join(Entity, on=(Post.entity == Entity.guid))
+    author = Entity.alias()
+    query = (Post.select(Post, Entity, author).join(Entity, on=(Post.entity == Entity.guid))
+             .join_from(Entity, author, JOIN.LEFT_OUTER, on=(Entity.owner == author.guid))
              .where(Post.status == "published", Post.publish_at <= now(),
                     access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
-             .order_by(Entity.guid.desc()).limit(limit))
+             .order_by(Post.entity.desc()).limit(limit))  # walks blog_post's key backwards, stops at `limit`
     if before:
-        query = query.where(Entity.guid < before)
+        query = query.where(Post.entity < before)
     if owner:
         query = query.where(Entity.owner == owner)
     if container:
