@@ -10,6 +10,7 @@ import urllib.request
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
+from peewee import fn
 
 from core import access, activity, entities, images, notifications, search
 from core.db import database, now
@@ -424,7 +425,7 @@ def _base(site, viewer):
 
 def _filtered(query, filters: dict):
     if filters.get("category"):
-        query = query.where(Event.categories.contains(f'"{filters["category"]}"'))
+        query = query.where(fn.LOWER(Event.categories).contains(f'"{filters["category"].lower()}"'))  # a JSON list
     if filters.get("commune"):
         query = query.where(Event.commune ** filters["commune"])
     if filters.get("owner"):
