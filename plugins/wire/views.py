@@ -26,11 +26,12 @@ def index(request):
     user = web.current_user(request)
     settings = site.plugin_settings("wire")
     error, body, status_code = None, "", 200
+    level = site.settings.get("default_access", "public")
     if request.method == "POST":
         user = web.require_user(request)
         data = web.form(request)
         body = (data.get("body") or "").strip()
-        level = data.get("access") or site.settings.get("default_access", "public")
+        level = data.get("access") or level
         if not body:
             error = _("Write something first.")
         elif len(body) > settings["max_length"]:
@@ -52,7 +53,7 @@ def index(request):
     before = request.query_params.get("before", "")
     rows = _listing(site, user, int(before) if before.isdigit() else None)
     return web.render(request, "wire/index.html", {
-        "statuses": [(s.entity, render(site.id, s.body)) for s in rows], "error": error, "body": body,
+        "statuses": [(s.entity, render(site.id, s.body)) for s in rows], "error": error, "body": body, "level": level,
         "max_length": settings["max_length"], "next_before": rows[-1].entity_id if len(rows) == PAGE else None,
     }, status_code=status_code)
 

@@ -42,3 +42,10 @@ def test_addresses_and_unknown_names_are_not_mentions(signed_in, client):
     ada.post_form("/wire/", {"body": "Ask @nobody, please.", "access": "public"})
     page = client.get("/wire/").text
     assert "Ask @nobody, please." in page and 'class="mention"' not in page
+
+
+def test_a_refused_status_keeps_the_chosen_audience(signed_in):
+    ada = signed_in("ada")
+    response = ada.post_form("/wire/", {"body": "y" * 300, "access": "connections"})
+    assert response.status_code == 400
+    assert '<option value="connections" selected>' in response.text
