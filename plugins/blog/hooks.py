@@ -20,6 +20,7 @@ def maillage_routes(site):
         Route("/blog/feed.atom", views.atom, name="blog-atom"),
         Route("/blog/new", views.edit, methods=["GET", "POST"], name="blog-new"),
         Route("/blog/drafts", views.my_drafts, name="blog-drafts"),
+        Route("/blog/preview", views.preview, methods=["POST"], name="blog-preview"),
         Route("/blog/by/{guid:int}", views.by_author, name="blog-author"),
         Route("/blog/by/{guid:int}/feed.atom", views.atom_author, name="blog-author-atom"),
         Route("/blog/in/{guid:int}", views.in_container, name="blog-container"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from core import entities, feeds, images, web
 from core.db import now
@@ -137,6 +137,8 @@ def edit(request):
         values, errors = posts.parse(site, data, values["access"])
         values["tags"] = data.get("tags") or ""
         action = data.get("action", "draft")
+        if post is not None and post.announced and values["when"] and values["when"] > now():
+            errors["publish_at"] = _("This post is already public: its date cannot move to the future.")
         container = None
         if entity is None and values["container"]:
             container = next((c for c in containers if str(c.guid) == values["container"]), None)
@@ -168,6 +170,15 @@ def edit(request):
     return web.render(request, "blog/edit.html", {
         "entity": entity, "post": post, "values": values, "errors": errors, "preview": preview,
         "containers": containers}, status_code=400 if errors else 200)
+
+
+def preview(request):
+    """The rendered markdown of a text, for the editor's live preview (static/editor.js)."""
+    web.require_user(request)
+    from core.text import render_markdown
+
+    body = (web.form(request).get("body") or "")[:200_000]
+    return HTMLResponse(str(render_markdown(body)))
 
 
 def history(request):

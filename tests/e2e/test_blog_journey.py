@@ -34,6 +34,7 @@ def test_manager_publishes_as_the_association(live_site, new_page, check_a11y):
     check_a11y(manager)
     manager.fill("#f-title", "Fête du jardin partagé")
     manager.fill("#f-body", "Rendez-vous **samedi** à 14 h.")
+    manager.wait_for_selector("#live-preview strong")  # the live preview (static/editor.js)
     manager.select_option("#f-container", str(org.guid))
     manager.click("button[value=draft]")
     assert manager.locator("text=Brouillon").first.is_visible()

@@ -148,3 +148,28 @@ def test_region_demo_inserts_in_bulk(app):
 
         found = search.search(site, None, "vie associative")
         assert found and all(e.kind == "blog.post" for e in found)
+
+
+def test_a_public_post_cannot_be_scheduled_again(signed_in):
+    ada = signed_in("ada")
+    write(ada, title="Déjà publié")
+    with database.connection_context():
+        entity = Entity.get(Entity.title == "Déjà publié")
+    later = (now() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = ada.post_form(f"/blog/{entity.guid}/edit", {"title": "Déjà publié", "body": "x", "tags": "",
+                                                           "access": "public", "comments": "1", "publish_at": later,
+                                                           "action": "publish"})
+    assert response.status_code == 400 and 'value="x"' not in response.text and ">x</textarea>" in response.text
+    with database.connection_context():
+        assert Activity.select().where(Activity.entity == entity.guid).count() == 1
+
+
+def test_live_preview_endpoint_and_script(signed_in, client):
+    ada = signed_in("ada")
+    page = ada.get("/blog/new").text
+    assert 'src="/static/blog/editor.js"' in page and 'data-preview-url="/blog/preview"' in page
+    assert "<script>" not in page  # no inline script (CSP)
+    response = ada.post_form("/blog/preview", {"body": "**gras** <script>alert(1)</script>"}, token_from="/blog/new")
+    assert response.status_code == 200 and "<strong>gras</strong>" in response.text and "<script>" not in response.text
+    assert client.get("/static/blog/editor.js").status_code == 200
+    assert client.post("/blog/preview", data={"body": "x"}).status_code in (303, 401, 403)
