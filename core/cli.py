@@ -297,6 +297,9 @@ def cmd_send_digests(args) -> int:
     for site in _each_site(args):
         for period in periods:
             counts = notifications.send_digests(site, period)
+            if counts.get("busy"):
+                print(f"{site.id}: another send-digests run is sending the {period} digests; nothing sent")
+                continue
             print(f"{site.id}: {period} digests sent to {counts['members']} member(s), "
                   f"{counts['items']} item(s), {counts['failed']} failed")
             if counts["failed"]:

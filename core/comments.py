@@ -103,8 +103,10 @@ def add(site, user: Account, actor: Entity, entity: Entity, body: str) -> Entity
 
 def editable(site, user: Account | None, comment: Entity) -> bool:
     """Authors edit their comment during the site's delay; moderators never rewrite members."""
-    if user is None or comment.owner_id not in (user.guid, getattr(user, "_actor_guid", None)):
+    if user is None:
         return False
+    if comment.owner_id != user.guid and not entities.manages(user, comment.owner_id):
+        return False  # written as an association: the people who run it may edit
     minutes = int(site.settings.get("comment_edit_minutes", 30))
     return now() - comment.created <= dt.timedelta(minutes=minutes)
 

@@ -17,7 +17,7 @@ from collections import OrderedDict
 import peewee as pw
 
 from core import access, i18n, mail, tokens
-from core.db import BaseModel, database, now
+from core.db import BaseModel, database, is_postgres, now
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy, ngettext
 from core.models import Account, Entity, Relationship
@@ -193,7 +193,54 @@ def unread_count(user_guid: int) -> int:
     return Notification.select().where(Notification.recipient == user_guid, Notification.read_at.is_null()).count()
 
 
+@contextlib.contextmanager
+def digest_lock(site, period: str):
+    """Hold the right to send ``site``'s ``period`` digests; yield False if another run holds it.
+
+    Two overlapping runs (a slow cron job and the next one, two servers) must not mail the
+    same items: PostgreSQL gives an advisory lock, SQLite a lock on a file beside the database.
+    """
+    key = f"maillage-digests:{site.id}:{period}"
+    if is_postgres():
+        got = database.execute_sql("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()[0]
+        try:
+            yield bool(got)
+        finally:
+            if got:
+                database.execute_sql("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+        return
+    import fcntl
+    import os
+    import tempfile
+
+    path = database.database
+    folder = os.path.dirname(os.path.abspath(path)) if path and path != ":memory:" else tempfile.gettempdir()
+    with open(os.path.join(folder, f".{key.replace(':', '-')}.lock"), "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def send_digests(site, period: str, progress=None) -> dict:
+    """Send the ``daily`` or ``weekly`` digests of ``site``; return counts.
+
+    Only one run at a time sends a site's digests of one period (:func:`digest_lock`);
+    a run that finds another one at work sends nothing and says so (``busy``).
+    """
+    with digest_lock(site, period) as mine:
+        if not mine:
+            log.warning("another send-digests run is at work on %s (%s); nothing sent", site.id, period)
+            return {"members": 0, "items": 0, "failed": 0, "busy": 1}
+        return _send_digests(site, period, progress)
+
+
+def _send_digests(site, period: str, progress=None) -> dict:
     """Send the ``daily`` or ``weekly`` digests of ``site``; return counts.
 
     Each member's digest is committed as sent right after the mail server accepted it,
