@@ -50,14 +50,16 @@ def maillage_entity_kinds(site):
 
 @hookimpl
 def maillage_permission(site, user, action, entity):
-    """Comments can be switched off per post; the managers of a container edit the posts in it."""
+    """No comments on drafts and scheduled posts, nor where the author switched them off;
+    the managers of a container edit the posts in it."""
     if entity is None or entity.kind != "blog.post":
         return None
     if action == "comment":
         from plugins.blog.models import Post
+        from plugins.blog.posts import is_public
 
         post = Post.get_or_none(Post.entity == entity.guid)
-        return False if post is not None and not post.comments else None
+        return False if post is not None and (not post.comments or not is_public(post)) else None
     if action == "blog.edit" and entity.container_id and entities.manages(user, entity.container_id):
         return True
     return None

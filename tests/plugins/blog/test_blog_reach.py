@@ -173,3 +173,13 @@ def test_live_preview_endpoint_and_script(signed_in, client):
     assert response.status_code == 200 and "<strong>gras</strong>" in response.text and "<script>" not in response.text
     assert client.get("/static/blog/editor.js").status_code == 200
     assert client.post("/blog/preview", data={"body": "x"}).status_code in (303, 401, 403)
+
+
+def test_nobody_comments_on_a_draft(signed_in):
+    ada, bob = signed_in("ada"), signed_in("bob")
+    write(ada, action="draft", title="Pas encore")
+    with database.connection_context():
+        entity = Entity.get(Entity.title == "Pas encore")
+    bob.post_form(f"/comments/{entity.guid}/add", {"body": "Je devine l'adresse"}, token_from="/blog/")
+    with database.connection_context():
+        assert not Entity.select().where(Entity.kind == "comment", Entity.container == entity.guid).exists()
