@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   function tiles(el, map) {
+    map.attributionControl.setPrefix(false);  // the prefix link is told apart by colour only (axe)
     L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: "© OpenStreetMap" }).addTo(map);
   }
   function start() {

@@ -8,7 +8,7 @@ from core.db import database, now
 from core.models import Entity
 from plugins.agenda.models import Event
 
-pytestmark = pytest.mark.site(plugins=["agenda"])
+pytestmark = pytest.mark.site(plugins=["agenda"], language="en")
 
 SOON = (now() + dt.timedelta(days=10)).date()
 

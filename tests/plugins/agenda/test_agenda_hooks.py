@@ -13,7 +13,7 @@ from core.db import database, now
 from core.models import Account, Entity
 from plugins.agenda.models import Event, Participation
 
-pytestmark = pytest.mark.site(plugins=["agenda"])
+pytestmark = pytest.mark.site(plugins=["agenda"], language="en")
 
 SOON = (now() + dt.timedelta(days=3)).date().isoformat()
 
@@ -158,6 +158,6 @@ def test_dates_in_french(make_app, signed_in):
     ada = signed_in("ada")
     guid = create(ada, start_date="2030-06-14", end_date="2030-06-14")
     page = ada.get(f"/agenda/{guid}", headers={"Accept-Language": "fr"})
-    assert "vendredi 14 juin 2030" in page.text
+    assert "vendredi 14 juin 2030" in page.text and "Viendrez-vous" in page.text
     month = ada.get("/agenda/month?month=2030-06")
     assert "juin 2030" in month.text

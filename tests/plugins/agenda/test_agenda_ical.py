@@ -19,7 +19,7 @@ label = "Culture"
 id = "sport"
 label = "Sport"
 """
-pytestmark = pytest.mark.site(plugins=["agenda"], toml=TAXONOMY)
+pytestmark = pytest.mark.site(plugins=["agenda"], language="en", toml=TAXONOMY)
 
 
 def form(**fields):

@@ -10,7 +10,7 @@ from core.db import database, now
 from core.models import Entity, Relationship
 from plugins.agenda.models import Participation
 
-pytestmark = pytest.mark.site(plugins=["agenda"])
+pytestmark = pytest.mark.site(plugins=["agenda"], language="en")
 
 SOON = (now() + dt.timedelta(days=5)).date().isoformat()
 
