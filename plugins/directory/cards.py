@@ -1,0 +1,121 @@
+"""Organisation cards: fields from a form, saving, managers, the site's taxonomy and identifiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from core import activity, entities, gazetteer, search
+from core.i18n import gettext as _
+from core.models import Entity, Relationship
+from core.relationships import _add
+from plugins.directory.models import Organisation
+
+KIND = "directory.organisation"
+TEXT_FIELDS = ("acronym", "short_description", "description", "president", "director", "address", "commune",
+               "postcode", "email", "phone", "website", "links", "competences")
+
+
+def taxonomy(site) -> list[dict]:
+    """The theme tree: [{"key", "label", "children": [{"key", "label"}]}] from the site file's
+    ``[[taxonomy]]`` (entries with ``name`` or ``label`` and optional ``children``/``sub``)."""
+    tree = []
+    for node in site.config.taxonomy or []:
+        label = node.get("label") or node.get("name") or ""
+        key = node.get("key") or label
+        children = [{"key": c.get("key") or c.get("label") or c.get("name"),
+                     "label": c.get("label") or c.get("name")} if isinstance(c, dict)
+                    else {"key": str(c), "label": str(c)} for c in node.get("children", node.get("sub", []))]
+        tree.append({"key": key, "label": label, "children": children})
+    return tree
+
+
+def theme_keys(site) -> set[str]:
+    keys = set()
+    for node in taxonomy(site):
+        keys.add(node["key"])
+        keys.update(c["key"] for c in node["children"])
+    return keys
+
+
+def identifier_names(site) -> list[str]:
+    return list(site.plugin_settings("directory").get("identifiers") or [])
+
+
+def free_fields(site) -> list[str]:
+    return list(site.plugin_settings("directory").get("fields") or [])
+
+
+def parse(site, data) -> tuple[dict, dict, list[str]]:
+    """Form data -> (entity values, card values, errors). Values are kept for re-display."""
+    settings = site.plugin_settings("directory")
+    errors = []
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors.append(_("Give the organisation's name."))
+    values = {f: (data.get(f) or "").strip() for f in TEXT_FIELDS}
+    values["contacts_public"] = data.get("contacts_public") in ("1", "on")
+    competences = [c.strip() for c in values["competences"].splitlines() if c.strip()]
+    if len(competences) > int(settings.get("max_competences") or 7):
+        errors.append(_("%(max)s competences at most.") % {"max": settings.get("max_competences") or 7})
+    values["competences"] = "\n".join(competences)
+    allowed = theme_keys(site)
+    chosen = [t for t in data.getlist("themes") if t in allowed] if hasattr(data, "getlist") else []
+    values["themes"] = f"|{'|'.join(chosen)}|" if chosen else ""
+    founded = (data.get("founded") or "").strip()
+    values["founded"] = None
+    if founded:
+        try:
+            values["founded"] = dt.date.fromisoformat(founded)
+        except ValueError:
+            errors.append(_("The creation date must look like 2024-03-31."))
+    idents = {n: (data.get(f"id_{n}") or "").strip() for n in identifier_names(site)}
+    values["identifiers"] = json.dumps({k: v for k, v in idents.items() if v})
+    values["legal_id"] = next((v for v in idents.values() if v), None)
+    values["extra"] = json.dumps({f: (data.get(f"extra_{f}") or "").strip() for f in free_fields(site)})
+    for coord in ("lat", "lon"):
+        raw = (data.get(coord) or "").strip().replace(",", ".")
+        try:
+            values[coord] = float(raw) if raw else None
+        except ValueError:
+            errors.append(_("Coordinates are decimal degrees."))
+            values[coord] = None
+    if values["lat"] is None and (values["postcode"] or values["commune"]):
+        found = gazetteer.lookup(f"{values['commune']} {values['postcode']}".strip(), limit=1)
+        if found:
+            values["lat"], values["lon"] = found[0].lat, found[0].lon
+            values["commune"] = values["commune"] or found[0].name
+    access_level = data.get("access") or "public"
+    if access_level not in ("public", "members"):
+        errors.append(_("Choose who may see the card."))
+    return {"name": name, "access": access_level}, values, errors
+
+
+def create(site, user, actor, head: dict, values: dict) -> Entity:
+    """A new card owned by ``actor``; ``user`` manages it."""
+    entity = entities.create(site, KIND, owner=actor, title=head["name"], access_level=head["access"])
+    Organisation.create(entity=entity, **values)
+    _add(site, user.guid, "manages", entity.guid)
+    search.index(site, entity)
+    activity.record(site, actor=entity, verb="created", entity=entity)
+    return entity
+
+
+def update(site, entity: Entity, head: dict, values: dict) -> None:
+    entity.title, entity.access = head["name"][:300], head["access"]
+    entity.save(only=[Entity.title, Entity.access])
+    Organisation.update(**values).where(Organisation.entity == entity.guid).execute()
+    search.index(site, entity)
+
+
+def managed_by(site, user) -> list[Entity]:
+    """The cards ``user`` manages (their acting identities)."""
+    return list(Entity.select().join(Relationship, on=(Relationship.object == Entity.guid))
+                .where(Relationship.subject == user.guid, Relationship.verb == "manages",
+                       Entity.kind == KIND, Entity.site == site.id, Entity.deleted_at.is_null())
+                .order_by(Entity.title))
+
+
+def add_manager(site, card: Entity, member_guid: int) -> None:
+    _add(site, member_guid, "manages", card.guid)
+    Organisation.update(claimed=True).where(Organisation.entity == card.guid).execute()

@@ -1,0 +1,48 @@
+"""Demo and bench data: cards spread around the gazetteer's communes, bulk inserted."""
+
+from __future__ import annotations
+
+import random
+
+from core import gazetteer
+from core.db import database, now
+from core.models import Entity
+from plugins.directory.models import Organisation
+
+KIND = "directory.organisation"
+WORDS = ("Amicale", "Association", "Club", "Comité", "Foyer", "Union", "Cercle", "Collectif")
+TOPICS = ("sportive", "des parents d'élèves", "de randonnée", "culturelle", "des aînés", "de musique",
+          "de théâtre", "solidaire", "du patrimoine", "de pêche")
+
+
+def bulk_cards(site, count: int, rng: random.Random, themes=(), batch: int = 1000) -> int:
+    """Insert ``count`` public cards near the gazetteer's communes (about 8 km spread)."""
+    places = gazetteer.places()
+    stamp = now()
+    made = 0
+    with database.atomic():
+        while made < count:
+            n = min(batch, count - made)
+            picks = [rng.choice(places) for _ in range(n)]
+            names = [f"{rng.choice(WORDS)} {rng.choice(TOPICS)} de {p.name}" for p in picks]
+            first = Entity.insert_many([{"site": site.id, "kind": KIND, "owner": None, "access": "public",
+                                         "title": name, "created": stamp, "updated": stamp} for name in names])
+            first.execute()
+            guids = [g for (g,) in Entity.select(Entity.guid).where(Entity.site == site.id, Entity.kind == KIND)
+                     .order_by(Entity.guid.desc()).limit(n).tuples()][::-1]
+            rows = []
+            for guid, place in zip(guids, picks, strict=True):
+                theme = rng.choice(themes) if themes else ""
+                rows.append({"entity": guid, "commune": place.name, "postcode": place.postcode,
+                             "lat": place.lat + rng.gauss(0, 0.05), "lon": place.lon + rng.gauss(0, 0.07),
+                             "themes": f"|{theme}|" if theme else "", "claimed": False})
+            Organisation.insert_many(rows).execute()
+            made += n
+    return made
+
+
+def generate(site, scale, rng):
+    from plugins.directory.cards import theme_keys
+
+    themes = sorted(theme_keys(site))
+    bulk_cards(site, 34000 if scale == "region" else 12, rng, themes)

@@ -1,0 +1,100 @@
+"""What the directory brings: organisation cards (entities managed by members, who act as them),
+browse by theme / near a place / map, import and export, a CLI import command and demo data."""
+
+from starlette.routing import Route
+
+from core import hookimpl
+from core.i18n import gettext as _
+from core.kinds import EntityKind
+from core.menus import MenuItem
+from core.settings import SettingField
+from plugins.directory import views
+
+KIND = "directory.organisation"
+
+
+@hookimpl
+def maillage_routes(site):
+    return [
+        Route("/directory/", views.index, name="directory"),
+        Route("/directory/map.json", views.map_json, name="directory-map"),
+        Route("/directory/export.csv", views.export_csv, name="directory-csv"),
+        Route("/directory/export.geojson", views.export_geojson, name="directory-geojson"),
+        Route("/directory/new", views.new, methods=["GET", "POST"], name="directory-new"),
+        Route("/directory/import", views.admin_import, methods=["GET", "POST"], name="directory-import"),
+        Route("/directory/{guid:int}", views.show, name="directory-card"),
+        Route("/directory/{guid:int}/edit", views.edit, methods=["GET", "POST"], name="directory-edit"),
+        Route("/directory/{guid:int}/managers", views.managers, methods=["POST"], name="directory-managers"),
+        Route("/directory/{guid:int}/claim", views.claim, methods=["POST"], name="directory-claim"),
+    ]
+
+
+@hookimpl
+def maillage_menu_items(site, request):
+    return [MenuItem("main", _("Directory"), "/directory/", order=30, name="directory",
+                     active_prefix="/directory/"),
+            MenuItem("admin", _("Directory import"), "/directory/import", name="directory-import")]
+
+
+@hookimpl
+def maillage_entity_kinds(site):
+    return [EntityKind(KIND, _("Organisation"), url=lambda e: f"/directory/{e.guid}", plural=_("Organisations"),
+                       container=True, feed_filter="organisation")]
+
+
+@hookimpl
+def maillage_acting_identities(site, user):
+    from plugins.directory.cards import managed_by
+
+    return managed_by(site, user)
+
+
+@hookimpl
+def maillage_permission(site, user, action, entity):
+    if entity is not None and entity.kind == KIND and action.endswith(".post_in"):
+        from core.entities import manages
+
+        return True if manages(user, entity) else None
+    return None
+
+
+@hookimpl
+def maillage_settings_schema(site):
+    return [SettingField("max_competences", _("Most competences on a card"), type="int", min=1, max=30,
+                         default=7)]
+
+
+@hookimpl
+def maillage_search_documents(site, entity):
+    if entity.kind == KIND:
+        from plugins.directory.models import Organisation
+
+        org = Organisation.get_or_none(Organisation.entity == entity.guid)
+        if org is not None:
+            return {"title": entity.title, "body": " ".join((org.acronym, org.short_description, org.description,
+                                                             org.commune, org.postcode, org.competences))}
+
+
+@hookimpl
+def maillage_cli_commands(subparsers):
+    p = subparsers.add_parser("import-directory", help="import organisation cards from a CSV register")
+    p.add_argument("file")
+    p.add_argument("--site")
+    p.add_argument("--dry-run", action="store_true", help="check and count, save nothing")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="column of the CSV for a card field")
+    p.add_argument("--encoding", default="utf-8-sig")
+    p.add_argument("--rejected", help="where to write the rejected rows (default FILE.rejected.csv)")
+
+    def run(args):
+        from plugins.directory.importer import cli
+
+        return cli(args)
+
+    p.set_defaults(func=run)
+
+
+@hookimpl
+def maillage_demo_data(site, scale, rng):
+    from plugins.directory.demo import generate
+
+    generate(site, scale, rng)

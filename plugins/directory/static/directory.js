@@ -1,0 +1,58 @@
+// Directory: "near me" fills the search form from the browser's location; the map loads
+// GeoJSON for the visible box (server-side clusters at low zoom, points when zoomed in).
+(function () {
+  "use strict";
+  var button = document.getElementById("near-me");
+  if (button && navigator.geolocation) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        document.getElementById("near-lat").value = pos.coords.latitude.toFixed(5);
+        document.getElementById("near-lon").value = pos.coords.longitude.toFixed(5);
+        document.getElementById("place").value = "";
+        document.getElementById("directory-near").submit();
+      });
+    });
+  }
+  var box = document.getElementById("directory-map");
+  if (!box || typeof L === "undefined") { return; }
+  var map = L.map(box);
+  L.tileLayer(box.dataset.tiles, { maxZoom: 18, attribution: "© OpenStreetMap" }).addTo(map);
+  if (box.dataset.lat) {
+    var lat = parseFloat(box.dataset.lat), lon = parseFloat(box.dataset.lon);
+    map.setView([lat, lon], 11);
+    L.circle([lat, lon], { radius: parseFloat(box.dataset.km) * 1000, fill: false }).addTo(map);
+  } else {
+    map.setView([49.6, 2.8], 8);
+  }
+  var layer = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
+  layer.addTo(map);
+  var pending = null;
+  function load() {
+    var b = map.getBounds();
+    var url = "/directory/map.json?bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].join(",") +
+      "&zoom=" + map.getZoom() + (box.dataset.theme ? "&theme=" + encodeURIComponent(box.dataset.theme) : "");
+    if (pending) { pending.abort(); }
+    pending = new AbortController();
+    fetch(url, { signal: pending.signal }).then(function (r) { return r.json(); }).then(function (data) {
+      layer.clearLayers();
+      data.features.forEach(function (f) {
+        var c = f.geometry.coordinates, p = f.properties, marker;
+        if (p.count > 1) {
+          marker = L.marker([c[1], c[0]], { icon: L.divIcon({ className: "marker-cluster marker-cluster-medium",
+            html: "<div><span>" + p.count + "</span></div>", iconSize: [40, 40] }), title: String(p.count) });
+          marker.on("click", function () { map.setView([c[1], c[0]], map.getZoom() + 2); });
+          layer.addLayer(marker);
+        } else {
+          marker = L.marker([c[1], c[0]], { title: p.name || "" });
+          var a = document.createElement("a");
+          a.href = p.url; a.textContent = p.name || p.url;
+          marker.bindPopup(a);
+          layer.addLayer(marker);
+        }
+      });
+    }).catch(function () {});
+  }
+  map.on("moveend", load);
+  load();
+})();

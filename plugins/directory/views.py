@@ -1,0 +1,239 @@
+"""The directory's pages: browse (themes, search, near a place), map GeoJSON, card, edit, import, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from starlette.responses import JSONResponse, Response
+
+from core import access, entities, gazetteer, text, web
+from core.i18n import gettext as _
+from core.models import Account, Entity
+from plugins.directory import cards, geo, importer
+from plugins.directory.models import Organisation
+
+PAGE = 30
+RADII = (2, 5, 10, 20, 50)
+
+
+def _float(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def index(request):
+    """List of cards: by theme, by name, or near a point (browser location, commune, postcode, map)."""
+    site = web.site_of(request)
+    viewer = web.current_user(request)
+    q = request.query_params
+    place_text, theme, words = q.get("place", "").strip(), q.get("theme", ""), q.get("q", "").strip()
+    km = _float(q.get("km")) or 10
+    lat, lon = _float(q.get("lat")), _float(q.get("lon"))
+    place, places, error = None, [], None
+    if place_text and lat is None:
+        places = gazetteer.lookup(place_text, limit=8)
+        if places:
+            place = places[0]
+            lat, lon = place.lat, place.lon
+        else:
+            error = _("No commune or postal code matches “%(text)s”.") % {"text": place_text}
+    elif lat is not None and lon is not None:
+        place = gazetteer.nearest(lat, lon)
+    results, nearby, next_before = [], None, None
+    if lat is not None and lon is not None:
+        nearby = geo.near(site, viewer, lat, lon, km, limit=100, theme=theme)
+    else:
+        query = (Organisation.select(Organisation, Entity).join(Entity, on=(Organisation.entity == Entity.guid))
+                 .where(Entity.kind == cards.KIND,
+                        access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+                 .order_by(Entity.guid.desc()).limit(PAGE))
+        if theme:
+            query = query.where(Organisation.themes.contains(f"|{theme}|"))
+        if words:
+            query = query.where(Entity.title.contains(words) | Organisation.acronym.contains(words))
+        before = q.get("before", "")
+        if before.isdigit():
+            query = query.where(Entity.guid < int(before))
+        results = list(query)
+        next_before = results[-1].entity.guid if len(results) == PAGE else None
+    return web.render(request, "directory/index.html", {
+        "tree": cards.taxonomy(site), "counts": geo.theme_counts(site, viewer), "theme": theme, "q": words,
+        "place_text": place_text, "place": place, "places": places, "km": km, "radii": RADII, "lat": lat,
+        "lon": lon, "nearby": nearby, "results": results, "next_before": next_before, "error": error,
+        "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    }, status_code=400 if error else 200)
+
+
+def map_json(request):
+    """GeoJSON of the visible cards in ``bbox=west,south,east,north`` at ``zoom``."""
+    site = web.site_of(request)
+    q = request.query_params
+    try:
+        west, south, east, north = (float(v) for v in q.get("bbox", "").split(","))
+        zoom = int(q.get("zoom", "8"))
+    except ValueError:
+        return JSONResponse({"error": "bbox=west,south,east,north and zoom are required"}, status_code=400)
+    data = geo.geojson(site, web.current_user(request), (west, south, east, north), zoom, q.get("theme", ""))
+    return JSONResponse(data, headers={"Cache-Control": "public, max-age=60"})
+
+
+def _card(site, viewer, guid):
+    entity = entities.get_visible(site, viewer, guid, kind=cards.KIND)
+    if entity is None:
+        raise web.not_found()
+    return entity, Organisation.get_by_id(entity.guid)
+
+
+def show(request):
+    site = web.site_of(request)
+    viewer = web.current_user(request)
+    entity, org = _card(site, viewer, request.path_params["guid"])
+    labels = {}
+    for node in cards.taxonomy(site):
+        labels[node["key"]] = node["label"]
+        labels.update({c["key"]: c["label"] for c in node["children"]})
+    return web.render(request, "directory/show.html", {
+        "entity": entity, "org": org, "description_html": text.render_markdown(org.description),
+        "themes": [labels.get(k, k) for k in org.themes.split("|") if k],
+        "identifiers": json.loads(org.identifiers or "{}"), "extra": json.loads(org.extra or "{}"),
+        "show_contacts": org.contacts_public or viewer is not None,
+        "can_edit": entities.can(site, viewer, "edit", entity), "tools": _tools(site, entity),
+        "manager": entities.manages(viewer, entity),
+    })
+
+
+def _tools(site, entity):
+    return list(site.call("maillage_container_tools", site=site, container=entity))
+
+
+def _form_context(site, entity=None, org=None, data=None, errors=()):
+    return {"entity": entity, "org": org, "data": data, "errors": errors, "tree": cards.taxonomy(site),
+            "identifiers": cards.identifier_names(site), "free_fields": cards.free_fields(site),
+            "max_competences": site.plugin_settings("directory").get("max_competences") or 7,
+            "id_values": json.loads(org.identifiers or "{}") if org else {},
+            "extra_values": json.loads(org.extra or "{}") if org else {}}
+
+
+def new(request):
+    user = web.require_user(request)
+    site = web.site_of(request)
+    if request.method == "POST":
+        data = web.form(request)
+        head, values, errors = cards.parse(site, data)
+        if not errors:
+            entity = cards.create(site, user, request.state.actor, head, values)
+            web.flash(request, _("The card is created; you manage it."))
+            return web.redirect(request, f"/directory/{entity.guid}")
+        return web.render(request, "directory/edit.html", _form_context(site, data=data, errors=errors),
+                          status_code=400)
+    return web.render(request, "directory/edit.html", _form_context(site))
+
+
+def edit(request):
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity, org = _card(site, user, request.path_params["guid"])
+    if not entities.can(site, user, "edit", entity):
+        raise web.forbidden()
+    if request.method == "POST":
+        data = web.form(request)
+        head, values, errors = cards.parse(site, data)
+        if not errors:
+            cards.update(site, entity, head, values)
+            web.flash(request, _("The card is saved."))
+            return web.redirect(request, f"/directory/{entity.guid}")
+        return web.render(request, "directory/edit.html", _form_context(site, entity, org, data, errors),
+                          status_code=400)
+    return web.render(request, "directory/edit.html", _form_context(site, entity, org))
+
+
+def managers(request):
+    """Add a co-manager by e-mail address (an existing member of the site)."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity, _org = _card(site, user, request.path_params["guid"])
+    if not entities.can(site, user, "edit", entity):
+        raise web.forbidden()
+    email = (web.form(request).get("email") or "").strip().lower()
+    account = Account.get_or_none((Account.site == site.id) & (Account.email == email))
+    if account is None:
+        web.flash(request, _("No member has that address."), "error")
+    else:
+        cards.add_manager(site, entity, account.guid)
+        web.flash(request, _("%(name)s now manages the card.") % {"name": email})
+    return web.redirect(request, f"/directory/{entity.guid}")
+
+
+def claim(request):
+    """A member asks to manage an imported card: an administrator approves (directory admin page)."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity, org = _card(site, user, request.path_params["guid"])
+    if user.is_admin:
+        cards.add_manager(site, entity, user.guid)
+        web.flash(request, _("You manage this card now."))
+    elif not org.claimed:
+        from core.relationships import _add
+
+        _add(site, user.guid, "directory.claims", entity.guid)
+        web.flash(request, _("Your claim is sent; an administrator will check it."))
+    return web.redirect(request, f"/directory/{entity.guid}")
+
+
+def _export_rows(site, viewer):
+    return (Organisation.select(Organisation, Entity).join(Entity, on=(Organisation.entity == Entity.guid))
+            .where(Entity.kind == cards.KIND,
+                   access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+            .order_by(Entity.guid))
+
+
+def export_csv(request):
+    site = web.site_of(request)
+    viewer = web.current_user(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["guid", "name", "legal_id", "acronym", "address", "postcode", "commune", "lat", "lon",
+                     "website", "themes"])
+    for org in _export_rows(site, viewer).iterator():
+        writer.writerow([org.entity.guid, org.entity.title, org.legal_id or "", org.acronym, org.address,
+                         org.postcode, org.commune, org.lat, org.lon, org.website, org.themes.strip("|")])
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="directory.csv"'})
+
+
+def export_geojson(request):
+    site = web.site_of(request)
+    viewer = web.current_user(request)
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [org.lon, org.lat]},
+                 "properties": {"guid": org.entity.guid, "name": org.entity.title, "postcode": org.postcode,
+                                "commune": org.commune, "url": f"/directory/{org.entity.guid}"}}
+                for org in _export_rows(site, viewer).where(Organisation.lat.is_null(False)).iterator()]
+    return JSONResponse({"type": "FeatureCollection", "features": features}, media_type="application/geo+json")
+
+
+def admin_import(request):
+    """Administrators upload a CSV register; dry run shows what would happen."""
+    web.require_admin(request)
+    site = web.site_of(request)
+    report, rejected = None, ""
+    if request.method == "POST":
+        data = web.form(request)
+        upload = data.get("file")
+        raw = upload.file.read() if upload is not None and hasattr(upload, "file") else b""
+        try:
+            content = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            content = raw.decode("cp1252")
+        mapping = {}
+        for line in (data.get("mapping") or "").splitlines():
+            if "=" in line:
+                key, column = line.split("=", 1)
+                mapping[key.strip()] = column.strip()
+        report = importer.import_rows(site, importer.read_rows(content), mapping,
+                                      dry_run=data.get("dry_run") in ("1", "on"))
+        rejected = importer.rejected_csv(report) if report.rejected else ""
+    return web.render(request, "directory/import.html", {"report": report, "rejected": rejected})
