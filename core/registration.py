@@ -11,13 +11,15 @@ Modes (site file ``registration``, changeable in *Site settings*):
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import secrets
 
 import altcha
 import peewee as pw
 
-from core import mail, tokens
+from core import mail, ratelimit, tokens
 from core.db import BaseModel, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -26,6 +28,7 @@ VALIDATION_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 2 * 3600
 EMAIL_CHANGE_MAX_AGE = 24 * 3600
 POW_MAX_NUMBER = 60_000
+POW_LIFETIME = 30 * 60  # seconds a challenge may be solved and used (once)
 
 
 class SignupCode(BaseModel):
@@ -141,20 +144,25 @@ def challenge(site) -> dict:
     """A fresh proof-of-work challenge for the sign-up form (solved by core/static/core/pow.js)."""
     ch = altcha.create_challenge_v1(altcha.ChallengeOptionsV1(
         hmac_key=site.instance.secret, max_number=POW_MAX_NUMBER,
-        expires=dt.datetime.now() + dt.timedelta(minutes=30)))
+        expires=dt.datetime.now() + dt.timedelta(seconds=POW_LIFETIME)))
     return {"algorithm": ch.algorithm, "challenge": ch.challenge, "salt": ch.salt,
             "signature": ch.signature, "maxnumber": ch.max_number}
 
 
 def pow_solved(site, payload: str | None) -> bool:
-    """True when the form carries a valid, unexpired solution of one of our challenges."""
+    """True when the form carries a valid, unexpired solution of one of our challenges, used once.
+
+    A solution is remembered (in the shared rate-limit table, for as long as a challenge lives)
+    so a bot cannot solve one challenge and replay it for every sign-up.
+    """
     if not payload:
         return False
     try:
         ok, _error = altcha.verify_solution_v1(payload, site.instance.secret, check_expires=True)
+        signature = json.loads(base64.b64decode(payload))["signature"] if ok else ""
     except Exception:
         return False
-    return bool(ok)
+    return bool(ok) and ratelimit.hit(f"pow:{site.id}:{signature[:64]}", 1, POW_LIFETIME)
 
 
 # --- validation -------------------------------------------------------------------------------
