@@ -204,7 +204,8 @@ def history(request):
     for newer, older in zip(revisions, revisions[1:] + [None], strict=False):
         diff = [] if older is None else list(difflib.unified_diff(
             older.body.splitlines(), newer.body.splitlines(), lineterm="", n=1))[2:]
-        changes.append({"rev": newer, "diff": diff, "title_changed": older is not None and older.title != newer.title})
+        changes.append({"rev": newer, "diff": diff, "title_changed": older is not None and older.title != newer.title,
+                        "excerpt_changed": older is not None and older.excerpt != newer.excerpt})
     return web.render(request, "blog/history.html", {"entity": entity, "changes": changes})
 
 

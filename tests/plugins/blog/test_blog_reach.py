@@ -183,3 +183,15 @@ def test_nobody_comments_on_a_draft(signed_in):
     bob.post_form(f"/comments/{entity.guid}/add", {"body": "Je devine l'adresse"}, token_from="/blog/")
     with database.connection_context():
         assert not Entity.select().where(Entity.kind == "comment", Entity.container == entity.guid).exists()
+
+
+def test_history_names_who_changed_the_summary(signed_in):
+    ada = signed_in("ada")
+    write(ada, title="Bilan", excerpt="Premier résumé")
+    with database.connection_context():
+        entity = Entity.get(Entity.title == "Bilan")
+    ada.post_form(f"/blog/{entity.guid}/edit", {"title": "Bilan", "body": "Le **samedi** à 14 h.\n\nAjout.",
+                                                "excerpt": "Second résumé", "tags": "", "access": "public",
+                                                "comments": "1", "action": "draft"})
+    page = ada.get(f"/blog/{entity.guid}/history").text
+    assert "Second résumé" in page and "+Ajout." in page and page.count("Ada") >= 2
