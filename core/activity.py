@@ -11,6 +11,8 @@ newest first, ``before`` an item id (keyset pagination on indexed columns).
 
 from __future__ import annotations
 
+from peewee import Select
+
 from core import access
 from core.db import now
 from core.models import Account, Activity, Entity, Relationship
@@ -27,11 +29,23 @@ def record(site, actor: Entity | int, verb: str, entity: Entity, container: Enti
                            kind=entity.kind, access=entity.access, created=now())
 
 
-def _base(site, viewer: Account | None, before: int | None, limit: int, kinds=None):
+def _base(site, viewer: Account | None, before: int | None, limit: int, kinds=None, ids=None):
+    """Visible items, newest first; ``ids`` (a subquery) restricts them to a short candidate list.
+
+    With candidates, the query starts from their ids instead of walking the site's river.
+    """
     query = (Activity.select(Activity, Entity).join(Entity, on=(Activity.entity == Entity.guid))
-             .where(Activity.site == site.id,
-                    access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+             .where(access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
              .order_by(Activity.id.desc()).limit(limit))
+    if ids is None:
+        query = query.where(Activity.site == site.id)
+    else:
+        candidates = None
+        for n, part in enumerate(ids if isinstance(ids, tuple) else (ids,)):
+            sub = part.alias(f"candidates{n}")  # one IN over a UNION: each id is then sought by primary key
+            wrapped = Select([sub], [sub.c.id])
+            candidates = wrapped if candidates is None else candidates | wrapped
+        query = query.where(Activity.id.in_(candidates))
     if before:
         query = query.where(Activity.id < before)
     if kinds:
