@@ -89,7 +89,7 @@ def maillage_delete_personal_data(site, user, mode):
     from plugins.forums.models import ReadMarker, Reply
 
     if mode == "delete":
-        Reply.update(body="", deleted=True, author=None).where(Reply.author == user.guid).execute()
+        Reply.update(body="", html="", deleted=True, author=None).where(Reply.author == user.guid).execute()
     else:
         Reply.update(author=None).where(Reply.author == user.guid).execute()
     ReadMarker.delete().where(ReadMarker.user == user.guid).execute()

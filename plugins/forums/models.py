@@ -36,6 +36,7 @@ class Reply(BaseModel):
     number = pw.IntegerField()
     author = pw.ForeignKeyField(Entity, null=True, on_delete="SET NULL", backref="+")
     body = pw.TextField()
+    html = pw.TextField(default="")  # rendered on first display, emptied on edit
     created = pw.DateTimeField(default=now)
     edited = pw.DateTimeField(null=True)
     deleted = pw.BooleanField(default=False)

@@ -38,6 +38,19 @@ def replies(topic: Topic, page: int) -> list[Reply]:
                 .order_by(Reply.number))
 
 
+def rendered(rows: list[Reply]) -> list[Reply]:
+    """Fill each reply's HTML, rendering (and storing) only those never rendered since written or edited."""
+    from core.text import render_markdown
+
+    todo = [row for row in rows if not row.html and not row.deleted]
+    if todo:
+        with database.atomic():
+            for row in todo:
+                row.html = str(render_markdown(row.body))
+                Reply.update(html=row.html).where(Reply.id == row.id).execute()
+    return rows
+
+
 def listing(site, viewer: Account | None, group_guid: int, before: dt.datetime | None = None) -> list[Topic]:
     """Topics of a group the viewer may see: pinned first, then the most recently active."""
     query = (Topic.select(Topic, Entity).join(Entity, on=(Topic.entity == Entity.guid))
@@ -61,9 +74,14 @@ def is_moderator(site, user, group: Entity) -> bool:
     return user is not None and entities.can(site, user, "moderate", group)
 
 
-def within_delay(site, created: dt.datetime) -> bool:
+def edit_after(site) -> dt.datetime:
+    """Messages written after this moment may still be edited by their authors."""
     minutes = int(site.plugin_settings("forums").get("edit_minutes", 30) or 0)
-    return now() - created <= dt.timedelta(minutes=minutes)
+    return now() - dt.timedelta(minutes=minutes)
+
+
+def within_delay(site, created: dt.datetime) -> bool:
+    return created >= edit_after(site)
 
 
 def can_edit(site, user, author_guid: int | None, created: dt.datetime, group: Entity) -> bool:

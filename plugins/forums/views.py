@@ -92,7 +92,7 @@ def show(request, reply_error: str | None = None, reply_body: str = ""):
     entity, topic, group = _topic(request)
     total = threads.pages(topic)
     page = min(max(_int(request.query_params.get("page"), 1), 1), total)
-    rows = threads.replies(topic, page)
+    rows = threads.rendered(threads.replies(topic, page))
     if user is not None and rows:
         threads.mark_read(user.guid, entity.guid, rows[-1].id)
     elif user is not None:
@@ -105,12 +105,14 @@ def show(request, reply_error: str | None = None, reply_body: str = ""):
             reply_body = f"> **{who}** (#{quoted.number}):\n" + "\n".join(
                 "> " + line for line in quoted.body.splitlines()) + "\n\n"
     moderator = threads.is_moderator(site, user, group)
+    edit_after = threads.edit_after(site)
     return web.render(request, "forums/topic.html", {
         "entity": entity, "topic": topic, "group": group, "replies": rows, "page": page, "pages": total,
         "page_size": threads.PAGE, "moderator": moderator,
         "can_reply": threads.can_post(site, user, group) and (not topic.locked or moderator),
         "can_answer": user is not None and (entity.owner_id == user.guid or moderator),
-        "can_edit": lambda author, created: threads.can_edit(site, user, author, created, group),
+        "can_edit": lambda author, created: user is not None and (
+            moderator or (author == user.guid and created >= edit_after)),
         "following": user is not None and threads.follows(user.guid, entity.guid),
         "reply_body": reply_body, "reply_error": reply_error,
         "move_targets": _move_targets(site, user) if moderator else [],
@@ -171,7 +173,7 @@ def edit(request):
             error = _("The message cannot be empty.")
         else:
             if row is not None:
-                row.body, row.edited = values["body"], now()
+                row.body, row.html, row.edited = values["body"], "", now()
                 row.save()
                 return web.redirect(request, f"{threads.url(entity)}?page={threads.page_of(row.number)}#r{row.number}")
             topic.body, topic.edited = values["body"], now()
