@@ -76,13 +76,13 @@ def database_size(env: dict) -> str:
 
 
 def sign_in(base: str) -> tuple[dict, str]:
-    """A signed-in session cookie and its CSRF token."""
+    """A signed-in session cookie and its CSRF token (from a page with a form)."""
     client = httpx.Client(base_url=base, headers={"host": HOST}, follow_redirects=False)
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").text).group(1)
     response = client.post("/signin", data={"email": MEMBER[0], "password": MEMBER[1], "csrf_token": token})
     assert response.status_code == 303, response.text[:500]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/wire/").text)
     cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text)
     return {"cookie": cookie}, token.group(1) if token else ""
 
 
@@ -110,9 +110,11 @@ def run(args) -> dict:
                     server = Server(server_env, workers)
                 server.start()
                 try:
-                    auth, token = sign_in(server.url)
+                    if stack == "maillage":
+                        auth, token = sign_in(server.url)
+                        page_list = pages(server.url, auth, token)
                     figures = {}
-                    for page in pages(server.url, auth, token):
+                    for page in page_list:
                         if stack == "bare" and not page.get("bare"):
                             continue
                         url = server.url + (page["bare"] if stack == "bare" else page["path"])
