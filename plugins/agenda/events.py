@@ -24,6 +24,7 @@ FAR = dt.datetime(9999, 1, 1)
 TIMEZONES = ("Europe/Paris", "Europe/Brussels", "Europe/London", "UTC", "America/Martinique", "Indian/Reunion",
              "Pacific/Noumea", "America/Montreal")
 REPEATS = ("", "weekly", "monthly")
+MAX_LENGTH = dt.timedelta(days=62)  # longest event: lets listings bound ``start`` on both sides (index range)
 
 
 class Occurrence:
@@ -224,6 +225,8 @@ def parse(site, data) -> tuple[dict, dict]:
             clean["end"] = to_utc(dt.datetime.combine(end_date, end_time), tz)
     if "start" in clean and clean["end"] <= clean["start"]:
         errors["end_time"] = _("The end must come after the start.")
+    elif "start" in clean and clean["end"] - clean["start"] > MAX_LENGTH:
+        errors["end_date"] = _("An event lasts two months at most; make a repeating event instead.")
     if values["repeat"] not in REPEATS:
         errors["repeat"] = _("Choose how the event repeats.")
     until = _date(values["until"])
@@ -450,7 +453,8 @@ def _near_ok(occ: Occurrence, filters: dict) -> bool:
 
 def window(site, viewer, start: dt.datetime, end: dt.datetime, limit: int = 2000, **filters) -> list[Occurrence]:
     """Every occurrence overlapping [start, end) the viewer may see, in time order (month view, map, feeds)."""
-    single = _filtered(_base(site, viewer), filters).where(Event.rrule == "", Event.start < end, Event.end > start)
+    single = _filtered(_base(site, viewer), filters).where(Event.rrule == "", Event.start < end, Event.end > start,
+                                                           Event.start > start - MAX_LENGTH)
     rec = _filtered(_base(site, viewer), filters).where(Event.rrule != "", Event.start < end,
                                                         Event.last_end.is_null() | (Event.last_end > start))
     result = [Occurrence(e, e.start, e.end) for e in single.order_by(Event.start, Event.entity).limit(limit)]
@@ -478,7 +482,7 @@ def listing(site, viewer, after: tuple | None = None, past: bool = False, limit:
         query = query.order_by(Event.start.desc(), Event.entity.desc())
     else:
         lo, hi = date_from or moment, date_to or FAR
-        query = query.where(Event.end > lo, Event.start < hi)
+        query = query.where(Event.end > lo, Event.start > lo - MAX_LENGTH, Event.start < hi)
         if after:
             query = query.where((Event.start > after[0]) | ((Event.start == after[0]) & (Event.entity > after[1])))
         query = query.order_by(Event.start, Event.entity)
