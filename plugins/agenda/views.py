@@ -208,6 +208,9 @@ def edit(request):
         if not events.can_edit(site, user, entity):
             raise web.forbidden()
     containers = _containers(site, user, request.state.actor) if entity is None else []
+    if (entity is None and not site.plugin_settings("agenda")["members_can_post"]
+            and request.state.actor.kind == "user" and not user.is_admin and not containers):
+        raise web.forbidden()  # this site keeps its agenda for organisations and groups
     values = events.form_values(event, entity, site)
     values["container"] = request.query_params.get("in", "")
     errors: dict = {}

@@ -146,3 +146,39 @@ def test_access_applies_in_listings(signed_in, client):
     assert client.get(f"/agenda/{guid}").status_code == 404
     assert "Réunion du bureau" in ada.get("/agenda/").text
     assert "Réunion du bureau" not in client.get("/agenda/feed.ics").text
+
+
+def test_past_list_and_recurring_occurrences_in_pages(signed_in, client):
+    ada = signed_in("ada")
+    yesterday = (now() - dt.timedelta(days=1)).date().isoformat()
+    create(ada, title="Hier", start_date=yesterday, end_date=yesterday)
+    create(ada, title="Chaque semaine", repeat="weekly", count="30")
+    upcoming = client.get("/agenda/")
+    assert "Hier" not in upcoming.text and upcoming.text.count("Chaque semaine") == 20  # one per occurrence
+    past = client.get("/agenda/?past=1")
+    assert "Hier" in past.text and "Chaque semaine" not in past.text
+
+
+def test_image_checked_by_content(signed_in, client):
+    import io
+
+    from PIL import Image
+
+    ada = signed_in("ada")
+    fake = ada.post("/agenda/new", data={**form(), "csrf_token": ada.csrf("/agenda/new")},
+                    files={"image": ("photo.jpg", b"<script>alert(1)</script>", "image/jpeg")})
+    assert fake.status_code == 400 and "Fête du jardin" in fake.text
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 600), "green").save(buf, "PNG")
+    ok = ada.post("/agenda/new", data={**form(), "csrf_token": ada.csrf("/agenda/new")},
+                  files={"image": ("photo.png", buf.getvalue(), "image/png")}, follow_redirects=False)
+    assert ok.status_code == 303
+    guid = int(ok.headers["location"].rsplit("/", 1)[1])
+    image = client.get(f"/agenda/{guid}/image")
+    assert image.status_code == 200 and image.headers["content-type"].startswith("image/")
+
+
+def test_members_can_post_setting(make_app, signed_in):
+    make_app(plugins=["agenda"], language="en", toml="[plugins.agenda]\nmembers_can_post = false\n")
+    ada = signed_in("ada")
+    assert ada.get("/agenda/new").status_code == 403
