@@ -195,3 +195,26 @@ def test_history_names_who_changed_the_summary(signed_in):
                                                 "comments": "1", "action": "draft"})
     page = ada.get(f"/blog/{entity.guid}/history").text
     assert "Second résumé" in page and "+Ajout." in page and page.count("Ada") >= 2
+
+
+def test_publish_scheduled_command_announces_once(app, signed_in, monkeypatch, capsys):
+    from core import cli
+
+    ada, bob = signed_in("ada"), signed_in("bob")
+    with database.connection_context():
+        Relationship.create(site="test", subject=bob.account.guid, verb="follows", object=ada.account.guid)
+    later = (now() + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    write(ada, title="À l'heure dite", publish_at=later)
+    with database.connection_context():
+        entity = Entity.get(Entity.title == "À l'heure dite")
+        Post.update(publish_at=now() - dt.timedelta(minutes=1)).where(Post.entity == entity.guid).execute()
+    monkeypatch.setenv("MAILLAGE_HOME", str(app.instance.home))
+    monkeypatch.setenv("MAILLAGE_SITES", str(app.instance.sites_dir))
+    monkeypatch.setenv("DATABASE_URL", app.instance.database_url)
+    assert cli.main(["publish-scheduled", "--site", "test"]) == 0
+    assert "test: 1 post(s) published" in capsys.readouterr().out
+    assert cli.main(["publish-scheduled", "--site", "test"]) == 0
+    assert "test: 0 post(s) published" in capsys.readouterr().out
+    assert notified(bob.account.guid) == [entity.guid]
+    with database.connection_context():
+        assert Activity.select().where(Activity.entity == entity.guid, Activity.verb == "published").count() == 1
