@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from core import notifications, tokens, web
+from peewee import JOIN
+
+from core import access, notifications, tokens, web
 from core.db import now
 from core.i18n import gettext as _
+from core.models import Entity
 from core.notifications import Notification
 
 PAGE = 30
@@ -15,7 +18,12 @@ def index(request):
     user = web.require_user(request)
     site = web.site_of(request)
     before = request.query_params.get("before", "")
-    query = (Notification.select().where(Notification.recipient == user.guid, Notification.site == site.id)
+    about = Entity.alias()
+    # what the notification is about may since have been trashed, hidden or closed: then it is left out
+    query = (Notification.select().join(about, JOIN.LEFT_OUTER, on=(Notification.entity == about.guid))
+             .where(Notification.recipient == user.guid, Notification.site == site.id,
+                    about.guid.is_null() | access.visible(user, site.id, entity=about,
+                                                          membership_verbs=site.membership_verbs))
              .order_by(Notification.id.desc()).limit(PAGE))
     if before.isdigit():
         query = query.where(Notification.id < int(before))

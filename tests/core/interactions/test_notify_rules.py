@@ -67,3 +67,15 @@ def test_mail_is_written_in_each_members_language(app, signed_in, use_smtp):
         "Votre r" in str(by_to["bob@example.org"]["Subject"])
     assert "Your daily digest" in by_to["ada@example.org"]["Subject"]
     assert "2 new comments on Sortie" in use_smtp.texts()[[m["To"] for m in use_smtp.messages].index("ada@example.org")]
+
+
+def test_the_list_leaves_out_what_was_trashed_or_hidden_since(signed_in):
+    ada, bob = signed_in("ada"), signed_in("bob")
+    ada.post_form("/wire/", {"body": "@bob premier message", "access": "public"})
+    ada.post_form("/wire/", {"body": "@bob second message", "access": "public"})
+    assert "premier message" in bob.get("/notifications").text or "second message" in bob.get("/notifications").text
+    with database.connection_context():
+        first = Entity.select().where(Entity.kind == "wire.status").order_by(Entity.guid).first()
+        Entity.update(hidden=True).where(Entity.guid == first.guid).execute()
+    page = bob.get("/notifications").text
+    assert "premier message" not in page and "second message" in page
