@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from core.db import database, now
-from core.models import Account, Entity
+from core.models import Account, Activity, Entity
+from core.search import SearchDocument, fold
 from plugins.agenda import events
 from plugins.agenda.models import Event
 
@@ -49,7 +50,7 @@ def generate(site, scale: str, rng) -> None:
 
 
 def bulk(site, organisers, rng, count: int) -> None:
-    """Insert ``count`` events in batches (entities, then their event rows), spread over two years."""
+    """Insert ``count`` events in batches (entities, event rows, activity and search rows), over two years."""
     stamp = now()
     cats = [c for c, _label in events.categories_of(site)] or [""]
     batch = 1000
@@ -75,3 +76,9 @@ def bulk(site, organisers, rng, count: int) -> None:
                                 "lat": lat + rng.uniform(-0.2, 0.2), "lon": lon + rng.uniform(-0.2, 0.2),
                                 "categories": [rng.choice(cats)], "exdates": []})
             Event.insert_many(details).execute()
+            Activity.insert_many([{"site": site.id, "actor": r["owner"], "verb": "published", "entity": guid,
+                                   "container": None, "kind": "agenda.event", "access": "public", "created": stamp}
+                                  for guid, r in zip(guids, rows, strict=False)]).execute()
+            SearchDocument.insert_many([{"entity": guid, "site": site.id, "kind": "agenda.event",
+                                         "title": fold(r["title"]), "body": fold(d["commune"])}
+                                        for guid, r, d in zip(guids, rows, details, strict=False)]).execute()

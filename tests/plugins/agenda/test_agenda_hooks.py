@@ -151,6 +151,11 @@ def test_demo_small_and_bulk(app, member_factory):
         demo.bulk(site, organisers, random.Random(2), 1500)
         assert Event.select().count() == 1512
         assert Entity.select().where(Entity.kind == "agenda.event").count() == 1512
+        from core.models import Activity
+        from core.search import SearchDocument
+
+        assert Activity.select().where(Activity.kind == "agenda.event").count() == 1512
+        assert SearchDocument.select().where(SearchDocument.kind == "agenda.event").count() == 1512
 
 
 def test_dates_in_french(make_app, signed_in):
