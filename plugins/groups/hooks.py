@@ -86,6 +86,7 @@ def maillage_settings_schema(site):
 def maillage_notification_events(site):
     return [NotificationEvent("groups.announcement", _("An announcement from a group I belong to"),
                               default="instant"),
+            NotificationEvent("groups.invitation", _("An invitation to join a group"), default="instant"),
             NotificationEvent("groups.request", _("Someone asks to join a group I run"), default="instant")]
 
 

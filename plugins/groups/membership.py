@@ -107,9 +107,10 @@ def count(group_guid: int, verb: str = MEMBER) -> int:
     return Relationship.select().where(Relationship.object == group_guid, Relationship.verb == verb).count()
 
 
-def my_groups(site, user_guid: int) -> list[Entity]:
+def my_groups(site, user_guid: int, verbs=(MEMBER, ADMIN)) -> list[Entity]:
+    """The groups of a member (or, with ``verbs=[INVITED]``, those they are invited to)."""
     return list(Entity.select().join(Relationship, on=(Relationship.object == Entity.guid))
-                .where(Relationship.subject == user_guid, Relationship.verb.in_([MEMBER, ADMIN]),
+                .where(Relationship.subject == user_guid, Relationship.verb.in_(list(verbs)),
                        Entity.kind == "groups.group", Entity.site == site.id, Entity.deleted_at.is_null())
                 .order_by(Entity.title).distinct())
 

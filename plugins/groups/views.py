@@ -21,7 +21,12 @@ def _before(request):
 def _group(request) -> tuple[Entity, Group]:
     """The group of the URL if the viewer may see it (a hidden group only for its members), else 404."""
     site = web.site_of(request)
-    entity = entities.get_visible(site, web.current_user(request), request.path_params["guid"], kind="groups.group")
+    user = web.current_user(request)
+    guid = request.path_params["guid"]
+    entity = entities.get_visible(site, user, guid, kind="groups.group")
+    if entity is None and user is not None and membership.has(user.guid, membership.INVITED, guid):
+        entity = Entity.get_or_none(Entity.guid == guid, Entity.site == site.id, Entity.kind == "groups.group",
+                                    Entity.deleted_at.is_null())  # an invitation opens a hidden group's door
     if entity is None:
         raise web.not_found()
     return entity, Group.get_by_id(entity.guid)
@@ -56,6 +61,7 @@ def index(request):
     rows = list(query)
     return web.render(request, "groups/index.html", {
         "groups": rows, "mine": membership.my_groups(site, user.guid) if user else [],
+        "invitations": membership.my_groups(site, user.guid, verbs=[membership.INVITED]) if user else [],
         "can_create": membership.can_create(site, user),
         "next_before": rows[-1].entity_id if len(rows) == PAGE else None,
     })
@@ -233,8 +239,10 @@ def invite(request):
             membership.approve(site, account.guid, entity)
         else:
             membership.add(site, account.guid, membership.INVITED, entity.guid)
+            from core import notifications
+
+            notifications.notify(site, "groups.invitation", [account.guid], actor=user.entity, entity=entity)
         web.flash(request, _("Invitation sent."))
-    del user
     return web.redirect(request, f"/groups/{entity.guid}/members")
 
 

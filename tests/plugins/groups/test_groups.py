@@ -79,6 +79,32 @@ def test_hidden_group_seen_by_members_only(signed_in, client):
     assert ada.get(f"/groups/{guid}").status_code == 200
     with database.connection_context():
         assert Entity.get_by_id(guid).access == "container"
+    # an invitation opens the door: listed on /groups/, the page shows, accepting makes a member
+    ada.post_form(f"/groups/{guid}/invite", {"who": "bob"}, token_from=f"/groups/{guid}/members")
+    assert "Secret club" in bob.get("/groups/").text
+    bob.post_form(f"/groups/{guid}/join", token_from=f"/groups/{guid}")
+    assert "Leave the group" in bob.get(f"/groups/{guid}").text
+    assert client.get(f"/groups/{guid}").status_code == 404
+
+
+def test_group_image(signed_in, client):
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (600, 300), "green").save(buf, "PNG")
+    ada = signed_in("ada")
+    r = ada.post("/groups/new", data={"name": "Photo", "membership": "open", "visibility": "public",
+                                      "csrf_token": ada.csrf("/groups/new")},
+                 files={"image": ("g.png", buf.getvalue(), "image/png")}, follow_redirects=False)
+    guid = int(r.headers["location"].rsplit("/", 1)[1])
+    image = client.get(f"/groups/{guid}/image")
+    assert image.status_code == 200 and image.headers["content-type"].startswith("image/")
+    r = ada.post("/groups/new", data={"name": "Bad", "membership": "open", "visibility": "public",
+                                      "csrf_token": ada.csrf("/groups/new")},
+                 files={"image": ("g.png", b"not an image at all", "image/png")})
+    assert r.status_code == 400 and "not an image" in r.text
 
 
 def test_members_only_group(signed_in, client):
