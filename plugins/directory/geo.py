@@ -3,6 +3,8 @@ map's GeoJSON (grid clusters computed by the database at low zoom, points at hig
 
 from __future__ import annotations
 
+import math
+
 import peewee as pw
 
 from core import access, gazetteer
@@ -19,17 +21,26 @@ def _visible(site, viewer):
 
 
 def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme: str = ""):
-    """[(distance_km, guid, title, commune, postcode, lat, lon)] within ``km``, nearest first."""
+    """[(distance_km, guid, title, commune, postcode, lat, lon)] within ``km``, nearest first.
+
+    The bounding box uses the indexed lat/lon columns; the database orders by an equirectangular
+    approximation (plain arithmetic, the same on SQLite and PostgreSQL) and returns a few more rows
+    than asked; the exact haversine distance then filters and orders them.
+    """
     min_lat, min_lon, max_lat, max_lon = gazetteer.bbox_around(lat, lon, km)
+    kx = math.cos(math.radians(lat))
+    dx = (Organisation.lon - lon) * kx
+    dy = Organisation.lat - lat
     query = (Organisation.select(Entity.guid, Entity.title, Organisation.commune, Organisation.postcode,
                                  Organisation.lat, Organisation.lon)
              .join(Entity, on=(Organisation.entity == Entity.guid))
              .where(Organisation.lat.between(min_lat, max_lat), Organisation.lon.between(min_lon, max_lon),
-                    _visible(site, viewer)))
+                    _visible(site, viewer))
+             .order_by(dx * dx + dy * dy).limit(limit + 10))
     if theme:
         query = query.where(Organisation.themes.contains(f"|{theme}|"))
     found = []
-    for guid, title, commune, postcode, plat, plon in query.tuples().iterator():
+    for guid, title, commune, postcode, plat, plon in query.tuples():
         d = gazetteer.distance_km(lat, lon, plat, plon)
         if d <= km:
             found.append((d, guid, title, commune, postcode, plat, plon))
