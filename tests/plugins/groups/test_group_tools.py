@@ -1,0 +1,35 @@
+"""Tabs of the content plugins the site enabled, switched per group; post_in follows them."""
+
+import pytest
+
+from core import entities
+from core.db import database
+from core.models import Entity
+
+pytestmark = pytest.mark.site(plugins=["groups", "blog", "documents"], language="en")
+
+
+def test_tabs_follow_site_plugins_and_group_choice(app, signed_in):
+    ada, bob, cy = signed_in("ada"), signed_in("bob"), signed_in("cy")
+    r = ada.post_form("/groups/new", {"name": "Club", "membership": "open", "visibility": "public"},
+                      follow_redirects=False)
+    g = int(r.headers["location"].rsplit("/", 1)[1])
+    bob.post_form(f"/groups/{g}/join", token_from=f"/groups/{g}")
+    page = ada.get(f"/groups/{g}").text
+    assert f'href="/blog/in/{g}"' in page and f'href="/documents/in/{g}"' in page
+    assert "/forums/in/" not in page and "/agenda/in/" not in page  # not enabled on this site
+    site = app.runtime("test")
+    with database.connection_context():
+        group = Entity.get_by_id(g)
+        assert entities.can(site, bob.account, "blog.post_in", group)
+        assert not entities.can(site, cy.account, "blog.post_in", group)  # not a member
+    # the group keeps documents only
+    ada.post_form(f"/groups/{g}/edit", {"name": "Club", "membership": "open", "visibility": "public",
+                                        "tools": "documents"})
+    page = ada.get(f"/groups/{g}").text
+    assert f'href="/blog/in/{g}"' not in page and f'href="/documents/in/{g}"' in page
+    with database.connection_context():
+        group = Entity.get_by_id(g)
+        assert not entities.can(site, bob.account, "blog.post_in", group)
+        assert entities.can(site, bob.account, "documents.post_in", group)
+        assert entities.can(site, ada.account, "edit", group) and not entities.can(site, bob.account, "edit", group)
