@@ -282,6 +282,9 @@ def answer(request):
     if event.cancelled and wanted:
         web.flash(request, _("This event is cancelled."), "error")
         return web.redirect(request, events.url(entity))
+    if wanted and event.last_end is not None and event.last_end < now():
+        web.flash(request, _("This event is over."), "error")
+        return web.redirect(request, events.url(entity))
     status = participation.answer(site, entity, user.entity, wanted)
     web.flash(request, {
         participation.GOING: _("You are registered."),
