@@ -313,6 +313,11 @@ def cmd_purge(args) -> int:
     for site in _each_site(args):
         removed = moderation.purge(site, args.days)
         print(f"{site.id}: {removed} item(s) removed from the trash for good")
+    from core import ratelimit
+    from core.db import database
+
+    with database.connection_context():
+        print(f"{ratelimit.purge()} expired rate-limit counter(s) removed")
     return 0
 
 

@@ -50,3 +50,10 @@ def reset(key: str) -> None:
 def client_address(request) -> str:
     """The visitor's address (uvicorn resolves X-Forwarded-For from trusted proxies)."""
     return request.client.host if request.client else "unknown"
+
+
+def purge(older_than: int = 24 * 3600) -> int:
+    """Delete counters whose window started more than ``older_than`` seconds ago (every limit is
+    shorter than a day); run by ``maillage purge``. Returns how many rows went."""
+    cutoff = now() - dt.timedelta(seconds=older_than)
+    return RateLimit.delete().where(RateLimit.window_start < cutoff).execute()

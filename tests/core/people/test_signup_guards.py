@@ -78,3 +78,16 @@ def test_forged_and_foreign_validation_links_are_refused(app, member_factory):
 
 def test_the_header_offers_sign_up_only_where_one_can(client):
     assert 'href="/signup"' in client.get("/").text
+
+
+def test_old_rate_limit_counters_are_purged(app):
+    from core import ratelimit
+
+    app.ensure()
+    with database.connection_context():
+        assert ratelimit.hit("test:old", 5, 60) and ratelimit.hit("test:new", 5, 60)
+        ratelimit.RateLimit.update(window_start=dt.datetime(2000, 1, 1)).where(
+            ratelimit.RateLimit.key == "test:old").execute()
+        assert ratelimit.purge() >= 1
+        keys = {row.key for row in ratelimit.RateLimit.select()}
+    assert "test:old" not in keys and "test:new" in keys
