@@ -1,0 +1,53 @@
+"""A visitor finds the associations near a postal code on the list and on the map and opens one;
+a manager edits their card."""
+
+import pytest
+
+from core import accounts
+from core.db import database
+from core.models import Entity, Relationship
+from plugins.directory.models import Organisation
+
+pytestmark = pytest.mark.e2e
+
+
+def _card(name, lat, lon, commune, postcode):
+    entity = Entity.create(site="test", kind="directory.organisation", title=name, access="public")
+    Organisation.create(entity=entity, commune=commune, postcode=postcode, lat=lat, lon=lon,
+                        short_description=f"{name}, {commune}")
+    return entity
+
+
+def test_visitor_finds_nearby_associations_and_manager_edits(live_site, new_page, check_a11y):
+    url = live_site(plugins=["directory"])
+    with database.connection_context():
+        ada = accounts.create_account("test", "ada@example.org", "Ada", "password-ada-123")
+        club = _card("Club de randonnée d'Amiens", 49.895, 2.30, "Amiens", "80000")
+        _card("Amicale de Corbie", 49.909, 2.51, "Corbie", "80800")
+        _card("Foyer de Laon", 49.564, 3.62, "Laon", "02000")
+        Relationship.create(site="test", subject=ada.guid, verb="manages", object=club.guid)
+    visitor = new_page()
+    visitor.goto(url + "/directory/")
+    check_a11y(visitor)
+    visitor.fill("#place", "80000")
+    visitor.select_option("#km", "20")
+    visitor.click("text=Chercher autour")
+    items = visitor.locator("ol.directory-results li")
+    assert items.count() == 2
+    assert "Club de randonnée" in items.nth(0).inner_text() and "Corbie" in items.nth(1).inner_text()
+    visitor.wait_for_selector("#directory-map .leaflet-marker-icon")  # markers from map.json
+    check_a11y(visitor)
+    visitor.click("text=Club de randonnée d'Amiens")
+    assert visitor.locator("h1", has_text="Club de randonnée").is_visible()
+    check_a11y(visitor)
+
+    manager = new_page()
+    manager.goto(url + "/signin")
+    manager.fill("#email", "ada@example.org")
+    manager.fill("#password", "password-ada-123")
+    manager.click("button.primary")
+    manager.goto(url + f"/directory/{club.guid}/edit")
+    check_a11y(manager)
+    manager.fill("#f-short", "Sorties chaque dimanche")
+    manager.click("button[type=submit] >> text=Enregistrer")
+    assert manager.locator("text=Sorties chaque dimanche").is_visible()
