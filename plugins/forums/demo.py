@@ -39,18 +39,18 @@ def generate(site, scale: str, rng) -> None:
             Entity.insert_many(rows).execute()
             created = list(Entity.select(Entity.guid, Entity.owner, Entity.container).where(
                 Entity.site == site.id, Entity.kind == "forums.topic", Entity.guid > last))
-            Topic.insert_many([{"entity": e.guid, "body": rng.choice(LINES), "last_activity": stamp}
-                               for e in created]).execute()
+            counts = {e.guid: rng.randint(0, max_replies) for e in created}
+            Topic.insert_many([{"entity": e.guid, "body": rng.choice(LINES), "last_activity": stamp,
+                                "reply_count": counts[e.guid]} for e in created]).execute()
             replies, acts = [], []
             for e in created:
-                n = rng.randint(0, max_replies)
+                n = counts[e.guid]
                 for number in range(1, n + 1):
                     replies.append({"topic": e.guid, "number": number, "created": stamp, "body": rng.choice(LINES),
                                     "author": rng.choice(members[e.container_id])})
                 acts.append({"site": site.id, "actor": e.owner_id, "verb": "posted", "entity": e.guid,
                              "container": e.container_id, "kind": "forums.topic", "access": "container",
                              "created": stamp})
-                Topic.update(reply_count=n).where(Topic.entity == e.guid).execute() if n else None
             for i in range(0, len(replies), 2000):
                 Reply.insert_many(replies[i:i + 2000]).execute()
             Activity.insert_many(acts).execute()
