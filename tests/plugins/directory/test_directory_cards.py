@@ -56,7 +56,7 @@ def test_bad_input_keeps_values(signed_in):
     ada = signed_in("ada")
     response = _card(ada, name="", competences="a\nb\nc\nd", founded="31/12/2020")
     assert response.status_code == 400
-    assert "3 competences at most" in response.text and "cfa@example.org" in response.text
+    assert "3 compétences au plus" in response.text and "cfa@example.org" in response.text
 
 
 def test_members_only_contacts_and_managers(signed_in, client, app, member_factory):
