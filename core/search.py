@@ -16,10 +16,11 @@ import peewee as pw
 from peewee import SQL
 
 from core import access
-from core.db import BaseModel, is_postgres
+from core.db import BaseModel, database, is_postgres
 from core.models import Account, Entity
 
 PAGE = 20
+SLICE = 500
 
 
 class SearchDocument(BaseModel):
@@ -82,23 +83,42 @@ def search(site, viewer: Account | None, text: str, kinds=None, before: int | No
     text = (text or "").strip()
     if not text:
         return []
+    def visible_among(matching, wanted: int, below: int | None) -> list[Entity]:
+        query = (Entity.select()
+                 .where(Entity.guid.in_(matching),
+                        access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+                 .order_by(Entity.guid.desc()).limit(wanted))
+        if kinds:
+            query = query.where(Entity.kind.in_(list(kinds)))
+        if below:
+            query = query.where(Entity.guid < below)
+        return list(query)
+
     if is_postgres():
         tsq = _ts_query(text)
         if not tsq:
             return []
-        matching = SQL("(SELECT entity_id FROM search_document WHERE "
-                       "to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', %s))", [tsq])
-    else:
-        fts = _fts_query(text)
-        if not fts:
-            return []
-        matching = SQL("(SELECT rowid FROM search_fts WHERE search_fts MATCH ?)", [fts])
-    query = (Entity.select()
-             .where(Entity.guid.in_(matching),
-                    access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
-             .order_by(Entity.guid.desc()).limit(limit))
-    if kinds:
-        query = query.where(Entity.kind.in_(list(kinds)))
-    if before:
-        query = query.where(Entity.guid < before)
-    return list(query)
+        return visible_among(SQL("(SELECT entity_id FROM search_document WHERE "
+                                 "to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', %s))", [tsq]),
+                             limit, before)
+    fts = _fts_query(text)
+    if not fts:
+        return []
+    # FTS5 hands matches newest first by rowid (= guid): check access on one slice at a
+    # time, so a common word costs a few hundred rows, not every match
+    found: list[Entity] = []
+    below = before
+    while len(found) < limit:
+        sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?"
+        params: list = [fts]
+        if below:
+            sql += " AND rowid < ?"
+            params.append(below)
+        ids = [row[0] for row in database.execute_sql(sql + f" ORDER BY rowid DESC LIMIT {SLICE}", params)]
+        if not ids:
+            break
+        found += visible_among(ids, limit - len(found), None)
+        if len(ids) < SLICE:
+            break
+        below = ids[-1]
+    return found

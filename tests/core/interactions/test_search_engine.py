@@ -84,3 +84,17 @@ def test_reindexing_replaces_the_old_text_and_purge_forgets_it(app, signed_in, c
         if not is_postgres():  # the FTS5 index follows its content table
             database.execute_sql("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
     assert "Grainothèque" not in client.get("/search?q=grainotheque").text
+
+
+def test_small_slices_give_the_same_pages(signed_in, client, monkeypatch):
+    monkeypatch.setattr(search, "SLICE", 2)  # SQLite reads FTS matches slice by slice
+    ada, bob = signed_in("ada"), signed_in("bob")
+    for i in range(search.PAGE + 3):
+        post(ada, f"Panier n{i:02d} solidaire", "private" if i % 3 == 0 else "public")
+    first = client.get("/search?q=panier").text
+    seen = set(re.findall(r"n(\d\d) solidaire", first))
+    more = re.search(r'href="(/search\?q=panier[^"]*before=\d+)"', first)
+    rest = set(re.findall(r"n(\d\d) solidaire", client.get(more.group(1).replace("&amp;", "&")).text)) if more else set()
+    public = {f"{i:02d}" for i in range(search.PAGE + 3) if i % 3}
+    assert seen | rest == public and not seen & rest
+    assert len(set(re.findall(r"n(\d\d) solidaire", bob.get("/search?q=panier").text))) == len(public)
