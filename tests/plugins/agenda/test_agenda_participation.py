@@ -174,3 +174,23 @@ def test_container_events_follow_its_access(signed_in, client, db):
     # a member who may not post in the container is refused
     refused = bob.post_form("/agenda/new", form(container=str(group.guid)))
     assert refused.status_code == 400 and "You cannot publish there" in refused.text
+
+
+def test_no_answer_once_the_event_is_over(signed_in):
+    ada = signed_in("ada")
+    day = (now() - dt.timedelta(days=2)).date().isoformat()
+    guid = create(ada, start_date=day, end_date=day)
+    ann = signed_in("ann")
+    assert "This event is over" in answer(ann, guid, "going").text
+    assert statuses(guid) == {}
+
+
+def test_container_tab_is_offered(app):
+    from core.models import Entity as E
+
+    site = app.runtime("test")
+    with database.connection_context():
+        group = E.create(site="test", kind="groups.group", title="Club", access="public", created=now(),
+                         updated=now())
+        items = site.call("maillage_container_tools", site=site, container=group)
+    assert any(i.url == f"/agenda/in/{group.guid}" and i.name == "agenda" for i in items)
