@@ -19,18 +19,23 @@ def signin(page, url, name):
 
 
 def test_group_album_journey(live_site, page, new_page, check_a11y, tmp_path):
-    url = live_site(plugins=["documents"], language="en")
+    url = live_site(plugins=["groups", "documents"], language="en")
     from core import accounts, entities
     from core.db import database
-    from core.models import Relationship
+    from plugins.groups import membership
+    from plugins.groups.models import Group
 
     site = live_site.app.runtime("test")
     with database.connection_context():
+        admin = accounts.create_account("test", "admin@example.org", "Admin", "password-admin-123")
         owner = accounts.create_account("test", "owner@example.org", "Owner", "password-owner-123")
         member = accounts.create_account("test", "member@example.org", "Member", "password-member-123")
-        # a group-like container: the owner created it, the other one is a member (member_of)
-        group = entities.create(site, "test.group", owner=owner.guid, title="Choir", access_level="public")
-        Relationship.create(site="test", subject=member.guid, verb="member_of", object=group.guid)
+        group = entities.create(site, "groups.group", owner=admin.guid, title="Choir", access_level="public")
+        Group.create(entity=group, description="We sing.")
+        membership.add(site, admin.guid, membership.ADMIN, group.guid)
+        # "owner" is a plain member who uploads; "member" is another member who looks
+        for who in (owner, member):
+            membership.add(site, who.guid, membership.MEMBER, group.guid)
     photos = []
     for n, colour in enumerate([(200, 30, 30), (30, 160, 60), (30, 60, 200)], 1):
         path = tmp_path / f"photo-{n}.jpg"
