@@ -26,6 +26,7 @@ def maillage_routes(site):
         Route("/directory/{guid:int}/edit", views.edit, methods=["GET", "POST"], name="directory-edit"),
         Route("/directory/{guid:int}/managers", views.managers, methods=["POST"], name="directory-managers"),
         Route("/directory/{guid:int}/claim", views.claim, methods=["POST"], name="directory-claim"),
+        Route("/directory/{guid:int}/claim/confirm", views.claim_confirm, name="directory-claim-confirm"),
     ]
 
 

@@ -177,11 +177,39 @@ def claim(request):
         cards.add_manager(site, entity, user.guid)
         web.flash(request, _("You manage this card now."))
     elif not org.claimed:
+        from core import mail, tokens
         from core.relationships import _add
 
         _add(site, user.guid, "directory.claims", entity.guid)
-        web.flash(request, _("Your claim is sent; an administrator will check it."))
+        if org.email:
+            token = tokens.make(site, "directory.claim", [entity.guid, user.guid])
+            link = f"{request.base_url}directory/{entity.guid}/claim/confirm?token={token}"
+            mail.send(site, org.email, _("Confirm who manages %(name)s") % {"name": entity.title},
+                      _("A member asks to manage the card of %(name)s. If they belong to your organisation, "
+                        "open this link (valid 7 days):") % {"name": entity.title} + "\n" + link)
+            web.flash(request, _("A confirmation link is sent to the card's e-mail address."))
+        else:
+            web.flash(request, _("Your claim is sent; an administrator will check it."))
     return web.redirect(request, f"/directory/{entity.guid}")
+
+
+def claim_confirm(request):
+    """The signed link mailed to the card's address makes the claimant a manager."""
+    from core import tokens
+
+    site = web.site_of(request)
+    try:
+        guid, member = tokens.read(site, "directory.claim", request.query_params.get("token", ""), 7 * 86400)
+    except tokens.TokenError:
+        raise web.not_found() from None
+    if guid != request.path_params["guid"]:
+        raise web.not_found()
+    entity = Entity.get_or_none(Entity.guid == guid, Entity.kind == cards.KIND)
+    if entity is None:
+        raise web.not_found()
+    cards.add_manager(site, entity, member)
+    web.flash(request, _("The claim is confirmed: the member now manages the card."))
+    return web.redirect(request, f"/directory/{guid}")
 
 
 def _export_rows(site, viewer):

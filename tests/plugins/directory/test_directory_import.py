@@ -67,3 +67,30 @@ def test_demo_cards_in_bulk(app):
         assert demo.bulk_cards(site, 2500, random.Random(1)) == 2500
         assert Organisation.select().where(Organisation.lat.is_null(False)).count() == 2500
         assert Entity.select().where(Entity.kind == "directory.organisation").count() == 2500
+
+
+def test_claim_confirmed_by_the_link_mailed_to_the_card(app, signed_in, client):
+    import re
+
+    from core import mail
+
+    app.ensure()
+    site = app.runtime("test")
+    rows = importer.read_rows("name,legal_id,postcode,email\nClub à revendiquer,Z1,80000,club@example.org\n")
+    with database.connection_context():
+        importer.import_rows(site, rows)
+        guid = Organisation.get(Organisation.legal_id == "Z1").entity_id
+    eve = signed_in("eve")
+    eve.post_form(f"/directory/{guid}/claim", {}, token_from=f"/directory/{guid}")
+    with database.connection_context():
+        sent = [p.read_text(encoding="utf-8") for p in mail.outbox(site)]
+    text = next(t for t in sent if "club@example.org" in t)
+    text = text.replace("=\n", "").replace("=3D", "=")  # quoted-printable
+    link = re.search(r"(/directory/\d+/claim/confirm\?token=[\w.\-]+)", text).group(1)
+    assert client.get(f"/directory/{guid}/claim/confirm?token=forged").status_code == 404
+    assert client.get(link, follow_redirects=False).status_code == 303
+    from core import entities
+
+    with database.connection_context():
+        assert entities.manages(eve.account, guid)
+        assert Organisation.get_by_id(guid).claimed
