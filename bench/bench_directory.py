@@ -58,11 +58,11 @@ def main() -> int:
         app = testing.make_app(Path(tmp), plugins=["directory"])
         site = app.runtime("test")
         rng = random.Random(42)
-        places = gazetteer.places()
+        places = gazetteer.within([[48.83, 1.37], [50.37, 4.26]])  # Picardie, as in sites/portail.toml
         with database.connection_context():
             demo.ensure_members("test", 50, rng)
             start = time.perf_counter()
-            directory_demo.bulk_cards(site, args.cards, rng, themes=("sport", "culture", "social"))
+            directory_demo.bulk_cards(site, args.cards, rng, themes=("sport", "culture", "social"), places=places)
             print(f"bulk: {args.cards} cards in {time.perf_counter() - start:.1f} s "
                   f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
             database.execute_sql("ANALYZE")

@@ -1,25 +1,27 @@
 """Offline gazetteer: French communes by name or postal code, distances and bounding boxes.
 
-The data is a CSV shipped in ``core/data/`` (never downloaded at run time). The bundled file is a
-curated set of the main communes of the example territory (Picardie: Aisne, Oise, Somme) with
-their postal codes and town-centre coordinates. A site that needs all of France drops a larger
-file with the same columns (``name,postcode,insee,department,lat,lon``) at
+The data ships in ``core/data/communes_france.csv.gz`` (never downloaded at run time): every
+current French commune with its postal codes, INSEE code, département, population and
+coordinates, built by ``scripts/build_gazetteer.py`` from INSEE's official list (Etalab) and
+GeoNames' postal places (CC BY 4.0). A site that needs another country or finer points drops a
+file with the same columns (``name,postcode,insee,department,lat,lon[,population]``) at
 ``$MAILLAGE_HOME/communes.csv`` (or gzipped ``communes.csv.gz``); it replaces the bundled one.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import gzip
 import math
 import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 EARTH_RADIUS_KM = 6371.0088
-_BUNDLED = Path(__file__).parent / "data" / "communes_picardie.csv"
+_BUNDLED = Path(__file__).parent / "data" / "communes_france.csv.gz"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Place:
     department: str
     lat: float
     lon: float
+    population: int = field(default=0, compare=False)
 
     @property
     def label(self) -> str:
@@ -46,6 +49,7 @@ def _fold(text: str) -> str:
 
 
 def data_path() -> Path:
+    """The gazetteer file in use: the site's ``$MAILLAGE_HOME/communes.csv[.gz]`` or the bundled one."""
     home = os.environ.get("MAILLAGE_HOME")
     if home:
         for name in ("communes.csv.gz", "communes.csv"):
@@ -55,26 +59,46 @@ def data_path() -> Path:
     return _BUNDLED
 
 
+@dataclass(frozen=True)
+class _Index:
+    places: tuple[Place, ...]  # by postal code
+    by_postcode: dict[str, tuple[Place, ...]]
+    by_lat: tuple[Place, ...]  # sorted by latitude, for ``nearest``
+    lats: tuple[float, ...]
+    names: tuple[tuple[str, Place], ...]  # (folded name, place) sorted, for exact and prefix lookups
+
+
 @lru_cache(maxsize=2)
-def _index(path: str) -> tuple[tuple[Place, ...], dict[str, tuple[Place, ...]]]:
+def _index(path: str) -> _Index:
     opener = gzip.open if path.endswith(".gz") else open
-    places: list[Place] = []
+    found: list[Place] = []
     with opener(path, "rt", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             try:
-                places.append(Place(row["name"].strip(), row["postcode"].strip().zfill(5),
-                                    (row.get("insee") or "").strip(), (row.get("department") or "").strip(),
-                                    float(row["lat"]), float(row["lon"])))
+                found.append(Place(row["name"].strip(), row["postcode"].strip().zfill(5),
+                                   (row.get("insee") or "").strip(), (row.get("department") or "").strip(),
+                                   float(row["lat"]), float(row["lon"]), int(row.get("population") or 0)))
             except (KeyError, ValueError):
                 continue
+    found.sort(key=lambda p: (p.postcode, -p.population, p.name))
     by_postcode: dict[str, list[Place]] = {}
-    for place in places:
+    for place in found:
         by_postcode.setdefault(place.postcode, []).append(place)
-    return tuple(places), {k: tuple(v) for k, v in by_postcode.items()}
+    by_lat = tuple(sorted(found, key=lambda p: p.lat))
+    names = tuple(sorted(((_fold(p.name), p) for p in found), key=lambda pair: pair[0]))
+    return _Index(tuple(found), {k: tuple(v) for k, v in by_postcode.items()}, by_lat,
+                  tuple(p.lat for p in by_lat), names)
 
 
 def places() -> tuple[Place, ...]:
-    return _index(str(data_path()))[0]
+    """Every place of the gazetteer, ordered by postal code."""
+    return _index(str(data_path())).places
+
+
+def within(bounds) -> list[Place]:
+    """The places inside ``[[south, west], [north, east]]`` (a site's ``[territory] bounds``)."""
+    (south, west), (north, east) = bounds
+    return [p for p in places() if south <= p.lat <= north and west <= p.lon <= east]
 
 
 def lookup(text: str, limit: int = 10) -> list[Place]:
@@ -82,31 +106,47 @@ def lookup(text: str, limit: int = 10) -> list[Place]:
 
     ``"80000"`` -> Amiens; ``"80"`` -> communes of the Somme; ``"amiens 80090"`` -> that one;
     ``"st quentin"`` and ``"Saint-Quentin"`` both find Saint-Quentin. Accents and case are ignored.
+    Among communes of the same name, the most populated comes first (Péronne in the Somme
+    before Péronne in Saône-et-Loire); a postal code in the text decides.
     """
     text = (text or "").strip()
     if not text:
         return []
-    all_places, by_postcode = _index(str(data_path()))
+    index = _index(str(data_path()))
     digits = "".join(c for c in text if c.isdigit())
     words = _fold("".join(c for c in text if not c.isdigit()))
     if digits:
-        if len(digits) == 5 and digits in by_postcode:
-            found = list(by_postcode[digits])
+        if len(digits) == 5 and digits in index.by_postcode:
+            found = list(index.by_postcode[digits])
         else:
-            found = [p for p in all_places if p.postcode.startswith(digits)]
+            found = [p for p in index.places if p.postcode.startswith(digits)]
         if words:
             found = [p for p in found if words in _fold(p.name)] or found
         return found[:limit]
-    exact, prefix, inside = [], [], []
-    for place in all_places:
-        name = _fold(place.name)
-        if name == words:
-            exact.append(place)
-        elif name.startswith(words):
-            prefix.append(place)
-        elif words in name:
-            inside.append(place)
-    return (exact + sorted(prefix, key=lambda p: p.name) + sorted(inside, key=lambda p: p.name))[:limit]
+    start = bisect.bisect_left(index.names, (words,), key=lambda pair: (pair[0],))
+    exact, prefix = [], []
+    for name, place in index.names[start:]:
+        if not name.startswith(words):
+            break
+        (exact if name == words else prefix).append(place)
+    exact = _one_per_commune(sorted(exact, key=lambda p: -p.population))
+    prefix = _one_per_commune(sorted(prefix, key=lambda p: (-p.population, p.name)))
+    inside = []
+    if not exact and len(prefix) < limit:  # only then scan every name for the word inside
+        inside = _one_per_commune(sorted((p for name, p in index.names if words in name and not
+                                          name.startswith(words)), key=lambda p: (-p.population, p.name)))
+    return (exact + prefix + inside)[:limit]
+
+
+def _one_per_commune(found: list[Place]) -> list[Place]:
+    """A name search lists a commune once, not once per postal code (Lille has five)."""
+    seen, kept = set(), []
+    for place in found:
+        key = place.insee or (place.name, place.department)
+        if key not in seen:
+            seen.add(key)
+            kept.append(place)
+    return kept
 
 
 def distance_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
@@ -118,11 +158,26 @@ def distance_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float
 
 
 def nearest(lat: float, lon: float) -> Place | None:
-    """The commune of the gazetteer closest to a point (None when the gazetteer is empty)."""
-    all_places = places()
-    if not all_places:
+    """The commune of the gazetteer closest to a point (None when the gazetteer is empty).
+
+    Looks in a band of latitudes around the point first (places are kept sorted by latitude),
+    widening it until the band is wider than the best distance found.
+    """
+    index = _index(str(data_path()))
+    if not index.places:
         return None
-    return min(all_places, key=lambda p: distance_km(lat, lon, p.lat, p.lon))
+    best, best_d, band = None, math.inf, 0.1
+    while True:
+        lo = bisect.bisect_left(index.lats, lat - band)
+        hi = bisect.bisect_right(index.lats, lat + band)
+        for place in index.by_lat[lo:hi]:
+            d = distance_km(lat, lon, place.lat, place.lon)
+            if d < best_d:
+                best, best_d = place, d
+        covered = math.radians(band) * EARTH_RADIUS_KM
+        if best_d <= covered or (lo == 0 and hi == len(index.by_lat)):
+            return best
+        band *= 4
 
 
 def bbox_around(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:

@@ -1,7 +1,9 @@
-"""Demo and bench data: cards spread around the gazetteer's communes, bulk inserted."""
+"""Demo and bench data: cards spread around the communes of the site's territory, bulk inserted."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 
 from core import gazetteer
@@ -15,15 +17,23 @@ TOPICS = ("sportive", "des parents d'élèves", "de randonnée", "culturelle", "
           "de théâtre", "solidaire", "du patrimoine", "de pêche")
 
 
-def bulk_cards(site, count: int, rng: random.Random, themes=(), batch: int = 1000) -> int:
-    """Insert ``count`` public cards near the gazetteer's communes (about 8 km spread)."""
-    places = gazetteer.places()
+def territory_places(site) -> list:
+    """The gazetteer's communes inside the site's ``[territory] bounds`` (all of them without bounds)."""
+    bounds = (site.config.territory or {}).get("bounds")
+    return gazetteer.within(bounds) if bounds else list(gazetteer.places())
+
+
+def bulk_cards(site, count: int, rng: random.Random, themes=(), batch: int = 1000, places=None) -> int:
+    """Insert ``count`` public cards around ``places`` (default: the site's territory), about 5 km
+    from a commune's centre; towns get more cards than villages (weight: square root of population)."""
+    places = places if places is not None else territory_places(site)
+    weights = list(itertools.accumulate(math.sqrt(p.population) + 1 for p in places))
     stamp = now()
     made = 0
     with database.atomic():
         while made < count:
             n = min(batch, count - made)
-            picks = [rng.choice(places) for _ in range(n)]
+            picks = rng.choices(places, cum_weights=weights, k=n)
             names = [f"{rng.choice(WORDS)} {rng.choice(TOPICS)} de {p.name}" for p in picks]
             first = Entity.insert_many([{"site": site.id, "kind": KIND, "owner": None, "access": "public",
                                          "title": name, "created": stamp, "updated": stamp} for name in names])

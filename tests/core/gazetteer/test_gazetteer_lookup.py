@@ -32,3 +32,18 @@ def test_site_can_replace_the_data(tmp_path, monkeypatch):
         fh.write("name,postcode,insee,department,lat,lon\nLille,59000,59350,59,50.6292,3.0573\n")
     monkeypatch.setenv("MAILLAGE_HOME", str(tmp_path))
     assert [p.name for p in gazetteer.lookup("59000")] == ["Lille"]
+
+
+def test_the_bundled_gazetteer_covers_all_of_france():
+    assert len(gazetteer.places()) > 35_000
+    assert [p.name for p in gazetteer.lookup("13001")] == ["Marseille", "Marseille 1er Arrondissement"]
+    assert gazetteer.lookup("Quimper")[0].department == "29"
+    assert gazetteer.lookup("Ajaccio")[0].department == "2A"
+
+
+def test_homonyms_most_populated_first_and_postcode_decides():
+    assert [p.department for p in gazetteer.lookup("Péronne")[:2]] == ["80", "71"]
+    assert gazetteer.lookup("Péronne 71260")[0].department == "71"
+    lille = [p for p in gazetteer.lookup("Lille") if p.name == "Lille"]
+    assert len(lille) == 1  # one line per commune, not per postal code
+    assert gazetteer.nearest(43.30, 5.37).name.startswith("Marseille")
