@@ -13,6 +13,8 @@ import random
 import time
 from contextlib import contextmanager
 
+from peewee import fn
+
 from core.db import database, now
 from core.models import Account, Activity, Entity, Relationship
 
@@ -27,6 +29,7 @@ SCALES = {
     "small": {"members": 12, "max_follows": 4, "connections": 1},
     "region": {"members": 30_000, "max_follows": 3_000, "connections": 3},
 }
+COMMENTS = {"small": 20, "region": 120_000}  # on the plugins' content, after it exists
 BATCH = 2_000
 
 
@@ -46,13 +49,17 @@ def generate(site, scale: str = "small", seed: int = 42, progress: bool = True) 
         guids = ensure_members(site_id, SCALES[scale]["members"], rng)
     with step(f"{site_id}: follows and connections", progress):
         counts = social_graph(site_id, guids, rng, **{k: v for k, v in SCALES[scale].items() if k != "members"})
-    for impl in reversed(site.pm.hook.maillage_demo_data.get_hookimpls()):
+    order = {info.name: position for position, info in enumerate(site.enabled)}  # required plugins first
+    impls = sorted(site.pm.hook.maillage_demo_data.get_hookimpls(), key=lambda i: order.get(i.plugin_name, -1))
+    for impl in impls:
         with step(f"{site_id}: {impl.plugin_name} content", progress):
             try:
                 impl.function(**{a: {"site": site, "scale": scale, "rng": rng}[a] for a in impl.argnames})
             except Exception as exc:
                 site.report_error(impl.plugin_name, f"maillage_demo_data: {exc}")
                 print(f"  {impl.plugin_name}: demo data failed: {exc}")
+    with step(f"{site_id}: comments and likes", progress):
+        counts.update(comments_and_likes(site, guids, rng, COMMENTS[scale]))
     counts["members"] = len(guids)
     counts["activity"] = Activity.select().where(Activity.site == site_id).count()
     counts["seconds"] = round(time.perf_counter() - started, 1)
@@ -131,6 +138,48 @@ def social_graph(site_id: str, guids: list[int], rng: random.Random, max_follows
         with database.atomic():
             Relationship.insert_many(chunk).on_conflict_ignore().execute()
     return {"follows": len(follows), "connections": len(pairs)}
+
+
+def comments_and_likes(site, guids: list[int], rng: random.Random, count: int) -> dict:
+    """``count`` comments (with their "commented" activity) and as many likes, on the newest
+    entities of the kinds that accept them; busy items get more (power law)."""
+    from core.comments import Comment, Like
+
+    kinds = [k.name for k in site.entity_kinds.values() if k.comments]
+    targets = list(Entity.select(Entity.guid, Entity.access, Entity.kind).where(
+        Entity.site == site.id, Entity.kind.in_(kinds), Entity.deleted_at.is_null())
+        .order_by(Entity.guid.desc()).limit(50_000).tuples())
+    if not targets or not guids or Entity.select().where(Entity.site == site.id, Entity.kind == "comment").exists():
+        return {"comments": 0, "likes": 0}
+    weights = list(itertools.accumulate(1.0 / (rank + 1) ** 0.8 for rank in range(len(targets))))
+    lines = ["Bravo !", "Merci pour l'info.", "J'y serai.", "Très bonne idée.", "Qui vient avec moi ?"]
+    stamp = now()
+    made = 0
+    for size in [BATCH] * (count // BATCH) + [count % BATCH]:
+        if not size:
+            continue
+        picks = rng.choices(targets, cum_weights=weights, k=size)
+        authors = [rng.choice(guids) for _ in picks]
+        bodies = [rng.choice(lines) for _ in picks]
+        with database.atomic():
+            last = Entity.select(fn.MAX(Entity.guid)).scalar() or 0
+            Entity.insert_many([{"site": site.id, "kind": "comment", "owner": author, "container": guid,
+                                 "access": access, "title": body, "created": stamp, "updated": stamp}
+                                for (guid, access, _kind), author, body in zip(picks, authors, bodies, strict=True)
+                                ]).execute()
+            made_ids = [g for (g,) in Entity.select(Entity.guid).where(Entity.guid > last, Entity.kind == "comment")
+                        .order_by(Entity.guid).tuples()]
+            Comment.insert_many([{"entity": g, "body": b} for g, b in zip(made_ids, bodies, strict=True)]).execute()
+            Activity.insert_many([{"site": site.id, "actor": author, "verb": "commented", "entity": guid,
+                                   "kind": kind, "access": access, "created": stamp}
+                                  for (guid, access, kind), author in zip(picks, authors, strict=True)]).execute()
+        made += size
+    likes = {(rng.choice(guids), guid) for guid, _a, _k in rng.choices(targets, cum_weights=weights, k=count)}
+    for chunk in _chunks(sorted(likes), BATCH):
+        with database.atomic():
+            Like.insert_many([{"site": site.id, "user": user, "entity": guid, "created": stamp}
+                              for user, guid in chunk]).on_conflict_ignore().execute()
+    return {"comments": made, "likes": len(likes)}
 
 
 def _chunks(items: list, size: int):

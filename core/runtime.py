@@ -45,6 +45,9 @@ class SiteRuntime:
         self.revision = row.revision
         self.checked_at = time.monotonic()
         self.errors: deque = deque(maxlen=100)
+        # Per-worker memo for plugins (key it by plugin name); dropped with this runtime when the
+        # site's plugins or settings change. Hold only what may be recomputed from the database.
+        self.memo: dict = {}
         self.settings = {**DEFAULT_SITE_SETTINGS, **config.settings, **(row.settings or {})}
         self.name = self.settings.get("name") or row.name or config.name
         self._plugin_settings_stored = row.plugin_settings or {}

@@ -9,6 +9,7 @@ from core import activity, entities, gazetteer, search
 from core.i18n import gettext as _
 from core.models import Entity, Relationship
 from core.relationships import _add
+from plugins.directory.geo import forget_aggregates
 from plugins.directory.models import Organisation
 
 KIND = "directory.organisation"
@@ -97,6 +98,7 @@ def create(site, user, actor, head: dict, values: dict) -> Entity:
     Organisation.create(entity=entity, **values)
     _add(site, user.guid, "manages", entity.guid)
     search.index(site, entity)
+    forget_aggregates(site)
     activity.record(site, actor=entity, verb="created", entity=entity)
     return entity
 
@@ -106,6 +108,7 @@ def update(site, entity: Entity, head: dict, values: dict) -> None:
     entity.save(only=[Entity.title, Entity.access])
     Organisation.update(**values).where(Organisation.entity == entity.guid).execute()
     search.index(site, entity)
+    forget_aggregates(site)
 
 
 def managed_by(site, user) -> list[Entity]:

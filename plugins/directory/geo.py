@@ -1,11 +1,21 @@
-"""Spatial queries: cards near a point (bounding box in SQL, exact haversine in Python) and the
-map's GeoJSON (grid clusters computed by the database at low zoom, points at high zoom)."""
+"""Spatial queries: cards near a point (bounding box in SQL, exact haversine in Python), the
+map's GeoJSON (grid clusters at low zoom, points at high zoom) and the theme counts.
+
+Clusters and counts of a whole territory are aggregates over tens of thousands of cards, the
+same for every visitor: the part made of public cards is computed once per site, zoom and
+theme and kept :data:`AGGREGATE_SECONDS` in the worker (the map's JSON already tells browsers
+to keep it that long). A signed-in member's own extra cards (members-only, private, in a
+group...) are added live by a query that only touches those cards. Points (zoom 12 and more)
+and "near me" lists are always live.
+"""
 
 from __future__ import annotations
 
 import math
+import threading
 
 import peewee as pw
+from cachetools import TTLCache
 
 from core import access, gazetteer
 from core.models import Entity
@@ -14,10 +24,46 @@ from plugins.directory.models import Organisation
 KIND = "directory.organisation"
 POINTS_FROM_ZOOM = 12
 MAX_POINTS = 5000
+AGGREGATE_SECONDS = 60
+NON_PUBLIC = ("members", "connections", "container", "private")
+
+_lock = threading.Lock()
 
 
 def _visible(site, viewer):
     return (Entity.kind == KIND) & access.visible(viewer, site.id, membership_verbs=site.membership_verbs)
+
+
+def _shown_to_everyone(site):
+    """The cards any visitor sees: public, not hidden, not trashed."""
+    return access.visible(None, site.id) & (Entity.kind == KIND)
+
+
+def _beyond_public(site, viewer):
+    """The cards ``viewer`` sees besides the public ones (uses the entity's kind/access index)."""
+    extra = Entity.access.in_(NON_PUBLIC) | ((Entity.owner == viewer.guid) & (Entity.hidden == True))  # noqa: E712
+    return _visible(site, viewer) & extra
+
+
+def _aggregates(site) -> TTLCache:
+    return site.memo.setdefault("directory.aggregates", TTLCache(maxsize=256, ttl=AGGREGATE_SECONDS))
+
+
+def _cached(site, key, compute):
+    cache = _aggregates(site)
+    with _lock:
+        found = cache.get(key)
+    if found is None:
+        found = compute()
+        with _lock:
+            cache[key] = found
+    return found
+
+
+def forget_aggregates(site) -> None:
+    """Drop this worker's cached clusters and counts of ``site`` (after a card changes here)."""
+    with _lock:
+        _aggregates(site).clear()
 
 
 def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme: str = ""):
@@ -53,43 +99,87 @@ def _cell(zoom: int) -> float:
     return 360.0 / (2 ** max(zoom, 0)) / 4
 
 
+def _grid(where, zoom: int) -> dict[tuple[int, int], list]:
+    """{(row, column): [count, sum of lat, sum of lon, smallest guid]} of the cards matching ``where``."""
+    size = _cell(zoom)
+    gx = pw.Cast((Organisation.lat + 90) / size, "INTEGER")  # shifted: cells never straddle 0
+    gy = pw.Cast((Organisation.lon + 180) / size, "INTEGER")
+    query = (Organisation.select(gx, gy, pw.fn.COUNT(Entity.guid), pw.fn.SUM(Organisation.lat),
+                                 pw.fn.SUM(Organisation.lon), pw.fn.MIN(Entity.guid))
+             .join(Entity, on=(Organisation.entity == Entity.guid))
+             .where(where, Organisation.lat.is_null(False)).group_by(gx, gy))
+    return {(x, y): [count, slat, slon, guid] for x, y, count, slat, slon, guid in query.tuples()}
+
+
+def _theme_filter(theme: str):
+    return Organisation.themes.contains(f"|{theme}|") if theme else True
+
+
+def _clusters(site, viewer, bbox, zoom: int, theme: str) -> list[dict]:
+    west, south, east, north = bbox
+    if viewer is not None and (viewer.is_admin or viewer.is_moderator):  # they see hidden cards: all live
+        cells = _grid(_visible(site, viewer) & _theme_filter(theme) & Organisation.lat.between(south, north)
+                      & Organisation.lon.between(west, east), zoom)
+    else:
+        public = _cached(site, ("grid", zoom, theme),
+                         lambda: _grid(_shown_to_everyone(site) & _theme_filter(theme), zoom))
+        cells = {key: list(cell) for key, cell in public.items()}
+        if viewer is not None:
+            extra = _grid(_beyond_public(site, viewer) & _theme_filter(theme)
+                          & Organisation.lat.between(south, north) & Organisation.lon.between(west, east), zoom)
+            for key, (count, slat, slon, guid) in extra.items():
+                cell = cells.setdefault(key, [0, 0.0, 0.0, guid])
+                cell[0] += count
+                cell[1] += slat
+                cell[2] += slon
+                cell[3] = min(cell[3], guid)
+    features = []
+    for count, slat, slon, guid in cells.values():
+        lat, lon = slat / count, slon / count
+        if not (south <= lat <= north and west <= lon <= east):
+            continue
+        props = {"count": count}
+        if count == 1:
+            props.update(guid=guid, url=f"/directory/{guid}")
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                         "properties": props})
+    return features
+
+
 def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, theme: str = "") -> dict:
     """A FeatureCollection for the map: clusters (``count`` > 1) below zoom 12, points from there."""
     west, south, east, north = bbox
-    where = [Organisation.lat.between(south, north), Organisation.lon.between(west, east), _visible(site, viewer)]
-    if theme:
-        where.append(Organisation.themes.contains(f"|{theme}|"))
-    base = Organisation.select().join(Entity, on=(Organisation.entity == Entity.guid))
-    features = []
     if zoom < POINTS_FROM_ZOOM:
-        size = _cell(zoom)
-        gx = pw.Cast(Organisation.lat / size, "INTEGER")
-        gy = pw.Cast(Organisation.lon / size, "INTEGER")
-        query = (base.select(pw.fn.COUNT(Entity.guid), pw.fn.AVG(Organisation.lat), pw.fn.AVG(Organisation.lon),
-                             pw.fn.MIN(Entity.guid))
-                 .where(*where).group_by(gx, gy))
-        for count, alat, alon, guid in query.tuples():
-            props = {"count": count}
-            if count == 1:
-                props.update(guid=guid, url=f"/directory/{guid}")
-            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [alon, alat]},
-                             "properties": props})
-    else:
-        query = (base.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon)
-                 .where(*where).limit(MAX_POINTS))
-        for guid, title, plat, plon in query.tuples():
-            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [plon, plat]},
-                             "properties": {"guid": guid, "name": title, "count": 1,
-                                            "url": f"/directory/{guid}"}})
+        return {"type": "FeatureCollection", "features": _clusters(site, viewer, bbox, zoom, theme)}
+    query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon)
+             .join(Entity, on=(Organisation.entity == Entity.guid))
+             .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east),
+                    _visible(site, viewer), _theme_filter(theme))
+             .limit(MAX_POINTS))
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [plon, plat]},
+                 "properties": {"guid": guid, "name": title, "count": 1, "url": f"/directory/{guid}"}}
+                for guid, title, plat, plon in query.tuples()]
     return {"type": "FeatureCollection", "features": features}
 
 
-def theme_counts(site, viewer) -> dict[str, int]:
-    """How many visible cards carry each theme key (access applied in the query)."""
+def _count_themes(where) -> dict[str, int]:
+    """How many cards matching ``where`` carry each theme key (grouped by the cards' theme sets)."""
     counts: dict[str, int] = {}
-    query = (Organisation.select(Organisation.themes).join(Entity, on=(Organisation.entity == Entity.guid))
-             .where(_visible(site, viewer), Organisation.themes != ""))
-    for (themes,) in query.tuples().iterator():
+    query = (Organisation.select(Organisation.themes, pw.fn.COUNT(Entity.guid))
+             .join(Entity, on=(Organisation.entity == Entity.guid))
+             .where(where, Organisation.themes != "").group_by(Organisation.themes))
+    for themes, count in query.tuples():
         for key in filter(None, themes.split("|")):
-            counts[key] = counts.get(key, 0) + 1
+            counts[key] = counts.get(key, 0) + count
+    return counts
+
+
+def theme_counts(site, viewer) -> dict[str, int]:
+    """How many cards ``viewer`` may see carry each theme key (public part cached, see module doc)."""
+    if viewer is not None and (viewer.is_admin or viewer.is_moderator):
+        return _count_themes(_visible(site, viewer))
+    counts = dict(_cached(site, "themes", lambda: _count_themes(_shown_to_everyone(site))))
+    if viewer is not None:
+        for key, count in _count_themes(_beyond_public(site, viewer)).items():
+            counts[key] = counts.get(key, 0) + count
     return counts

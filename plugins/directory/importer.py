@@ -91,6 +91,10 @@ def import_rows(site, rows, mapping: dict | None = None, dry_run: bool = False, 
                 progress()
         if dry_run:
             txn.rollback()
+    if not dry_run:
+        from plugins.directory.geo import forget_aggregates
+
+        forget_aggregates(site)
     return report
 
 

@@ -26,3 +26,18 @@ def test_demo_members_can_sign_in(app, client):
     with database.connection_context():
         demo.generate(app.runtime("test"), "small", progress=False)
     assert client.signin("member1@example.org", demo.DEMO_PASSWORD).status_code == 303
+
+
+def test_demo_runs_plugins_after_what_they_require_and_adds_comments(make_app):
+    from core.comments import Comment, Like
+    from core.models import Entity
+
+    app = make_app(plugins=["wire", "groups", "forums"])
+    with database.connection_context():
+        counts = demo.generate(app.runtime("test"), "small", seed=3, progress=False)
+        assert Entity.select().where(Entity.kind == "forums.topic").count() > 0  # groups existed first
+        assert counts["comments"] == Comment.select().count() == 20
+        assert Like.select().count() == counts["likes"] > 0
+        assert counts["activity"] >= 20
+        again = demo.generate(app.runtime("test"), "small", seed=3, progress=False)
+        assert again["comments"] == 0 and Comment.select().count() == 20  # idempotent
