@@ -47,7 +47,7 @@ class Entity(BaseModel):
     hidden = pw.BooleanField(default=False)
 
     class Meta:
-        indexes = ((("site", "kind", "created"), False),)
+        indexes = ((("site", "kind", "created"), False), (("site", "kind", "access"), False))
 
     def touch(self) -> None:
         """Mark the entity as modified now."""
