@@ -109,3 +109,13 @@ class BaseModel(peewee.Model):
     class Meta:
         database = database
         legacy_table_names = False
+
+
+def analyze() -> None:
+    """Refresh the query planner's statistics (``ANALYZE``) after bulk changes.
+
+    Without them SQLite guesses, and on a region-sized database a guess can pick an index that
+    reads every row of a site instead of one page (the agenda widget took 150 ms instead of 2).
+    Run after migrations, demo data and imports; it takes under a second for 200 MB.
+    """
+    database.execute_sql("ANALYZE")

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from peewee import fn
 
-from core.db import database, now
+from core.db import analyze, database, now
 from core.models import Account, Activity, Entity, Relationship
 
 DEMO_PASSWORD = "demo-password"
@@ -60,6 +60,7 @@ def generate(site, scale: str = "small", seed: int = 42, progress: bool = True) 
                 print(f"  {impl.plugin_name}: demo data failed: {exc}")
     with step(f"{site_id}: comments and likes", progress):
         counts.update(comments_and_likes(site, guids, rng, COMMENTS[scale]))
+    analyze()
     counts["members"] = len(guids)
     counts["activity"] = Activity.select().where(Activity.site == site_id).count()
     counts["seconds"] = round(time.perf_counter() - started, 1)

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from core import accounts, mail, profiles, registration
-from core.db import database, now
+from core.db import analyze, database, now
 from core.i18n import gettext as _
 from core.models import Account
 
@@ -120,6 +120,8 @@ def run(site, rows: list[dict], mapping: dict[str, str], dry_run: bool = False, 
             existing.role = role
             existing.save()
             _set_fields(existing, values)
+    if report.created and not dry_run:
+        analyze()
     return report
 
 

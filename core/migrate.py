@@ -69,4 +69,6 @@ def migrate(database, only: list[tuple[str, Path]] | None = None) -> list[str]:
     for component, folder in only or components():
         runner = ComponentRunner(database, component, folder)
         done += [f"{component}:{name}" for name in runner.up()]
+    if done:  # new tables and indexes: give the planner their statistics
+        database.execute_sql("ANALYZE")
     return done

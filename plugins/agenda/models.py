@@ -42,7 +42,7 @@ class Event(BaseModel):
 
     class Meta:
         table_name = "agenda_event"
-        indexes = ((("lat", "lon"), False), (("last_end",), False))
+        indexes = ((("lat", "lon"), False), (("last_end",), False), (("rrule", "start"), False))
 
     @property
     def recurring(self) -> bool:

@@ -92,8 +92,10 @@ def import_rows(site, rows, mapping: dict | None = None, dry_run: bool = False, 
         if dry_run:
             txn.rollback()
     if not dry_run:
+        from core.db import analyze
         from plugins.directory.geo import forget_aggregates
 
+        analyze()
         forget_aggregates(site)
     return report
 
