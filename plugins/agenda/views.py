@@ -18,6 +18,8 @@ from core.storage import StorageError, storage
 from plugins.agenda import events, ical, participation
 from plugins.agenda.models import Event, FeedKey, Participation
 
+PER_DAY = 4  # events listed in a day of the month view; a link leads to the rest
+
 
 def _date_param(request, name) -> dt.datetime | None:
     value = request.query_params.get(name, "")
@@ -112,7 +114,7 @@ def month(request):
         tzinfo=None)
     shown, filters = _filters(request)
     by_day: dict = {}
-    for occ in events.window(site, web.current_user(request), start, end, **filters):
+    for occ in events.window(site, web.current_user(request), start, end, lean=True, **filters):
         day = occ.local_start.date()
         last = (occ.local_end - dt.timedelta(seconds=1)).date()
         while day <= last and day <= weeks[-1][-1]:
@@ -122,6 +124,7 @@ def month(request):
     next_month = (first + dt.timedelta(days=32)).replace(day=1)
     return web.render(request, "agenda/month.html", {
         "first": first, "weeks": weeks, "by_day": by_day, "today": today, "prev": prev_month, "next": next_month,
+        "per_day": PER_DAY,
         "shown": shown, "categories": events.categories_of(site),
         "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)],
     })

@@ -182,3 +182,15 @@ def test_members_can_post_setting(make_app, signed_in):
     make_app(plugins=["agenda"], language="en", toml="[plugins.agenda]\nmembers_can_post = false\n")
     ada = signed_in("ada")
     assert ada.get("/agenda/new").status_code == 403
+
+
+def test_a_busy_day_of_the_month_view_lists_four_and_links_to_the_rest(signed_in, client):
+    ada = signed_in("ada")
+    for n in range(6):
+        create(ada, title=f"Atelier {n}", start_date="2027-05-12", end_date="2027-05-12",
+               start_time=f"1{n}:00", end_time=f"1{n}:30")
+    month = client.get("/agenda/month?month=2027-05").text
+    assert sum(f"Atelier {n}" in month for n in range(6)) == 4
+    assert "2 more" in month and "/agenda/?from=2027-05-12&amp;to=2027-05-12" in month
+    day = client.get("/agenda/?from=2027-05-12&to=2027-05-12").text
+    assert all(f"Atelier {n}" in day for n in range(6))
