@@ -115,7 +115,8 @@ def _grid(where, zoom: int) -> dict[tuple[int, int], list]:
     query = (Organisation.select(gx, gy, pw.fn.COUNT(Entity.guid), pw.fn.SUM(Organisation.lat),
                                  pw.fn.SUM(Organisation.lon), pw.fn.MIN(Entity.guid))
              .join(Entity, on=(Organisation.entity == Entity.guid))
-             .where(where, Organisation.lat.is_null(False)).group_by(gx, gy))
+             .where(where, Organisation.lat.is_null(False))
+             .group_by(pw.SQL("1"), pw.SQL("2")))  # by position: PostgreSQL sees each parameter apart
     return {(x, y): [count, slat, slon, guid] for x, y, count, slat, slon, guid in query.tuples()}
 
 
