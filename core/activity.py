@@ -11,10 +11,10 @@ newest first, ``before`` an item id (keyset pagination on indexed columns).
 
 from __future__ import annotations
 
-from peewee import Select
+from peewee import PostgresqlDatabase, Select
 
 from core import access
-from core.db import now
+from core.db import database, now
 from core.models import Account, Activity, Entity, Relationship
 
 PAGE = 20
@@ -30,19 +30,27 @@ def record(site, actor: Entity | int, verb: str, entity: Entity, container: Enti
 
 
 def _base(site, viewer: Account | None, before: int | None, limit: int, kinds=None, ids=None):
-    """Visible items, newest first; ``ids`` (a subquery) restricts them to a short candidate list.
+    """Visible items, newest first; ``ids`` (subqueries of candidate ids) restrict them to a short list.
 
-    With candidates, the query starts from their ids instead of walking the site's river.
+    With candidates, the query starts from their ids instead of walking the site's river: on
+    SQLite one ``IN`` over a ``UNION`` of the subqueries (each id then sought by primary key);
+    on PostgreSQL the ids are read first and given as a literal list, because its planner
+    merged the subquery with a backward walk of the whole river (370 ms for a member
+    following five sources).
     """
     query = (Activity.select(Activity, Entity).join(Entity, on=(Activity.entity == Entity.guid))
              .where(access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
              .order_by(Activity.id.desc()).limit(limit))
+    parts = ids if isinstance(ids, tuple) else (ids,)
     if ids is None:
         query = query.where(Activity.site == site.id)
+    elif isinstance(database.obj, PostgresqlDatabase):
+        candidates = sorted({row[0] for part in parts for row in part.tuples()}, reverse=True)
+        query = query.where(Activity.id.in_(candidates))
     else:
         candidates = None
-        for n, part in enumerate(ids if isinstance(ids, tuple) else (ids,)):
-            sub = part.alias(f"candidates{n}")  # one IN over a UNION: each id is then sought by primary key
+        for n, part in enumerate(parts):
+            sub = part.alias(f"candidates{n}")
             wrapped = Select([sub], [sub.c.id])
             candidates = wrapped if candidates is None else candidates | wrapped
         query = query.where(Activity.id.in_(candidates))
