@@ -18,7 +18,7 @@ class Event(BaseModel):
 
     entity = pw.ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE", backref="+")
     description = pw.TextField(default="")
-    start = pw.DateTimeField(index=True)
+    start = pw.DateTimeField()
     end = pw.DateTimeField()
     tz = pw.CharField(max_length=64, default="Europe/Paris")
     all_day = pw.BooleanField(default=False)
@@ -42,7 +42,8 @@ class Event(BaseModel):
 
     class Meta:
         table_name = "agenda_event"
-        indexes = ((("lat", "lon"), False), (("last_end",), False), (("rrule", "start"), False))
+        indexes = ((("lat", "lon"), False), (("last_end",), False), (("start", "end"), False),
+                   (("rrule", "start", "end"), False))
 
     @property
     def recurring(self) -> bool:
