@@ -142,14 +142,15 @@ def _clusters(site, viewer, bbox, zoom: int, theme: str) -> list[dict]:
                 cell[1] += slat
                 cell[2] += slon
                 cell[3] = min(cell[3], guid)
+    shown = [cell for cell in cells.values() if south <= cell[1] / cell[0] <= north and west <= cell[2] / cell[0] <= east]
+    singles = [guid for count, _lat, _lon, guid in shown if count == 1]
+    names = dict(Entity.select(Entity.guid, Entity.title).where(Entity.guid.in_(singles)).tuples()) if singles else {}
     features = []
-    for count, slat, slon, guid in cells.values():
+    for count, slat, slon, guid in shown:
         lat, lon = slat / count, slon / count
-        if not (south <= lat <= north and west <= lon <= east):
-            continue
         props = {"count": count}
-        if count == 1:
-            props.update(guid=guid, url=f"/directory/{guid}")
+        if count == 1:  # a lone card is shown as itself, with its name
+            props.update(guid=guid, name=names.get(guid, ""), url=f"/directory/{guid}")
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
                          "properties": props})
     return features

@@ -1,5 +1,5 @@
-// Directory: "near me" fills the search form from the browser's location; the map loads
-// GeoJSON for the visible box (server-side clusters at low zoom, points when zoomed in).
+// Directory: "near me" fills the search form from the browser's location (or the map's
+// centre, for a point chosen on the map); the map loads GeoJSON for the visible box (server-side clusters at low zoom, points when zoomed in).
 (function () {
   "use strict";
   var button = document.getElementById("near-me");
@@ -22,8 +22,22 @@
     var lat = parseFloat(box.dataset.lat), lon = parseFloat(box.dataset.lon);
     map.setView([lat, lon], 11);
     L.circle([lat, lon], { radius: parseFloat(box.dataset.km) * 1000, fill: false }).addTo(map);
+  } else if (box.dataset.center) {  // the site's territory
+    map.setView(box.dataset.center.split(",").map(parseFloat), parseInt(box.dataset.zoom, 10));
   } else {
-    map.setView([49.6, 2.8], 8);
+    map.setView([46.6, 2.4], 6);  // France
+  }
+  // "a point on the map": move the map, then search around its centre
+  var centre = document.getElementById("near-map-centre");
+  if (centre) {
+    centre.hidden = false;
+    centre.addEventListener("click", function () {
+      var c = map.getCenter();
+      document.getElementById("near-lat").value = c.lat.toFixed(5);
+      document.getElementById("near-lon").value = c.lng.toFixed(5);
+      document.getElementById("place").value = "";
+      document.getElementById("directory-near").submit();
+    });
   }
   var layer = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
   layer.addTo(map);

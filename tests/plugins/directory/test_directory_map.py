@@ -71,3 +71,4 @@ def test_clusters_cross_the_greenwich_meridian_and_bbox_filters(signed_in, clien
     assert _total(client, "bbox=-5.5,47,-3,49&zoom=8") == 1
     west = client.get("/directory/map.json?bbox=-5.5,47,-3,49&zoom=8").json()["features"][0]
     assert west["geometry"]["coordinates"] == pytest.approx([-4.49, 48.39])
+    assert west["properties"]["name"] == "Brest"  # a lone card at low zoom shows its name
