@@ -122,3 +122,18 @@ def search(site, viewer: Account | None, text: str, kinds=None, before: int | No
             break
         below = ids[-1]
     return found
+
+
+def matching(text: str):
+    """A subquery of the guids of entities whose indexed text matches ``text`` (every word, the last
+    one as a prefix), for a plugin's own filtered listing: ``Entity.guid.in_(search.matching(words))``.
+
+    Access and kind are NOT applied here: the caller's query must apply ``access.visible`` (and its
+    kind, order and keyset) itself. Returns None when ``text`` has no word.
+    """
+    if is_postgres():
+        tsq = _ts_query(text)
+        return SQL("(SELECT entity_id FROM search_document WHERE "
+                   "to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', %s))", [tsq]) if tsq else None
+    fts = _fts_query(text)
+    return SQL("(SELECT rowid FROM search_fts WHERE search_fts MATCH ?)", [fts]) if fts else None

@@ -8,7 +8,7 @@ import json
 
 from starlette.responses import JSONResponse, Response
 
-from core import access, entities, gazetteer, text, web
+from core import access, entities, gazetteer, search, text, web
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from plugins.directory import cards, geo, importer
@@ -16,6 +16,28 @@ from plugins.directory.models import Organisation
 
 PAGE = 30
 RADII = (2, 5, 10, 20, 50)
+NEAR_WITH_WORDS = 2000  # nearest cards read before keeping those matching the search words
+
+
+def _matching_nearby(nearby, words):
+    """The nearby rows whose card matches ``words`` (access was applied by geo.near), 100 at most."""
+    matching = search.matching(words)
+    if matching is None:
+        return []
+    guids = {row[1] for row in nearby}
+    keep = {g for (g,) in Entity.select(Entity.guid).where(Entity.guid.in_(list(guids)),
+                                                          Entity.guid.in_(matching)).tuples()}
+    return [row for row in nearby if row[1] in keep][:100]
+
+
+def _theme_label(site, key):
+    for node in cards.taxonomy(site):
+        if node["key"] == key:
+            return node["label"]
+        for child in node["children"]:
+            if child["key"] == key:
+                return child["label"]
+    return key
 
 
 def _float(value):
@@ -45,7 +67,9 @@ def index(request):
         place = gazetteer.nearest(lat, lon)
     results, nearby, next_before = [], None, None
     if lat is not None and lon is not None:
-        nearby = geo.near(site, viewer, lat, lon, km, limit=100, theme=theme)
+        nearby = geo.near(site, viewer, lat, lon, km, limit=NEAR_WITH_WORDS if words else 100, theme=theme)
+        if words and nearby:
+            nearby = _matching_nearby(nearby, words)
     else:
         query = (Organisation.select(Organisation, Entity).join(Entity, on=(Organisation.entity == Entity.guid))
                  .where(Entity.kind == cards.KIND,
@@ -54,7 +78,9 @@ def index(request):
         if theme:
             query = query.where(Organisation.themes.contains(f"|{theme}|"))
         if words:
-            query = query.where(Entity.title.contains(words) | Organisation.acronym.contains(words))
+            # full-text (name, acronym, descriptions, commune, competences), accents and case ignored
+            matching = search.matching(words)
+            query = query.where(Entity.guid.in_(matching) if matching is not None else Entity.guid < 0)
         before = q.get("before", "")
         if before.isdigit():
             query = query.where(Entity.guid < int(before))
@@ -64,6 +90,7 @@ def index(request):
         "tree": cards.taxonomy(site), "counts": geo.theme_counts(site, viewer), "theme": theme, "q": words,
         "place_text": place_text, "place": place, "places": places, "km": km, "radii": RADII, "lat": lat,
         "lon": lon, "nearby": nearby, "results": results, "next_before": next_before, "error": error,
+        "theme_label": _theme_label(site, theme),
         "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     }, status_code=400 if error else 200)
 

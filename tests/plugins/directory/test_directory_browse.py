@@ -1,0 +1,88 @@
+"""Directory browse: full-text search (words of any card field, accents ignored, access in the query),
+combined with a theme and with "near a place", keyset pagination, helpful empty results."""
+
+import pytest
+
+SITE_TOML = """
+[[taxonomy]]
+label = "Sport"
+children = ["Football", "Randonnée"]
+
+[[taxonomy]]
+label = "Culture"
+"""
+
+pytestmark = pytest.mark.site(plugins=["directory"], toml=SITE_TOML)
+
+
+def _card(client, name, **extra):
+    data = {"name": name, "postcode": "80000", "access": "public", "themes": "Culture"}
+    data.update(extra)
+    response = client.post_form("/directory/new", data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return response
+
+
+def test_words_of_description_competences_and_accented_commune_are_found(signed_in, client):
+    ada = signed_in("ada")
+    _card(ada, "Atelier du Val", description="Nous réparons les **vélos** anciens", commune="Abbéville",
+          postcode="80100")
+    _card(ada, "Club Nord", competences="Arbitrage\nSecourisme", acronym="CNX")
+    _card(ada, "Chorale", short_description="Chant choral")
+    assert "Atelier du Val" in client.get("/directory/?q=velos").text
+    page = client.get("/directory/?q=SECOURISME").text
+    assert "Club Nord" in page and "Atelier du Val" not in page
+    assert "Atelier du Val" in client.get("/directory/?q=abbeville").text
+    assert "Club Nord" in client.get("/directory/?q=cnx").text
+    assert "Chorale" in client.get("/directory/?q=chan").text  # the last word as a prefix
+    empty = client.get("/directory/?q=xylophone").text
+    assert "No organisation matches" in empty and "Check the spelling" in empty
+
+
+def test_a_members_only_card_is_not_found_by_a_visitor(signed_in, client):
+    ada = signed_in("ada")
+    _card(ada, "Cercle privé", description="Échecs du jeudi", access="members")
+    assert "Cercle privé" not in client.get("/directory/?q=echecs").text
+    assert "Cercle privé" in ada.get("/directory/?q=echecs").text
+
+
+def test_words_combine_with_a_theme_and_with_near_a_place(signed_in, client):
+    ada = signed_in("ada")
+    _card(ada, "Foot Amiens", themes="Football", description="Tournoi des jeunes")
+    _card(ada, "Théâtre Amiens", themes="Culture", description="Tournoi d'improvisation")
+    _card(ada, "Foot Laon", themes="Football", description="Tournoi régional", postcode="02000")
+    page = client.get("/directory/?q=tournoi&theme=Football").text
+    assert "Foot Amiens" in page and "Foot Laon" in page and "Théâtre Amiens" not in page
+    assert "clear the words" in page and "all themes" in page
+    near = client.get("/directory/?q=tournoi&place=80000&km=20").text
+    assert "Foot Amiens" in near and "Théâtre Amiens" in near and "Foot Laon" not in near
+    near = client.get("/directory/?q=improvisation&place=80000&km=20").text
+    assert "Théâtre Amiens" in near and "Foot Amiens" not in near
+    near = client.get("/directory/?q=tournoi&place=80000&km=20&theme=Football").text
+    assert "Foot Amiens" in near and "Théâtre Amiens" not in near
+    none = client.get("/directory/?q=piscine&place=80000&km=20").text
+    assert "km matches “piscine”" in none and "Try a larger radius" in none
+
+
+def test_search_results_are_paginated_by_keyset(signed_in, client, app):
+    from plugins.directory import views
+
+    ada = signed_in("ada")
+    for i in range(5):
+        _card(ada, f"Jardin numéro {i}", description="potager partagé")
+    _card(ada, "Autre chose", description="rien")
+    old = views.PAGE
+    views.PAGE = 2
+    try:
+        seen, url = [], "/directory/?q=potager"
+        for _ in range(4):
+            page = client.get(url).text
+            seen += [f"numéro {i}" for i in range(5) if f"Jardin numéro {i}" in page]
+            if "?before=" not in page:
+                break
+            start = page.index("/directory/?before=")
+            url = page[start:page.index('"', start)].replace("&amp;", "&")
+            assert "q=potager" in url
+    finally:
+        views.PAGE = old
+    assert sorted(seen) == [f"numéro {i}" for i in range(5)] and len(seen) == 5
