@@ -19,7 +19,11 @@ TEXT_FIELDS = ("acronym", "short_description", "description", "president", "dire
 
 def taxonomy(site) -> list[dict]:
     """The theme tree: [{"key", "label", "children": [{"key", "label"}]}] from the site file's
-    ``[[taxonomy]]`` (entries with ``name`` or ``label`` and optional ``children``/``sub``)."""
+    ``[[taxonomy]]`` (entries with ``name`` or ``label`` and optional ``children``/``sub``), unless the
+    administrator edited it at /directory/themes (stored in the plugin settings, key ``taxonomy``)."""
+    stored = site.plugin_settings("directory").get("taxonomy")
+    if stored is not None:
+        return stored
     tree = []
     for node in site.config.taxonomy or []:
         label = node.get("label") or node.get("name") or ""

@@ -8,7 +8,7 @@ from core.i18n import gettext as _
 from core.kinds import EntityKind
 from core.menus import MenuItem
 from core.settings import SettingField
-from plugins.directory import views
+from plugins.directory import themes, views
 
 KIND = "directory.organisation"
 
@@ -22,6 +22,7 @@ def maillage_routes(site):
         Route("/directory/export.geojson", views.export_geojson, name="directory-geojson"),
         Route("/directory/new", views.new, methods=["GET", "POST"], name="directory-new"),
         Route("/directory/import", views.admin_import, methods=["GET", "POST"], name="directory-import"),
+        Route("/directory/themes", themes.edit, methods=["GET", "POST"], name="directory-themes"),
         Route("/directory/{guid:int}", views.show, name="directory-card"),
         Route("/directory/{guid:int}/edit", views.edit, methods=["GET", "POST"], name="directory-edit"),
         Route("/directory/{guid:int}/managers", views.managers, methods=["POST"], name="directory-managers"),
@@ -34,7 +35,8 @@ def maillage_routes(site):
 def maillage_menu_items(site, request):
     return [MenuItem("main", _("Directory"), "/directory/", order=30, name="directory",
                      active_prefix="/directory/"),
-            MenuItem("admin", _("Directory import"), "/directory/import", name="directory-import")]
+            MenuItem("admin", _("Directory import"), "/directory/import", name="directory-import"),
+            MenuItem("admin", _("Directory themes"), "/directory/themes", name="directory-themes")]
 
 
 @hookimpl
