@@ -1,20 +1,24 @@
-"""A visitor finds the associations near a postal code on the list and on the map and opens one;
+"""A visitor finds the associations near a postal code on the list and on the map, finds one by a word
+of its description, and opens one;
 a manager edits their card."""
 
 import pytest
 
-from core import accounts
+from core import accounts, search
 from core.db import database
 from core.models import Entity, Relationship
+from core.search import SearchDocument
 from plugins.directory.models import Organisation
 
 pytestmark = pytest.mark.e2e
 
 
-def _card(name, lat, lon, commune, postcode):
+def _card(name, lat, lon, commune, postcode, description=""):
     entity = Entity.create(site="test", kind="directory.organisation", title=name, access="public")
     Organisation.create(entity=entity, commune=commune, postcode=postcode, lat=lat, lon=lon,
-                        short_description=f"{name}, {commune}")
+                        short_description=f"{name}, {commune}", description=description)
+    SearchDocument.create(entity=entity, site="test", kind=entity.kind, title=search.fold(name),
+                          body=search.fold(f"{name}, {commune} {description}"))
     return entity
 
 
@@ -24,7 +28,7 @@ def test_visitor_finds_nearby_associations_and_manager_edits(live_site, new_page
         ada = accounts.create_account("test", "ada@example.org", "Ada", "password-ada-123")
         club = _card("Club de randonnée d'Amiens", 49.895, 2.30, "Amiens", "80000")
         _card("Amicale de Corbie", 49.909, 2.51, "Corbie", "80800")
-        _card("Foyer de Laon", 49.564, 3.62, "Laon", "02000")
+        _card("Foyer de Laon", 49.564, 3.62, "Laon", "02000", description="Atelier de poterie le mercredi")
         Relationship.create(site="test", subject=ada.guid, verb="manages", object=club.guid)
     visitor = new_page()
     visitor.goto(url + "/directory/")
@@ -37,6 +41,13 @@ def test_visitor_finds_nearby_associations_and_manager_edits(live_site, new_page
     assert "Club de randonnée" in items.nth(0).inner_text() and "Corbie" in items.nth(1).inner_text()
     visitor.wait_for_selector("#directory-map .leaflet-marker-icon")  # markers from map.json
     check_a11y(visitor)
+    visitor.goto(url + "/directory/")
+    visitor.fill("#q", "Poterie")  # a word of a card's description, another case
+    visitor.press("#q", "Enter")
+    found = visitor.locator("ul.directory-results li")
+    assert found.count() == 1 and "Foyer de Laon" in found.nth(0).inner_text()
+    check_a11y(visitor)
+    visitor.goto(url + "/directory/?place=80000&km=20")
     visitor.click("text=Club de randonnée d'Amiens")
     assert visitor.locator("h1", has_text="Club de randonnée").is_visible()
     check_a11y(visitor)
