@@ -12,7 +12,7 @@ children = ["Football", "Randonnée"]
 label = "Culture"
 """
 
-pytestmark = pytest.mark.site(plugins=["directory"], toml=SITE_TOML)
+pytestmark = pytest.mark.site(plugins=["directory"], language="en", toml=SITE_TOML)
 
 
 def _card(client, name, **extra):

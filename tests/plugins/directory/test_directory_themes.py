@@ -14,7 +14,7 @@ children = ["Football", "Randonnée"]
 label = "Culture"
 """
 
-pytestmark = pytest.mark.site(plugins=["directory"], toml=SITE_TOML)
+pytestmark = pytest.mark.site(plugins=["directory"], language="en", toml=SITE_TOML)
 
 
 def test_parse_and_format_round_trip_with_line_numbered_errors():
