@@ -115,5 +115,5 @@ def edit(request):
                 return web.redirect(request, "/directory/themes")
     return web.render(request, "directory/themes.html", {
         "text": text, "errors": errors, "removed": removed, "stored": stored,
-        "file_tree": bool(site.config.taxonomy),
+        "file_tree": bool(site.config.taxonomy), "tree": current, "used": usage(site, keys_of(current)),
     }, status_code=400 if errors or removed else 200)

@@ -37,6 +37,7 @@ def test_admin_edits_renames_and_reorders_and_cards_keep_their_theme(signed_in, 
     admin = signed_in("root", role="admin")
     page = admin.get("/directory/themes").text
     assert "Sport\n  Football\n  Randonnée\nCulture" in page
+    assert "[Football] · 0 cards" in page
     admin.post_form("/directory/new", {"name": "Club de foot", "postcode": "80000", "access": "public",
                                        "themes": "Football"})
     response = admin.post_form("/directory/themes", {
@@ -49,6 +50,7 @@ def test_admin_edits_renames_and_reorders_and_cards_keep_their_theme(signed_in, 
     assert "Club de foot" in client.get("/directory/?theme=Football").text
     card = client.get("/directory/?theme=Football").text
     assert "Theme: Ballon rond" in card
+    assert "[Football] · 1 card<" in admin.get("/directory/themes").text
     edit = admin.get("/directory/new").text
     assert "Ballon rond" in edit and "Solidarité" in edit
 
