@@ -6,9 +6,10 @@ import itertools
 import math
 import random
 
-from core import gazetteer
+from core import gazetteer, search
 from core.db import database, now
 from core.models import Entity
+from core.search import SearchDocument
 from plugins.directory.models import Organisation
 
 KIND = "directory.organisation"
@@ -47,6 +48,11 @@ def bulk_cards(site, count: int, rng: random.Random, themes=(), batch: int = 100
                              "lat": place.lat + rng.gauss(0, 0.05), "lon": place.lon + rng.gauss(0, 0.07),
                              "themes": f"|{theme}|" if theme else "", "claimed": False})
             Organisation.insert_many(rows).execute()
+            # indexed for the search box (the text maillage_search_documents gives for such a card)
+            SearchDocument.insert_many([
+                {"entity": guid, "site": site.id, "kind": KIND, "title": search.fold(name),
+                 "body": search.fold(f"{place.name} {place.postcode}")}
+                for guid, name, place in zip(guids, names, picks, strict=True)]).execute()
             made += n
     return made
 

@@ -8,7 +8,7 @@ import io
 import json
 from dataclasses import dataclass, field
 
-from core import entities, gazetteer
+from core import entities, gazetteer, search
 from core.db import database
 from core.models import Entity
 from plugins.directory.models import Organisation
@@ -82,11 +82,13 @@ def import_rows(site, rows, mapping: dict | None = None, dry_run: bool = False, 
                             Entity.update(title=name[:300]).where(Entity.guid == existing.entity_id).execute()
                             Organisation.update(**values).where(
                                 Organisation.entity == existing.entity_id).execute()
+                            search.index(site, Entity.get_by_id(existing.entity_id))  # found by the search box
                     else:
                         report.created += 1
                         if not dry_run:
                             entity = entities.create(site, KIND, owner=None, title=name, access_level="public")
                             Organisation.create(entity=entity, claimed=False, **values)
+                            search.index(site, entity)
             if progress:
                 progress()
         if dry_run:

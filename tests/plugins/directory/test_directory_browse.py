@@ -86,3 +86,23 @@ def test_search_results_are_paginated_by_keyset(signed_in, client, app):
     finally:
         views.PAGE = old
     assert sorted(seen) == [f"numéro {i}" for i in range(5)] and len(seen) == 5
+
+
+def test_imported_and_demo_cards_are_found_by_the_search_box(app, client):
+    import random
+
+    from core import gazetteer
+    from core.db import database
+    from plugins.directory import demo, importer
+
+    app.ensure()
+    site = app.runtime("test")
+    rows = importer.read_rows("name;commune;postcode;short_description\n"
+                              "Amicale de Ham;Ham;80400;Concours de belote\n")
+    with database.connection_context():
+        importer.import_rows(site, rows, {"name": "name", "commune": "commune", "postcode": "postcode",
+                                          "short_description": "short_description"})
+        demo.bulk_cards(site, 3, random.Random(1), places=gazetteer.lookup("Péronne", limit=1))
+    assert "Amicale de Ham" in client.get("/directory/?q=belote").text
+    page = client.get("/directory/?q=peronne").text
+    assert page.count("— Péronne") == 3
