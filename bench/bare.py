@@ -8,16 +8,18 @@ ratio of requests per second measures the framework's own overhead.
 
 from __future__ import annotations
 
+import calendar as pycalendar
+import datetime as dt
 import os
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
-from core import activity, i18n, profiles, search
+from core import activity, entities, gazetteer, i18n, profiles, search
 from core.config import Instance, load_sites
-from core.db import configure, database
+from core.db import configure, database, now
 from core.models import Account
 from core.runtime import SiteRuntime
 from core.views.feeds import feed_context
@@ -75,5 +77,88 @@ def create_app() -> Starlette:
             return render(request, "core/search.html", {"q": q, "kind": "", "results": results, "kinds": [],
                                                         "next_before": None})
 
+    def directory_near(request):
+        """plugins.directory.views.index for a visitor near a commune or postal code."""
+        from plugins.directory import cards, geo
+        from plugins.directory.views import RADII, _theme_label
+
+        with database.connection_context():
+            q = request.query_params
+            place_text, km = q.get("place", ""), float(q.get("km") or 10)
+            places = gazetteer.lookup(place_text, limit=8)
+            place = places[0]
+            nearby = geo.near(site, None, place.lat, place.lon, km, limit=100)
+            return render(request, "directory/index.html", {
+                "tree": cards.taxonomy(site), "counts": geo.theme_counts(site, None), "theme": "", "q": "",
+                "place_text": place_text, "place": place, "places": places, "km": km, "radii": RADII,
+                "lat": place.lat, "lon": place.lon, "nearby": nearby, "results": [], "next_before": None,
+                "error": None, "theme_label": _theme_label(site, ""),
+                "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"})
+
+    def directory_map(request):
+        """plugins.directory.views.map_json for a visitor: GeoJSON clusters of a bounding box."""
+        from plugins.directory import geo
+
+        with database.connection_context():
+            bbox = tuple(float(v) for v in request.query_params["bbox"].split(","))
+            data = geo.geojson(site, None, bbox, int(request.query_params.get("zoom", "8")))
+            return JSONResponse(data, headers={"Cache-Control": "public, max-age=60"})
+
+    def agenda_month(request):
+        """plugins.agenda.views.month for a visitor: this month's grid and its occurrences."""
+        from plugins.agenda import events
+        from plugins.agenda.views import PER_DAY
+
+        with database.connection_context():
+            today = now().date()
+            first = today.replace(day=1)
+            weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+            tz = events.zone("Europe/Paris")
+            start = dt.datetime.combine(weeks[0][0], dt.time(), tz).astimezone(dt.UTC).replace(tzinfo=None)
+            end = dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time(), tz).astimezone(
+                dt.UTC).replace(tzinfo=None)
+            by_day: dict = {}
+            for occ in events.window(site, None, start, end, lean=True):
+                day = occ.local_start.date()
+                last = (occ.local_end - dt.timedelta(seconds=1)).date()
+                while day <= last and day <= weeks[-1][-1]:
+                    by_day.setdefault(day, []).append(occ)
+                    day += dt.timedelta(days=1)
+            return render(request, "agenda/month.html", {
+                "first": first, "weeks": weeks, "by_day": by_day, "today": today,
+                "prev": (first - dt.timedelta(days=1)).replace(day=1),
+                "next": (first + dt.timedelta(days=32)).replace(day=1), "per_day": PER_DAY,
+                "shown": dict.fromkeys(("category", "commune", "near", "km", "from", "to"), ""),
+                "categories": events.categories_of(site),
+                "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)]})
+
+    def forum_thread(request):
+        """plugins.forums.views.show, first page, for the member: the same queries, with the group's
+        permission answers read directly (the groups plugin's rules) instead of through hooks."""
+        from plugins.forums import threads
+        from plugins.forums.models import Topic
+        from plugins.groups import membership
+
+        with database.connection_context():
+            entity = entities.get_visible(site, member, request.path_params["guid"], kind="forums.topic")
+            topic = Topic.get_by_id(entity.guid)
+            group = entities.get_visible(site, member, entity.container_id, kind="groups.group")
+            forum_on = membership.tool_enabled(group.guid, "forums")
+            rows = threads.rendered(threads.replies(topic, 1))
+            threads.mark_read(member.guid, entity.guid, rows[-1].id if rows else 0)
+            moderator = member.is_admin or member.is_moderator or membership.is_admin(member, group)
+            edit_after = threads.edit_after(site)
+            return render(request, "forums/topic.html", {
+                "entity": entity, "topic": topic, "group": group, "replies": rows, "page": 1,
+                "pages": threads.pages(topic), "page_size": threads.PAGE, "moderator": moderator,
+                "can_reply": forum_on and membership.state(member, group) in ("member", "admin")
+                and (not topic.locked or moderator),
+                "can_answer": entity.owner_id == member.guid or moderator,
+                "can_edit": lambda author, created: moderator or (author == member.guid and created >= edit_after),
+                "following": threads.follows(member.guid, entity.guid), "reply_body": "", "reply_error": None,
+                "move_targets": []}, user=member)
+
     return Starlette(routes=[Route("/", home), Route("/feed", network), Route("/members/{guid:int}", profile),
-                             Route("/search", search_page)])
+                             Route("/search", search_page), Route("/directory/", directory_near),
+                             Route("/directory/map.json", directory_map), Route("/agenda/month", agenda_month),
+                             Route("/forums/{guid:int}", forum_thread)])

@@ -1,8 +1,8 @@
 """The pages the suite measures, resolved against the generated data set.
 
 Each page has the path on maillage and, when it has one, the path of its bare-stack
-twin (bench/bare.py). Pages of plugins that are not installed or not enabled are left
-out with a note.
+twin (bench/bare.py). Pages of plugins that are not installed or not enabled, or that
+do not answer 200 on this data set, are left out with a note.
 """
 
 from __future__ import annotations
@@ -11,15 +11,38 @@ import httpx
 
 from core.config import Instance
 from core.db import configure, database
-from core.models import Account, Activity
+from core.models import Account, Activity, Entity, Relationship
+
+SITE = "portail"
+MEMBER = "member1@example.org"
+NEAR = "/directory/?place=80000&km=10"  # Amiens, within 10 km
+SOMME = "/directory/map.json?bbox=1.38,49.57,3.20,50.37&zoom=9"  # a département at zoom 9
+
+
+def forum_topics(limit: int = 5) -> list[int]:
+    """Topics the benchmark member may read, the longest threads first: public ones, or in a
+    group the member belongs to (the region data puts topics in their group's access)."""
+    try:
+        from plugins.forums.models import Topic
+    except ImportError:
+        return []
+    member = Account.get_or_none(Account.site == SITE, Account.email == MEMBER)
+    groups = (Relationship.select(Relationship.object)
+              .where(Relationship.subject == (member.entity_id if member else 0), Relationship.verb == "member_of"))
+    query = (Topic.select(Topic.entity).join(Entity, on=(Topic.entity == Entity.guid))
+             .where(Entity.site == SITE, Entity.kind == "forums.topic", Entity.deleted_at.is_null(),
+                    (Entity.access == "public") | Entity.container.in_(groups))
+             .order_by(Topic.reply_count.desc()).limit(limit))
+    return [guid for (guid,) in query.tuples()]
 
 
 def resolve(base: str, host: str, auth: dict, token: str) -> list[dict]:
     configure(Instance.from_env().database_url)
     with database.connection_context():
-        busy = (Activity.select(Activity.actor).where(Activity.site == "portail")
+        busy = (Activity.select(Activity.actor).where(Activity.site == SITE)
                 .order_by(Activity.id.desc()).limit(1).scalar())
         busy = busy or Account.select(Account.entity).limit(1).scalar()
+        topics = forum_topics()
     pages = [
         {"name": "home (anonymous)", "path": "/", "bare": "/"},
         {"name": "my network (signed in)", "path": "/feed", "auth": True, "bare": "/feed"},
@@ -27,13 +50,19 @@ def resolve(base: str, host: str, auth: dict, token: str) -> list[dict]:
         {"name": "search", "path": "/search?q=jardin", "bare": "/search?q=jardin"},
         {"name": "post a status update", "path": "/wire/", "auth": True, "method": "POST",
          "body": f"csrf_token={token}&body=Bench+status&access=public"},
-        {"name": "directory near me", "path": "/directory/?q=80000&radius=10"},
-        {"name": "directory GeoJSON (bbox)", "path": "/directory/map.geojson?bbox=1.37,49.5,2.8,50.37&zoom=9"},
-        {"name": "agenda month", "path": "/agenda/month"},
-        {"name": "forum thread", "path": "/forums/"},
+        {"name": "directory near me", "path": NEAR, "bare": NEAR},
+        {"name": "directory GeoJSON (bbox)", "path": SOMME, "bare": SOMME},
+        {"name": "agenda month", "path": "/agenda/month", "bare": "/agenda/month"},
     ]
-    kept = []
     client = httpx.Client(base_url=base, headers={"host": host})
+    for guid in topics:  # the first topic the member can open (its group has the forum tool on)
+        if client.get(f"/forums/{guid}", headers={"cookie": auth["cookie"]}).status_code == 200:
+            pages.append({"name": "forum thread (signed in)", "path": f"/forums/{guid}", "auth": True,
+                          "bare": f"/forums/{guid}"})
+            break
+    else:
+        print(f"skipped forum thread: none of the topics {topics} answers 200 to {MEMBER}")
+    kept = []
     for page in pages:
         if page.get("method") == "POST":
             kept.append(page)
