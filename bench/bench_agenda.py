@@ -15,27 +15,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import timed  # noqa: E402
 
 from core import demo, testing  # noqa: E402
 from core.db import database, now  # noqa: E402
 from core.models import Account  # noqa: E402
-
-
-def timed(fn, runs: int) -> str:
-    samples = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return f"p50 {statistics.median(samples):.2f} ms, p95 {samples[max(int(len(samples) * 0.95) - 1, 0)]:.2f} ms"
 
 
 def main() -> int:

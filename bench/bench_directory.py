@@ -13,15 +13,18 @@ haversine ordering in Python) and the GeoJSON of a département's bounding box a
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import timed  # noqa: E402
 
 from core import demo, gazetteer, testing  # noqa: E402
 from core.db import database  # noqa: E402
@@ -30,20 +33,11 @@ from core.models import Account  # noqa: E402
 SOMME = (1.38, 49.57, 3.20, 50.37)  # west, south, east, north
 
 
-def percentiles(samples: list[float]) -> str:
-    samples.sort()
-    return f"p50 {statistics.median(samples):.2f} ms, p95 {samples[int(len(samples) * 0.95) - 1]:.2f} ms"
+def near(site, viewer, place, km: float = 10):
+    """The 50 cards nearest ``place`` within ``km`` (the directory's "near me")."""
+    from plugins.directory import geo
 
-
-def timed(fn, runs: int) -> str:
-    """Wall-clock and CPU-time percentiles (CPU time is what counts on a machine shared with others)."""
-    wall, cpu = [], []
-    for i in range(runs):
-        t, c = time.perf_counter(), time.process_time()
-        fn(i)
-        wall.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    return f"wall {percentiles(wall)}; cpu {percentiles(cpu)}"
+    return geo.near(site, viewer, place.lat, place.lon, km, limit=50)
 
 
 def main() -> int:
@@ -67,21 +61,21 @@ def main() -> int:
                   f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
             database.execute_sql("ANALYZE")
             member = Account.get(Account.email == "member1@example.org")
-            sizes = [len(geo.near(site, None, p.lat, p.lon, 10, limit=50)) for p in places[:20]]
+            sizes = [len(near(site, None, p)) for p in places[:20]]
             print(f"near me within 10 km: {min(sizes)}-{max(sizes)} cards returned (50 at most)")
             for who, viewer in (("visitor", None), ("member", member)):
+                spots = itertools.cycle(places)
                 print(f"near me 10 km, {who}:", timed(
-                    lambda i, v=viewer: geo.near(site, v, places[i % len(places)].lat,
-                                                 places[i % len(places)].lon, 10, limit=50), args.runs))
+                    lambda v=viewer, s=spots: near(site, v, next(s)), args.runs))
                 print(f"GeoJSON Somme bbox zoom 9, {who}:",
-                      timed(lambda i, v=viewer: geo.geojson(site, v, SOMME, 9), args.runs))
+                      timed(lambda v=viewer: geo.geojson(site, v, SOMME, 9), args.runs))
                 print(f"GeoJSON town bbox zoom 13, {who}:", timed(
-                    lambda i, v=viewer: geo.geojson(site, v, (2.25, 49.87, 2.34, 49.92), 13), args.runs))
+                    lambda v=viewer: geo.geojson(site, v, (2.25, 49.87, 2.34, 49.92), 13), args.runs))
         client = testing.client(app)
         print("/directory/?place=80000 page (visitor):",
-              timed(lambda i: client.get("/directory/?place=80000&km=10"), min(args.runs, 50)))
+              timed(lambda: client.get("/directory/?place=80000&km=10"), min(args.runs, 50)))
         print("/directory/map.json Somme zoom 9 (visitor, HTTP):",
-              timed(lambda i: client.get("/directory/map.json?bbox=1.38,49.57,3.20,50.37&zoom=9"), args.runs))
+              timed(lambda: client.get("/directory/map.json?bbox=1.38,49.57,3.20,50.37&zoom=9"), args.runs))
     return 0
 
 

@@ -15,35 +15,19 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import plan, timed  # noqa: E402
 
 from core import demo, testing  # noqa: E402
-from core.db import database  # noqa: E402
+from core.db import database, is_postgres  # noqa: E402
 from core.models import Account, Entity, Relationship  # noqa: E402
-
-
-def percentiles(samples: list[float]) -> str:
-    samples.sort()
-    return f"p50 {statistics.median(samples):.2f} ms, p95 {samples[max(int(len(samples) * 0.95) - 1, 0)]:.2f} ms"
-
-
-def is_postgres() -> bool:
-    from peewee import PostgresqlDatabase
-
-    return isinstance(getattr(database, "obj", database), PostgresqlDatabase)
-
-
-def plan(query) -> str:
-    sql, params = query.sql()
-    prefix = "EXPLAIN " if is_postgres() else "EXPLAIN QUERY PLAN "
-    rows = database.execute_sql(prefix + sql, params).fetchall()
-    return "\n    ".join(str(row[0] if is_postgres() else row[-1]) for row in rows[:10])
 
 
 def build(site, replies: int, rng) -> tuple[int, str]:
@@ -107,12 +91,8 @@ def main() -> int:
                 last_page = threads.pages(row)
                 pages = {"first": 1, "middle": (last_page + 1) // 2, "last": last_page}
                 for label, number in pages.items():
-                    samples = []
-                    for _ in range(args.runs):
-                        t = time.perf_counter()
-                        threads.replies(row, number)
-                        samples.append((time.perf_counter() - t) * 1000)
-                    print(f"page query, {label} page ({number} of {last_page}): {percentiles(samples)}")
+                    print(f"page query, {label} page ({number} of {last_page}):",
+                          timed(lambda n=number: threads.replies(row, n), args.runs))
                 print("  plan:\n    " + plan(
                     Reply.select().where(
                         Reply.topic == topic,
@@ -121,13 +101,10 @@ def main() -> int:
             with testing.client(app) as client:
                 assert client.signin(email, demo.DEMO_PASSWORD).status_code == 303
                 for label, number in pages.items():
-                    samples = []
-                    for _ in range(args.runs):
-                        t = time.perf_counter()
-                        response = client.get(f"/forums/{topic}?page={number}")
-                        samples.append((time.perf_counter() - t) * 1000)
+                    response = client.get(f"/forums/{topic}?page={number}")
                     assert response.status_code == 200 and f'id="r{(number - 1) * threads.PAGE + 1}"' in response.text
-                    print(f"topic page over HTTP, {label} page ({number}): {percentiles(samples)}")
+                    print(f"topic page over HTTP, {label} page ({number}):",
+                          timed(lambda n=number: client.get(f"/forums/{topic}?page={n}"), args.runs))
     finally:
         if server is not None:
             server.stop()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -23,16 +22,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import plan, timed  # noqa: E402
 from growth import fill_activity  # noqa: E402
 
 from core import activity, demo, testing  # noqa: E402
-from core.db import database  # noqa: E402
+from core.db import database, is_postgres  # noqa: E402
 from core.models import Account, Activity, Entity, Relationship  # noqa: E402
-
-
-def percentiles(samples: list[float]) -> str:
-    samples.sort()
-    return f"p50 {statistics.median(samples):.2f} ms, p95 {samples[max(int(len(samples) * 0.95) - 1, 0)]:.2f} ms"
 
 
 def as_statuses() -> None:
@@ -45,21 +40,6 @@ def as_statuses() -> None:
         Status.insert_from(Entity.select(Entity.guid, Entity.title).where(Entity.kind == "wire.status"),
                            [Status.entity, Status.body]).execute()
     database.execute_sql("ANALYZE")
-
-
-def is_postgres() -> bool:
-    from peewee import PostgresqlDatabase
-
-    return isinstance(getattr(database, "obj", database), PostgresqlDatabase)
-
-
-def plan(query) -> str:
-    sql, params = query.sql()
-    if is_postgres():
-        rows = database.execute_sql("EXPLAIN " + sql, params).fetchall()
-        return "\n    ".join(row[0] for row in rows[:14])
-    rows = database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
-    return "\n    ".join(str(row[-1]) for row in rows[:14])
 
 
 def network_query(site, account):
@@ -122,31 +102,18 @@ def main() -> int:
                 for label, account in (("follows thousands", heavy), ("follows few", light)):
                     follows = Relationship.select().where(Relationship.subject == account.guid,
                                                           Relationship.verb == "follows").count()
-                    samples = []
-                    for _ in range(args.runs):
-                        t = time.perf_counter()
-                        rows = activity.network_feed(site, account, account.guid)
-                        samples.append((time.perf_counter() - t) * 1000)
-                    print(f"network feed query, member who {label} ({follows} follows, {len(rows)} items): "
-                          f"{percentiles(samples)}")
+                    rows = activity.network_feed(site, account, account.guid)
+                    print(f"network feed query, member who {label} ({follows} follows, {len(rows)} items):",
+                          timed(lambda a=account: activity.network_feed(site, a, a.guid), args.runs))
                     print(f"  plan:\n    {plan(network_query(site, account))}")
-                samples = []
-                for _ in range(args.runs):
-                    t = time.perf_counter()
-                    activity.site_feed(site, heavy)
-                    samples.append((time.perf_counter() - t) * 1000)
-                print(f"site feed query (member): {percentiles(samples)}")
+                print("site feed query (member):", timed(lambda: activity.site_feed(site, heavy), args.runs))
             client = testing.client(app)
             client.signin("member1@example.org", demo.DEMO_PASSWORD)
-            samples = []
-            for _ in range(args.runs):
-                t = time.perf_counter()
-                response = client.get("/feed")
-                assert response.status_code == 200
-                samples.append((time.perf_counter() - t) * 1000)
+            response = client.get("/feed")
+            assert response.status_code == 200
             shown = response.text.count('class="feed-item"')
-            print(f"/feed page (in-process, member who follows thousands, {shown} items rendered): "
-                  f"{percentiles(samples)}")
+            print(f"/feed page (in-process, member who follows thousands, {shown} items rendered):",
+                  timed(lambda: client.get("/feed"), args.runs))
     finally:
         if server is not None:
             server.stop()

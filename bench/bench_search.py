@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import timed  # noqa: E402
 
 from core import demo, search, testing  # noqa: E402
 from core.db import database, is_postgres, now  # noqa: E402
@@ -32,11 +34,6 @@ RARE = ["zibeline", "ornithologie", "grainothèque", "accordéon", "spéléologi
 FILLER = ("le la les un une des de du et à au pour avec dans sur par notre votre commune village quartier "
           "école sport musique théâtre lecture balade vélo randonnée concert repas solidarité cuisine").split()
 BATCH = 5_000
-
-
-def percentiles(samples: list[float]) -> str:
-    samples.sort()
-    return f"p50 {statistics.median(samples):.2f} ms, p95 {samples[max(int(len(samples) * 0.95) - 1, 0)]:.2f} ms"
 
 
 def text(rng: random.Random) -> tuple[str, str]:
@@ -95,12 +92,9 @@ def main() -> int:
                 member = Account.get(Account.email == "member2@example.org")
                 for query in ("zibeline", "jardin", "fête samedi", "bénév", "association marché atelier"):
                     for label, viewer in (("visitor", None), ("member", member)):
-                        samples = []
-                        for _ in range(args.runs):
-                            t = time.perf_counter()
-                            rows = search.search(site, viewer, query)
-                            samples.append((time.perf_counter() - t) * 1000)
-                        print(f"{query!r:30} {label:8} {len(rows):3} results on page 1: {percentiles(samples)}")
+                        rows = search.search(site, viewer, query)
+                        print(f"{query!r:30} {label:8} {len(rows):3} results on page 1:",
+                              timed(lambda q=query, v=viewer: search.search(site, v, q), args.runs))
     finally:
         if server is not None:
             server.stop()

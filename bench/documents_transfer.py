@@ -15,7 +15,6 @@ import argparse
 import json
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from common import percentiles  # noqa: E402
 from server import Server  # noqa: E402
 
 from core import accounts, testing  # noqa: E402
@@ -64,11 +64,6 @@ def prepare(tmp: Path, size_mb: int) -> tuple[dict, int]:
     return env, entity.guid
 
 
-def percentile(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size-mb", type=int, default=200)
@@ -101,8 +96,8 @@ def main() -> int:
                                           headers={"Range": f"bytes={start}-{start + 65535}"})
                     timings.append((time.perf_counter() - t) * 1000)
                     assert response.status_code == 206 and len(response.content) == 65536
-                results["range_64k_ms_p50"] = round(statistics.median(timings), 2)
-                results["range_64k_ms_p95"] = round(percentile(timings, 0.95), 2)
+                figures = percentiles(timings)
+                results["range_64k_ms_p50"], results["range_64k_ms_p95"] = figures["p50_ms"], figures["p95_ms"]
                 token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").text).group(1)
                 client.post("/signin", data={"csrf_token": token, "email": "ada@example.org",
                                              "password": "bench-password-1"})

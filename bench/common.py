@@ -1,0 +1,59 @@
+"""Timing helpers shared by the bench/ scripts: percentiles, timed calls, query plans.
+
+    from common import timed, sample, percentiles
+
+``sample(fn, runs)`` calls ``fn()`` ``runs`` times and returns the wall-clock and CPU-time
+percentiles in milliseconds (CPU time is what counts on a machine shared with others);
+``timed(fn, runs)`` is the same as one printable line. Figures are read, never asserted.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The nearest-rank ``q`` percentile (0 < q <= 1) of ``samples``."""
+    ordered = sorted(samples)
+    return ordered[min(max(math.ceil(q * len(ordered)) - 1, 0), len(ordered) - 1)]
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    """{"p50_ms", "p95_ms"} of samples in milliseconds, rounded to 0.01 ms."""
+    return {"p50_ms": round(statistics.median(samples), 2), "p95_ms": round(percentile(samples, 0.95), 2)}
+
+
+def describe(figures: dict[str, float]) -> str:
+    """``p50 1.23 ms, p95 4.56 ms`` for the figures :func:`percentiles` returns."""
+    return f"p50 {figures['p50_ms']:.2f} ms, p95 {figures['p95_ms']:.2f} ms"
+
+
+def sample(fn, runs: int) -> dict[str, dict[str, float]]:
+    """Call ``fn()`` ``runs`` times: {"wall": percentiles, "cpu": percentiles} in milliseconds."""
+    wall, cpu = [], []
+    for _ in range(runs):
+        t, c = time.perf_counter(), time.process_time()
+        fn()
+        wall.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+    return {"wall": percentiles(wall), "cpu": percentiles(cpu)}
+
+
+def timed(fn, runs: int) -> str:
+    """:func:`sample` as one line: ``wall p50 .. ms, p95 .. ms; cpu p50 .. ms, p95 .. ms``."""
+    figures = sample(fn, runs)
+    return f"wall {describe(figures['wall'])}; cpu {describe(figures['cpu'])}"
+
+
+def plan(query, lines: int = 14) -> str:
+    """The database's plan for a peewee query (EXPLAIN on PostgreSQL, EXPLAIN QUERY PLAN on SQLite)."""
+    from core.db import database, is_postgres
+
+    sql, params = query.sql()
+    if is_postgres():
+        rows = database.execute_sql("EXPLAIN " + sql, params).fetchall()
+        return "\n    ".join(str(row[0]) for row in rows[:lines])
+    rows = database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+    return "\n    ".join(str(row[-1]) for row in rows[:lines])
