@@ -16,14 +16,13 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import plan, timed  # noqa: E402
+from common import fresh_app, plan, timed  # noqa: E402
 
 from core import demo, testing  # noqa: E402
 from core.db import database, is_postgres  # noqa: E402
@@ -67,47 +66,36 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--postgres", action="store_true", help="run on a throw-away PostgreSQL server")
     args = parser.parse_args()
-    server = database_url = None
-    if args.postgres:
-        from core.testing_postgres import PostgresServer
+    with fresh_app(["groups", "forums"], args.postgres, language="en") as app:
+        site = app.runtime("test")
+        rng = random.Random(42)
+        with database.connection_context():
+            start = time.perf_counter()
+            topic, email = build(site, args.replies, rng)
+            database.execute_sql("ANALYZE")
+            print(f"database: {'PostgreSQL' if is_postgres() else 'SQLite'}; one thread of {args.replies} "
+                  f"replies + 20 x 500, built in {time.perf_counter() - start:.1f} s")
+            from plugins.forums import threads
+            from plugins.forums.models import Reply, Topic
 
-        server = PostgresServer().start()
-        database_url = testing.new_postgres_database(server.url)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            app = testing.make_app(Path(tmp), plugins=["groups", "forums"], database_url=database_url, language="en")
-            site = app.runtime("test")
-            rng = random.Random(42)
-            with database.connection_context():
-                start = time.perf_counter()
-                topic, email = build(site, args.replies, rng)
-                database.execute_sql("ANALYZE")
-                print(f"database: {'PostgreSQL' if is_postgres() else 'SQLite'}; one thread of {args.replies} "
-                      f"replies + 20 x 500, built in {time.perf_counter() - start:.1f} s")
-                from plugins.forums import threads
-                from plugins.forums.models import Reply, Topic
-
-                row = Topic.get_by_id(topic)
-                last_page = threads.pages(row)
-                pages = {"first": 1, "middle": (last_page + 1) // 2, "last": last_page}
-                for label, number in pages.items():
-                    print(f"page query, {label} page ({number} of {last_page}):",
-                          timed(lambda n=number: threads.replies(row, n), args.runs))
-                print("  plan:\n    " + plan(
-                    Reply.select().where(
-                        Reply.topic == topic,
-                        Reply.number >= 2451,
-                        Reply.number < 2501)))
-            with testing.client(app) as client:
-                assert client.signin(email, demo.DEMO_PASSWORD).status_code == 303
-                for label, number in pages.items():
-                    response = client.get(f"/forums/{topic}?page={number}")
-                    assert response.status_code == 200 and f'id="r{(number - 1) * threads.PAGE + 1}"' in response.text
-                    print(f"topic page over HTTP, {label} page ({number}):",
-                          timed(lambda n=number: client.get(f"/forums/{topic}?page={n}"), args.runs))
-    finally:
-        if server is not None:
-            server.stop()
+            row = Topic.get_by_id(topic)
+            last_page = threads.pages(row)
+            pages = {"first": 1, "middle": (last_page + 1) // 2, "last": last_page}
+            for label, number in pages.items():
+                print(f"page query, {label} page ({number} of {last_page}):",
+                      timed(lambda n=number: threads.replies(row, n), args.runs))
+            print("  plan:\n    " + plan(
+                Reply.select().where(
+                    Reply.topic == topic,
+                    Reply.number >= 2451,
+                    Reply.number < 2501)))
+        with testing.client(app) as client:
+            assert client.signin(email, demo.DEMO_PASSWORD).status_code == 303
+            for label, number in pages.items():
+                response = client.get(f"/forums/{topic}?page={number}")
+                assert response.status_code == 200 and f'id="r{(number - 1) * threads.PAGE + 1}"' in response.text
+                print(f"topic page over HTTP, {label} page ({number}):",
+                      timed(lambda n=number: client.get(f"/forums/{topic}?page={n}"), args.runs))
     return 0
 
 

@@ -15,14 +15,13 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import plan, timed  # noqa: E402
+from common import fresh_app, plan, timed  # noqa: E402
 from growth import fill_activity  # noqa: E402
 
 from core import activity, demo, testing  # noqa: E402
@@ -77,46 +76,34 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--postgres", action="store_true", help="run on a throw-away PostgreSQL server")
     args = parser.parse_args()
-    server = None
-    database_url = None
-    if args.postgres:
-        from core.testing_postgres import PostgresServer
-
-        server = PostgresServer().start()
-        database_url = testing.new_postgres_database(server.url)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            app = testing.make_app(Path(tmp), plugins=["wire"], database_url=database_url)
-            site = app.runtime("test")
-            rng = random.Random(42)
-            with database.connection_context():
-                start = time.perf_counter()
-                guids = demo.ensure_members("test", args.members, rng)
-                demo.social_graph("test", guids, rng, max_follows=3000, connections=3)
-                fill_activity("test", args.items, guids, rng)
-                as_statuses()
-                print(f"database: {'PostgreSQL' if is_postgres() else 'SQLite'}; data: {args.members} members, "
-                      f"{args.items} items in {time.perf_counter() - start:.0f} s")
-                heavy = Account.get(Account.email == "member1@example.org")
-                light = Account.get(Account.email == f"member{args.members}@example.org")
-                for label, account in (("follows thousands", heavy), ("follows few", light)):
-                    follows = Relationship.select().where(Relationship.subject == account.guid,
-                                                          Relationship.verb == "follows").count()
-                    rows = activity.network_feed(site, account, account.guid)
-                    print(f"network feed query, member who {label} ({follows} follows, {len(rows)} items):",
-                          timed(lambda a=account: activity.network_feed(site, a, a.guid), args.runs))
-                    print(f"  plan:\n    {plan(network_query(site, account))}")
-                print("site feed query (member):", timed(lambda: activity.site_feed(site, heavy), args.runs))
-            client = testing.client(app)
-            client.signin("member1@example.org", demo.DEMO_PASSWORD)
-            response = client.get("/feed")
-            assert response.status_code == 200
-            shown = response.text.count('class="feed-item"')
-            print(f"/feed page (in-process, member who follows thousands, {shown} items rendered):",
-                  timed(lambda: client.get("/feed"), args.runs))
-    finally:
-        if server is not None:
-            server.stop()
+    with fresh_app(["wire"], args.postgres) as app:
+        site = app.runtime("test")
+        rng = random.Random(42)
+        with database.connection_context():
+            start = time.perf_counter()
+            guids = demo.ensure_members("test", args.members, rng)
+            demo.social_graph("test", guids, rng, max_follows=3000, connections=3)
+            fill_activity("test", args.items, guids, rng)
+            as_statuses()
+            print(f"database: {'PostgreSQL' if is_postgres() else 'SQLite'}; data: {args.members} members, "
+                  f"{args.items} items in {time.perf_counter() - start:.0f} s")
+            heavy = Account.get(Account.email == "member1@example.org")
+            light = Account.get(Account.email == f"member{args.members}@example.org")
+            for label, account in (("follows thousands", heavy), ("follows few", light)):
+                follows = Relationship.select().where(Relationship.subject == account.guid,
+                                                      Relationship.verb == "follows").count()
+                rows = activity.network_feed(site, account, account.guid)
+                print(f"network feed query, member who {label} ({follows} follows, {len(rows)} items):",
+                      timed(lambda a=account: activity.network_feed(site, a, a.guid), args.runs))
+                print(f"  plan:\n    {plan(network_query(site, account))}")
+            print("site feed query (member):", timed(lambda: activity.site_feed(site, heavy), args.runs))
+        client = testing.client(app)
+        client.signin("member1@example.org", demo.DEMO_PASSWORD)
+        response = client.get("/feed")
+        assert response.status_code == 200
+        shown = response.text.count('class="feed-item"')
+        print(f"/feed page (in-process, member who follows thousands, {shown} items rendered):",
+              timed(lambda: client.get("/feed"), args.runs))
     return 0
 
 

@@ -16,16 +16,15 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import timed  # noqa: E402
+from common import fresh_app, timed  # noqa: E402
 
-from core import demo, search, testing  # noqa: E402
+from core import demo, search  # noqa: E402
 from core.db import database, is_postgres, now  # noqa: E402
 from core.models import Account, Entity  # noqa: E402
 
@@ -72,32 +71,21 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--postgres", action="store_true", help="run on a throw-away PostgreSQL server")
     args = parser.parse_args()
-    server = database_url = None
-    if args.postgres:
-        from core.testing_postgres import PostgresServer
-
-        server = PostgresServer().start()
-        database_url = testing.new_postgres_database(server.url)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            app = testing.make_app(Path(tmp), plugins=["wire"], database_url=database_url)
-            site = app.runtime("test")
-            rng = random.Random(7)
-            with database.connection_context():
-                start = time.perf_counter()
-                owners = demo.ensure_members("test", 2_000, rng)
-                fill("test", args.docs, owners, rng)
-                print(f"database: {'PostgreSQL' if is_postgres() else 'SQLite'}; {args.docs} documents indexed "
-                      f"in {time.perf_counter() - start:.0f} s")
-                member = Account.get(Account.email == "member2@example.org")
-                for query in ("zibeline", "jardin", "fête samedi", "bénév", "association marché atelier"):
-                    for label, viewer in (("visitor", None), ("member", member)):
-                        rows = search.search(site, viewer, query)
-                        print(f"{query!r:30} {label:8} {len(rows):3} results on page 1:",
-                              timed(lambda q=query, v=viewer: search.search(site, v, q), args.runs))
-    finally:
-        if server is not None:
-            server.stop()
+    with fresh_app(["wire"], args.postgres) as app:
+        site = app.runtime("test")
+        rng = random.Random(7)
+        with database.connection_context():
+            start = time.perf_counter()
+            owners = demo.ensure_members("test", 2_000, rng)
+            fill("test", args.docs, owners, rng)
+            print(f"database: {'PostgreSQL' if is_postgres() else 'SQLite'}; {args.docs} documents indexed "
+                  f"in {time.perf_counter() - start:.0f} s")
+            member = Account.get(Account.email == "member2@example.org")
+            for query in ("zibeline", "jardin", "fête samedi", "bénév", "association marché atelier"):
+                for label, viewer in (("visitor", None), ("member", member)):
+                    rows = search.search(site, viewer, query)
+                    print(f"{query!r:30} {label:8} {len(rows):3} results on page 1:",
+                          timed(lambda q=query, v=viewer: search.search(site, v, q), args.runs))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Timing helpers shared by the bench/ scripts: percentiles, timed calls, query plans.
+"""Helpers shared by the bench/ scripts: percentiles, timed calls, query plans, a fresh app, results.
 
     from common import timed, sample, percentiles
 
@@ -9,9 +9,13 @@ percentiles in milliseconds (CPU time is what counts on a machine shared with ot
 
 from __future__ import annotations
 
+import contextlib
+import json
 import math
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -57,3 +61,32 @@ def plan(query, lines: int = 14) -> str:
         return "\n    ".join(str(row[0]) for row in rows[:lines])
     rows = database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
     return "\n    ".join(str(row[-1]) for row in rows[:lines])
+
+
+@contextlib.contextmanager
+def fresh_app(plugins, postgres: bool = False, **site_extra):
+    """A maillage app with one site "test" on a fresh database in a temporary folder: SQLite, or with
+    ``postgres`` a throw-away local PostgreSQL server (stopped on the way out)."""
+    from core import testing
+
+    server = database_url = None
+    if postgres:
+        from core.testing_postgres import PostgresServer
+
+        server = PostgresServer().start()
+        database_url = testing.new_postgres_database(server.url)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield testing.make_app(Path(tmp), plugins=plugins, database_url=database_url, **site_extra)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def write_results(stem: str, results: dict, table: str) -> None:
+    """bench/results/<stem>.json and <stem>.md (the markdown table, also printed)."""
+    out = Path(__file__).resolve().parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{stem}.json").write_text(json.dumps(results, indent=2) + "\n")
+    (out / f"{stem}.md").write_text(table)
+    print(table)

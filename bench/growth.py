@@ -1,12 +1,23 @@
 #!/usr/bin/env python3
 """How cost grows with data: feed and directory latency at 10,000, 100,000 and 1,000,000 rows.
 
-    .venv/bin/python bench/growth.py [--sizes 10000,100000,1000000] [--requests 300]
+    .venv/bin/python bench/growth.py [--sizes 10000,100000,1000000] [--requests 300] [--quick]
 
-For each size, a fresh SQLite database gets that many activity items (and, when the
-directory plugin is installed, that many organisation cards), inserted in bulk; then the
-pages are requested in-process (Starlette's test client, no network) and timed.
-Keyset pagination and indexed access filters should keep the figures flat.
+One SQLite database grows step by step: at each size it holds that many activity items
+(public-ish status entities, bulk inserted) and, when the directory plugin is installed,
+that many organisation cards spread over Picardie's communes (the directory's demo
+generator). At each size it times, as wall-clock and CPU time p50/p95:
+
+- the home feed, for a visitor and a signed-in member (in-process HTTP, Starlette's test client);
+- the directory's "near me" within 10 km of Amiens (``geo.near``, as the page asks: 100 cards);
+- the GeoJSON of the Somme's bounding box at zoom 9 (``geo.geojson``), for a visitor and a
+  member: as served (the public clusters are kept 60 s per worker) and uncached (the cache
+  dropped with ``geo.forget_aggregates`` before each call: what the first request pays).
+
+Keyset pagination and indexed access filters should keep the feed flat; "near me" reads
+every card of its bounding box, so it grows with the density of cards. Results go to
+bench/results/growth.json (growth-quick.json with ``--quick``: 10,000 and 100,000 only)
+and a markdown table (growth.md). Figures are read, never asserted.
 """
 
 from __future__ import annotations
@@ -14,19 +25,25 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import sample, write_results  # noqa: E402
 
 from core import testing  # noqa: E402
 from core.db import database, now  # noqa: E402
-from core.models import Activity, Entity  # noqa: E402
+from core.models import Account, Activity, Entity  # noqa: E402
 
 BATCH = 5_000
+PICARDIE_BOUNDS = [[48.83, 1.37], [50.37, 4.26]]  # as in sites/portail.toml
+SOMME = (1.38, 49.57, 3.20, 50.37)  # west, south, east, north
+THEMES = ("sport", "culture", "social")
+MEMBER = "member1@example.org"
 
 
 def fill_activity(site_id: str, count: int, actors: list[int], rng: random.Random) -> None:
@@ -52,52 +69,111 @@ def fill_activity(site_id: str, count: int, actors: list[int], rng: random.Rando
         done += n
 
 
-def timed(client, path: str, requests: int) -> dict:
-    samples = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(path)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    samples.sort()
-    return {"p50_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2)}
+def get(client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+
+
+def feed_figures(app, requests: int) -> dict:
+    from core import demo
+
+    visitor, member = testing.client(app), testing.client(app)
+    member.signin(MEMBER, demo.DEMO_PASSWORD)
+    return {"home_feed": sample(lambda: get(visitor, "/"), requests),
+            "home_feed_signed_in": sample(lambda: get(member, "/"), requests)}
+
+
+def directory_figures(site, requests: int, uncached_requests: int) -> dict:
+    from core import gazetteer
+    from plugins.directory import geo
+
+    amiens = gazetteer.lookup("80000")[0]
+    member = Account.get(Account.site == site.id, Account.email == MEMBER)
+
+    def uncached(viewer):
+        geo.forget_aggregates(site)
+        geo.geojson(site, viewer, SOMME, 9)
+
+    figures = {}
+    for who, viewer in (("visitor", None), ("member", member)):
+        figures[f"near_me_10km_{who}"] = sample(
+            lambda v=viewer: geo.near(site, v, amiens.lat, amiens.lon, 10, limit=100), requests)
+        figures[f"geojson_somme_{who}"] = sample(lambda v=viewer: geo.geojson(site, v, SOMME, 9), requests)
+        figures[f"geojson_somme_{who}_uncached"] = sample(lambda v=viewer: uncached(v), uncached_requests)
+    return figures
 
 
 def run(sizes: list[int], requests: int) -> dict:
-    from core import demo, plugins
+    from core import demo, gazetteer, plugins
 
-    results = {}
     available = plugins.discover()
     site_plugins = [p for p in ("wire", "directory") if p in available and not available[p].error]
-    for size in sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            app = testing.make_app(Path(tmp), plugins=site_plugins, hosts=("testserver",))
-            rng = random.Random(size)
+    directory = "directory" in site_plugins
+    uncached_requests = max(requests // 10, 5)
+    results: dict = {"requests": requests, "uncached_requests": uncached_requests, "sizes": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        app = testing.make_app(Path(tmp), plugins=site_plugins, hosts=("testserver",))
+        site = app.runtime("test")
+        rng = random.Random(42)
+        places = gazetteer.within(PICARDIE_BOUNDS)
+        with database.connection_context():
+            guids = demo.ensure_members("test", 200, rng)
+        have = 0
+        for size in sorted(sizes):
+            figures: dict = {}
             with database.connection_context():
-                guids = demo.ensure_members("test", 200, rng)
                 start = time.perf_counter()
-                fill_activity("test", size, guids, rng)
-                fill_seconds = time.perf_counter() - start
-            client = testing.client(app)
-            figures = {"fill_seconds": round(fill_seconds, 1), "home_feed": timed(client, "/", requests)}
-            member = testing.client(app)
-            member.signin("member1@example.org", demo.DEMO_PASSWORD)
-            figures["home_feed_signed_in"] = timed(member, "/", requests)
-            results[size] = figures
-            print(size, figures, flush=True)
+                fill_activity("test", size - have, guids, rng)
+                figures["fill_activity_seconds"] = round(time.perf_counter() - start, 1)
+                if directory:
+                    from plugins.directory.demo import bulk_cards
+
+                    start = time.perf_counter()
+                    bulk_cards(site, size - have, rng, THEMES, places=places)
+                    figures["fill_cards_seconds"] = round(time.perf_counter() - start, 1)
+                database.execute_sql("ANALYZE")
+            have = size
+            figures.update(feed_figures(app, requests))
+            if directory:
+                with database.connection_context():
+                    figures.update(directory_figures(site, requests, uncached_requests))
+            results["sizes"][str(size)] = figures
+            print(size, json.dumps(figures), flush=True)
     return results
+
+
+def markdown(results: dict) -> str:
+    """One row per measure, one column per size: wall p50 / p95 and CPU p50 / p95 in ms."""
+    sizes = list(results["sizes"])
+    lines = [f"Growth: {results['requests']} calls per measure ({results['uncached_requests']} for the uncached "
+             "GeoJSON); wall p50 / p95 · cpu p50 / p95, in ms.", "",
+             "| measure | " + " | ".join(f"{int(s):,}" for s in sizes) + " |",
+             "| --- |" + " ---: |" * len(sizes)]
+    names = [n for n in results["sizes"][sizes[0]] if isinstance(results["sizes"][sizes[0]][n], dict)]
+    for name in names:
+        cells = []
+        for size in sizes:
+            f = results["sizes"][size].get(name)
+            cells.append(f"{f['wall']['p50_ms']} / {f['wall']['p95_ms']} · {f['cpu']['p50_ms']} / {f['cpu']['p95_ms']}"
+                         if f else "—")
+        lines.append(f"| {name.replace('_', ' ')} | " + " | ".join(cells) + " |")
+    for name in ("fill_activity_seconds", "fill_cards_seconds"):
+        if name in results["sizes"][sizes[0]]:
+            lines.append(f"| {name.replace('_', ' ')} (this step) | "
+                         + " | ".join(str(results["sizes"][s][name]) for s in sizes) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--quick", action="store_true", help="10,000 and 100,000 only, 50 calls per measure")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.requests = "10000,100000", min(args.requests, 50)
     results = run([int(s) for s in args.sizes.split(",")], args.requests)
-    out = Path(__file__).resolve().parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "growth.json").write_text(json.dumps(results, indent=2))
+    write_results("growth-quick" if args.quick else "growth", results, markdown(results))
     return 0
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import re
 import subprocess
@@ -28,6 +27,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import write_results  # noqa: E402
 from loadgen import measure  # noqa: E402
 from server import ROOT, Server  # noqa: E402
 
@@ -169,13 +169,7 @@ def main() -> int:
     parser.add_argument("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2])
     args = parser.parse_args()
     results = run(args)
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    stem = f"{results['date'][:10]}-{args.db}-{args.scale}"
-    (out / f"{stem}.json").write_text(json.dumps(results, indent=2))
-    table = markdown(results)
-    (out / f"{stem}.md").write_text(table)
-    print(table)
+    write_results(f"{results['date'][:10]}-{args.db}-{args.scale}", results, markdown(results))
     return 0
 
 
