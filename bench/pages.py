@@ -36,8 +36,10 @@ def forum_topics(limit: int = 5) -> list[int]:
     return [guid for (guid,) in query.tuples()]
 
 
-def resolve(base: str, host: str, auth: dict, token: str) -> list[dict]:
-    configure(Instance.from_env().database_url)
+def resolve(base: str, host: str, auth: dict, token: str, env: dict) -> list[dict]:
+    """The pages, their ids read from the data set the server runs on (``env``: its MAILLAGE_HOME
+    and DATABASE_URL), each checked to answer 200."""
+    configure(Instance.from_env(home=env["MAILLAGE_HOME"], database_url=env.get("DATABASE_URL")).database_url)
     with database.connection_context():
         busy = (Activity.select(Activity.actor).where(Activity.site == SITE)
                 .order_by(Activity.id.desc()).limit(1).scalar())

@@ -86,11 +86,33 @@ def sign_in(base: str) -> tuple[dict, str]:
     return {"cookie": cookie}, token.group(1) if token else ""
 
 
-def pages(base: str, auth: dict, token: str) -> list[dict]:
+def pages(base: str, auth: dict, token: str, env: dict) -> list[dict]:
     """The pages of the suite, each resolved to a URL that answers 200 on this data set."""
     from pages import resolve
 
-    return resolve(base, HOST, auth, token)
+    return resolve(base, HOST, auth, token, env)
+
+
+def warm(base: str, page_list: list[dict], stack: str, auth: dict, workers: int) -> list[dict]:
+    """Request each GET page a few times at once, so that every worker has loaded its caches (gazetteer,
+    templates, per-worker aggregates) before wrk measures; keep the pages that answer 200."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    kept = []
+    for page in page_list:
+        path = page.get("bare") if stack == "bare" else page["path"]
+        if page.get("method") == "POST" or not path:
+            kept.append(page)
+            continue
+        headers = {"host": HOST, **(auth if page.get("auth") else {})}
+        with ThreadPoolExecutor(2 * workers) as pool:
+            statuses = {r.status_code for r in pool.map(lambda url, h=headers: httpx.get(url, headers=h, timeout=120),
+                                                        [base + path] * (4 * workers))}
+        if statuses == {200}:
+            kept.append(page)
+        else:
+            print(f"skipped {page['name']} on {stack}: {path} answers {sorted(statuses)}")
+    return kept
 
 
 def run(args) -> dict:
@@ -112,9 +134,9 @@ def run(args) -> dict:
                 try:
                     if stack == "maillage":
                         auth, token = sign_in(server.url)
-                        page_list = pages(server.url, auth, token)
+                        page_list = pages(server.url, auth, token, server_env)
                     figures = {}
-                    for page in page_list:
+                    for page in warm(server.url, page_list, stack, auth, workers):
                         if stack == "bare" and not page.get("bare"):
                             continue
                         url = server.url + (page["bare"] if stack == "bare" else page["path"])
