@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from core import activity, entities, gazetteer, search
+from core import activity, entities, gazetteer, images, search
 from core.i18n import gettext as _
 from core.models import Entity, Relationship
 from core.relationships import _add
+from core.storage import StorageError, storage
 from plugins.directory.geo import forget_aggregates
 from plugins.directory.models import Organisation
 
 KIND = "directory.organisation"
+LOGO_SIZE = (400, 400)  # a logo fits in this box, its proportions kept
+LOGO_MAX_BYTES = 10 * 1024 * 1024
+LOGO_VERSION_CHARS = 8  # of the file's key, in the logo's address
 TEXT_FIELDS = ("acronym", "short_description", "description", "president", "director", "address", "commune",
                "postcode", "email", "phone", "website", "links", "competences")
 
@@ -96,10 +100,32 @@ def parse(site, data) -> tuple[dict, dict, list[str]]:
     return {"name": name, "access": access_level}, values, errors
 
 
-def create(site, user, actor, head: dict, values: dict) -> Entity:
-    """A new card owned by ``actor``; ``user`` manages it."""
+def read_logo(data) -> bytes | None:
+    """The logo sent with the form (field ``logo``), checked by its content, turned upright, resized to fit
+    :data:`LOGO_SIZE` (proportions kept) and stripped of its metadata; None when no file was chosen.
+    Nothing is stored yet. Raises :class:`core.images.ImageError` whose message is for the member."""
+    upload = data.get("logo")
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    return images.thumbnail(upload.file.read(LOGO_MAX_BYTES + 1), LOGO_SIZE)
+
+
+def logo_url(guid: int, key: str) -> str:
+    """The address of a card's logo, "" when it has none. It carries the start of the file's key, so a new
+    logo gets a new address and browsers may keep each one long."""
+    return f"/directory/{guid}/logo?v={key[:LOGO_VERSION_CHARS]}" if key else ""
+
+
+def create(site, user, actor, head: dict, values: dict, logo: bytes | None = None) -> Entity:
+    """A new card owned by ``actor``; ``user`` manages it. ``logo``: an image from :func:`read_logo`."""
     entity = entities.create(site, KIND, owner=actor, title=head["name"], access_level=head["access"])
-    Organisation.create(entity=entity, **values)
+    key = storage(site).save(logo) if logo else ""
+    try:
+        Organisation.create(entity=entity, logo=key, **values)
+    except Exception:
+        if key:
+            storage(site).delete(key)
+        raise
     _add(site, user.guid, "manages", entity.guid)
     search.index(site, entity)
     forget_aggregates(site)
@@ -107,12 +133,42 @@ def create(site, user, actor, head: dict, values: dict) -> Entity:
     return entity
 
 
-def update(site, entity: Entity, head: dict, values: dict) -> None:
+def update(site, entity: Entity, head: dict, values: dict, logo: bytes | None = None,
+           remove_logo: bool = False) -> None:
+    """Save a card's fields; ``logo`` (from :func:`read_logo`) replaces the logo, ``remove_logo`` drops it.
+    The replaced or removed file is deleted once the row no longer refers to it."""
+    old = Organisation.select(Organisation.logo).where(Organisation.entity == entity.guid).scalar() or ""
+    values = dict(values)
+    if logo:
+        values["logo"] = storage(site).save(logo)
+    elif remove_logo:
+        values["logo"] = ""
     entity.title, entity.access = head["name"][:300], head["access"]
-    entity.save(only=[Entity.title, Entity.access])
-    Organisation.update(**values).where(Organisation.entity == entity.guid).execute()
+    try:
+        entity.save(only=[Entity.title, Entity.access])
+        Organisation.update(**values).where(Organisation.entity == entity.guid).execute()
+    except Exception:
+        if values.get("logo"):
+            storage(site).delete(values["logo"])
+        raise
+    if old and "logo" in values and values["logo"] != old:
+        _delete_file(site, old)
     search.index(site, entity)
     forget_aggregates(site)
+
+
+def delete_logo_file(site, entity: Entity) -> None:
+    """Free the logo file of a card removed for good."""
+    key = Organisation.select(Organisation.logo).where(Organisation.entity == entity.guid).scalar()
+    if key:
+        _delete_file(site, key)
+
+
+def _delete_file(site, key: str) -> None:
+    try:
+        storage(site).delete(key)
+    except StorageError:  # not a key the storage made: nothing of ours to delete
+        pass
 
 
 def managed_by(site, user) -> list[Entity]:

@@ -75,7 +75,8 @@ def forget_aggregates(site) -> None:
 
 
 def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme: str = ""):
-    """[(distance_km, guid, title, commune, postcode, lat, lon)] within ``km``, nearest first.
+    """[(distance_km, guid, title, commune, postcode, lat, lon, logo)] within ``km``, nearest first
+    (``logo``: the card's logo key, "" when it has none).
 
     The bounding box uses the indexed lat/lon columns; the database orders by an equirectangular
     approximation (plain arithmetic, the same on SQLite and PostgreSQL) and returns a few more rows
@@ -86,7 +87,7 @@ def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme
     dx = (Organisation.lon - lon) * kx
     dy = Organisation.lat - lat
     query = (Organisation.select(Entity.guid, Entity.title, Organisation.commune, Organisation.postcode,
-                                 Organisation.lat, Organisation.lon)
+                                 Organisation.lat, Organisation.lon, Organisation.logo)
              .join(Entity, on=(Organisation.entity == Entity.guid))
              .where(Organisation.lat.between(min_lat, max_lat), Organisation.lon.between(min_lon, max_lon),
                     _visible(site, viewer))
@@ -94,10 +95,10 @@ def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme
     if theme:
         query = query.where(Organisation.themes.contains(f"|{theme}|"))
     found = []
-    for guid, title, commune, postcode, plat, plon in query.tuples():
+    for guid, title, commune, postcode, plat, plon, logo in query.tuples():
         d = gazetteer.distance_km(lat, lon, plat, plon)
         if d <= km:
-            found.append((d, guid, title, commune, postcode, plat, plon))
+            found.append((d, guid, title, commune, postcode, plat, plon, logo))
     found.sort()
     return found[:limit]
 
@@ -157,18 +158,25 @@ def _clusters(site, viewer, bbox, zoom: int, theme: str) -> list[dict]:
 
 
 def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, theme: str = "") -> dict:
-    """A FeatureCollection for the map: clusters (``count`` > 1) below zoom 12, points from there."""
+    """A FeatureCollection for the map: clusters (``count`` > 1) below zoom 12, points from there (with
+    ``logo``, the logo's address, when the card has one: read from the same row, it costs nothing)."""
     west, south, east, north = bbox
     if zoom < POINTS_FROM_ZOOM:
         return {"type": "FeatureCollection", "features": _clusters(site, viewer, bbox, zoom, theme)}
-    query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon)
+    query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon, Organisation.logo)
              .join(Entity, on=(Organisation.entity == Entity.guid))
              .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east),
                     _visible(site, viewer), _theme_filter(theme))
              .limit(MAX_POINTS))
-    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [plon, plat]},
-                 "properties": {"guid": guid, "name": title, "count": 1, "url": f"/directory/{guid}"}}
-                for guid, title, plat, plon in query.tuples()]
+    from plugins.directory.cards import logo_url  # cards imports this module
+
+    features = []
+    for guid, title, plat, plon, logo in query.tuples():
+        props = {"guid": guid, "name": title, "count": 1, "url": f"/directory/{guid}"}
+        if logo:
+            props["logo"] = logo_url(guid, logo)
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [plon, plat]},
+                         "properties": props})
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -25,6 +25,7 @@ def maillage_routes(site):
         Route("/directory/themes", themes.edit, methods=["GET", "POST"], name="directory-themes"),
         Route("/directory/{guid:int}", views.show, name="directory-card"),
         Route("/directory/{guid:int}/edit", views.edit, methods=["GET", "POST"], name="directory-edit"),
+        Route("/directory/{guid:int}/logo", views.logo, name="directory-logo"),
         Route("/directory/{guid:int}/managers", views.managers, methods=["POST"], name="directory-managers"),
         Route("/directory/{guid:int}/claim", views.claim, methods=["POST"], name="directory-claim"),
         Route("/directory/{guid:int}/claim/confirm", views.claim_confirm, name="directory-claim-confirm"),
@@ -94,6 +95,14 @@ def maillage_cli_commands(subparsers):
         return cli(args)
 
     p.set_defaults(func=run)
+
+
+@hookimpl
+def maillage_entity_deleted(site, entity):
+    if entity.kind == KIND:
+        from plugins.directory.cards import delete_logo_file
+
+        delete_logo_file(site, entity)
 
 
 @hookimpl

@@ -32,6 +32,7 @@ class Organisation(BaseModel):
     competences = pw.TextField(default="")  # one per line
     extra = pw.TextField(default="{}")  # JSON of the site's free fields
     claimed = pw.BooleanField(default=True)  # False for imported cards nobody manages yet
+    logo = pw.CharField(max_length=128, default="")  # storage key of the resized logo, "" if none
 
     class Meta:
         table_name = "directory_organisation"

@@ -8,9 +8,10 @@ import json
 
 from starlette.responses import JSONResponse, Response
 
-from core import access, entities, gazetteer, search, text, web
+from core import access, entities, gazetteer, images, search, text, web
 from core.i18n import gettext as _
 from core.models import Account, Entity
+from core.storage import StorageError, storage
 from plugins.directory import cards, geo, importer
 from plugins.directory.models import Organisation
 
@@ -137,12 +138,23 @@ def _tools(site, entity):
     return list(site.call("maillage_container_tools", site=site, container=entity))
 
 
-def _form_context(site, entity=None, org=None, data=None, errors=()):
-    return {"entity": entity, "org": org, "data": data, "errors": errors, "tree": cards.taxonomy(site),
+def _form_context(site, entity=None, org=None, data=None, errors=(), logo_error=None, logo=None):
+    return {"entity": entity, "org": org, "data": data, "errors": errors, "logo_error": logo_error,
+            "logo_again": bool(logo),  # a good file came with other mistakes: browsers do not send it twice
+            "logo_max_mb": cards.LOGO_MAX_BYTES // (1024 * 1024), "tree": cards.taxonomy(site),
             "identifiers": cards.identifier_names(site), "free_fields": cards.free_fields(site),
             "max_competences": site.plugin_settings("directory").get("max_competences") or 7,
             "id_values": json.loads(org.identifiers or "{}") if org else {},
             "extra_values": json.loads(org.extra or "{}") if org else {}}
+
+
+def _logo(data, errors: list):
+    """(the resized logo sent with the form or None, the message about a refused file or None)."""
+    try:
+        return cards.read_logo(data), None
+    except images.ImageError as exc:
+        errors.append(str(exc))
+        return None, str(exc)
 
 
 def new(request):
@@ -151,11 +163,13 @@ def new(request):
     if request.method == "POST":
         data = web.form(request)
         head, values, errors = cards.parse(site, data)
+        logo, logo_error = _logo(data, errors)
         if not errors:
-            entity = cards.create(site, user, request.state.actor, head, values)
+            entity = cards.create(site, user, request.state.actor, head, values, logo=logo)
             web.flash(request, _("The card is created; you manage it."))
             return web.redirect(request, f"/directory/{entity.guid}")
-        return web.render(request, "directory/edit.html", _form_context(site, data=data, errors=errors),
+        return web.render(request, "directory/edit.html",
+                          _form_context(site, data=data, errors=errors, logo_error=logo_error, logo=logo),
                           status_code=400)
     return web.render(request, "directory/edit.html", _form_context(site))
 
@@ -169,13 +183,36 @@ def edit(request):
     if request.method == "POST":
         data = web.form(request)
         head, values, errors = cards.parse(site, data)
+        logo, logo_error = _logo(data, errors)
         if not errors:
-            cards.update(site, entity, head, values)
+            cards.update(site, entity, head, values, logo=logo, remove_logo=data.get("remove_logo") in ("1", "on"))
             web.flash(request, _("The card is saved."))
             return web.redirect(request, f"/directory/{entity.guid}")
-        return web.render(request, "directory/edit.html", _form_context(site, entity, org, data, errors),
-                          status_code=400)
+        return web.render(request, "directory/edit.html",
+                          _form_context(site, entity, org, data, errors, logo_error, logo), status_code=400)
     return web.render(request, "directory/edit.html", _form_context(site, entity, org))
+
+
+def logo(request):
+    """A card's logo, to whoever may see the card. Its address carries ``?v=`` (the start of the file's
+    key, see :func:`cards.logo_url`): a new logo has a new address, so the image may be kept long."""
+    site = web.site_of(request)
+    entity, org = _card(site, web.current_user(request), request.path_params["guid"])
+    if not org.logo:
+        raise web.not_found()
+    etag = f'"{org.logo}"'
+    scope = "public" if entity.access == "public" and not entity.hidden else "private"
+    fresh = request.query_params.get("v") == org.logo[:cards.LOGO_VERSION_CHARS]
+    headers = {"Cache-Control": f"{scope}, max-age={7 * 86400 if fresh else 300}", "ETag": etag}
+    if scope == "private":
+        headers["Vary"] = "Cookie"
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    try:
+        data = storage(site).read(org.logo)
+    except (StorageError, OSError):
+        raise web.not_found() from None
+    return Response(data, media_type=images.sniff(data) or "application/octet-stream", headers=headers)
 
 
 def managers(request):

@@ -61,7 +61,15 @@
           marker = L.marker([c[1], c[0]], { title: p.name || "" });
           var a = document.createElement("a");
           a.href = p.url; a.textContent = p.name || p.url;
-          marker.bindPopup(a);
+          if (p.logo) {  // zoomed in: the card's logo above its name (decorative: the name says it)
+            var popup = document.createElement("div"), img = document.createElement("img");
+            popup.className = "directory-popup";
+            img.src = p.logo; img.alt = ""; img.className = "directory-logo-small";
+            popup.appendChild(img); popup.appendChild(a);
+            marker.bindPopup(popup);
+          } else {
+            marker.bindPopup(a);
+          }
           layer.addLayer(marker);
         }
       });
