@@ -38,12 +38,46 @@ def _edge(subject, verb, obj) -> Expression:
     )
 
 
+LIST_LIMIT = 500  # above this many ties of one sort, keep the subquery instead of a literal list
+
+
+def _ties(me: int, verbs: tuple) -> dict[str, set[int]]:
+    """The relationships a member's access depends on, in one indexed query: the containers
+    they belong to, what they manage, who is connected to them and who blocks them."""
+    rel = Relationship
+    ties: dict[str, set[int]] = {"containers": set(), "managed": set(), "connected": set(), "blockers": set()}
+    rows = rel.select(rel.subject, rel.verb, rel.object).where(
+        ((rel.subject == me) & rel.verb.in_(verbs))
+        | ((rel.object == me) & rel.verb.in_(("connected", "blocks")))).tuples()
+    for subject, verb, obj in rows:
+        if subject == me and verb in verbs:
+            ties["containers"].add(obj)
+            if verb == "manages":
+                ties["managed"].add(obj)
+        if obj == me and verb == "connected":
+            ties["connected"].add(subject)
+        elif obj == me and verb == "blocks":
+            ties["blockers"].add(subject)
+    return ties
+
+
+def _among(column, ids: set[int], fallback: Expression) -> Expression:
+    """``column IN (ids)`` as a literal list (cheap to build and to plan), the subquery when long."""
+    if len(ids) > LIST_LIMIT:
+        return fallback
+    return column.in_(sorted(ids)) if ids else SQL("0 = 1")
+
+
 def visible(viewer: Account | None, site_id: str, entity=Entity, membership_verbs=("member_of",)) -> Expression:
     """The condition selecting the entities of ``site_id`` that ``viewer`` may see.
 
     ``entity`` is the Entity model (or an alias of it) used in the query;
     ``membership_verbs`` are the relationship verbs that make a member of a
     container (the site runtime's ``membership_verbs``).
+
+    A member's relationships (containers, managed entities, connections, blocks) are read
+    first and written into the condition as short literal lists: the same rules as
+    correlated subqueries, but a fraction of the time to build, plan and run.
     """
     live = (entity.site == site_id) & entity.deleted_at.is_null()
     if viewer is None:
@@ -51,27 +85,28 @@ def visible(viewer: Account | None, site_id: str, entity=Entity, membership_verb
     if viewer.is_admin:
         return live
     me = viewer.guid
-    if viewer.is_moderator:
-        return live & ((entity.access != "private") | (entity.owner == me) | _edge(me, "manages", entity.owner))
-    not_hidden = (entity.hidden == False) | (entity.owner == me)  # noqa: E712
     verbs = tuple(dict.fromkeys((*membership_verbs, *CORE_MEMBERSHIP_VERBS)))
+    ties = _ties(me, verbs)
+    manages_owner = _among(entity.owner, ties["managed"], _edge(me, "manages", entity.owner))
+    if viewer.is_moderator:
+        return live & ((entity.access != "private") | (entity.owner == me) | manages_owner)
+    not_hidden = (entity.hidden == False) | (entity.owner == me)  # noqa: E712
     container = Entity.alias()
     in_container = (
-        _edge(me, verbs, entity.container)
+        _among(entity.container, ties["containers"], _edge(me, verbs, entity.container))
         | fn.EXISTS(container.select(SQL("1")).where(container.guid == entity.container, container.owner == me))
     )
     restricted = (
         (entity.access == "members")
-        | ((entity.access == "connections") & _edge(entity.owner, "connected", me))
+        | ((entity.access == "connections")
+           & _among(entity.owner, ties["connected"], _edge(entity.owner, "connected", me)))
         | ((entity.access == "container") & in_container)
-        | _edge(me, "manages", entity.owner)
-        | _edge(me, "manages", entity.guid)
+        | manages_owner
+        | _among(entity.guid, ties["managed"], _edge(me, "manages", entity.guid))
     )
-    allowed = (
-        (entity.access == "public")
-        | (entity.owner == me)
-        | (restricted & ~_edge(entity.owner, "blocks", me))
-    )
+    if ties["blockers"]:
+        restricted = restricted & ~_among(entity.owner, ties["blockers"], _edge(entity.owner, "blocks", me))
+    allowed = (entity.access == "public") | (entity.owner == me) | restricted
     return live & not_hidden & allowed
 
 
