@@ -147,16 +147,23 @@ def add_reply(site, author: Entity, entity: Entity, body: str) -> Reply:
 
 
 def mark_read(user_guid: int, topic_guid: int, reply_id: int) -> None:
-    """Move the member's marker forward to ``reply_id`` (never backwards)."""
-    updated = ReadMarker.update(last_read=reply_id).where(
-        ReadMarker.user == user_guid, ReadMarker.topic == topic_guid, ReadMarker.last_read < reply_id).execute()
-    if not updated and not ReadMarker.select().where(ReadMarker.user == user_guid,
-                                                     ReadMarker.topic == topic_guid).exists():
-        try:
-            with database.atomic():
-                ReadMarker.create(user=user_guid, topic=topic_guid, last_read=reply_id)
-        except pw.IntegrityError:
-            pass
+    """Move the member's marker forward to ``reply_id`` (never backwards).
+
+    The marker is read first: re-reading a page already read writes nothing, so readers
+    do not queue behind each other for the database's write lock."""
+    current = (ReadMarker.select(ReadMarker.last_read)
+               .where(ReadMarker.user == user_guid, ReadMarker.topic == topic_guid).scalar())
+    if current is not None:
+        if current < reply_id:
+            ReadMarker.update(last_read=reply_id).where(
+                ReadMarker.user == user_guid, ReadMarker.topic == topic_guid,
+                ReadMarker.last_read < reply_id).execute()
+        return
+    try:
+        with database.atomic():
+            ReadMarker.create(user=user_guid, topic=topic_guid, last_read=reply_id)
+    except pw.IntegrityError:
+        pass
 
 
 def first_unread(user_guid: int, topic: Topic) -> Reply | None:
