@@ -1,8 +1,11 @@
 """A visitor finds the associations near a postal code on the list and on the map, finds one by a word
 of its description, and opens one;
-a manager edits their card."""
+a manager edits their card and gives it a logo."""
+
+import io
 
 import pytest
+from PIL import Image
 
 from core import accounts, search
 from core.db import database
@@ -11,6 +14,13 @@ from core.search import SearchDocument
 from plugins.directory.models import Organisation
 
 pytestmark = pytest.mark.e2e
+
+
+def _png():
+    """A wide logo (800 × 200), fitted within 400 × 400 on upload."""
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 200), (30, 90, 160)).save(buf, "PNG")
+    return buf.getvalue()
 
 
 def _card(name, lat, lon, commune, postcode, description=""):
@@ -60,5 +70,17 @@ def test_visitor_finds_nearby_associations_and_manager_edits(live_site, new_page
     manager.goto(url + f"/directory/{club.guid}/edit")
     check_a11y(manager)
     manager.fill("#f-short", "Sorties chaque dimanche")
+    manager.set_input_files("#f-logo", files=[{"name": "logo.png", "mimeType": "image/png", "buffer": _png()}])
     manager.click("button[type=submit] >> text=Enregistrer")
     assert manager.locator("text=Sorties chaque dimanche").is_visible()
+    logo = manager.locator("article.organisation img.directory-logo")
+    assert logo.get_attribute("alt") == "Logo : Club de randonnée d'Amiens"
+    manager.wait_for_function("img => img.complete && img.naturalWidth === 400", arg=logo.element_handle())
+    check_a11y(manager)
+    manager.goto(url + f"/directory/{club.guid}/edit")  # the current logo, with "remove the logo"
+    assert manager.locator(".directory-logo-current img").is_visible()
+    assert manager.get_by_label("Retirer le logo").is_visible()
+    check_a11y(manager)
+    visitor.goto(url + "/directory/")  # the list shows it small, beside the name
+    assert visitor.locator("ul.directory-results img.directory-logo-small").count() == 1
+    check_a11y(visitor)
