@@ -78,14 +78,14 @@ def main() -> int:
             with httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
                 for _ in range(20):
                     client.get(f"/documents/{guid}")
-                results["peak_rss_mb_before"] = server.peak_memory_mb()[0]
+                results["peak_rss_mb_before"] = server.memory_mb()["peak"][0]
                 started, received = time.perf_counter(), 0
                 with client.stream("GET", f"/documents/{guid}/download") as response:
                     for chunk in response.iter_bytes():
                         received += len(chunk)
                 seconds = time.perf_counter() - started
                 results["download_mb_s"] = round(received / 1024 / 1024 / seconds, 1)
-                results["peak_rss_mb_after_download"] = server.peak_memory_mb()[0]
+                results["peak_rss_mb_after_download"] = server.memory_mb()["peak"][0]
                 size = received
                 rng = random.Random(1)
                 timings = []
@@ -109,7 +109,7 @@ def main() -> int:
                                        files=[("files", ("upload.txt", payload, "text/plain"))])
                 results["upload_19mb_s"] = round(time.perf_counter() - t, 2)
                 assert response.status_code in (200, 303), response.status_code
-                results["peak_rss_mb_after_upload"] = server.peak_memory_mb()[0]
+                results["peak_rss_mb_after_upload"] = server.memory_mb()["peak"][0]
         finally:
             server.stop()
     out = ROOT / "bench" / "results" / "documents_transfer.json"

@@ -60,16 +60,19 @@ class Server:
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
         return [int(p) for p in children.read_text().split()] if children.exists() else []
 
-    def peak_memory_mb(self) -> list[float]:
-        """Peak resident memory (VmHWM) of each worker, in MiB."""
-        result = []
+    def memory_mb(self) -> dict[str, list[float]]:
+        """Memory of each worker, in MiB: ``peak`` is VmHWM (peak resident set, which counts the pages
+        of the SQLite file mapped by mmap and shared with the page cache), ``private`` is RssAnon
+        (the worker's own heap: Python objects, caches) at the end of the run."""
+        result: dict[str, list[float]] = {"peak": [], "private": []}
         for pid in self.worker_pids():
             try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        result.append(round(int(line.split()[1]) / 1024, 1))
+                fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
             except FileNotFoundError:
-                pass
+                continue
+            for key, field in (("peak", "VmHWM"), ("private", "RssAnon")):
+                if field in fields:
+                    result[key].append(round(int(fields[field].split()[0]) / 1024, 1))
         return result
 
     def stop(self) -> None:

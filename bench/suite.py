@@ -149,7 +149,7 @@ def run(args) -> dict:
                                                         method=page.get("method", "GET"), body=page.get("body"),
                                                         headers=headers)
                         print(f"{stack:8} w={workers} {page['name']:28} {figures[page['name']]}", flush=True)
-                    figures["_peak_memory_mb_per_worker"] = server.peak_memory_mb()
+                    figures["_memory_mb_per_worker"] = server.memory_mb()
                     results["runs"][f"{stack}-{workers}w"] = figures
                 finally:
                     server.stop()
@@ -178,7 +178,9 @@ def markdown(results: dict) -> str:
             ratio = f"{f['rps'] / twin['rps']:.2f}" if twin and twin["rps"] else "—"
             lines.append(f"| {name} | {f['rps']} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} | "
                          f"{twin['rps'] if twin else '—'} | {ratio} |")
-        lines += ["", f"Peak memory per worker: {figures.get('_peak_memory_mb_per_worker')} MiB", ""]
+        memory = figures.get("_memory_mb_per_worker") or {}
+        lines += ["", f"Memory per worker: peak resident {memory.get('peak')} MiB (counts the mapped SQLite "
+                  f"file, shared), private {memory.get('private')} MiB", ""]
     return "\n".join(lines)
 
 
