@@ -5,10 +5,10 @@ from starlette.routing import Route
 
 from core import hookimpl
 from core.i18n import gettext as _
-from core.kinds import EntityKind
+from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem
 from core.settings import SettingField
-from plugins.directory import themes, views
+from plugins.directory import managing, themes, views
 
 KIND = "directory.organisation"
 
@@ -26,7 +26,14 @@ def maillage_routes(site):
         Route("/directory/{guid:int}", views.show, name="directory-card"),
         Route("/directory/{guid:int}/edit", views.edit, methods=["GET", "POST"], name="directory-edit"),
         Route("/directory/{guid:int}/logo", views.logo, name="directory-logo"),
-        Route("/directory/{guid:int}/managers", views.managers, methods=["POST"], name="directory-managers"),
+        Route("/directory/claims", managing.claims_view, methods=["GET", "POST"], name="directory-claims"),
+        Route("/directory/{guid:int}/managers", managing.invite_view, methods=["POST"], name="directory-managers"),
+        Route("/directory/{guid:int}/managers/{uid:int}/remove", managing.remove_view, methods=["POST"],
+              name="directory-manager-remove"),
+        Route("/directory/{guid:int}/invitations/{id:int}/cancel", managing.cancel_view, methods=["POST"],
+              name="directory-invitation-cancel"),
+        Route("/directory/{guid:int}/invitation", managing.invitation_view, methods=["GET", "POST"],
+              name="directory-invitation"),
         Route("/directory/{guid:int}/claim", views.claim, methods=["POST"], name="directory-claim"),
         Route("/directory/{guid:int}/claim/confirm", views.claim_confirm, name="directory-claim-confirm"),
     ]
@@ -37,7 +44,8 @@ def maillage_menu_items(site, request):
     return [MenuItem("main", _("Directory"), "/directory/", order=30, name="directory",
                      active_prefix="/directory/"),
             MenuItem("admin", _("Directory import"), "/directory/import", name="directory-import"),
-            MenuItem("admin", _("Directory themes"), "/directory/themes", name="directory-themes")]
+            MenuItem("admin", _("Directory themes"), "/directory/themes", name="directory-themes"),
+            MenuItem("admin", _("Directory claims"), "/directory/claims", name="directory-claims")]
 
 
 @hookimpl
@@ -55,11 +63,28 @@ def maillage_acting_identities(site, user):
 
 @hookimpl
 def maillage_permission(site, user, action, entity):
+    """Managers post in the card; only managers (and administrators) edit it, not a removed creator."""
     if entity is not None and entity.kind == KIND and action.endswith(".post_in"):
         from core.entities import manages
 
         return True if manages(user, entity) else None
+    if entity is not None and entity.kind == KIND and action == "edit":
+        from core.entities import manages
+
+        return True if manages(user, entity) else (None if user.is_admin else False)
     return None
+
+
+@hookimpl
+def maillage_notification_events(site):
+    return [NotificationEvent("directory.invitation", _("An invitation to co-manage an organisation's card"),
+                              default="instant"),
+            NotificationEvent("directory.manager_removed", _("I no longer manage an organisation's card"),
+                              default="instant"),
+            NotificationEvent("directory.claim_approved", _("My claim of an organisation's card is approved"),
+                              default="instant"),
+            NotificationEvent("directory.claim_refused", _("My claim of an organisation's card is refused"),
+                              default="instant")]
 
 
 @hookimpl

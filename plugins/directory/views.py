@@ -10,9 +10,9 @@ from starlette.responses import JSONResponse, Response
 
 from core import access, entities, gazetteer, images, search, text, web
 from core.i18n import gettext as _
-from core.models import Account, Entity
+from core.models import Entity
 from core.storage import StorageError, storage
-from plugins.directory import cards, geo, importer
+from plugins.directory import cards, geo, importer, managing
 from plugins.directory.models import Organisation
 
 PAGE = 30
@@ -118,8 +118,14 @@ def _card(site, viewer, guid):
 
 def show(request):
     site = web.site_of(request)
+    entity, org = _card(site, web.current_user(request), request.path_params["guid"])
+    return render_card(request, entity, org)
+
+
+def render_card(request, entity, org, extra: dict | None = None, status_code: int = 200):
+    """The card page; ``extra`` adds to its context (the invitation form's error and typed address)."""
+    site = web.site_of(request)
     viewer = web.current_user(request)
-    entity, org = _card(site, viewer, request.path_params["guid"])
     labels = {}
     for node in cards.taxonomy(site):
         labels[node["key"]] = node["label"]
@@ -131,7 +137,8 @@ def show(request):
         "show_contacts": org.contacts_public or viewer is not None,
         "can_edit": entities.can(site, viewer, "edit", entity), "tools": _tools(site, entity),
         "manager": entities.manages(viewer, entity),
-    })
+        **managing.card_context(site, viewer, entity), **(extra or {}),
+    }, status_code=status_code)
 
 
 def _tools(site, entity):
@@ -215,23 +222,6 @@ def logo(request):
     return Response(data, media_type=images.sniff(data) or "application/octet-stream", headers=headers)
 
 
-def managers(request):
-    """Add a co-manager by e-mail address (an existing member of the site)."""
-    user = web.require_user(request)
-    site = web.site_of(request)
-    entity, _org = _card(site, user, request.path_params["guid"])
-    if not entities.can(site, user, "edit", entity):
-        raise web.forbidden()
-    email = (web.form(request).get("email") or "").strip().lower()
-    account = Account.get_or_none((Account.site == site.id) & (Account.email == email))
-    if account is None:
-        web.flash(request, _("No member has that address."), "error")
-    else:
-        cards.add_manager(site, entity, account.guid)
-        web.flash(request, _("%(name)s now manages the card.") % {"name": email})
-    return web.redirect(request, f"/directory/{entity.guid}")
-
-
 def claim(request):
     """A member asks to manage an imported card: an administrator approves (directory admin page)."""
     user = web.require_user(request)
@@ -239,7 +229,10 @@ def claim(request):
     entity, org = _card(site, user, request.path_params["guid"])
     if user.is_admin:
         cards.add_manager(site, entity, user.guid)
+        managing.clear_claim(user.guid, entity.guid)
         web.flash(request, _("You manage this card now."))
+    elif managing.claim_pending(user, entity):
+        web.flash(request, _("Your claim of this card is already waiting for an answer."))
     elif not org.claimed:
         from core import mail, tokens
         from core.relationships import _add
@@ -272,6 +265,7 @@ def claim_confirm(request):
     if entity is None:
         raise web.not_found()
     cards.add_manager(site, entity, member)
+    managing.clear_claim(member, guid)  # no longer pending on the administrators' page
     web.flash(request, _("The claim is confirmed: the member now manages the card."))
     return web.redirect(request, f"/directory/{guid}")
 

@@ -67,6 +67,8 @@ def test_members_only_contacts_and_managers(signed_in, client, app, member_facto
     assert "cfa@example.org" in bob.get(f"/directory/{guid}").text
     assert bob.get(f"/directory/{guid}/edit").status_code == 403
     ada.post_form(f"/directory/{guid}/managers", {"email": bob.account.email}, token_from=f"/directory/{guid}")
+    assert bob.get(f"/directory/{guid}/edit").status_code == 403  # invited, not yet a manager
+    bob.post_form(f"/directory/{guid}/invitation", {"answer": "accept"})
     edit = bob.post_form(f"/directory/{guid}/edit", {"name": "CFA renamed", "postcode": "80000",
                                                      "access": "public"}, follow_redirects=False)
     assert edit.status_code == 303

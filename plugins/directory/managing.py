@@ -1,0 +1,406 @@
+"""Who manages an organisation card: co-managers, invitations to co-manage, claims approved by an administrator.
+
+- **Managers** are the members with a ``manages`` relationship to the card: they edit it, invite others and act
+  as the organisation (``maillage_acting_identities``). A card keeps at least one manager; only an
+  administrator may remove the last one (the card can then be claimed again).
+- **Invitations** (table ``directory_invitation``) go to an e-mail address. When it is a member's, the member is
+  notified (event ``directory.invitation``) and answers on ``/directory/{guid}/invitation``; anyone else gets a
+  signed link by mail, valid :data:`INVITATION_DAYS` days, that whoever opens it signed in with any account may
+  accept. Only accepting makes a manager.
+- **Claims** (relationship ``directory.claims``, claimant → card) are confirmed by the link mailed to the card's
+  address (``views.claim_confirm``) or approved or refused by an administrator on ``/directory/claims``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import peewee as pw
+
+from core import entities, mail, notifications, ratelimit, registration, relationships, tokens, web
+from core.accounts import AccountError, normalise_email
+from core.db import BaseModel, database, now
+from core.i18n import gettext as _
+from core.models import Account, Entity, Relationship
+from plugins.directory import cards
+from plugins.directory.models import Organisation
+
+INVITATION_DAYS = 14
+MAX_PENDING = 20  # pending invitations of one card
+INVITES_PER_HOUR = 20  # invitations one member may send in an hour (administrators: no limit)
+CLAIMS = "directory.claims"
+CLAIMS_PAGE = 100
+TOKEN_PURPOSE = "directory.invitation"
+
+
+class Invitation(BaseModel):
+    """An invitation to co-manage ``card`` sent to ``email``; ``invitee`` is the member who has that address."""
+
+    site = pw.CharField(max_length=64)
+    card = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
+    email = pw.CharField(max_length=254)
+    invitee = pw.ForeignKeyField(Entity, null=True, on_delete="CASCADE", backref="+")
+    inviter = pw.ForeignKeyField(Entity, null=True, on_delete="SET NULL", backref="+")
+    created = pw.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "directory_invitation"
+        indexes = ((("card", "email"), True), (("invitee",), False))
+
+    @property
+    def expires(self) -> dt.datetime:
+        return self.created + dt.timedelta(days=INVITATION_DAYS)
+
+
+class ManagingError(ValueError):
+    """The action is not possible; the message is for the member."""
+
+
+# --- managers ------------------------------------------------------------------------------------------------
+
+
+def may_manage(user: Account | None, card: Entity) -> bool:
+    """Managers of the card and administrators manage who manages it."""
+    return user is not None and (user.is_admin or entities.manages(user, card))
+
+
+def managers(card: Entity) -> list[Entity]:
+    """The members managing ``card``, earliest first; each has ``since`` (when they became manager)."""
+    return list(Entity.select(Entity, Relationship.created.alias("since"))
+                .join(Relationship, on=(Relationship.subject == Entity.guid))
+                .where(Relationship.object == card.guid, Relationship.verb == "manages", Entity.deleted_at.is_null())
+                .order_by(Relationship.created, Entity.guid).objects())
+
+
+def remove_manager(site, card: Entity, member_guid: int, by: Account) -> None:
+    """``by`` removes ``member_guid`` (possibly themselves) from the managers; the last one only by an admin."""
+    if not _manages(member_guid, card):
+        raise ManagingError(_("This member does not manage the card."))
+    left = len(managers(card))
+    if left <= 1 and not by.is_admin:
+        raise ManagingError(_("A card needs at least one manager: invite someone to take over first, "
+                              "or ask an administrator."))
+    with database.atomic():
+        relationships._remove(member_guid, "manages", card.guid)
+        if left <= 1:  # nobody manages it any more: it may be claimed again
+            Organisation.update(claimed=False).where(Organisation.entity == card.guid).execute()
+    if member_guid != by.guid:
+        notifications.notify(site, "directory.manager_removed", [member_guid], actor=by.entity, entity=card)
+
+
+def _manages(member_guid: int, card: Entity) -> bool:
+    return Relationship.select().where(Relationship.subject == member_guid, Relationship.verb == "manages",
+                                       Relationship.object == card.guid).exists()
+
+
+# --- invitations ---------------------------------------------------------------------------------------------
+
+
+def _cutoff() -> dt.datetime:
+    return now() - dt.timedelta(days=INVITATION_DAYS)
+
+
+def pending(card: Entity) -> list[Invitation]:
+    """The card's invitations not yet answered nor expired, oldest first (``invitee`` and ``inviter`` loaded)."""
+    Invitee, Inviter = Entity.alias(), Entity.alias()
+    return list(Invitation.select(Invitation, Invitee, Inviter)
+                .join(Invitee, pw.JOIN.LEFT_OUTER, on=(Invitation.invitee == Invitee.guid))
+                .switch(Invitation).join(Inviter, pw.JOIN.LEFT_OUTER, on=(Invitation.inviter == Inviter.guid))
+                .where(Invitation.card == card.guid, Invitation.created > _cutoff())
+                .order_by(Invitation.created))
+
+
+def invite(site, request, card: Entity, inviter: Account, address: str) -> Invitation:
+    """Invite ``address`` to co-manage ``card``: notify the member who has it, or mail a signed link.
+
+    Raises ManagingError for a wrong address, someone already manager or invited, too many invitations.
+    """
+    try:
+        email = normalise_email(address)
+    except AccountError:
+        raise ManagingError(_("Enter a valid e-mail address.")) from None
+    account = (Account.select(Account, Entity).join(Entity)
+               .where(Account.site == site.id, Account.email == email).first())
+    if account is not None and _manages(account.guid, card):
+        raise ManagingError(_("%(email)s already manages this card.") % {"email": email})
+    Invitation.delete().where(Invitation.card == card.guid, Invitation.created <= _cutoff()).execute()
+    same = Invitation.email == email
+    if account is not None:
+        same |= Invitation.invitee == account.guid
+    if Invitation.select().where(Invitation.card == card.guid, same).exists():
+        raise ManagingError(_("%(email)s is already invited; the invitation is listed below.") % {"email": email})
+    if Invitation.select().where(Invitation.card == card.guid).count() >= MAX_PENDING:
+        raise ManagingError(_("This card has %(num)s invitations waiting for an answer: cancel some first.")
+                            % {"num": MAX_PENDING})
+    if account is not None and (account.state == "banned" or relationships.is_blocked(account.guid, inviter.guid)):
+        raise ManagingError(_("That person cannot be invited."))
+    if not inviter.is_admin and not ratelimit.hit(f"directory.invite:{inviter.guid}", INVITES_PER_HOUR, 3600):
+        raise ManagingError(_("You sent many invitations in the last hour; try again later."))
+    member = account if account is not None and account.state == "active" else None
+    invitation = Invitation.create(site=site.id, card=card.guid, email=email, inviter=inviter.guid,
+                                   invitee=member.guid if member else None, created=now())
+    path = f"/directory/{card.guid}/invitation"
+    if member is not None:
+        notifications.notify(site, "directory.invitation", [member.guid], actor=inviter.entity, entity=card,
+                             text=registration.absolute(site, request, path))
+        return invitation
+    token = tokens.make(site, TOKEN_PURPOSE, [invitation.id, email])
+    link = registration.absolute(site, request, f"{path}?token={token}")
+    try:
+        with notifications.in_language(site, SimpleNamespace(language="")):
+            mail.send(site, email, _("%(name)s invites you to co-manage %(card)s") % {
+                "name": inviter.name, "card": card.title},
+                _("Hello,\n\n%(name)s invites you to co-manage the card of %(card)s on %(site)s: its managers "
+                  "keep it up to date and act in the name of the organisation.\n\nTo answer, open this link "
+                  "(valid %(days)s days), then sign in or create an account:\n%(link)s\n\n"
+                  "If you do not know this organisation, ignore this message.") % {
+                    "name": inviter.name, "card": card.title, "site": site.name, "days": INVITATION_DAYS,
+                    "link": link})
+    except mail.MailError:
+        invitation.delete_instance()
+        raise ManagingError(_("The invitation could not be mailed; try again later.")) from None
+    return invitation
+
+
+def find_invitation(site, card: Entity, user: Account | None, token: str = "") -> Invitation | None:
+    """The pending invitation to ``card``: the one of a mailed ``token`` (ManagingError when it no longer
+    holds), else the one addressed to ``user`` (their account or address), else None."""
+    if token:
+        try:
+            ident, email = tokens.read(site, TOKEN_PURPOSE, token, INVITATION_DAYS * 86400)
+        except tokens.TokenError as exc:
+            raise ManagingError(_("This invitation has expired; ask for a new one.") if exc.expired
+                                else _("This invitation link is not valid.")) from None
+        found = Invitation.get_or_none(Invitation.id == ident, Invitation.card == card.guid,
+                                       Invitation.email == email, Invitation.created > _cutoff())
+        if found is None:
+            raise ManagingError(_("This invitation was cancelled or already answered."))
+        return found
+    if user is None:
+        return None
+    return (Invitation.select()
+            .where(Invitation.card == card.guid, Invitation.created > _cutoff(),
+                   (Invitation.invitee == user.guid) | (Invitation.email == user.email.lower()))
+            .order_by(Invitation.created).first())
+
+
+def accept(site, invitation: Invitation, user: Account) -> None:
+    """``user`` accepts: they manage the card; their other invitations and claim of it are closed."""
+    card = Entity.get_by_id(invitation.card_id)
+    with database.atomic():
+        cards.add_manager(site, card, user.guid)
+        Invitation.delete().where(Invitation.card == card.guid,
+                                  (Invitation.id == invitation.id) | (Invitation.invitee == user.guid)
+                                  | (Invitation.email == user.email.lower())).execute()
+        relationships._remove(user.guid, CLAIMS, card.guid)
+
+
+def decline(invitation: Invitation) -> None:
+    """The invitation is declined (the inviter sees it gone from the pending list)."""
+    invitation.delete_instance()
+
+
+# --- claims --------------------------------------------------------------------------------------------------
+
+
+def claim_pending(user: Account | None, card: Entity) -> bool:
+    """True when ``user`` claimed ``card`` and nobody answered yet."""
+    return user is not None and Relationship.select().where(
+        Relationship.subject == user.guid, Relationship.verb == CLAIMS, Relationship.object == card.guid).exists()
+
+
+def pending_claims(site, after: int = 0, limit: int = CLAIMS_PAGE) -> list[SimpleNamespace]:
+    """Pending claims of the site, oldest first (keyset on the relationship id, ``after``)."""
+    Claimant, Card = Entity.alias(), Entity.alias()
+    query = (Relationship.select(Relationship.id, Relationship.created, Claimant.guid, Claimant.title, Account.email,
+                                 Card.guid, Card.title, Organisation.email, Organisation.claimed)
+             .join(Claimant, on=(Relationship.subject == Claimant.guid))
+             .join(Account, on=(Account.entity == Claimant.guid))
+             .switch(Relationship).join(Card, on=(Relationship.object == Card.guid))
+             .join(Organisation, on=(Organisation.entity == Card.guid))
+             .where(Relationship.verb == CLAIMS, Relationship.site == site.id, Card.deleted_at.is_null(),
+                    Claimant.deleted_at.is_null(), Relationship.id > after)
+             .order_by(Relationship.id).limit(limit))
+    return [SimpleNamespace(id=row[0], created=row[1], claimant_guid=row[2], claimant_name=row[3],
+                            claimant_email=row[4], card_guid=row[5], card_title=row[6], card_email=row[7],
+                            managed=row[8])
+            for row in query.tuples()]
+
+
+def clear_claim(member_guid: int, card_guid: int) -> None:
+    """Forget a member's claim of a card (answered, or confirmed by the link mailed to the card)."""
+    relationships._remove(member_guid, CLAIMS, card_guid)
+
+
+def answer_claim(site, card: Entity, claimant_guid: int, admin: Account, approve: bool) -> None:
+    """An administrator approves (the claimant manages the card) or refuses a claim; the claimant is told."""
+    if not relationships._has(claimant_guid, CLAIMS, card.guid):
+        raise ManagingError(_("This claim was already answered."))
+    with database.atomic():
+        if approve:
+            cards.add_manager(site, card, claimant_guid)
+        clear_claim(claimant_guid, card.guid)
+    notifications.notify(site, "directory.claim_approved" if approve else "directory.claim_refused",
+                         [claimant_guid], actor=admin.entity, entity=card)
+
+
+# --- pages ---------------------------------------------------------------------------------------------------
+
+
+def card_context(site, viewer: Account | None, card: Entity) -> dict:
+    """What the card page shows about its managers, the viewer's invitation and claim."""
+    ctx = {"can_manage": may_manage(viewer, card), "invitation": None,
+           "claim_pending": claim_pending(viewer, card), "invitation_days": INVITATION_DAYS}
+    if ctx["can_manage"]:
+        ctx["managers"] = managers(card)
+        ctx["invitations"] = pending(card)
+    if viewer is not None and not entities.manages(viewer, card):
+        ctx["invitation"] = find_invitation(site, card, viewer)
+    return ctx
+
+
+def _card(request, user):
+    from plugins.directory.views import _card as visible_card
+
+    return visible_card(web.site_of(request), user, request.path_params["guid"])
+
+
+def invite_view(request):
+    """POST: a manager (or an administrator) invites an e-mail address to co-manage the card."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    card, org = _card(request, user)
+    if not may_manage(user, card):
+        raise web.forbidden()
+    address = (web.form(request).get("email") or "").strip()
+    try:
+        invitation = invite(site, request, card, user, address)
+    except ManagingError as exc:
+        from plugins.directory.views import render_card
+
+        return render_card(request, card, org, {"invite_error": str(exc), "invite_email": address},
+                           status_code=400)
+    if invitation.invitee_id:
+        web.flash(request, _("%(email)s is invited: they manage the card once they accept.")
+                  % {"email": invitation.email})
+    else:
+        web.flash(request, _("%(email)s is not a member yet: a link valid %(days)s days is mailed to them; "
+                             "they manage the card once they accept.")
+                  % {"email": invitation.email, "days": INVITATION_DAYS})
+    return web.redirect(request, f"/directory/{card.guid}#managers")
+
+
+def remove_view(request):
+    """POST: remove a co-manager, or stop managing the card oneself."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    card, _org = _card(request, user)
+    if not may_manage(user, card):
+        raise web.forbidden()
+    member = request.path_params["uid"]
+    try:
+        remove_manager(site, card, member, user)
+    except ManagingError as exc:
+        web.flash(request, str(exc), "error")
+        return web.redirect(request, f"/directory/{card.guid}#managers")
+    if member == user.guid:
+        web.flash(request, _("You no longer manage this card."))
+        if not user.is_admin:
+            return web.redirect(request, f"/directory/{card.guid}")
+    else:
+        web.flash(request, _("The member no longer manages the card."))
+    return web.redirect(request, f"/directory/{card.guid}#managers")
+
+
+def cancel_view(request):
+    """POST: a manager cancels a pending invitation (its mailed link stops working)."""
+    user = web.require_user(request)
+    card, _org = _card(request, user)
+    if not may_manage(user, card):
+        raise web.forbidden()
+    Invitation.delete().where(Invitation.id == request.path_params["id"], Invitation.card == card.guid).execute()
+    web.flash(request, _("The invitation is cancelled."))
+    return web.redirect(request, f"/directory/{card.guid}#managers")
+
+
+def invitation_view(request):
+    """The invited person's page: accept or decline (signed in); visitors with a mailed link are asked to sign in."""
+    site = web.site_of(request)
+    user = web.current_user(request)
+    token = request.query_params.get("token", "") or (web.form(request).get("token") or "")
+    path = f"/directory/{request.path_params['guid']}/invitation"
+    if user is None:
+        if not token:
+            raise web.SignInRequired()
+        card = Entity.get_or_none(Entity.guid == request.path_params["guid"], Entity.kind == cards.KIND,
+                                  Entity.site == site.id, Entity.deleted_at.is_null())
+        if card is None:
+            raise web.not_found()
+        try:
+            invitation = find_invitation(site, card, None, token)
+        except ManagingError as exc:
+            return web.render(request, "directory/invitation.html", {"card": card, "error": str(exc)},
+                              status_code=404)
+        from urllib.parse import quote
+
+        return web.render(request, "directory/invitation.html", {
+            "card": card, "invitation": invitation, "inviter": _inviter(invitation),
+            "signin_url": "/signin?next=" + quote(f"{path}?token={token}", safe="")})
+    card, _org = _card(request, user)
+    try:
+        invitation = find_invitation(site, card, user, token)
+    except ManagingError as exc:
+        return web.render(request, "directory/invitation.html", {"card": card, "error": str(exc)}, status_code=404)
+    if entities.manages(user, card):
+        if invitation is not None:
+            invitation.delete_instance()
+        web.flash(request, _("You already manage this card."))
+        return web.redirect(request, f"/directory/{card.guid}")
+    if invitation is None:
+        return web.render(request, "directory/invitation.html",
+                          {"card": card, "error": _("You have no invitation to co-manage this card.")},
+                          status_code=404)
+    if request.method == "POST":
+        if web.form(request).get("answer") == "accept":
+            accept(site, invitation, user)
+            web.flash(request, _("You manage %(card)s now: you may act in its name (see the identity switch).")
+                      % {"card": card.title})
+        else:
+            decline(invitation)
+            web.flash(request, _("You declined the invitation."))
+        return web.redirect(request, f"/directory/{card.guid}")
+    return web.render(request, "directory/invitation.html", {
+        "card": card, "invitation": invitation, "inviter": _inviter(invitation), "token": token})
+
+
+def _inviter(invitation: Invitation) -> Entity | None:
+    return Entity.get_or_none(Entity.guid == invitation.inviter_id) if invitation.inviter_id else None
+
+
+def claims_view(request):
+    """Administrators: pending claims, approve or refuse each."""
+    admin = web.require_admin(request)
+    site = web.site_of(request)
+    if request.method == "POST":
+        data = web.form(request)
+        try:
+            card_guid, claimant = int(data.get("card") or 0), int(data.get("claimant") or 0)
+        except ValueError:
+            raise web.not_found() from None
+        card = Entity.get_or_none(Entity.guid == card_guid, Entity.kind == cards.KIND, Entity.site == site.id)
+        if card is None:
+            raise web.not_found()
+        approve = data.get("answer") == "approve"
+        try:
+            answer_claim(site, card, claimant, admin, approve)
+        except ManagingError as exc:
+            web.flash(request, str(exc), "error")
+        else:
+            web.flash(request, _("Claim approved: the member manages %(card)s.") % {"card": card.title} if approve
+                      else _("Claim refused; the member is told."))
+        return web.redirect(request, "/directory/claims")
+    after = request.query_params.get("after", "")
+    rows = pending_claims(site, int(after) if after.isdigit() else 0)
+    return web.render(request, "directory/claims.html", {
+        "claims": rows, "next_after": rows[-1].id if len(rows) == CLAIMS_PAGE else None})
