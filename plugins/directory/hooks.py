@@ -88,6 +88,16 @@ def maillage_notification_events(site):
 
 
 @hookimpl
+def maillage_export_personal_data(site, user):
+    return managing.export_personal_data(user)
+
+
+@hookimpl
+def maillage_delete_personal_data(site, user, mode):
+    managing.delete_personal_data(user)
+
+
+@hookimpl
 def maillage_settings_schema(site):
     return [SettingField("max_competences", _("Most competences on a card"), type="int", min=1, max=30,
                          default=7)]

@@ -201,6 +201,23 @@ def decline(invitation: Invitation) -> None:
     invitation.delete_instance()
 
 
+def export_personal_data(user: Account) -> dict:
+    """The invitations a member received and sent, for their data archive."""
+    Card = Entity.alias()
+    rows = (Invitation.select(Invitation, Card).join(Card, on=(Invitation.card == Card.guid))
+            .where((Invitation.invitee == user.guid) | (Invitation.email == user.email.lower())
+                   | (Invitation.inviter == user.guid)))
+    return {"directory/invitations.json": [
+        {"card": inv.card.title, "guid": inv.card_id, "email": inv.email, "created": inv.created,
+         "direction": "sent" if inv.inviter_id == user.guid else "received"} for inv in rows]}
+
+
+def delete_personal_data(user: Account) -> None:
+    """The member's invitations go with their account; those they sent stay, without their name."""
+    Invitation.delete().where((Invitation.invitee == user.guid) | (Invitation.email == user.email.lower())).execute()
+    Invitation.update(inviter=None).where(Invitation.inviter == user.guid).execute()
+
+
 # --- claims --------------------------------------------------------------------------------------------------
 
 

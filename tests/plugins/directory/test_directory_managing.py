@@ -252,3 +252,17 @@ def test_claim_confirmed_by_mail_clears_the_pending_claim(app, signed_in, client
         assert entities.manages(eve.account, guid)
         assert not Relationship.select().where(Relationship.verb == "directory.claims").exists()
     assert "Amicale importée" not in root.get("/directory/claims").text
+
+
+def test_invitations_in_personal_data_export_and_deletion(app, signed_in):
+    from core import personal_data
+
+    ada, bob = signed_in("ada"), signed_in("bob")
+    guid = _card(ada)
+    _invite(ada, guid, "bob@example.org")
+    site = app.runtime("test")
+    with database.connection_context():
+        exported = personal_data.collect(site, bob.account)["directory/invitations.json"]
+        assert exported[0]["card"] == "Club de foot d'Amiens" and exported[0]["direction"] == "received"
+        personal_data.delete_account(site, bob.account, "anonymise")
+        assert not Invitation.select().exists()
