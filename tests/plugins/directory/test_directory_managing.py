@@ -226,6 +226,8 @@ def test_admin_approves_and_refuses_claims(app, signed_in):
     assert page.status_code == 200 and "Amicale importée" in page.text and "Eve" in page.text
     assert "la fiche n’a pas d’adresse" in page.text or "pas d'adresse" in page.text
     assert "/directory/claims" in root.get("/admin").text  # in the admin menu
+    card = root.get(f"/directory/{guid}").text  # an administrator manages who manages any card
+    assert "Personne ne gère cette fiche" in card and "revendiquer la fiche" in card
     root.post_form("/directory/claims", {"card": guid, "claimant": eve.account.guid, "answer": "approve"})
     root.post_form("/directory/claims", {"card": guid, "claimant": dan.account.guid, "answer": "refuse"})
     with database.connection_context():
