@@ -53,7 +53,8 @@ def create_app() -> Starlette:
         with database.connection_context():
             request.state.user = None
             rows = activity.site_feed(site, None)
-            return render(request, "core/home.html", {"widgets": [], **feed_context(site, rows, request, "/")})
+            return render(request, "core/home.html", {"widgets": site.widgets(request, "home"),
+                                                    **feed_context(site, rows, request, "/")})
 
     def network(request):
         with database.connection_context():
