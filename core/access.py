@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from peewee import SQL, Expression, fn
 
+from core.db import in_ids
 from core.models import Account, Entity, Relationship
 
 CORE_MEMBERSHIP_VERBS = ("manages",)
@@ -65,7 +66,7 @@ def _among(column, ids: set[int], fallback: Expression) -> Expression:
     """``column IN (ids)`` as a literal list (cheap to build and to plan), the subquery when long."""
     if len(ids) > LIST_LIMIT:
         return fallback
-    return column.in_(sorted(ids)) if ids else SQL("0 = 1")
+    return in_ids(column, sorted(ids))
 
 
 def visible(viewer: Account | None, site_id: str, entity=Entity, membership_verbs=("member_of",)) -> Expression:

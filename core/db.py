@@ -93,6 +93,16 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def in_ids(column, ids) -> peewee.Node:
+    """``column IN (1, 2, 3)`` with the integer ids written into the SQL.
+
+    peewee binds each element of a list as its own parameter, about 5 µs apiece to compile:
+    a page filtering on 500 candidate ids spent 3 ms there. Every id goes through ``int()``,
+    so nothing but digits reaches the SQL; an empty list matches nothing."""
+    numbers = ",".join(str(int(i)) for i in ids)
+    return peewee.NodeList((column, peewee.SQL(f"IN ({numbers})"))) if numbers else peewee.SQL("0 = 1")
+
+
 class JSONField(peewee.TextField):
     """A JSON value stored as text (portable between SQLite and PostgreSQL)."""
 

@@ -16,7 +16,7 @@ import peewee as pw
 from peewee import SQL
 
 from core import access
-from core.db import BaseModel, database, is_postgres
+from core.db import BaseModel, database, in_ids, is_postgres
 from core.models import Account, Entity
 
 PAGE = 20
@@ -85,7 +85,7 @@ def search(site, viewer: Account | None, text: str, kinds=None, before: int | No
         return []
     def visible_among(matching, wanted: int, below: int | None) -> list[Entity]:
         query = (Entity.select()
-                 .where(Entity.guid.in_(matching),
+                 .where(in_ids(Entity.guid, matching) if isinstance(matching, list) else Entity.guid.in_(matching),
                         access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
                  .order_by(Entity.guid.desc()).limit(wanted))
         if kinds:
