@@ -126,12 +126,31 @@ def format_date(value: dt.date | None, format: str = "long") -> str:
     """Format a date for the current language."""
     if value is None:
         return ""
-    return dates.format_date(value, format=format, locale=current_language())
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return _formatted_date(value, format, current_language())
 
 
 def format_time(value, format: str = "short") -> str:
-    """Format a time of day for the current language."""
-    return dates.format_time(value, format=format, locale=current_language()) if value else ""
+    """Format a time of day for the current language (an aware datetime: its own wall-clock time)."""
+    if not value:
+        return ""
+    if format in ("short", "medium"):  # no zone name in these patterns: the wall-clock time decides
+        wall = value.time() if isinstance(value, dt.datetime) else value
+        return _formatted_time(wall.replace(tzinfo=None, microsecond=0), format, current_language())
+    return dates.format_time(value, format=format, locale=current_language())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value: dt.date, format: str, lang: str) -> str:
+    """Babel's formatting is slow (a calendar of a month formats hundreds of dates and times of
+    a handful of distinct values): each distinct one is formatted once per process."""
+    return dates.format_date(value, format=format, locale=lang)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_time(value: dt.time, format: str, lang: str) -> str:
+    return dates.format_time(value, format=format, locale=lang)
 
 
 def format_timedelta(value: dt.timedelta, add_direction: bool = True) -> str:
