@@ -114,21 +114,11 @@ def create_app() -> Starlette:
             today = now().date()
             first = today.replace(day=1)
             weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-            tz = events.zone("Europe/Paris")
-            start = dt.datetime.combine(weeks[0][0], dt.time(), tz).astimezone(dt.UTC).replace(tzinfo=None)
-            end = dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time(), tz).astimezone(
-                dt.UTC).replace(tzinfo=None)
-            by_day: dict = {}
-            for occ in events.window(site, None, start, end, lean=True):
-                day = occ.local_start.date()
-                last = (occ.local_end - dt.timedelta(seconds=1)).date()
-                while day <= last and day <= weeks[-1][-1]:
-                    by_day.setdefault(day, []).append(occ)
-                    day += dt.timedelta(days=1)
+            by_day, counts = events.month_days(site, None, weeks[0][0], weeks[-1][-1], PER_DAY)
             return render(request, "agenda/month.html", {
-                "first": first, "weeks": weeks, "by_day": by_day, "today": today,
+                "first": first, "weeks": weeks, "by_day": by_day, "counts": counts, "today": today,
                 "prev": (first - dt.timedelta(days=1)).replace(day=1),
-                "next": (first + dt.timedelta(days=32)).replace(day=1), "per_day": PER_DAY,
+                "next": (first + dt.timedelta(days=32)).replace(day=1),
                 "shown": dict.fromkeys(("category", "commune", "near", "km", "from", "to"), ""),
                 "categories": events.categories_of(site),
                 "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import math
@@ -14,7 +15,7 @@ from dateutil.rrule import rrulestr
 from peewee import fn
 
 from core import access, activity, entities, images, notifications, search
-from core.db import database, now
+from core.db import database, in_ids, now
 from core.i18n import gettext as _
 from core.models import ACCESS_LEVELS, Account, Entity, Relationship
 from core.storage import storage
@@ -422,27 +423,19 @@ def set_cancelled(site, entity: Entity, cancelled: bool) -> None:
 # --- listings -----------------------------------------------------------------------------------
 
 
-LEAN_COLUMNS = (Event.start, Event.end, Event.tz, Event.all_day, Event.cancelled, Event.lat, Event.lon,
+CELL_COLUMNS = (Event.start, Event.end, Event.tz, Event.all_day, Event.cancelled, Event.lat, Event.lon,
                 Entity.guid, Entity.kind, Entity.title)
 
 
-def _base(site, viewer, lean: bool = False):
-    """Visible events with their entity; ``lean`` reads only what a calendar cell shows."""
-    columns = LEAN_COLUMNS if lean else (Event, Entity)
-    return (Event.select(*columns).join(Entity, on=(Event.entity == Entity.guid))
+def _base(site, viewer, columns=None):
+    """Visible events with their entity (``columns``: only those, as tuples; default both models)."""
+    return (Event.select(*(columns or (Event, Entity))).join(Entity, on=(Event.entity == Entity.guid))
             .where(access.visible(viewer, site.id, membership_verbs=site.membership_verbs)))
 
 
-def _lean_occurrences(query) -> list[Occurrence]:
-    """Occurrences from ``LEAN_COLUMNS`` rows as plain objects: building a thousand model
-    instances was most of a busy month view's time."""
-    found = []
-    for start, end, tz, all_day, cancelled, lat, lon, guid, kind, title in query.tuples():
-        entity = SimpleNamespace(guid=guid, kind=kind, title=title)
-        event = SimpleNamespace(entity=entity, start=start, end=end, tz=tz, all_day=all_day, cancelled=cancelled,
-                                lat=lat, lon=lon)
-        found.append(Occurrence(event, start, end))
-    return found
+def _stored_time(value) -> dt.datetime:
+    """A datetime column read by a raw cursor: SQLite gives ISO text, PostgreSQL a datetime."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
 
 
 def _recurring():
@@ -476,24 +469,75 @@ def _near_ok(occ: Occurrence, filters: dict) -> bool:
     return haversine_km(lat, lon, occ.event.lat, occ.event.lon) <= km
 
 
-def window(site, viewer, start: dt.datetime, end: dt.datetime, limit: int = 2000, lean: bool = False,
-           **filters) -> list[Occurrence]:
-    """Every occurrence overlapping [start, end) the viewer may see, in time order (month view, map, feeds).
-
-    ``lean``: the single events carry only their dates, place and title (a month of a region's
-    agenda holds a thousand of them: reading every column doubled the month view's time).
-    """
-    single = _filtered(_base(site, viewer, lean), filters).where(Event.rrule == "", Event.start < end, Event.end > start,
+def window(site, viewer, start: dt.datetime, end: dt.datetime, limit: int = 2000, **filters) -> list[Occurrence]:
+    """Every occurrence overlapping [start, end) the viewer may see, in time order (map, feeds)."""
+    single = _filtered(_base(site, viewer), filters).where(Event.rrule == "", Event.start < end, Event.end > start,
                                                            Event.start > start - MAX_LENGTH)
-    rec = _filtered(_base(site, viewer), filters).where(Event.entity.in_(_recurring()), Event.start < end,
-                                                        Event.last_end.is_null() | (Event.last_end > start))
     single = single.order_by(Event.start, Event.entity).limit(limit)
-    result = _lean_occurrences(single) if lean else [Occurrence(e, e.start, e.end) for e in single]
-    for event in rec:
-        result.extend(occurrences(event, start, end))
+    result = [Occurrence(e, e.start, e.end) for e in single] + _recurring_between(site, viewer, start, end, filters)
     result = [o for o in result if _near_ok(o, filters)]
     result.sort(key=lambda o: o.key)
     return result[:limit]
+
+
+def _recurring_between(site, viewer, start: dt.datetime, end: dt.datetime, filters: dict) -> list[Occurrence]:
+    """The occurrences of the (few) recurring events over [start, end)."""
+    rec = _filtered(_base(site, viewer), filters).where(Event.entity.in_(_recurring()), Event.start < end,
+                                                        Event.last_end.is_null() | (Event.last_end > start))
+    return [occ for event in rec for occ in occurrences(event, start, end)]
+
+
+def month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: int, tz: str = "Europe/Paris",
+               limit: int = 10_000, **filters) -> tuple[dict, dict]:
+    """The calendar from ``first_day`` to ``last_day`` (wall-clock days of ``tz``):
+    ``({day: first occurrences, at most per_day}, {day: how many})``, each event placed on the days
+    of its own time zone, an event spanning several days counted on each.
+
+    A region's month holds a thousand events, but a calendar shows a few per day: every event is
+    read as raw columns to place and count it (days found by bisecting each zone's midnights),
+    and only the events shown are read in full."""
+    days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    start, end = to_utc(dt.datetime.combine(first_day, dt.time()), tz), to_utc(
+        dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()), tz)
+    single = _filtered(_base(site, viewer, (Event.start, Event.end, Event.tz, Event.entity, Event.lat, Event.lon)),
+                       filters).where(Event.rrule == "", Event.start < end, Event.end > start,
+                                      Event.start > start - MAX_LENGTH)
+    sql, params = single.order_by(Event.start, Event.entity).limit(limit).sql()
+    entries = [(_stored_time(s), guid, _stored_time(e), zone_name, None, lat, lon)
+               for s, e, zone_name, guid, lat, lon in database.execute_sql(sql, params).fetchall()]
+    recurring = _recurring_between(site, viewer, start, end, filters)
+    if recurring:
+        entries += [(o.start, o.entity.guid, o.end, o.event.tz, o, o.event.lat, o.event.lon) for o in recurring]
+        entries.sort(key=lambda entry: entry[:2])
+    midnights: dict[str, list[dt.datetime]] = {}  # per zone: each day's local midnight in naive UTC
+    near = filters.get("near")
+    shown: list[list] = [[] for _ in days]
+    counts = [0] * len(days)
+    one_second = dt.timedelta(seconds=1)
+    for entry in entries:
+        begin, _guid, finish, zone_name, _occ, lat, lon = entry
+        if near and haversine_km(near[0], near[1], lat, lon) > near[2]:
+            continue
+        bounds = midnights.get(zone_name)
+        if bounds is None:
+            bounds = midnights[zone_name] = [to_utc(dt.datetime.combine(d, dt.time()), zone_name) for d in days]
+        first = max(bisect.bisect_right(bounds, begin) - 1, 0)
+        for i in range(first, bisect.bisect_right(bounds, finish - one_second)):
+            counts[i] += 1
+            if len(shown[i]) < per_day:
+                shown[i].append(entry)
+    wanted = {entry[1] for cell in shown for entry in cell if entry[4] is None}
+    details = {}
+    if wanted:  # already checked for access by the first query: read by primary key
+        rows = (Event.select(*CELL_COLUMNS).join(Entity, on=(Event.entity == Entity.guid))
+                .where(in_ids(Event.entity, sorted(wanted))).tuples())
+        for s, e, zone_name, all_day, cancelled, lat, lon, guid, kind, title in rows:
+            entity = SimpleNamespace(guid=guid, kind=kind, title=title)
+            details[guid] = SimpleNamespace(entity=entity, start=s, end=e, tz=zone_name, all_day=all_day,
+                                            cancelled=cancelled, lat=lat, lon=lon)
+    by_day = {day: [entry[4] or Occurrence(details[entry[1]], entry[0], entry[2]) for entry in cell]
+              for day, cell in zip(days, shown, strict=True) if cell}
+    return by_day, {day: count for day, count in zip(days, counts, strict=True) if count}
 
 
 def listing(site, viewer, after: tuple | None = None, past: bool = False, limit: int = PAGE,

@@ -108,23 +108,14 @@ def month(request):
     except ValueError:
         first = today.replace(day=1)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    tz = events.zone("Europe/Paris")
-    start = dt.datetime.combine(weeks[0][0], dt.time(), tz).astimezone(dt.UTC).replace(tzinfo=None)
-    end = dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time(), tz).astimezone(dt.UTC).replace(
-        tzinfo=None)
     shown, filters = _filters(request)
-    by_day: dict = {}
-    for occ in events.window(site, web.current_user(request), start, end, lean=True, **filters):
-        day = occ.local_start.date()
-        last = (occ.local_end - dt.timedelta(seconds=1)).date()
-        while day <= last and day <= weeks[-1][-1]:
-            by_day.setdefault(day, []).append(occ)
-            day += dt.timedelta(days=1)
+    by_day, counts = events.month_days(site, web.current_user(request), weeks[0][0], weeks[-1][-1], PER_DAY,
+                                       **filters)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = (first + dt.timedelta(days=32)).replace(day=1)
     return web.render(request, "agenda/month.html", {
-        "first": first, "weeks": weeks, "by_day": by_day, "today": today, "prev": prev_month, "next": next_month,
-        "per_day": PER_DAY,
+        "first": first, "weeks": weeks, "by_day": by_day, "counts": counts, "today": today, "prev": prev_month,
+        "next": next_month,
         "shown": shown, "categories": events.categories_of(site),
         "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)],
     })

@@ -194,3 +194,26 @@ def test_a_busy_day_of_the_month_view_lists_four_and_links_to_the_rest(signed_in
     assert "2 more" in month and "/agenda/?from=2027-05-12&amp;to=2027-05-12" in month
     day = client.get("/agenda/?from=2027-05-12&to=2027-05-12").text
     assert all(f"Atelier {n}" in day for n in range(6))
+
+
+def test_month_days_places_events_on_their_own_local_days(signed_in, app):
+    """A three-day event counts on each of its days; a late event in Nouméa (UTC+11) sits on its
+    local day, not on the UTC one; the earliest events of a day are the ones shown."""
+    from plugins.agenda import events
+
+    ada = signed_in("ada")
+    create(ada, title="Festival", start_date="2027-06-10", end_date="2027-06-12", start_time="10:00",
+           end_time="18:00")
+    create(ada, title="Soirée Nouméa", start_date="2027-06-15", end_date="2027-06-15", start_time="08:00",
+           end_time="09:00", tz="Pacific/Noumea")  # 21:00 UTC on the 14th
+    for n in range(3):
+        create(ada, title=f"Atelier {n}", start_date="2027-06-20", end_date="2027-06-20",
+               start_time=f"1{n}:00", end_time=f"1{n}:30")
+    site = app.runtime("test")
+    with database.connection_context():
+        by_day, counts = events.month_days(site, None, dt.date(2027, 5, 31), dt.date(2027, 7, 4), per_day=2)
+    assert [counts.get(dt.date(2027, 6, d)) for d in (9, 10, 11, 12, 13)] == [None, 1, 1, 1, None]
+    assert counts.get(dt.date(2027, 6, 15)) == 1 and dt.date(2027, 6, 14) not in counts
+    assert counts[dt.date(2027, 6, 20)] == 3
+    assert [o.entity.title for o in by_day[dt.date(2027, 6, 20)]] == ["Atelier 0", "Atelier 1"]
+    assert by_day[dt.date(2027, 6, 11)][0].local_start.hour == 10
