@@ -20,37 +20,17 @@ import peewee as pw
 
 from core import entities, mail, notifications, ratelimit, registration, relationships, tokens, web
 from core.accounts import AccountError, normalise_email
-from core.db import BaseModel, database, now
+from core.db import database, now
 from core.i18n import gettext as _
 from core.models import Account, Entity, Relationship
 from plugins.directory import cards
-from plugins.directory.models import Organisation
+from plugins.directory.models import INVITATION_DAYS, Invitation, Organisation
 
-INVITATION_DAYS = 14
 MAX_PENDING = 20  # pending invitations of one card
 INVITES_PER_HOUR = 20  # invitations one member may send in an hour (administrators: no limit)
 CLAIMS = "directory.claims"
 CLAIMS_PAGE = 100
 TOKEN_PURPOSE = "directory.invitation"
-
-
-class Invitation(BaseModel):
-    """An invitation to co-manage ``card`` sent to ``email``; ``invitee`` is the member who has that address."""
-
-    site = pw.CharField(max_length=64)
-    card = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
-    email = pw.CharField(max_length=254)
-    invitee = pw.ForeignKeyField(Entity, null=True, on_delete="CASCADE", backref="+")
-    inviter = pw.ForeignKeyField(Entity, null=True, on_delete="SET NULL", backref="+")
-    created = pw.DateTimeField(default=now)
-
-    class Meta:
-        table_name = "directory_invitation"
-        indexes = ((("card", "email"), True), (("invitee",), False))
-
-    @property
-    def expires(self) -> dt.datetime:
-        return self.created + dt.timedelta(days=INVITATION_DAYS)
 
 
 class ManagingError(ValueError):

@@ -1,9 +1,14 @@
-"""The directory's table: one organisation card per entity (the entity holds name, owner, access)."""
+"""The directory's tables: one organisation card per entity (the entity holds name, owner, access) and the
+invitations to co-manage a card. The rules live in ``cards`` and ``managing``."""
+
+import datetime as dt
 
 import peewee as pw
 
-from core.db import BaseModel
+from core.db import BaseModel, now
 from core.models import Entity
+
+INVITATION_DAYS = 14  # an invitation to co-manage a card (and its mailed link) is valid this long
 
 
 class Organisation(BaseModel):
@@ -37,3 +42,25 @@ class Organisation(BaseModel):
     class Meta:
         table_name = "directory_organisation"
         indexes = ((("lat", "lon"), False),)
+
+
+class Invitation(BaseModel):
+    """An invitation to co-manage ``card`` sent to ``email``; ``invitee`` is the member who has that address.
+
+    The row lives until the invitation is answered, cancelled or found expired (:data:`INVITATION_DAYS`)."""
+
+    site = pw.CharField(max_length=64)
+    card = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
+    email = pw.CharField(max_length=254)
+    invitee = pw.ForeignKeyField(Entity, null=True, on_delete="CASCADE", backref="+")
+    inviter = pw.ForeignKeyField(Entity, null=True, on_delete="SET NULL", backref="+")
+    created = pw.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "directory_invitation"
+        indexes = ((("card", "email"), True), (("invitee",), False))
+
+    @property
+    def expires(self) -> dt.datetime:
+        return self.created + dt.timedelta(days=INVITATION_DAYS)
+

@@ -11,8 +11,7 @@ from core.db import database
 from core.models import Account, Relationship
 from core.notifications import Notification
 from plugins.directory import importer
-from plugins.directory.managing import Invitation
-from plugins.directory.models import Organisation
+from plugins.directory.models import Invitation, Organisation
 
 pytestmark = pytest.mark.site(plugins=["directory"], toml='[plugins.directory]\nidentifiers = ["RNA"]\n')
 
