@@ -5,6 +5,7 @@ from starlette.routing import Route
 
 from core import hookimpl
 from core.i18n import gettext as _
+from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem
 from core.settings import SettingField
@@ -77,13 +78,20 @@ def maillage_permission(site, user, action, entity):
 
 @hookimpl
 def maillage_notification_events(site):
-    return [NotificationEvent("directory.invitation", _("An invitation to co-manage an organisation's card"),
+    # lazy labels: this runs once when the site is built, the labels are read in each member's language
+    return [NotificationEvent("directory.invitation", _l("An invitation to co-manage an organisation's card"),
                               default="instant"),
-            NotificationEvent("directory.manager_removed", _("I no longer manage an organisation's card"),
+            NotificationEvent("directory.invitation_accepted",
+                              _l("A member accepted my invitation to co-manage an organisation's card"),
+                              default="site"),
+            NotificationEvent("directory.invitation_declined",
+                              _l("A member declined my invitation to co-manage an organisation's card"),
+                              default="site"),
+            NotificationEvent("directory.manager_removed", _l("I no longer manage an organisation's card"),
                               default="instant"),
-            NotificationEvent("directory.claim_approved", _("My claim of an organisation's card is approved"),
+            NotificationEvent("directory.claim_approved", _l("My claim of an organisation's card is approved"),
                               default="instant"),
-            NotificationEvent("directory.claim_refused", _("My claim of an organisation's card is refused"),
+            NotificationEvent("directory.claim_refused", _l("My claim of an organisation's card is refused"),
                               default="instant")]
 
 
@@ -94,7 +102,8 @@ def maillage_export_personal_data(site, user):
 
 @hookimpl
 def maillage_delete_personal_data(site, user, mode):
-    managing.delete_personal_data(user)
+    """Invitations go; cards others still manage are handed over before the core deletes what the member owns."""
+    managing.delete_personal_data(site, user, mode)
 
 
 @hookimpl

@@ -24,7 +24,7 @@ from core.db import database, now
 from core.i18n import gettext as _
 from core.models import Account, Entity, Relationship
 from plugins.directory import cards
-from plugins.directory.models import INVITATION_DAYS, Invitation, Organisation
+from plugins.directory.models import INVITATION_DAYS, Acceptance, Invitation, Organisation
 
 MAX_PENDING = 20  # pending invitations of one card
 INVITES_PER_HOUR = 20  # invitations one member may send in an hour (administrators: no limit)
@@ -46,9 +46,16 @@ def may_manage(user: Account | None, card: Entity) -> bool:
 
 
 def managers(card: Entity) -> list[Entity]:
-    """The members managing ``card``, earliest first; each has ``since`` (when they became manager)."""
-    return list(Entity.select(Entity, Relationship.created.alias("since"))
+    """The members managing ``card``, earliest first; each has ``since`` (when they became manager) and, when
+    they accepted an invitation, ``accepted`` (the acceptance's id) with ``inviter_guid``/``inviter_name`` (None
+    once the inviter's account is deleted)."""
+    Inviter = Entity.alias()
+    return list(Entity.select(Entity, Relationship.created.alias("since"), Acceptance.id.alias("accepted"),
+                              Inviter.guid.alias("inviter_guid"), Inviter.title.alias("inviter_name"))
                 .join(Relationship, on=(Relationship.subject == Entity.guid))
+                .switch(Entity).join(Acceptance, pw.JOIN.LEFT_OUTER,
+                                     on=(Acceptance.member == Entity.guid) & (Acceptance.card == card.guid))
+                .join(Inviter, pw.JOIN.LEFT_OUTER, on=(Acceptance.inviter == Inviter.guid))
                 .where(Relationship.object == card.guid, Relationship.verb == "manages", Entity.deleted_at.is_null())
                 .order_by(Relationship.created, Entity.guid).objects())
 
@@ -63,6 +70,7 @@ def remove_manager(site, card: Entity, member_guid: int, by: Account) -> None:
                               "or ask an administrator."))
     with database.atomic():
         relationships._remove(member_guid, "manages", card.guid)
+        Acceptance.delete().where(Acceptance.card == card.guid, Acceptance.member == member_guid).execute()
         if left <= 1:  # nobody manages it any more: it may be claimed again
             Organisation.update(claimed=False).where(Organisation.entity == card.guid).execute()
     if member_guid != by.guid:
@@ -122,8 +130,8 @@ def invite(site, request, card: Entity, inviter: Account, address: str) -> Invit
                                    invitee=member.guid if member else None, created=now())
     path = f"/directory/{card.guid}/invitation"
     if member is not None:
-        notifications.notify(site, "directory.invitation", [member.guid], actor=inviter.entity, entity=card,
-                             text=registration.absolute(site, request, path))
+        # the line links to the card, which shows the member "Answer the invitation"
+        notifications.notify(site, "directory.invitation", [member.guid], actor=inviter.entity, entity=card)
         return invitation
     token = tokens.make(site, TOKEN_PURPOSE, [invitation.id, email])
     link = registration.absolute(site, request, f"{path}?token={token}")
@@ -166,36 +174,58 @@ def find_invitation(site, card: Entity, user: Account | None, token: str = "") -
 
 
 def accept(site, invitation: Invitation, user: Account) -> None:
-    """``user`` accepts: they manage the card; their other invitations and claim of it are closed."""
+    """``user`` accepts: they manage the card (the managers list says whose invitation they accepted); their
+    other invitations and claim of it are closed; the inviter is notified (``directory.invitation_accepted``)."""
     card = Entity.get_by_id(invitation.card_id)
     with database.atomic():
         cards.add_manager(site, card, user.guid)
+        Acceptance.delete().where(Acceptance.card == card.guid, Acceptance.member == user.guid).execute()
+        Acceptance.create(site=site.id, card=card.guid, member=user.guid, inviter=invitation.inviter_id,
+                          created=now())
         Invitation.delete().where(Invitation.card == card.guid,
                                   (Invitation.id == invitation.id) | (Invitation.invitee == user.guid)
                                   | (Invitation.email == user.email.lower())).execute()
         relationships._remove(user.guid, CLAIMS, card.guid)
+    _tell_inviter(site, invitation, user, card, "directory.invitation_accepted")
 
 
-def decline(invitation: Invitation) -> None:
-    """The invitation is declined (the inviter sees it gone from the pending list)."""
+def decline(site, invitation: Invitation, user: Account) -> None:
+    """``user`` declines: the invitation is gone from the pending list and the inviter is notified
+    (``directory.invitation_declined``)."""
     invitation.delete_instance()
+    _tell_inviter(site, invitation, user, Entity.get_by_id(invitation.card_id), "directory.invitation_declined")
+
+
+def _tell_inviter(site, invitation: Invitation, user: Account, card: Entity, event: str) -> None:
+    if invitation.inviter_id is not None:  # None once the inviter's account is deleted
+        notifications.notify(site, event, [invitation.inviter_id], actor=user.entity, entity=card)
 
 
 def export_personal_data(user: Account) -> dict:
-    """The invitations a member received and sent, for their data archive."""
-    Card = Entity.alias()
+    """The invitations a member received and sent, and those accepted, for their data archive."""
+    Card, Other = Entity.alias(), Entity.alias()
     rows = (Invitation.select(Invitation, Card).join(Card, on=(Invitation.card == Card.guid))
             .where((Invitation.invitee == user.guid) | (Invitation.email == user.email.lower())
                    | (Invitation.inviter == user.guid)))
-    return {"directory/invitations.json": [
-        {"card": inv.card.title, "guid": inv.card_id, "email": inv.email, "created": inv.created,
-         "direction": "sent" if inv.inviter_id == user.guid else "received"} for inv in rows]}
+    out = [{"card": inv.card.title, "guid": inv.card_id, "email": inv.email, "created": inv.created,
+            "direction": "sent" if inv.inviter_id == user.guid else "received"} for inv in rows]
+    for mine, other_side in ((True, Acceptance.inviter), (False, Acceptance.member)):
+        accepted = (Acceptance.select(Acceptance.card, Acceptance.created, Card.title, Other.title)
+                    .join(Card, on=(Acceptance.card == Card.guid))
+                    .switch(Acceptance).join(Other, pw.JOIN.LEFT_OUTER, on=(other_side == Other.guid))
+                    .where((Acceptance.member if mine else Acceptance.inviter) == user.guid).tuples())
+        out += [{"card": title, "guid": card_guid, "created": created,
+                 "direction": "accepted" if mine else "sent and accepted", "inviter" if mine else "member": other}
+                for card_guid, created, title, other in accepted]
+    return {"directory/invitations.json": out}
 
 
-def delete_personal_data(user: Account) -> None:
+def delete_personal_data(site, user: Account, mode: str) -> None:
     """The member's invitations go with their account; those they sent stay, without their name."""
     Invitation.delete().where((Invitation.invitee == user.guid) | (Invitation.email == user.email.lower())).execute()
     Invitation.update(inviter=None).where(Invitation.inviter == user.guid).execute()
+    Acceptance.delete().where(Acceptance.member == user.guid).execute()
+    Acceptance.update(inviter=None).where(Acceptance.inviter == user.guid).execute()
 
 
 # --- claims --------------------------------------------------------------------------------------------------
@@ -364,7 +394,7 @@ def invitation_view(request):
             web.flash(request, _("You manage %(card)s now: you may act in its name (see the identity switch).")
                       % {"card": card.title})
         else:
-            decline(invitation)
+            decline(site, invitation, user)
             web.flash(request, _("You declined the invitation."))
         return web.redirect(request, f"/directory/{card.guid}")
     return web.render(request, "directory/invitation.html", {

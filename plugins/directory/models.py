@@ -1,5 +1,5 @@
-"""The directory's tables: one organisation card per entity (the entity holds name, owner, access) and the
-invitations to co-manage a card. The rules live in ``cards`` and ``managing``."""
+"""The directory's tables: one organisation card per entity (the entity holds name, owner, access), the
+invitations to co-manage a card and who accepted one from whom. The rules live in ``cards`` and ``managing``."""
 
 import datetime as dt
 
@@ -64,3 +64,19 @@ class Invitation(BaseModel):
     def expires(self) -> dt.datetime:
         return self.created + dt.timedelta(days=INVITATION_DAYS)
 
+
+class Acceptance(BaseModel):
+    """``member`` manages ``card`` since they accepted ``inviter``'s invitation (shown in the managers list).
+
+    One row per card and manager, removed when they stop managing it; ``inviter`` is None once that member's
+    account is deleted."""
+
+    site = pw.CharField(max_length=64)
+    card = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
+    member = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
+    inviter = pw.ForeignKeyField(Entity, null=True, on_delete="SET NULL", backref="+")
+    created = pw.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "directory_acceptance"
+        indexes = ((("card", "member"), True), (("inviter",), False))

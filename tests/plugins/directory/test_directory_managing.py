@@ -11,7 +11,7 @@ from core.db import database
 from core.models import Account, Relationship
 from core.notifications import Notification
 from plugins.directory import importer
-from plugins.directory.models import Invitation, Organisation
+from plugins.directory.models import Acceptance, Invitation, Organisation
 
 pytestmark = pytest.mark.site(plugins=["directory"], toml='[plugins.directory]\nidentifiers = ["RNA"]\n')
 
@@ -59,7 +59,7 @@ def test_invited_member_is_notified_and_mailed_then_accepts_and_acts_as_the_card
         assert note.event == "directory.invitation" and note.entity_id == guid
         assert not entities.manages(bob.account, guid)  # nothing before the answer
     [(subject, text)] = _mails(app, "bob@example.org")
-    assert f"/directory/{guid}/invitation" in text and "Club de foot" in subject
+    assert f"/directory/{guid}\n" in text and "Club de foot" in subject  # the card, which offers the answer
     assert "invité" in bob.get(f"/directory/{guid}").text  # the card shows the invitation
     page = bob.get(f"/directory/{guid}/invitation")
     assert page.status_code == 200 and "Ada" in page.text
@@ -94,6 +94,44 @@ def test_a_member_declines(signed_in):
         assert not entities.manages(eve.account, guid)
 
 
+def _notes(event):
+    return [(n.recipient_id, n.actor_id, n.entity_id) for n in Notification.select().where(Notification.event == event)]
+
+
+def test_the_inviter_is_told_of_each_answer_and_managers_see_who_accepted(signed_in):
+    ada, bob, eve = signed_in("ada"), signed_in("bob"), signed_in("eve")
+    guid = _card(ada)
+    _invite(ada, guid, "bob@example.org")
+    bob.post_form(f"/directory/{guid}/invitation", {"answer": "accept"})
+    _invite(bob, guid, "eve@example.org")  # a co-manager invites in turn
+    eve.post_form(f"/directory/{guid}/invitation", {"answer": "decline"})
+    with database.connection_context():
+        assert _notes("directory.invitation_accepted") == [(ada.account.guid, bob.account.guid, guid)]
+        assert _notes("directory.invitation_declined") == [(bob.account.guid, eve.account.guid, guid)]
+    for client in (ada, bob):  # every manager sees whose invitation Bob accepted; Ada created the card
+        section = client.get(f"/directory/{guid}").text.split('id="managers"', 1)[1].split("</ul>", 1)[0]
+        assert section.count("invitation de") == 1 and "invitation de Ada acceptée" in section
+    notes = ada.get("/notifications").text
+    assert "Un membre a accepté mon invitation" in notes and f'href="/directory/{guid}"' in notes
+    # the record goes when he stops managing the card
+    ada.post_form(f"/directory/{guid}/managers/{bob.account.guid}/remove", {}, token_from=f"/directory/{guid}")
+    with database.connection_context():
+        assert not Acceptance.select().exists()
+
+
+def test_the_invitation_notification_links_to_the_card_without_a_raw_address(signed_in):
+    ada, bob = signed_in("ada"), signed_in("bob")
+    guid = _card(ada)
+    _invite(ada, guid, "bob@example.org")
+    with database.connection_context():
+        assert Notification.get(Notification.event == "directory.invitation").text == ""
+    page = bob.get("/notifications").text
+    line = page.split('class="notifications"', 1)[1].split("</li>", 1)[0]
+    assert f'<a href="/directory/{guid}">' in line and "/invitation" not in line and "http" not in line
+    # the card it links to offers the answer
+    assert f'href="/directory/{guid}/invitation"' in bob.get(f"/directory/{guid}").text
+
+
 def test_an_outsider_gets_a_link_signs_up_and_accepts(app, signed_in, client):
     ada = signed_in("ada")
     guid = _card(ada)
@@ -118,6 +156,7 @@ def test_an_outsider_gets_a_link_signs_up_and_accepts(app, signed_in, client):
     with database.connection_context():
         carol = Account.get(Account.email == "carol.perso@example.org")
         assert entities.manages(carol, guid)
+        assert _notes("directory.invitation_accepted") == [(ada.account.guid, carol.guid, guid)]
     assert client.get(link).status_code == 404  # used
 
 
