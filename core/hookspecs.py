@@ -160,6 +160,13 @@ def maillage_delete_personal_data(site, user, mode):
     """Delete or anonymise the member's content owned by this plugin.
 
     ``mode`` is ``"delete"`` or ``"anonymise"`` (keep content, detach the author).
+    Called before the core removes anything: ``user``'s account, relationships
+    (``manages``, ``member_of``...) and entities are all still there. Afterwards
+    the core deletes the account and every relationship of the member and, with
+    ``"delete"``, every entity whose ``owner`` is the member (rows, with their
+    activity) without calling ``maillage_entity_deleted``: free their files here.
+    An entity that must outlive the member (an organisation other members still
+    run) is kept by giving it another ``owner`` here. Return value ignored.
     """
 
 

@@ -221,11 +221,65 @@ def export_personal_data(user: Account) -> dict:
 
 
 def delete_personal_data(site, user: Account, mode: str) -> None:
-    """The member's invitations go with their account; those they sent stay, without their name."""
+    """The member's invitations go with their account; those they sent stay, without their name. Their cards
+    are handed over first (:func:`hand_over_cards`)."""
+    hand_over_cards(site, user, mode)
     Invitation.delete().where((Invitation.invitee == user.guid) | (Invitation.email == user.email.lower())).execute()
     Invitation.update(inviter=None).where(Invitation.inviter == user.guid).execute()
     Acceptance.delete().where(Acceptance.member == user.guid).execute()
     Acceptance.update(inviter=None).where(Acceptance.inviter == user.guid).execute()
+
+
+def hand_over_cards(site, user: Account, mode: str) -> None:
+    """Before the core deletes a member's account (and, in ``delete`` mode, every entity they own): the cards
+    they own or manage outlive them whenever someone else still manages them.
+
+    - A card they own that other members manage passes to the longest-standing of those managers (an active
+      account first): the new owner is what :func:`cards.create` would have made them, had they created it.
+    - A card nobody else manages: one they own is deleted with their content in ``delete`` mode (its logo file
+      freed here, the core deletes the rows); kept without owner in ``anonymise`` mode. Either way a card that
+      stays without a manager (one they only managed, like a claimed card of an imported register) becomes
+      claimable again (``claimed = False``), as when an administrator removes its last manager.
+    """
+    guid = user.guid
+    owned = {row.guid for row in Entity.select(Entity.guid).where(Entity.owner == guid, Entity.kind == cards.KIND,
+                                                                    Entity.site == site.id)}
+    managed = {row.object_id for row in Relationship.select(Relationship.object).join(
+        Entity, on=(Relationship.object == Entity.guid)).where(
+        Relationship.subject == guid, Relationship.verb == "manages", Entity.kind == cards.KIND,
+        Entity.site == site.id)}
+    deleted = []
+    with database.atomic():
+        for card_guid in sorted(owned | managed):
+            successor = _successor(card_guid, guid)
+            if successor is not None:
+                if card_guid in owned:
+                    Entity.update(owner=successor).where(Entity.guid == card_guid).execute()
+            elif card_guid in owned and mode == "delete":
+                deleted.append(card_guid)
+            else:
+                if card_guid in owned:
+                    Entity.update(owner=None).where(Entity.guid == card_guid).execute()
+                Organisation.update(claimed=False).where(Organisation.entity == card_guid).execute()
+    for card in Entity.select().where(Entity.guid.in_(deleted)) if deleted else ():
+        cards.delete_logo_file(site, card)
+    if deleted:
+        from plugins.directory.geo import forget_aggregates
+
+        forget_aggregates(site)
+
+
+def _successor(card_guid: int, leaving: int) -> int | None:
+    """The member who takes over ``card_guid`` from ``leaving``: the longest-standing other manager, an active
+    account before others (pending, banned); None when nobody else manages it."""
+    row = (Relationship.select(Relationship.subject)
+           .join(Entity, on=(Relationship.subject == Entity.guid))
+           .join(Account, pw.JOIN.LEFT_OUTER, on=(Account.entity == Entity.guid))
+           .where(Relationship.object == card_guid, Relationship.verb == "manages", Relationship.subject != leaving,
+                  Entity.deleted_at.is_null())
+           .order_by(pw.Case(None, [(Account.state == "active", 0)], 1), Relationship.created, Relationship.subject)
+           .first())
+    return row.subject_id if row is not None else None
 
 
 # --- claims --------------------------------------------------------------------------------------------------
