@@ -39,8 +39,11 @@ class Server:
                "--log-level", "warning", "--no-access-log"]
         if self.factory:
             cmd.append("--factory")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, start_new_session=True)
+        self.log = ROOT / "bench" / "results" / f"server-{self.port}.log"  # a pipe nobody reads would fill and block
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=log,
+                                         start_new_session=True)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
@@ -50,7 +53,11 @@ class Server:
             except httpx.HTTPError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"server did not start: {self.proc.stderr.read().decode()[-2000:] if self.proc else ''}")
+        raise RuntimeError(f"server did not start: {self.log_tail()}")
+
+    def log_tail(self, size: int = 3000) -> str:
+        """The end of the server's error output (tracebacks of failed requests)."""
+        return self.log.read_text(errors="replace")[-size:] if self.log.exists() else ""
 
     def worker_pids(self) -> list[int]:
         if self.proc is None:
@@ -58,7 +65,27 @@ class Server:
         if self.workers == 1:
             return [self.proc.pid]
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        return [int(p) for p in children.read_text().split()] if children.exists() else []
+        pids = [int(p) for p in children.read_text().split()] if children.exists() else []
+        return [pid for pid in pids if b"resource_tracker" not in self._cmdline(pid)]  # multiprocessing's helper
+
+    @staticmethod
+    def _cmdline(pid: int) -> bytes:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes()
+        except FileNotFoundError:
+            return b""
+
+    def cpu_seconds(self) -> list[float]:
+        """CPU time (user + system) each worker has used so far."""
+        tick = os.sysconf("SC_CLK_TCK")
+        result = []
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            result.append((int(fields[11]) + int(fields[12])) / tick)  # utime, stime
+        return result
 
     def memory_mb(self) -> dict[str, list[float]]:
         """Memory of each worker, in MiB: ``peak`` is VmHWM (peak resident set, which counts the pages
