@@ -119,7 +119,13 @@ def format_datetime(value: dt.datetime | None, format: str = "medium", tz: str |
     """Format a date and time for the current language (``short``, ``medium``, ``long``)."""
     if value is None:
         return ""
-    return dates.format_datetime(value, format=format, tzinfo=tz, locale=current_language())
+    return _formatted_datetime(value, format, tz, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_datetime(value: dt.datetime, format: str, tz: str | None, lang: str) -> str:
+    """A page of replies or of activity formats the same twenty times on every view."""
+    return dates.format_datetime(value, format=format, tzinfo=tz, locale=lang)
 
 
 def format_date(value: dt.date | None, format: str = "long") -> str:

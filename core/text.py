@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import bleach
 import markdown as md
@@ -38,12 +39,25 @@ def _nofollow(attrs, new=False):
     return attrs
 
 
+CACHED_TEXT = 20_000  # texts up to this length keep their rendering in the process (1,024 of them at most)
+
+
 def render_markdown(text: str | None) -> Markup:
-    """Render member-written markdown to cleaned HTML (links made clickable, no scripts)."""
+    """Render member-written markdown to cleaned HTML (links made clickable, no scripts).
+
+    Rendering and cleaning take a millisecond or more; the same texts (a topic's opening post,
+    a card's description) are shown again and again, so the result is kept per text."""
     if not text:
         return Markup("")
+    return _rendered(text) if len(text) <= CACHED_TEXT else _render(text)
+
+
+def _render(text: str) -> Markup:
     html = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     return Markup(_cleaner.clean(html))
+
+
+_rendered = lru_cache(maxsize=1024)(_render)
 
 
 def clean_html(html: str) -> Markup:
@@ -53,12 +67,20 @@ def clean_html(html: str) -> Markup:
 
 def plain_text(text: str | None, limit: int | None = None) -> str:
     """Strip markup from ``text`` (markdown or HTML), optionally cut at ``limit`` characters."""
-    html = md.markdown(text or "", extensions=["extra"])
+    text = text or ""
+    return _plain(text, limit) if len(text) <= CACHED_TEXT else _strip(text, limit)
+
+
+def _strip(text: str, limit: int | None) -> str:
+    html = md.markdown(text, extensions=["extra"])
     out = bleach.clean(html, tags=[], strip=True)
     out = re.sub(r"\s+", " ", out).strip()
     if limit and len(out) > limit:
         out = out[: limit - 1].rsplit(" ", 1)[0] + "…"
     return out
+
+
+_plain = lru_cache(maxsize=1024)(_strip)
 
 
 def slugify(value: str, limit: int = 80) -> str:
