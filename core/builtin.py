@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from core import hookimpl
 from core.i18n import gettext as _
+from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent, RelationshipVerb
 from core.menus import MenuItem
 from core.views import (
@@ -135,11 +136,11 @@ def maillage_permission(site, user, action, entity):
 @hookimpl
 def maillage_notification_events(site):
     return [
-        NotificationEvent("core.comment", _("A comment on my content"), default="instant",
+        NotificationEvent("core.comment", _l("A comment on my content"), default="instant",
                           extra={"grouped": _comments_line}),
-        NotificationEvent("core.connection_request", _("Someone asks to connect with me"), default="instant"),
-        NotificationEvent("core.connection_accepted", _("Someone accepted to connect with me"), default="site"),
-        NotificationEvent("core.report_resolved", _("The moderators decided about my report"), default="site"),
+        NotificationEvent("core.connection_request", _l("Someone asks to connect with me"), default="instant"),
+        NotificationEvent("core.connection_accepted", _l("Someone accepted to connect with me"), default="site"),
+        NotificationEvent("core.report_resolved", _l("The moderators decided about my report"), default="site"),
     ]
 
 
@@ -154,8 +155,8 @@ def _comments_line(count: int, title: str) -> str:
 @hookimpl
 def maillage_entity_kinds(site):
     return [
-        EntityKind("user", _("Member"), url=lambda e: f"/members/{e.guid}", plural=_("Members")),
-        EntityKind("comment", _("Comment"), url=lambda e: _comment_url(site, e), plural=_("Comments")),
+        EntityKind("user", _l("Member"), url=lambda e: f"/members/{e.guid}", plural=_l("Members")),
+        EntityKind("comment", _l("Comment"), url=lambda e: _comment_url(site, e), plural=_l("Comments")),
     ]
 
 
@@ -180,12 +181,12 @@ def maillage_search_documents(site, entity):
 @hookimpl
 def maillage_relationship_verbs(site):
     return [
-        RelationshipVerb("follows", _("follows")),
-        RelationshipVerb("connected", _("is connected with"), mutual=True),
-        RelationshipVerb("connection_requested", _("asked to connect with")),
-        RelationshipVerb("blocks", _("blocks")),
-        RelationshipVerb("manages", _("manages")),
-        RelationshipVerb("member_of", _("is a member of")),
+        RelationshipVerb("follows", _l("follows")),
+        RelationshipVerb("connected", _l("is connected with"), mutual=True),
+        RelationshipVerb("connection_requested", _l("asked to connect with")),
+        RelationshipVerb("blocks", _l("blocks")),
+        RelationshipVerb("manages", _l("manages")),
+        RelationshipVerb("member_of", _l("is a member of")),
     ]
 
 

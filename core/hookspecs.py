@@ -7,6 +7,11 @@ calls every enabled plugin's implementation and gathers the non-None results;
 an implementation that raises is logged, reported in the admin and skipped,
 so one faulty plugin never takes the site down.
 
+Text in what the hooks called once per site return (entity kinds, relationship verbs,
+notification events, settings schema, profile fields) is marked with ``gettext_lazy``
+(``_l``), so it is translated when shown, in the reader's language; ``_`` is for hooks
+given the ``request``.
+
 The reference for each hook, with an example, is in docs/plugins.md.
 """
 

@@ -1,4 +1,9 @@
-"""Declarations of entity kinds, relationship verbs and notification events."""
+"""Declarations of entity kinds, relationship verbs and notification events.
+
+They are declared once per site runtime, so their labels are lazy strings
+(``core.i18n.gettext_lazy``) translated when shown: templates render them as they are;
+code needing a real ``str`` (sorting, JSON) calls ``str(label)`` in the request.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +23,11 @@ class EntityKind:
     """
 
     name: str
-    label: str
+    label: Any  # str or gettext_lazy proxy
     url: Callable[[Any], str]
     summary_template: str = "core/entity_summary.html"
     activity_template: str = "core/activity_item.html"
-    plural: str = ""
+    plural: Any = ""
     comments: bool = False
     likes: bool = False
     container: bool = False
@@ -34,7 +39,7 @@ class RelationshipVerb:
     """A typed edge between two entities (``follows``, ``member_of``...)."""
 
     name: str
-    label: str
+    label: Any  # str or gettext_lazy proxy
     mutual: bool = False
 
 
@@ -47,6 +52,6 @@ class NotificationEvent:
     """
 
     name: str
-    label: str
+    label: Any  # str or gettext_lazy proxy
     default: str = "daily"
     extra: dict = field(default_factory=dict)

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from core import hookimpl
 from core.i18n import gettext as _
+from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem, Widget
 from core.settings import SettingField
@@ -50,7 +51,7 @@ def maillage_menu_items(site, request):
 def maillage_entity_kinds(site):
     from plugins.agenda.events import url
 
-    return [EntityKind("agenda.event", _("Event"), url=url, plural=_("Events"),
+    return [EntityKind("agenda.event", _l("Event"), url=url, plural=_l("Events"),
                        summary_template="agenda/summary.html", activity_template="agenda/activity.html",
                        comments=True, likes=True, feed_filter="event")]
 
@@ -74,24 +75,24 @@ def maillage_widgets(site, request, place):
 @hookimpl
 def maillage_notification_events(site):
     return [
-        NotificationEvent("agenda.new_event", _("A new event by someone I follow"), default="daily"),
-        NotificationEvent("agenda.moved_up", _("A seat freed up for me at an event"), default="instant"),
-        NotificationEvent("agenda.reminder", _("A reminder the day before an event I go to"), default="instant"),
-        NotificationEvent("agenda.cancelled", _("An event I answered is cancelled"), default="instant"),
+        NotificationEvent("agenda.new_event", _l("A new event by someone I follow"), default="daily"),
+        NotificationEvent("agenda.moved_up", _l("A seat freed up for me at an event"), default="instant"),
+        NotificationEvent("agenda.reminder", _l("A reminder the day before an event I go to"), default="instant"),
+        NotificationEvent("agenda.cancelled", _l("An event I answered is cancelled"), default="instant"),
     ]
 
 
 @hookimpl
 def maillage_settings_schema(site):
     return [
-        SettingField("geocoder", _("Geocoding service for addresses"), type="choice", default="none",
-                     choices=(("none", _("None (places found from the commune or postal code)")),
-                              ("nominatim", _("Nominatim (OpenStreetMap)")),
-                              ("ban", _("French national address API"))),
-                     help=_("Called by the server when an organiser gives an address without a point on the map.")),
-        SettingField("geocoder_url", _("Address of the geocoding service"), type="url", default="",
-                     help=_("For example https://nominatim.openstreetmap.org or https://api-adresse.data.gouv.fr")),
-        SettingField("members_can_post", _("Members may publish events in their own name"), type="bool",
+        SettingField("geocoder", _l("Geocoding service for addresses"), type="choice", default="none",
+                     choices=(("none", _l("None (places found from the commune or postal code)")),
+                              ("nominatim", _l("Nominatim (OpenStreetMap)")),
+                              ("ban", _l("French national address API"))),
+                     help=_l("Called by the server when an organiser gives an address without a point on the map.")),
+        SettingField("geocoder_url", _l("Address of the geocoding service"), type="url", default="",
+                     help=_l("For example https://nominatim.openstreetmap.org or https://api-adresse.data.gouv.fr")),
+        SettingField("members_can_post", _l("Members may publish events in their own name"), type="bool",
                      default=True),
     ]
 

@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from core import entities, hookimpl
 from core.i18n import gettext as _
+from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem
 from core.settings import SettingField
@@ -43,7 +44,7 @@ def maillage_menu_items(site, request):
 def maillage_entity_kinds(site):
     from plugins.blog.posts import url
 
-    return [EntityKind("blog.post", _("Blog post"), url=url, plural=_("Blog posts"),
+    return [EntityKind("blog.post", _l("Blog post"), url=url, plural=_l("Blog posts"),
                        summary_template="blog/summary.html", activity_template="blog/activity.html",
                        comments=True, likes=True, feed_filter="post")]
 
@@ -72,13 +73,13 @@ def maillage_container_tools(site, container):
 
 @hookimpl
 def maillage_notification_events(site):
-    return [NotificationEvent("blog.new_post", _("A new post by someone I follow"), default="daily")]
+    return [NotificationEvent("blog.new_post", _l("A new post by someone I follow"), default="daily")]
 
 
 @hookimpl
 def maillage_settings_schema(site):
-    return [SettingField("members_can_blog", _("Members may keep a blog of their own"), type="bool", default=True),
-            SettingField("per_page", _("Posts per page"), type="int", default=12, min=5, max=50)]
+    return [SettingField("members_can_blog", _l("Members may keep a blog of their own"), type="bool", default=True),
+            SettingField("per_page", _l("Posts per page"), type="int", default=12, min=5, max=50)]
 
 
 @hookimpl

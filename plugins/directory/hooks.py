@@ -51,7 +51,7 @@ def maillage_menu_items(site, request):
 
 @hookimpl
 def maillage_entity_kinds(site):
-    return [EntityKind(KIND, _("Organisation"), url=lambda e: f"/directory/{e.guid}", plural=_("Organisations"),
+    return [EntityKind(KIND, _l("Organisation"), url=lambda e: f"/directory/{e.guid}", plural=_l("Organisations"),
                        container=True, feed_filter="organisation")]
 
 
@@ -108,7 +108,7 @@ def maillage_delete_personal_data(site, user, mode):
 
 @hookimpl
 def maillage_settings_schema(site):
-    return [SettingField("max_competences", _("Most competences on a card"), type="int", min=1, max=30,
+    return [SettingField("max_competences", _l("Most competences on a card"), type="int", min=1, max=30,
                          default=7)]
 
 

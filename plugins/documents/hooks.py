@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from core import hookimpl
 from core.i18n import gettext as _
-from core.i18n import gettext_lazy
+from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem
 from core.models import Entity
@@ -56,13 +56,13 @@ def maillage_entity_kinds(site):
         return f"/documents/{entity.guid}"
 
     return [
-        EntityKind(FILE, gettext_lazy("Document"), url, plural=gettext_lazy("Documents"), comments=True,
+        EntityKind(FILE, _l("Document"), url, plural=_l("Documents"), comments=True,
                    likes=True, summary_template="documents/_summary.html",
                    activity_template="documents/_activity.html"),
-        EntityKind(FOLDER, gettext_lazy("Folder"), url, plural=gettext_lazy("Folders"), comments=True,
+        EntityKind(FOLDER, _l("Folder"), url, plural=_l("Folders"), comments=True,
                    likes=True, summary_template="documents/_summary.html",
                    activity_template="documents/_activity.html"),
-        EntityKind(LINK, gettext_lazy("Link"), url, plural=gettext_lazy("Links"), comments=True, likes=True,
+        EntityKind(LINK, _l("Link"), url, plural=_l("Links"), comments=True, likes=True,
                    summary_template="documents/_summary.html", activity_template="documents/_activity.html"),
     ]
 
@@ -75,20 +75,20 @@ def maillage_container_tools(site, container):
 @hookimpl
 def maillage_settings_schema(site):
     return [
-        SettingField("max_file_mb", gettext_lazy("Largest file accepted (MB)"), type="int",
+        SettingField("max_file_mb", _l("Largest file accepted (MB)"), type="int",
                      default=library.DEFAULTS["max_file_mb"], min=1, max=2048),
-        SettingField("quota_mb", gettext_lazy("Storage quota per member or organisation (MB, 0 for none)"),
+        SettingField("quota_mb", _l("Storage quota per member or organisation (MB, 0 for none)"),
                      type="int", default=library.DEFAULTS["quota_mb"], min=0, max=1_000_000),
-        SettingField("strip_exif", gettext_lazy("Remove EXIF metadata (camera, GPS position) from photos"),
+        SettingField("strip_exif", _l("Remove EXIF metadata (camera, GPS position) from photos"),
                      type="bool", default=library.DEFAULTS["strip_exif"]),
-        SettingField("allow_zip", gettext_lazy("Accept ZIP archives"), type="bool",
+        SettingField("allow_zip", _l("Accept ZIP archives"), type="bool",
                      default=library.DEFAULTS["allow_zip"]),
     ]
 
 
 @hookimpl
 def maillage_notification_events(site):
-    return [NotificationEvent("documents.new_file", gettext_lazy("A file is added to a group or folder I follow"),
+    return [NotificationEvent("documents.new_file", _l("A file is added to a group or folder I follow"),
                               default="daily")]
 
 

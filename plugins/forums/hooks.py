@@ -6,6 +6,7 @@ from starlette.routing import Route
 
 from core import hookimpl
 from core.i18n import gettext as _
+from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent, RelationshipVerb
 from core.menus import MenuItem
 from core.settings import SettingField
@@ -37,25 +38,25 @@ def maillage_container_tools(site, container):
 def maillage_entity_kinds(site):
     from plugins.forums.threads import url
 
-    return [EntityKind("forums.topic", _("Forum topic"), url=url, plural=_("Forum topics"),
+    return [EntityKind("forums.topic", _l("Forum topic"), url=url, plural=_l("Forum topics"),
                        summary_template="forums/summary.html", activity_template="forums/activity.html",
                        feed_filter="post")]
 
 
 @hookimpl
 def maillage_relationship_verbs(site):
-    return [RelationshipVerb("forums.follows", _("follows the topic"))]
+    return [RelationshipVerb("forums.follows", _l("follows the topic"))]
 
 
 @hookimpl
 def maillage_notification_events(site):
-    return [NotificationEvent("forums.new_topic", _("A new topic in one of my groups"), default="daily"),
-            NotificationEvent("forums.reply", _("A reply in a topic I follow"), default="instant")]
+    return [NotificationEvent("forums.new_topic", _l("A new topic in one of my groups"), default="daily"),
+            NotificationEvent("forums.reply", _l("A reply in a topic I follow"), default="instant")]
 
 
 @hookimpl
 def maillage_settings_schema(site):
-    return [SettingField("edit_minutes", _("Minutes during which authors may edit their messages"), type="int",
+    return [SettingField("edit_minutes", _l("Minutes during which authors may edit their messages"), type="int",
                          default=30, min=0, max=100_000)]
 
 

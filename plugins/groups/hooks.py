@@ -6,6 +6,7 @@ from starlette.routing import Route
 
 from core import hookimpl
 from core.i18n import gettext as _
+from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent, RelationshipVerb
 from core.menus import MenuItem
 from core.settings import SettingField
@@ -41,16 +42,16 @@ def maillage_menu_items(site, request):
 
 @hookimpl
 def maillage_entity_kinds(site):
-    return [EntityKind("groups.group", _("Group"), url=_url, plural=_("Groups"),
+    return [EntityKind("groups.group", _l("Group"), url=_url, plural=_l("Groups"),
                        summary_template="groups/summary.html", activity_template="groups/activity.html",
                        container=True)]
 
 
 @hookimpl
 def maillage_relationship_verbs(site):
-    return [RelationshipVerb("groups.requested", _("asked to join")),
-            RelationshipVerb("groups.invited", _("is invited to")),
-            RelationshipVerb("groups.banned", _("is banned from"))]
+    return [RelationshipVerb("groups.requested", _l("asked to join")),
+            RelationshipVerb("groups.invited", _l("is invited to")),
+            RelationshipVerb("groups.banned", _l("is banned from"))]
 
 
 @hookimpl
@@ -77,17 +78,17 @@ def maillage_permission(site, user, action, entity):
 
 @hookimpl
 def maillage_settings_schema(site):
-    return [SettingField("who_can_create", _("Who may create groups"), type="choice", default="everyone",
-                         choices=(("everyone", _("Every member")), ("moderators", _("Moderators")),
-                                  ("administrators", _("Administrators"))))]
+    return [SettingField("who_can_create", _l("Who may create groups"), type="choice", default="everyone",
+                         choices=(("everyone", _l("Every member")), ("moderators", _l("Moderators")),
+                                  ("administrators", _l("Administrators"))))]
 
 
 @hookimpl
 def maillage_notification_events(site):
-    return [NotificationEvent("groups.announcement", _("An announcement from a group I belong to"),
+    return [NotificationEvent("groups.announcement", _l("An announcement from a group I belong to"),
                               default="instant"),
-            NotificationEvent("groups.invitation", _("An invitation to join a group"), default="instant"),
-            NotificationEvent("groups.request", _("Someone asks to join a group I run"), default="instant")]
+            NotificationEvent("groups.invitation", _l("An invitation to join a group"), default="instant"),
+            NotificationEvent("groups.request", _l("Someone asks to join a group I run"), default="instant")]
 
 
 @hookimpl

@@ -4,6 +4,7 @@ from starlette.routing import Route
 
 from core import hookimpl
 from core.i18n import gettext as _
+from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem
 from core.settings import SettingField
@@ -27,19 +28,19 @@ def maillage_menu_items(site, request):
 
 @hookimpl
 def maillage_entity_kinds(site):
-    return [EntityKind("wire.status", _("Status update"), url=lambda e: f"/wire/{e.guid}",
-                       plural=_("Status updates"), activity_template="wire/activity.html",
+    return [EntityKind("wire.status", _l("Status update"), url=lambda e: f"/wire/{e.guid}",
+                       plural=_l("Status updates"), activity_template="wire/activity.html",
                        comments=True, likes=True, feed_filter="post")]
 
 
 @hookimpl
 def maillage_notification_events(site):
-    return [NotificationEvent("wire.mention", _("Someone mentions me in a status"), default="instant")]
+    return [NotificationEvent("wire.mention", _l("Someone mentions me in a status"), default="instant")]
 
 
 @hookimpl
 def maillage_settings_schema(site):
-    return [SettingField("max_length", _("Longest status (characters)"), type="int", min=20, max=2000,
+    return [SettingField("max_length", _l("Longest status (characters)"), type="int", min=20, max=2000,
                          default=280)]
 
 
