@@ -166,3 +166,19 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(app):
         assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
         assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 10000
+
+
+def test_a_worker_runs_two_requests_at_once_unless_told_otherwise(app, monkeypatch):
+    """The lifespan start limits the request threads (MAILLAGE_THREADS, default 2)."""
+    import anyio.to_thread
+    from starlette.testclient import TestClient
+
+    from core.app import REQUEST_THREADS
+
+    def tokens_after_startup() -> int:
+        with TestClient(app) as client:  # runs the lifespan start in the client's event loop
+            return client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
+
+    assert tokens_after_startup() == REQUEST_THREADS == 2
+    monkeypatch.setenv("MAILLAGE_THREADS", "6")
+    assert tokens_after_startup() == 6
