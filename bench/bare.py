@@ -9,6 +9,7 @@ ratio of requests per second measures the framework's own overhead.
 from __future__ import annotations
 
 import calendar as pycalendar
+import contextlib
 import datetime as dt
 import os
 
@@ -152,4 +153,13 @@ def create_app() -> Starlette:
     return Starlette(routes=[Route("/", home), Route("/feed", network), Route("/members/{guid:int}", profile),
                              Route("/search", search_page), Route("/directory/", directory_near),
                              Route("/directory/map.json", directory_map), Route("/agenda/month", agenda_month),
-                             Route("/forums/{guid:int}", forum_thread)])
+                             Route("/forums/{guid:int}", forum_thread)], lifespan=same_threads)
+
+
+@contextlib.asynccontextmanager
+async def same_threads(app):
+    """As many requests at once per worker as maillage runs (core.app.limit_request_threads)."""
+    from core.app import limit_request_threads
+
+    limit_request_threads()
+    yield
