@@ -8,6 +8,7 @@ in every worker. Nothing here is state two workers need to share.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
 from collections import deque
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 import pluggy
+from cachetools import TTLCache
 from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 
@@ -48,6 +50,7 @@ class SiteRuntime:
         # Per-worker memo for plugins (key it by plugin name); dropped with this runtime when the
         # site's plugins or settings change. Hold only what may be recomputed from the database.
         self.memo: dict = {}
+        self._memo_lock = threading.Lock()
         self.settings = {**DEFAULT_SITE_SETTINGS, **config.settings, **(row.settings or {})}
         self.name = self.settings.get("name") or row.name or config.name
         self._plugin_settings_stored = row.plugin_settings or {}
@@ -207,6 +210,31 @@ class SiteRuntime:
         """The items of menu ``name`` for ``request``, sorted."""
         items = [i for i in self.call("maillage_menu_items", site=self, request=request) if i.menu == name]
         return sorted(items, key=lambda i: (i.order, str(i.label)))
+
+    def remember(self, namespace: str, key, compute, seconds: int = 60, maxsize: int = 256):
+        """``compute()``'s result, kept ``seconds`` in this worker under ``(namespace, key)``.
+
+        For aggregates that are the same for every visitor (a map's clusters, a month's calendar):
+        name the namespace after your plugin, call :meth:`forget` when your data changes here;
+        other workers see the change when their copy expires. Results are shared between
+        requests: never mutate them."""
+        with self._memo_lock:
+            cache = self.memo.get(namespace)
+            if cache is None:
+                cache = self.memo[namespace] = TTLCache(maxsize=maxsize, ttl=seconds)
+            found = cache.get(key)
+        if found is None:
+            found = compute()
+            with self._memo_lock:
+                cache[key] = found
+        return found
+
+    def forget(self, namespace: str) -> None:
+        """Drop what :meth:`remember` keeps under ``namespace`` in this worker."""
+        with self._memo_lock:
+            cache = self.memo.get(namespace)
+            if cache is not None:
+                cache.clear()
 
     def widgets(self, request, place: str) -> list:
         """The widgets for page area ``place``, sorted."""

@@ -402,6 +402,7 @@ def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None
         followers = [r.subject_id for r in Relationship.select(Relationship.subject).where(
             Relationship.object == actor.guid, Relationship.verb == "follows")]
         notifications.notify(site, "agenda.new_event", followers, actor=actor, entity=entity, text=values["title"])
+    forget_months(site)
     return entity
 
 
@@ -415,6 +416,7 @@ def set_cancelled(site, entity: Entity, cancelled: bool) -> None:
     Event.update(cancelled=cancelled, sequence=Event.sequence + 1).where(Event.entity == entity.guid).execute()
     entity.touch()
     entity.save()
+    forget_months(site)
     if cancelled:
         going = [p.member_id for p in Participation.select().where(Participation.event == entity.guid)]
         notifications.notify(site, "agenda.cancelled", going, actor=entity.owner, entity=entity, text=entity.title)
@@ -487,6 +489,15 @@ def _recurring_between(site, viewer, start: dt.datetime, end: dt.datetime, filte
     return [occ for event in rec for occ in occurrences(event, start, end)]
 
 
+MONTHS = "agenda.months"  # site.remember namespace of the visitors' month calendars
+MONTH_SECONDS = 60
+
+
+def forget_months(site) -> None:
+    """Drop this worker's visitor calendars of ``site`` (after an event changes here)."""
+    site.forget(MONTHS)
+
+
 def month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: int, tz: str = "Europe/Paris",
                limit: int = 10_000, **filters) -> tuple[dict, dict]:
     """The calendar from ``first_day`` to ``last_day`` (wall-clock days of ``tz``):
@@ -495,7 +506,18 @@ def month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: int
 
     A region's month holds a thousand events, but a calendar shows a few per day: every event is
     read as raw columns to place and count it (days found by bisecting each zone's midnights),
-    and only the events shown are read in full."""
+    and only the events shown are read in full. What visitors see is the same for all of them:
+    it is kept :data:`MONTH_SECONDS` per worker, per month and filters (members' calendars,
+    which depend on their groups and connections, are always computed)."""
+    if viewer is None and "guids" not in filters:
+        key = (first_day, last_day, per_day, tz, limit, tuple(sorted(filters.items())))
+        return site.remember(MONTHS, key, lambda: _month_days(site, None, first_day, last_day, per_day, tz, limit,
+                                                              filters), seconds=MONTH_SECONDS)
+    return _month_days(site, viewer, first_day, last_day, per_day, tz, limit, filters)
+
+
+def _month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: int, tz: str, limit: int,
+                filters: dict) -> tuple[dict, dict]:
     days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     start, end = to_utc(dt.datetime.combine(first_day, dt.time()), tz), to_utc(
         dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()), tz)

@@ -142,7 +142,10 @@ def maillage_delete_personal_data(site, user, mode):
 def maillage_entity_deleted(site, entity):
     if entity.kind == "agenda.event":
         from core.storage import storage
+        from plugins.agenda.events import forget_months
         from plugins.agenda.models import Event
+
+        forget_months(site)
 
         event = Event.get_or_none(Event.entity == entity.guid)
         if event is not None and event.image:

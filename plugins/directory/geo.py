@@ -12,10 +12,8 @@ and "near me" lists are always live.
 from __future__ import annotations
 
 import math
-import threading
 
 import peewee as pw
-from cachetools import TTLCache
 
 from core import access, gazetteer
 from core.models import Entity
@@ -26,9 +24,6 @@ POINTS_FROM_ZOOM = 12
 MAX_POINTS = 5000
 AGGREGATE_SECONDS = 60
 NON_PUBLIC = ("members", "connections", "container", "private")
-
-_lock = threading.Lock()
-
 
 def _visible(site, viewer):
     return (Entity.kind == KIND) & access.visible(viewer, site.id, membership_verbs=site.membership_verbs)
@@ -53,25 +48,13 @@ def _beyond_public(site, viewer) -> list:
             if ids.exists()]
 
 
-def _aggregates(site) -> TTLCache:
-    return site.memo.setdefault("directory.aggregates", TTLCache(maxsize=256, ttl=AGGREGATE_SECONDS))
-
-
 def _cached(site, key, compute):
-    cache = _aggregates(site)
-    with _lock:
-        found = cache.get(key)
-    if found is None:
-        found = compute()
-        with _lock:
-            cache[key] = found
-    return found
+    return site.remember("directory.aggregates", key, compute, seconds=AGGREGATE_SECONDS)
 
 
 def forget_aggregates(site) -> None:
     """Drop this worker's cached clusters and counts of ``site`` (after a card changes here)."""
-    with _lock:
-        _aggregates(site).clear()
+    site.forget("directory.aggregates")
 
 
 def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme: str = ""):

@@ -217,3 +217,18 @@ def test_month_days_places_events_on_their_own_local_days(signed_in, app):
     assert counts[dt.date(2027, 6, 20)] == 3
     assert [o.entity.title for o in by_day[dt.date(2027, 6, 20)]] == ["Atelier 0", "Atelier 1"]
     assert by_day[dt.date(2027, 6, 11)][0].local_start.hour == 10
+
+
+def test_the_visitors_calendar_is_kept_and_forgotten_when_an_event_changes(signed_in, client, app):
+    """Visitors share one computed month per worker; saving or cancelling an event here drops it."""
+    from plugins.agenda import events
+
+    ada = signed_in("ada")
+    guid = create(ada, title="Bal du printemps", start_date="2027-04-17", end_date="2027-04-17")
+    assert "Bal du printemps" in client.get("/agenda/month?month=2027-04").text
+    site = app.runtime("test")
+    assert site.memo[events.MONTHS]  # kept for the next visitor
+    ada.post_form(f"/agenda/{guid}/edit", form(title="Bal de printemps", start_date="2027-04-17",
+                                               end_date="2027-04-17"))
+    month = client.get("/agenda/month?month=2027-04").text
+    assert "Bal de printemps" in month and "Bal du printemps" not in month
