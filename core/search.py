@@ -3,7 +3,7 @@
 Plugins answer ``maillage_search_documents(site, entity)`` with ``{"title", "body"}``
 for their kinds and call :func:`index` after saving an entity (:func:`remove` when it
 is deleted). Text is stored lower-case without accents; SQLite searches it with an FTS5 table,
-PostgreSQL with a GIN index on ``to_tsvector('simple', ...)``. Results are the entities the viewer may see, newest
+PostgreSQL with a GIN index on a stored ``tsvector`` column (migration 0006). Results are the entities the viewer may see, newest
 first, paginated by guid.
 """
 
@@ -99,7 +99,7 @@ def search(site, viewer: Account | None, text: str, kinds=None, before: int | No
         if not tsq:
             return []
         return visible_among(SQL("(SELECT entity_id FROM search_document WHERE "
-                                 "to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', %s))", [tsq]),
+                                 "tsv @@ to_tsquery('simple', %s))", [tsq]),
                              limit, before)
     fts = _fts_query(text)
     if not fts:
@@ -134,6 +134,6 @@ def matching(text: str):
     if is_postgres():
         tsq = _ts_query(text)
         return SQL("(SELECT entity_id FROM search_document WHERE "
-                   "to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', %s))", [tsq]) if tsq else None
+                   "tsv @@ to_tsquery('simple', %s))", [tsq]) if tsq else None
     fts = _fts_query(text)
     return SQL("(SELECT rowid FROM search_fts WHERE search_fts MATCH ?)", [fts]) if fts else None
