@@ -34,7 +34,8 @@ def _values(site, title, start_local, hours, rrule, commune, rng, capacity=None)
 def generate(site, scale: str, rng) -> None:
     if Entity.select().where(Entity.site == site.id, Entity.kind == "agenda.event").exists():
         return
-    organisers = list(Account.select().where(Account.site == site.id, Account.email.startswith("member")).limit(8))
+    organisers = list(Account.select().where(Account.site == site.id, Account.email.startswith("member"))
+                      .order_by(Account.entity).limit(8))
     if not organisers:
         return
     today = now().date()

@@ -31,7 +31,8 @@ def generate(site, scale: str, rng) -> None:
     if scale == "region":
         bulk(site, REGION_POSTS, rng)
         return
-    authors = list(Account.select().where(Account.site == site.id, Account.email.startswith("member")).limit(5))
+    authors = list(Account.select().where(Account.site == site.id, Account.email.startswith("member"))
+                   .order_by(Account.entity).limit(5))
     if not authors:
         return
     for title, body, tags in ARTICLES:
@@ -48,7 +49,7 @@ def bulk(site, total: int, rng) -> None:
     written in bulk too, with the same text ``maillage_search_documents`` gives.
     """
     authors = [guid for (guid,) in Account.select(Account.entity).where(
-        Account.site == site.id, Account.email.startswith("member")).limit(2_000).tuples()]
+        Account.site == site.id, Account.email.startswith("member")).order_by(Account.entity).limit(2_000).tuples()]
     if not authors:
         return
     stamp, done = now(), 0

@@ -27,7 +27,7 @@ def generate(site, scale: str, rng) -> None:
             batch = chosen[start:start + 200]
             members = {}
             for r in Relationship.select(Relationship.subject, Relationship.object).where(
-                    Relationship.object.in_([g.guid for g in batch]), Relationship.verb == "member_of"):
+                    Relationship.object.in_([g.guid for g in batch]), Relationship.verb == "member_of").order_by(Relationship.id):
                 members.setdefault(r.object_id, []).append(r.subject_id)
             last = Entity.select(Entity.guid).order_by(Entity.guid.desc()).limit(1).scalar() or 0
             rows = [{"site": site.id, "kind": "forums.topic", "owner": rng.choice(members.get(g.guid) or [None]),

@@ -15,7 +15,7 @@ def generate(site, scale: str, rng) -> None:
     if Entity.select().where(Entity.site == site.id, Entity.kind == "groups.group").exists():
         return
     members = [guid for (guid,) in Account.select(Account.entity).where(
-        Account.site == site.id, Account.email.startswith("member")).tuples()]
+        Account.site == site.id, Account.email.startswith("member")).order_by(Account.entity).tuples()]
     if not members:
         return
     total = 5 if scale == "small" else 2_000

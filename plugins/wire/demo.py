@@ -23,7 +23,7 @@ def generate(site, scale: str, rng, demo) -> None:
     if Entity.select().where(Entity.site == site.id, Entity.kind == "wire.status").exists():
         return
     members = [guid for (guid,) in Account.select(Account.entity).where(
-        Account.site == site.id, Account.email.startswith("member")).tuples()]
+        Account.site == site.id, Account.email.startswith("member")).order_by(Account.entity).tuples()]
     if not members:
         return
     total = 12 if scale == "small" else REGION_STATUSES
@@ -38,7 +38,7 @@ def generate(site, scale: str, rng, demo) -> None:
                      "title": rng.choice(LINES)[:80], "created": stamp, "updated": stamp} for _ in range(n)]
             Entity.insert_many(rows).execute()
             created = list(Entity.select(Entity.guid, Entity.owner, Entity.access, Entity.title)
-                           .where(Entity.guid > last, Entity.kind == "wire.status").tuples())
+                           .where(Entity.guid > last, Entity.kind == "wire.status").order_by(Entity.guid).tuples())
             Status.insert_many([{"entity": g, "body": t} for g, _o, _a, t in created]).execute()
             Activity.insert_many([{"site": site.id, "actor": o, "verb": "posted", "entity": g, "kind": "wire.status",
                                    "access": a, "created": stamp} for g, o, a, _t in created]).execute()
