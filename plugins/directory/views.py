@@ -131,7 +131,9 @@ def render_card(request, entity, org, extra: dict | None = None, status_code: in
         labels[node["key"]] = node["label"]
         labels.update({c["key"]: c["label"] for c in node["children"]})
     return web.render(request, "directory/show.html", {
-        "entity": entity, "org": org, "description_html": text.render_markdown(org.description),
+        # ``target``: the card for the follow/connect buttons and the news feed (core partials)
+        "entity": entity, "target": entity, "org": org,
+        "description_html": text.render_markdown(org.description),
         "themes": [labels.get(k, k) for k in org.themes.split("|") if k],
         "identifiers": json.loads(org.identifiers or "{}"), "extra": json.loads(org.extra or "{}"),
         "show_contacts": org.contacts_public or viewer is not None,
