@@ -41,8 +41,10 @@ def generate(site, scale: str, rng) -> None:
                                 "membership": rng.choice(("open", "open", "request", "invitation")),
                                 "themes": [], "disabled_tools": []} for e in created]).execute()
             rels, acts = [], []
-            for e in created:
+            for k, e in enumerate(created, start=done):
                 chosen = set(rng.sample(members, min(per_group, len(members)))) | {e.owner_id}
+                if k % 50 == 0:  # the demo members one signs in as (member1...member12) see group content
+                    chosen |= set(members[:12])
                 rels.append({"site": site.id, "subject": e.owner_id, "verb": "manages", "object": e.guid,
                              "created": stamp})
                 rels += [{"site": site.id, "subject": m, "verb": "member_of", "object": e.guid, "created": stamp}
