@@ -182,3 +182,17 @@ def test_a_worker_runs_two_requests_at_once_unless_told_otherwise(app, monkeypat
     assert tokens_after_startup() == REQUEST_THREADS == 2
     monkeypatch.setenv("MAILLAGE_THREADS", "6")
     assert tokens_after_startup() == 6
+
+
+def test_the_worker_settles_its_long_lived_objects_at_start(app):
+    """At the lifespan start every site's runtime is built and the garbage collector stops
+    walking what the worker holds for good (gc.freeze)."""
+    import gc
+
+    from starlette.testclient import TestClient
+
+    gc.unfreeze()
+    with TestClient(app):
+        assert "test" in app.runtimes
+        assert gc.get_freeze_count() > 0
+    gc.unfreeze()
