@@ -117,7 +117,7 @@ def warm(base: str, page_list: list[dict], stack: str, auth: dict, workers: int)
     return kept
 
 
-def balanced_measure(server, url: str, args, page: dict, headers: dict, tries: int = 3) -> dict:
+def balanced_measure(server, url: str, args, page: dict, headers: dict, tries: int = 5) -> dict:
     """wrk's figures for one page, with each worker's share of the CPU time.
 
     wrk opens its 8 keep-alive connections at once and uvloop accepts a burst in one go, so one
@@ -134,6 +134,7 @@ def balanced_measure(server, url: str, args, page: dict, headers: dict, tries: i
         figures["attempts"] = attempt
         if server.workers == 1 or min(used) / total >= 0.25:
             break
+        time.sleep(1)  # let the workers finish and close the old connections before wrk opens new ones
     return figures
 
 
@@ -208,7 +209,7 @@ def markdown(results: dict) -> str:
         lines += ["", "load: the machine's one-minute load average after the page's run (2 workers and wrk "
                   "make about 3 on their own; much more means other work shared the cores). CPU split: each "
                   "worker's share of the CPU time during the run (a run where one worker got under a quarter is "
-                  "measured again, up to three times).", "",
+                  "measured again, up to five times).", "",
                   f"Memory per worker: peak resident {memory.get('peak')} MiB (counts the mapped SQLite "
                   f"file, shared), private {memory.get('private')} MiB", ""]
     return "\n".join(lines)
