@@ -77,8 +77,8 @@ class Maillage:
     def settle(self) -> None:
         """Build every site's runtime, then move what the worker holds for good out of the garbage
         collector's sight (``gc.freeze``): a full collection walked those objects too and paused
-        a worker ~70 ms every few hundred requests (3 ms once frozen). Called at start and after
-        a site's runtime is rebuilt."""
+        a worker ~70 ms every few hundred requests (3 ms once frozen). Called at the lifespan
+        start; :meth:`runtime` freezes a rebuilt runtime the same way."""
         for site_id in self.sites:
             self.runtime(site_id)
         gc.collect()
