@@ -557,7 +557,8 @@ def _month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: in
             entity = SimpleNamespace(guid=guid, kind=kind, title=title)
             details[guid] = SimpleNamespace(entity=entity, start=s, end=e, tz=zone_name, all_day=all_day,
                                             cancelled=cancelled, lat=lat, lon=lon)
-    by_day = {day: [entry[4] or Occurrence(details[entry[1]], entry[0], entry[2]) for entry in cell]
+    by_day = {day: [entry[4] or Occurrence(details[entry[1]], entry[0], entry[2]) for entry in cell
+                    if entry[4] is not None or entry[1] in details]  # an event deleted meanwhile is left out
               for day, cell in zip(days, shown, strict=True) if cell}
     return by_day, {day: count for day, count in zip(days, counts, strict=True) if count}
 
