@@ -23,24 +23,28 @@ class RelationshipError(ValueError):
     """The action is not possible; the message is shown to the member."""
 
 
-def _has(subject: int, verb: str, obj: int) -> bool:
+def has(subject: int, verb: str, obj: int) -> bool:
+    """Is there a ``verb`` relationship from ``subject`` to ``obj``? (Any verb: core or a plugin's.)"""
     return Relationship.select().where(Relationship.subject == subject, Relationship.verb == verb,
                                        Relationship.object == obj).exists()
 
 
-def _add(site, subject: int, verb: str, obj: int) -> None:
+def add(site, subject: int, verb: str, obj: int) -> None:
+    """Record ``subject`` → ``verb`` → ``obj`` once (a second call changes nothing). Plugins record their
+    own verbs with it (``directory.claims``, ``forums.follows``); the social rules below use it too."""
     Relationship.insert(site=site.id, subject=subject, verb=verb, object=obj, created=now()) \
         .on_conflict_ignore().execute()
 
 
-def _remove(subject: int, verb: str, obj: int) -> int:
+def remove(subject: int, verb: str, obj: int) -> int:
+    """Delete the ``verb`` relationship from ``subject`` to ``obj``; how many rows went (0 or 1)."""
     return Relationship.delete().where(Relationship.subject == subject, Relationship.verb == verb,
                                        Relationship.object == obj).execute()
 
 
 def is_blocked(blocker: int, other: int) -> bool:
     """True when ``blocker`` blocks ``other``."""
-    return _has(blocker, "blocks", other)
+    return has(blocker, "blocks", other)
 
 
 def _check(a: int, b: int) -> None:
@@ -53,50 +57,50 @@ def _check(a: int, b: int) -> None:
 def follow(site, a: int, b: int) -> None:
     """``a`` follows ``b``."""
     _check(a, b)
-    _add(site, a, "follows", b)
+    add(site, a, "follows", b)
 
 
 def unfollow(site, a: int, b: int) -> None:
     """``a`` stops following ``b``."""
-    _remove(a, "follows", b)
+    remove(a, "follows", b)
 
 
 def request_connection(site, a: int, b: int) -> str:
     """``a`` asks ``b`` to connect; if ``b`` had already asked, they are connected. Returns the state."""
     _check(a, b)
-    if _has(a, "connected", b):
+    if has(a, "connected", b):
         return "connected"
-    if _has(b, "connection_requested", a):
+    if has(b, "connection_requested", a):
         accept(site, a, b)
         return "connected"
-    _add(site, a, "connection_requested", b)
+    add(site, a, "connection_requested", b)
     return "requested"
 
 
 def accept(site, a: int, b: int) -> None:
     """``a`` accepts the request ``b`` sent: they are connected both ways."""
     with database.atomic():
-        if not _remove(b, "connection_requested", a):
+        if not remove(b, "connection_requested", a):
             raise RelationshipError(_("There is no request to accept."))
-        _add(site, a, "connected", b)
-        _add(site, b, "connected", a)
+        add(site, a, "connected", b)
+        add(site, b, "connected", a)
 
 
 def decline(site, a: int, b: int) -> None:
     """``a`` declines the request ``b`` sent (``b`` is not told)."""
-    _remove(b, "connection_requested", a)
+    remove(b, "connection_requested", a)
 
 
 def withdraw(site, a: int, b: int) -> None:
     """``a`` withdraws the request they sent to ``b``."""
-    _remove(a, "connection_requested", b)
+    remove(a, "connection_requested", b)
 
 
 def disconnect(site, a: int, b: int) -> None:
     """Remove the connection between ``a`` and ``b`` (both ways)."""
     with database.atomic():
-        _remove(a, "connected", b)
-        _remove(b, "connected", a)
+        remove(a, "connected", b)
+        remove(b, "connected", a)
 
 
 def block(site, a: int, b: int) -> None:
@@ -105,14 +109,14 @@ def block(site, a: int, b: int) -> None:
         raise RelationshipError(_("You cannot do this with yourself."))
     with database.atomic():
         for verb in ("follows", "connected", "connection_requested"):
-            _remove(a, verb, b)
-            _remove(b, verb, a)
-        _add(site, a, "blocks", b)
+            remove(a, verb, b)
+            remove(b, verb, a)
+        add(site, a, "blocks", b)
 
 
 def unblock(site, a: int, b: int) -> None:
     """``a`` stops blocking ``b``."""
-    _remove(a, "blocks", b)
+    remove(a, "blocks", b)
 
 
 def state(a: int, b: int) -> dict:

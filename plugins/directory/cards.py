@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from core import activity, entities, gazetteer, images, search
+from core import activity, entities, gazetteer, images, relationships, search
 from core.i18n import gettext as _
 from core.models import Entity, Relationship
-from core.relationships import _add
 from core.storage import StorageError, storage
 from plugins.directory.geo import forget_aggregates
 from plugins.directory.models import Organisation
@@ -126,7 +125,7 @@ def create(site, user, actor, head: dict, values: dict, logo: bytes | None = Non
         if key:
             storage(site).delete(key)
         raise
-    _add(site, user.guid, "manages", entity.guid)
+    relationships.add(site, user.guid, "manages", entity.guid)
     search.index(site, entity)
     forget_aggregates(site)
     activity.record(site, actor=entity, verb="created", entity=entity)
@@ -180,5 +179,5 @@ def managed_by(site, user) -> list[Entity]:
 
 
 def add_manager(site, card: Entity, member_guid: int) -> None:
-    _add(site, member_guid, "manages", card.guid)
+    relationships.add(site, member_guid, "manages", card.guid)
     Organisation.update(claimed=True).where(Organisation.entity == card.guid).execute()

@@ -62,24 +62,19 @@ def managers(card: Entity) -> list[Entity]:
 
 def remove_manager(site, card: Entity, member_guid: int, by: Account) -> None:
     """``by`` removes ``member_guid`` (possibly themselves) from the managers; the last one only by an admin."""
-    if not _manages(member_guid, card):
+    if not relationships.has(member_guid, "manages", card.guid):
         raise ManagingError(_("This member does not manage the card."))
     left = len(managers(card))
     if left <= 1 and not by.is_admin:
         raise ManagingError(_("A card needs at least one manager: invite someone to take over first, "
                               "or ask an administrator."))
     with database.atomic():
-        relationships._remove(member_guid, "manages", card.guid)
+        relationships.remove(member_guid, "manages", card.guid)
         Acceptance.delete().where(Acceptance.card == card.guid, Acceptance.member == member_guid).execute()
         if left <= 1:  # nobody manages it any more: it may be claimed again
             Organisation.update(claimed=False).where(Organisation.entity == card.guid).execute()
     if member_guid != by.guid:
         notifications.notify(site, "directory.manager_removed", [member_guid], actor=by.entity, entity=card)
-
-
-def _manages(member_guid: int, card: Entity) -> bool:
-    return Relationship.select().where(Relationship.subject == member_guid, Relationship.verb == "manages",
-                                       Relationship.object == card.guid).exists()
 
 
 # --- invitations ---------------------------------------------------------------------------------------------
@@ -110,7 +105,7 @@ def invite(site, request, card: Entity, inviter: Account, address: str) -> Invit
         raise ManagingError(_("Enter a valid e-mail address.")) from None
     account = (Account.select(Account, Entity).join(Entity)
                .where(Account.site == site.id, Account.email == email).first())
-    if account is not None and _manages(account.guid, card):
+    if account is not None and relationships.has(account.guid, "manages", card.guid):
         raise ManagingError(_("%(email)s already manages this card.") % {"email": email})
     Invitation.delete().where(Invitation.card == card.guid, Invitation.created <= _cutoff()).execute()
     same = Invitation.email == email
@@ -185,7 +180,7 @@ def accept(site, invitation: Invitation, user: Account) -> None:
         Invitation.delete().where(Invitation.card == card.guid,
                                   (Invitation.id == invitation.id) | (Invitation.invitee == user.guid)
                                   | (Invitation.email == user.email.lower())).execute()
-        relationships._remove(user.guid, CLAIMS, card.guid)
+        relationships.remove(user.guid, CLAIMS, card.guid)
     _tell_inviter(site, invitation, user, card, "directory.invitation_accepted")
 
 
@@ -311,12 +306,12 @@ def pending_claims(site, after: int = 0, limit: int = CLAIMS_PAGE) -> list[Simpl
 
 def clear_claim(member_guid: int, card_guid: int) -> None:
     """Forget a member's claim of a card (answered, or confirmed by the link mailed to the card)."""
-    relationships._remove(member_guid, CLAIMS, card_guid)
+    relationships.remove(member_guid, CLAIMS, card_guid)
 
 
 def answer_claim(site, card: Entity, claimant_guid: int, admin: Account, approve: bool) -> None:
     """An administrator approves (the claimant manages the card) or refuses a claim; the claimant is told."""
-    if not relationships._has(claimant_guid, CLAIMS, card.guid):
+    if not relationships.has(claimant_guid, CLAIMS, card.guid):
         raise ManagingError(_("This claim was already answered."))
     with database.atomic():
         if approve:

@@ -236,10 +236,9 @@ def claim(request):
     elif managing.claim_pending(user, entity):
         web.flash(request, _("Your claim of this card is already waiting for an answer."))
     elif not org.claimed:
-        from core import mail, tokens
-        from core.relationships import _add
+        from core import mail, relationships, tokens
 
-        _add(site, user.guid, "directory.claims", entity.guid)
+        relationships.add(site, user.guid, "directory.claims", entity.guid)
         if org.email:
             token = tokens.make(site, "directory.claim", [entity.guid, user.guid])
             link = f"{request.base_url}directory/{entity.guid}/claim/confirm?token={token}"

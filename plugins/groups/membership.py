@@ -7,21 +7,15 @@
 
 from __future__ import annotations
 
-from core.db import now
+from core import relationships
 from core.models import Account, Entity, Relationship
 
 MEMBER, ADMIN, REQUESTED, INVITED, BANNED = "member_of", "manages", "groups.requested", "groups.invited", "groups.banned"
 PAGE = 50
 
 
-def has(user_guid: int, verb: str, group_guid: int) -> bool:
-    return Relationship.select().where(Relationship.subject == user_guid, Relationship.verb == verb,
-                                       Relationship.object == group_guid).exists()
-
-
-def add(site, user_guid: int, verb: str, group_guid: int) -> None:
-    if not has(user_guid, verb, group_guid):
-        Relationship.create(site=site.id, subject=user_guid, verb=verb, object=group_guid, created=now())
+has = relationships.has  # a member's relationship to a group (member_of, requested, invited, banned, manages)
+add = relationships.add
 
 
 def remove(user_guid: int, verb, group_guid: int) -> int:
