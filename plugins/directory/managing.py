@@ -282,8 +282,7 @@ def _successor(card_guid: int, leaving: int) -> int | None:
 
 def claim_pending(user: Account | None, card: Entity) -> bool:
     """True when ``user`` claimed ``card`` and nobody answered yet."""
-    return user is not None and Relationship.select().where(
-        Relationship.subject == user.guid, Relationship.verb == CLAIMS, Relationship.object == card.guid).exists()
+    return user is not None and relationships.has(user.guid, CLAIMS, card.guid)
 
 
 def pending_claims(site, after: int = 0, limit: int = CLAIMS_PAGE) -> list[SimpleNamespace]:

@@ -238,7 +238,7 @@ def claim(request):
     elif not org.claimed:
         from core import mail, relationships, tokens
 
-        relationships.add(site, user.guid, "directory.claims", entity.guid)
+        relationships.add(site, user.guid, managing.CLAIMS, entity.guid)
         if org.email:
             token = tokens.make(site, "directory.claim", [entity.guid, user.guid])
             link = f"{request.base_url}directory/{entity.guid}/claim/confirm?token={token}"
