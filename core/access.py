@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from peewee import SQL, Expression, fn
 
+from core import request_cache
 from core.db import in_ids
 from core.models import Account, Entity, Relationship
 
@@ -43,8 +44,12 @@ LIST_LIMIT = 500  # above this many ties of one sort, keep the subquery instead 
 
 
 def _ties(me: int, verbs: tuple) -> dict[str, set[int]]:
-    """The relationships a member's access depends on, in one indexed query: the containers
-    they belong to, what they manage, who is connected to them and who blocks them."""
+    """The relationships a member's access depends on, in one indexed query (once per page): the
+    containers they belong to, what they manage, who is connected to them and who blocks them."""
+    return request_cache.remember("access.ties", (me, verbs), lambda: _read_ties(me, verbs))
+
+
+def _read_ties(me: int, verbs: tuple) -> dict[str, set[int]]:
     rel = Relationship
     ties: dict[str, set[int]] = {"containers": set(), "managed": set(), "connected": set(), "blockers": set()}
     rows = rel.select(rel.subject, rel.verb, rel.object).where(
@@ -78,8 +83,16 @@ def visible(viewer: Account | None, site_id: str, entity=Entity, membership_verb
 
     A member's relationships (containers, managed entities, connections, blocks) are read
     first and written into the condition as short literal lists: the same rules as
-    correlated subqueries, but a fraction of the time to build, plan and run.
+    correlated subqueries, but a fraction of the time to build, plan and run. Within a page the
+    condition is built once per viewer (:mod:`core.request_cache`).
     """
+    if entity is not Entity or viewer is None:
+        return _visible(viewer, site_id, entity, membership_verbs)
+    return request_cache.remember("access.visible", (viewer.guid, viewer.role, site_id, tuple(membership_verbs)),
+                                  lambda: _visible(viewer, site_id, entity, membership_verbs))
+
+
+def _visible(viewer: Account | None, site_id: str, entity, membership_verbs) -> Expression:
     live = (entity.site == site_id) & entity.deleted_at.is_null()
     if viewer is None:
         return live & (entity.access == "public") & (entity.hidden == False)  # noqa: E712

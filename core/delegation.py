@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from core import request_cache
 from core.db import BaseModel, now
 from core.models import Account, Entity
 
@@ -30,12 +31,14 @@ def grant(site, user: Account, scope: str, target: Entity | int | None = None) -
     """Give ``user`` the rights of ``scope`` (on ``target`` only, if given)."""
     existing = Delegation.get_or_none(Delegation.site == site.id, Delegation.user == user.guid,
                                       Delegation.scope == scope, Delegation.target == target)
+    request_cache.forget("delegation")
     return existing or Delegation.create(site=site.id, user=user.guid, scope=scope, target=target, created=now())
 
 
 def revoke(delegation_id: int) -> None:
     """Take a delegation back."""
     Delegation.delete().where(Delegation.id == delegation_id).execute()
+    request_cache.forget("delegation")
 
 
 def of(site, user: Account) -> list[Delegation]:
@@ -50,9 +53,12 @@ def allows(site, user: Account, action: str, entity: Entity | None) -> bool:
         scope = entity.kind.split(".", 1)[0]
     if not scope:
         return False
-    query = Delegation.select().where(Delegation.site == site.id, Delegation.user == user.guid,
-                                      Delegation.scope == scope)
-    if entity is None:
-        return query.where(Delegation.target.is_null()).exists()
-    targets = [entity.guid] + ([entity.container_id] if entity.container_id else [])
-    return query.where(Delegation.target.is_null() | Delegation.target.in_(targets)).exists()
+    targets = {None} if entity is None else {None, entity.guid, entity.container_id}
+    return any(held == scope and target in targets for held, target in _held(site.id, user.guid))
+
+
+def _held(site_id: str, user_guid: int) -> list[tuple[str, int | None]]:
+    """(scope, target) of every delegation the member holds, read once per page (most hold none)."""
+    return request_cache.remember("delegation", (site_id, user_guid), lambda: list(
+        Delegation.select(Delegation.scope, Delegation.target).where(
+            Delegation.site == site_id, Delegation.user == user_guid).tuples()))

@@ -12,6 +12,9 @@ as) and raises RelationshipError with a message for the member when a rule forbi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from core import request_cache
 from core.db import database, now
 from core.i18n import gettext as _
 from core.models import Entity, Relationship
@@ -34,12 +37,17 @@ def add(site, subject: int, verb: str, obj: int) -> None:
     own verbs with it (``directory.claims``, ``forums.follows``); the social rules below use it too."""
     Relationship.insert(site=site.id, subject=subject, verb=verb, object=obj, created=now()) \
         .on_conflict_ignore().execute()
+    request_cache.forget()
 
 
-def remove(subject: int, verb: str, obj: int) -> int:
-    """Delete the ``verb`` relationship from ``subject`` to ``obj``; how many rows went (0 or 1)."""
-    return Relationship.delete().where(Relationship.subject == subject, Relationship.verb == verb,
+def remove(subject: int, verb: str | Iterable[str], obj: int) -> int:
+    """Delete the ``verb`` relationship (or those of several verbs) from ``subject`` to ``obj``;
+    how many rows went."""
+    verbs = [verb] if isinstance(verb, str) else list(verb)
+    gone = Relationship.delete().where(Relationship.subject == subject, Relationship.verb.in_(verbs),
                                        Relationship.object == obj).execute()
+    request_cache.forget()
+    return gone
 
 
 def is_blocked(blocker: int, other: int) -> bool:

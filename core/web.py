@@ -2,7 +2,8 @@
 
 Endpoints are plain ``def`` functions taking the request. The core runs them
 in the thread pool with a database connection open, the member loaded
-(``request.state.user``, ``request.state.actor``) and, for POST, the form parsed
+(``request.state.user``, ``request.state.actor``), for GET what the page asks
+several times read once (:mod:`core.request_cache`) and, for POST, the form parsed
 and its CSRF token checked::
 
     from core import web
@@ -19,6 +20,7 @@ and its CSRF token checked::
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import time
@@ -31,7 +33,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from core import i18n
+from core import i18n, request_cache
 from core.db import database
 
 log = logging.getLogger("maillage.web")
@@ -212,7 +214,8 @@ def _prepare(request: Request) -> None:
 
 def _call(endpoint, request: Request) -> Response:
     start = time.perf_counter()
-    with database.connection_context():
+    kept = request_cache.scope() if request.method in ("GET", "HEAD") else contextlib.nullcontext()
+    with database.connection_context(), kept:
         _prepare(request)
         try:
             response = endpoint(request)

@@ -7,7 +7,7 @@ import json
 
 from core import activity, entities, gazetteer, images, relationships, search
 from core.i18n import gettext as _
-from core.models import Entity, Relationship
+from core.models import Entity
 from core.storage import StorageError, storage
 from plugins.directory.geo import forget_aggregates
 from plugins.directory.models import Organisation
@@ -168,14 +168,6 @@ def _delete_file(site, key: str) -> None:
         storage(site).delete(key)
     except StorageError:  # not a key the storage made: nothing of ours to delete
         pass
-
-
-def managed_by(site, user) -> list[Entity]:
-    """The cards ``user`` manages (their acting identities)."""
-    return list(Entity.select().join(Relationship, on=(Relationship.object == Entity.guid))
-                .where(Relationship.subject == user.guid, Relationship.verb == "manages",
-                       Entity.kind == KIND, Entity.site == site.id, Entity.deleted_at.is_null())
-                .order_by(Entity.title))
 
 
 def add_manager(site, card: Entity, member_guid: int) -> None:

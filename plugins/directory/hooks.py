@@ -56,13 +56,6 @@ def maillage_entity_kinds(site):
 
 
 @hookimpl
-def maillage_acting_identities(site, user):
-    from plugins.directory.cards import managed_by
-
-    return managed_by(site, user)
-
-
-@hookimpl
 def maillage_permission(site, user, action, entity):
     """Managers post in the card; only managers (and administrators) edit it, not a removed creator."""
     if entity is not None and entity.kind == KIND and action.endswith(".post_in"):

@@ -1,7 +1,7 @@
 """Who manages an organisation card: co-managers, invitations to co-manage, claims approved by an administrator.
 
 - **Managers** are the members with a ``manages`` relationship to the card: they edit it, invite others and act
-  as the organisation (``maillage_acting_identities``). A card keeps at least one manager; only an
+  as the organisation (the core counts every entity a member ``manages`` among their identities). A card keeps at least one manager; only an
   administrator may remove the last one (the card can then be claimed again).
 - **Invitations** (table ``directory_invitation``) go to an e-mail address. When it is a member's, the member is
   notified (event ``directory.invitation``) and answers on ``/directory/{guid}/invitation``; anyone else gets a

@@ -6,7 +6,7 @@ import datetime as dt
 
 import peewee as pw
 
-from core import access, activity, entities, notifications, search
+from core import access, activity, entities, notifications, relationships, search
 from core.db import database, now
 from core.models import Account, Entity, Relationship
 from plugins.forums.models import ReadMarker, Reply, Topic
@@ -97,15 +97,15 @@ def can_post(site, user, group: Entity) -> bool:
 
 
 def follow(site, user_guid: int, topic_guid: int) -> None:
-    membership.add(site, user_guid, FOLLOWS, topic_guid)
+    relationships.add(site, user_guid, FOLLOWS, topic_guid)
 
 
 def unfollow(user_guid: int, topic_guid: int) -> None:
-    membership.remove(user_guid, FOLLOWS, topic_guid)
+    relationships.remove(user_guid, FOLLOWS, topic_guid)
 
 
 def follows(user_guid: int, topic_guid: int) -> bool:
-    return membership.has(user_guid, FOLLOWS, topic_guid)
+    return relationships.has(user_guid, FOLLOWS, topic_guid)
 
 
 def create_topic(site, author: Entity, group: Entity, title: str, body: str, access_level: str = "container"):

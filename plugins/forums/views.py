@@ -11,7 +11,6 @@ from core.models import Entity
 from plugins.forums import threads
 from plugins.forums.models import Reply, Topic
 from plugins.groups import membership
-from plugins.groups.models import Group
 
 
 def _group(request, guid: int | None = None) -> Entity:
@@ -36,7 +35,7 @@ def _group_ctx(request, group: Entity) -> dict:
     """What the groups' header template needs (the forum page is a tab of the group)."""
     site = web.site_of(request)
     user = web.current_user(request)
-    row = Group.get_by_id(group.guid)
+    row = membership.row(group.guid)
     return {"entity": group, "group": row, "tab": "forums", "state": membership.state(user, group),
             "is_admin": membership.is_admin(user, group), "member_count": membership.count(group.guid),
             "tabs": [item for item, on in membership.tools(site, group, row.disabled_tools) if on]}

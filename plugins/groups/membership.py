@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from core import relationships
+from core import relationships, request_cache
 from core.models import Account, Entity, Relationship
 
 MEMBER, ADMIN, REQUESTED, INVITED, BANNED = "member_of", "manages", "groups.requested", "groups.invited", "groups.banned"
@@ -16,37 +16,38 @@ PAGE = 50
 
 has = relationships.has  # a member's relationship to a group (member_of, requested, invited, banned, manages)
 add = relationships.add
+remove = relationships.remove  # one verb or several: remove(user_guid, (REQUESTED, INVITED), group_guid)
 
 
-def remove(user_guid: int, verb, group_guid: int) -> int:
-    verbs = [verb] if isinstance(verb, str) else list(verb)
-    return Relationship.delete().where(Relationship.subject == user_guid, Relationship.verb.in_(verbs),
-                                       Relationship.object == group_guid).execute()
+def verbs(user_guid: int, group_guid: int) -> frozenset[str]:
+    """Every relationship a member has to a group, read once per page (the checks below share it)."""
+    return request_cache.remember("groups.verbs", (user_guid, group_guid), lambda: frozenset(
+        verb for (verb,) in Relationship.select(Relationship.verb).where(
+            Relationship.subject == user_guid, Relationship.object == group_guid).tuples()))
 
 
 def is_member(user: Account | None, group: Entity) -> bool:
-    return user is not None and (group.owner_id == user.guid or has(user.guid, MEMBER, group.guid))
+    return user is not None and (group.owner_id == user.guid or MEMBER in verbs(user.guid, group.guid))
 
 
 def is_admin(user: Account | None, group: Entity) -> bool:
     """Owner, group administrators (``manages``) and site administrators."""
     if user is None:
         return False
-    return user.is_admin or group.owner_id == user.guid or has(user.guid, ADMIN, group.guid)
+    return user.is_admin or group.owner_id == user.guid or ADMIN in verbs(user.guid, group.guid)
 
 
 def state(user: Account | None, group: Entity) -> str:
     """``admin``, ``member``, ``requested``, ``invited``, ``banned`` or ``none``."""
     if user is None:
         return "none"
-    verbs = {r.verb for r in Relationship.select(Relationship.verb).where(
-        Relationship.subject == user.guid, Relationship.object == group.guid)}
-    if BANNED in verbs:
+    verbs_ = verbs(user.guid, group.guid)
+    if BANNED in verbs_:
         return "banned"
-    if group.owner_id == user.guid or ADMIN in verbs:
+    if group.owner_id == user.guid or ADMIN in verbs_:
         return "admin"
     for verb, name in ((MEMBER, "member"), (REQUESTED, "requested"), (INVITED, "invited")):
-        if verb in verbs:
+        if verb in verbs_:
             return name
     return "none"
 
@@ -123,10 +124,15 @@ def tools(site, group: Entity, disabled=()) -> list:
     return [(item, item.name not in disabled) for item in items]
 
 
-def tool_enabled(group_guid: int, plugin: str) -> bool:
+def row(group_guid: int):
+    """The group's own row (description, membership mode, tools), read once per page; None if missing."""
     from plugins.groups.models import Group
 
-    row = Group.get_or_none(Group.entity == group_guid)
-    return row is not None and plugin not in (row.disabled_tools or [])
+    return request_cache.remember("groups.row", group_guid, lambda: Group.get_or_none(Group.entity == group_guid))
+
+
+def tool_enabled(group_guid: int, plugin: str) -> bool:
+    found = row(group_guid)
+    return found is not None and plugin not in (found.disabled_tools or [])
 
 

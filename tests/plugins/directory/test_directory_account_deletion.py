@@ -6,7 +6,7 @@ again."""
 
 import pytest
 
-from core import entities, personal_data
+from core import acting, entities, personal_data
 from core.db import database
 from core.models import Activity, Entity
 from core.storage import storage
@@ -82,7 +82,7 @@ def test_deleting_an_account_hands_co_managed_cards_over_and_deletes_only_those_
         assert imported.entity.owner_id is None and not imported.claimed
         assert not Acceptance.select().where((Acceptance.member == ada.account.guid)
                                              | (Acceptance.inviter == ada.account.guid)).exists()
-        identities = {e.guid for e in site.call("maillage_acting_identities", site=site, user=bob.account)}
+        identities = {e.guid for e in acting.identities(site, bob.account)}
         assert {c["shared"], c["left"], c["bobs"]} <= identities
     assert bob.get(f"/directory/{c['shared']}/edit").status_code == 200
     managers = bob.get(f"/directory/{c['shared']}").text.split('id="managers"', 1)[1].split("</ul>", 1)[0]

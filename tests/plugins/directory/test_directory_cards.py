@@ -7,6 +7,7 @@ import json
 import geojson
 import pytest
 
+from core import acting
 from core.db import database
 from core.models import Entity
 from plugins.directory.models import Organisation
@@ -76,7 +77,7 @@ def test_members_only_contacts_and_managers(signed_in, client, app, member_facto
     with database.connection_context():
         card = Entity.get_by_id(guid)
         assert card.title == "CFA renamed"
-        names = [e.title for e in site.call("maillage_acting_identities", site=site, user=bob.account)]
+        names = [e.title for e in acting.identities(site, bob.account)]
         assert "CFA renamed" in names
         from core import entities
 

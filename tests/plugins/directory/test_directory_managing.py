@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from core import entities, mail
+from core import acting, entities, mail
 from core.db import database
 from core.models import Account, Relationship
 from core.notifications import Notification
@@ -69,7 +69,7 @@ def test_invited_member_is_notified_and_mailed_then_accepts_and_acts_as_the_card
     with database.connection_context():
         assert entities.manages(bob.account, guid)
         assert not Invitation.select().exists()
-        assert guid in [e.guid for e in site.call("maillage_acting_identities", site=site, user=bob.account)]
+        assert guid in [e.guid for e in acting.identities(site, bob.account)]
     switched = bob.post_form("/acting-as", {"actor": str(guid), "next": f"/directory/{guid}"},
                               token_from="/")
     assert "Club de foot" in switched.text and 'class="acting-as"' in switched.text
