@@ -87,6 +87,35 @@ class Server:
             result.append((int(fields[11]) + int(fields[12])) / tick)  # utime, stime
         return result
 
+    def connections(self) -> list[int]:
+        """How many established client connections each worker holds now (from /proc: the
+        sockets of the server's port, matched to each worker's open files)."""
+        inodes = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                lines = Path(table).read_text().splitlines()[1:]
+            except FileNotFoundError:
+                continue
+            for line in lines:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == self.port and fields[3] == "01":  # ESTABLISHED
+                    inodes.add(fields[9])
+        counts = []
+        for pid in self.worker_pids():
+            held = 0
+            try:
+                for fd in Path(f"/proc/{pid}/fd").iterdir():
+                    try:
+                        target = os.readlink(fd)
+                    except OSError:
+                        continue
+                    if target.startswith("socket:[") and target[8:-1] in inodes:
+                        held += 1
+            except FileNotFoundError:
+                pass
+            counts.append(held)
+        return counts
+
     def memory_mb(self) -> dict[str, list[float]]:
         """Memory of each worker, in MiB: ``peak`` is VmHWM (peak resident set, which counts the pages
         of the SQLite file mapped by mmap and shared with the page cache), ``private`` is RssAnon

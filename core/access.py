@@ -67,10 +67,11 @@ def _read_ties(me: int, verbs: tuple) -> dict[str, set[int]]:
     return ties
 
 
-def _among(column, ids: set[int], fallback: Expression) -> Expression:
-    """``column IN (ids)`` as a literal list (cheap to build and to plan), the subquery when long."""
+def _among(column, ids: set[int], edge: tuple) -> Expression:
+    """``column IN (ids)`` as a literal list (cheap to build and to plan); when the list is long,
+    the EXISTS subquery on ``edge`` (subject, verb, object) instead."""
     if len(ids) > LIST_LIMIT:
-        return fallback
+        return _edge(*edge)
     return in_ids(column, sorted(ids))
 
 
@@ -101,25 +102,25 @@ def _visible(viewer: Account | None, site_id: str, entity, membership_verbs) -> 
     me = viewer.guid
     verbs = tuple(dict.fromkeys((*membership_verbs, *CORE_MEMBERSHIP_VERBS)))
     ties = _ties(me, verbs)
-    manages_owner = _among(entity.owner, ties["managed"], _edge(me, "manages", entity.owner))
+    manages_owner = _among(entity.owner, ties["managed"], (me, "manages", entity.owner))
     if viewer.is_moderator:
         return live & ((entity.access != "private") | (entity.owner == me) | manages_owner)
     not_hidden = (entity.hidden == False) | (entity.owner == me)  # noqa: E712
     container = Entity.alias()
     in_container = (
-        _among(entity.container, ties["containers"], _edge(me, verbs, entity.container))
+        _among(entity.container, ties["containers"], (me, verbs, entity.container))
         | fn.EXISTS(container.select(SQL("1")).where(container.guid == entity.container, container.owner == me))
     )
     restricted = (
         (entity.access == "members")
         | ((entity.access == "connections")
-           & _among(entity.owner, ties["connected"], _edge(entity.owner, "connected", me)))
+           & _among(entity.owner, ties["connected"], (entity.owner, "connected", me)))
         | ((entity.access == "container") & in_container)
         | manages_owner
-        | _among(entity.guid, ties["managed"], _edge(me, "manages", entity.guid))
+        | _among(entity.guid, ties["managed"], (me, "manages", entity.guid))
     )
     if ties["blockers"]:
-        restricted = restricted & ~_among(entity.owner, ties["blockers"], _edge(entity.owner, "blocks", me))
+        restricted = restricted & ~_among(entity.owner, ties["blockers"], (entity.owner, "blocks", me))
     allowed = (entity.access == "public") | (entity.owner == me) | restricted
     return live & not_hidden & allowed
 

@@ -31,9 +31,11 @@ def pages(topic: Topic) -> int:
 
 
 def replies(topic: Topic, page: int) -> list[Reply]:
-    """Page ``page`` of a thread: a range on the (topic, number) index, never an OFFSET."""
+    """Page ``page`` of a thread: a range on the (topic, number) index, never an OFFSET. Of each
+    author only what the page shows is read (name, and kind and guid for the link)."""
     first = (page - 1) * PAGE + 1
-    return list(Reply.select(Reply, Entity).join(Entity, pw.JOIN.LEFT_OUTER, on=(Reply.author == Entity.guid))
+    author = (Entity.guid, Entity.kind, Entity.title)
+    return list(Reply.select(Reply, *author).join(Entity, pw.JOIN.LEFT_OUTER, on=(Reply.author == Entity.guid))
                 .where(Reply.topic == topic.entity_id, Reply.number >= first, Reply.number < first + PAGE)
                 .order_by(Reply.number))
 

@@ -54,8 +54,15 @@ def world(app, member_factory):
     return posts, clients
 
 
+@pytest.mark.parametrize("long_lists", [False, True], ids=["literal-lists", "subqueries"])
 @pytest.mark.parametrize("viewer", VIEWERS)
-def test_detail_listing_and_feeds(world, viewer):
+def test_detail_listing_and_feeds(world, viewer, long_lists, monkeypatch):
+    """Both spellings of a member's ties: short literal lists, and the EXISTS subqueries used
+    when a member has more than ``access.LIST_LIMIT`` ties of one sort."""
+    if long_lists:
+        from core import access
+
+        monkeypatch.setattr(access, "LIST_LIMIT", 0)
     posts, clients = world
     client = clients[viewer]
     listing = client.get("/wire/").text
