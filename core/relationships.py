@@ -168,6 +168,22 @@ def listing(guid: int, which: str, before: int | None = None, limit: int = PAGE)
     return [(row.id, row.object if direction == "out" else row.subject) for row in query]
 
 
+PUBLIC_LISTS = ("followers", "following", "connections")
+
+
+def counts(site, guid: int, shared: bool = False) -> dict[str, int]:
+    """The sizes of ``guid``'s public lists (followers, following, connections).
+
+    ``shared=True`` gives the figures every visitor sees, kept a minute in each worker: a
+    hub followed by thousands is counted once a minute, not on every view of its page.
+    Members see them counted live (they follow and connect, and expect the figure to move)."""
+    def compute():
+        return {name: count(guid, name) for name in PUBLIC_LISTS}
+
+    return site.remember("core.relationship_counts", guid, compute, seconds=60, maxsize=4096) if shared \
+        else compute()
+
+
 def count(guid: int, which: str) -> int:
     """How many entries one list of ``guid`` has."""
     verb, direction = LISTS[which]

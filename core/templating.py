@@ -56,7 +56,7 @@ def _relationship_state(site, request, target) -> SimpleNamespace:
     return SimpleNamespace(
         show=show, words=words(site),
         state=relationships.state(actor.guid, target.guid) if show else {},
-        counts={n: relationships.count(target.guid, n) for n in ("followers", "following", "connections")},
+        counts=relationships.counts(site, target.guid, shared=getattr(request.state, "user", None) is None),
     )
 
 

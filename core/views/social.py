@@ -97,7 +97,7 @@ def listing(request):
     rows = relationships.listing(target.guid, which, int(before) if before.isdigit() else None)
     return web.render(request, "core/relationship_list.html", {
         "target": target, "which": which, "rows": rows, "words": words(site),
-        "counts": {name: relationships.count(target.guid, name) for name in ("followers", "following", "connections")},
+        "counts": relationships.counts(site, target.guid, shared=web.current_user(request) is None),
         "next_before": rows[-1][0] if len(rows) == relationships.PAGE else None,
     })
 

@@ -95,3 +95,15 @@ def test_acting_as_an_entity_one_manages(app, signed_in):
     assert verbs(org.guid, bob.account.guid) == {("follows",)}  # followed under the organisation's name
     refused = bob.post_form("/acting-as", {"actor": str(org.guid), "next": "/"}, token_from="/")
     assert refused.status_code == 403
+
+
+@pytest.mark.site(language="en")
+def test_visitors_share_counts_for_a_minute_members_see_them_live(signed_in, client, app):
+    ada, bob = signed_in("ada"), signed_in("bob")
+    page = f"/members/{bob.account.guid}"
+    assert "0 followers" in client.get(page).text
+    act(ada, bob.account.guid, "follow")
+    assert "1 follower" in ada.get(page).text  # a member: counted now
+    assert "0 followers" in client.get(page).text  # a visitor: the figure of the last minute
+    app.runtime("test").forget("core.relationship_counts")  # what the minute's end does
+    assert "1 follower" in client.get(page).text
