@@ -87,9 +87,10 @@ def maillage_container_membership_verbs(site):
 
 @hookspec
 def maillage_acting_identities(site, user):
-    """Return the entities ``user`` may act as (an association they manage, a group).
+    """Return the entities ``user`` may act as by a rule of your plugin.
 
-    The core offers them in the "acting as" switch; the actor of what the
+    The core already counts every entity the member ``manages`` (an association card, a
+    group they run) and offers them all in the "acting as" switch; the actor of what the
     member then does is that entity.
     """
 
