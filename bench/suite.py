@@ -221,8 +221,9 @@ def markdown(results: dict) -> str:
                   "worker's share of the CPU time during the run; clients: the connections each worker held "
                   "(a run where one worker got under a quarter of either is measured again, up to five "
                   "times).", "",
-                  f"Memory per worker: peak resident {memory.get('peak')} MiB (counts the mapped SQLite "
-                  f"file, shared), private {memory.get('private')} MiB", ""]
+                  f"Memory per worker: peak resident {memory.get('peak')} MiB"
+                  f"{' (counts the mapped SQLite file, shared)' if results['db'] == 'sqlite' else ''}, "
+                  f"private {memory.get('private')} MiB", ""]
     return "\n".join(lines)
 
 

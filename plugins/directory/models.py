@@ -27,8 +27,8 @@ class Organisation(BaseModel):
     address = pw.CharField(max_length=300, default="")
     commune = pw.CharField(max_length=200, default="")
     postcode = pw.CharField(max_length=10, default="", index=True)
-    lat = pw.FloatField(null=True)
-    lon = pw.FloatField(null=True)
+    lat = pw.DoubleField(null=True)
+    lon = pw.DoubleField(null=True)
     email = pw.CharField(max_length=200, default="")
     phone = pw.CharField(max_length=40, default="")
     contacts_public = pw.BooleanField(default=True)  # False: members only

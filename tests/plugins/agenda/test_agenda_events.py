@@ -49,6 +49,12 @@ def test_create_list_show(signed_in, client):
     assert "14:00" in detail.text
 
 
+def test_coordinates_from_the_form_keep_their_precision(signed_in):
+    """Double precision on both databases (PostgreSQL's ``real`` moved points by up to a metre)."""
+    row = event(create(signed_in("ada"), lat="49.8940667123", lon="2.2957534321"))
+    assert (row.lat, row.lon) == (49.8940667123, 2.2957534321)
+
+
 def test_broken_form_comes_back_filled(signed_in):
     ada = signed_in("ada")
     response = ada.post_form("/agenda/new", form(title="", start_time="", description="Mon texte précieux",

@@ -53,6 +53,16 @@ def test_member_creates_a_card_geocoded_from_the_postcode(signed_in, client, app
     assert "cfa@example.org" in page
 
 
+def test_coordinates_keep_their_precision(signed_in):
+    """Double precision on both databases (PostgreSQL's ``real`` moved points by up to a metre)."""
+    guid = int(_card(signed_in("ada")).headers["location"].rsplit("/", 1)[1])
+    with database.connection_context():
+        Organisation.update(lat=48.8239636907786, lon=1.7708258094506018).where(
+            Organisation.entity == guid).execute()
+        org = Organisation.get_by_id(guid)
+        assert (org.lat, org.lon) == (48.8239636907786, 1.7708258094506018)
+
+
 def test_bad_input_keeps_values(signed_in):
     ada = signed_in("ada")
     response = _card(ada, name="", competences="a\nb\nc\nd", founded="31/12/2020")
