@@ -4,7 +4,8 @@ Access levels of an entity:
 
 - ``public``: everyone, visitors included;
 - ``members``: signed-in members of the site;
-- ``connections``: the owner's mutual connections;
+- ``connections``: the owner's mutual connections (a connected organisation's or group's
+  managers among them);
 - ``container``: members of the entity's container (a group, an organisation);
 - ``private``: the owner and those who manage the owner or the entity.
 
@@ -32,20 +33,21 @@ CORE_MEMBERSHIP_VERBS = ("manages",)
 
 
 def _edge(subject, verb, obj) -> Expression:
-    """EXISTS a relationship ``subject --verb--> obj`` (each side a column or a value)."""
+    """EXISTS a relationship ``subject --verb--> obj`` (each side a column or a value; ``obj`` may
+    also be a tuple of values)."""
     rel = Relationship.alias()
     verbs = [verb] if isinstance(verb, str) else list(verb)
-    return fn.EXISTS(
-        rel.select(SQL("1")).where(rel.subject == subject, rel.verb.in_(verbs), rel.object == obj)
-    )
+    to = rel.object.in_(list(obj)) if isinstance(obj, tuple) else rel.object == obj
+    return fn.EXISTS(rel.select(SQL("1")).where(rel.subject == subject, rel.verb.in_(verbs), to))
 
 
 LIST_LIMIT = 500  # above this many ties of one sort, keep the subquery instead of a literal list
 
 
 def _ties(me: int, verbs: tuple) -> dict[str, set[int]]:
-    """The relationships a member's access depends on, in one indexed query (once per page): the
-    containers they belong to, what they manage, who is connected to them and who blocks them."""
+    """The relationships a member's access depends on, read once per page: the containers they
+    belong to, what they manage, who is connected to them or to an entity they manage (an
+    organisation's connections share with its managers), and who blocks them."""
     return request_cache.remember("access.ties", (me, verbs), lambda: _read_ties(me, verbs))
 
 
@@ -64,6 +66,9 @@ def _read_ties(me: int, verbs: tuple) -> dict[str, set[int]]:
             ties["connected"].add(subject)
         elif obj == me and verb == "blocks":
             ties["blockers"].add(subject)
+    if ties["managed"]:
+        ties["connected"].update(subject for (subject,) in rel.select(rel.subject).where(
+            in_ids(rel.object, sorted(ties["managed"])), rel.verb == "connected").tuples())
     return ties
 
 
@@ -114,7 +119,7 @@ def _visible(viewer: Account | None, site_id: str, entity, membership_verbs) -> 
     restricted = (
         (entity.access == "members")
         | ((entity.access == "connections")
-           & _among(entity.owner, ties["connected"], (entity.owner, "connected", me)))
+           & _among(entity.owner, ties["connected"], (entity.owner, "connected", (me, *sorted(ties["managed"])))))
         | ((entity.access == "container") & in_container)
         | manages_owner
         | _among(entity.guid, ties["managed"], (me, "manages", entity.guid))

@@ -143,3 +143,29 @@ def test_what_a_card_publishes_shows_on_it_and_in_the_feed_of_who_follows_it(two
     for line in expected[:3]:
         assert line in news, line
     assert "Réunion des bénévoles" not in client.get(f"/directory/{b}").text
+
+
+@pytest.mark.parametrize("long_lists", [False, True], ids=["literal-lists", "subqueries"])
+def test_a_cards_connections_only_news_reaches_the_managers_of_connected_cards(two_cards, signed_in, long_lists,
+                                                                                monkeypatch):
+    """Shared with its connections: another card's managers see it, whichever identity they act as
+    (with short tie lists written into the query, and with the subqueries used for long ones)."""
+    if long_lists:
+        from core import access
+
+        monkeypatch.setattr(access, "LIST_LIMIT", 0)
+    ada, bob, a, b = two_cards
+    carol = signed_in("carol")
+    _do(ada, b, "connect", f"/directory/{b}")
+    _do(bob, a, "accept", f"/social/{b}/requests")
+    _post(bob, "Bureau élargi", access="connections")
+    with database.connection_context():
+        post = Entity.get(Entity.title == "Bureau élargi").guid
+    _act_as(ada, ada.account.guid)  # back to herself: she still runs A
+    assert "Bureau élargi" in _feed_section(ada.get(f"/directory/{b}").text)
+    assert ada.get(f"/blog/{post}/").status_code == 200
+    assert carol.get(f"/blog/{post}/").status_code == 404  # a member connected to neither
+    assert "Bureau élargi" not in carol.get(f"/directory/{b}").text
+    _act_as(ada, a)
+    _do(ada, b, "disconnect", f"/directory/{b}")
+    assert ada.get(f"/blog/{post}/").status_code == 404
