@@ -64,6 +64,15 @@ class PluginInfo:
     def locale(self) -> Path:
         return self.path / "locale"
 
+    def manifest_text(self, lang: str) -> tuple[str, str]:
+        """``label`` and ``description`` in ``lang``, from the plugin's own catalog (``scripts/i18n.py``
+        extracts them from ``plugin.toml``); as written when the catalog lacks them."""
+        from core import i18n
+
+        catalog = i18n.load_catalog((self.locale,), lang)
+        return (catalog.gettext(self.label) if self.label else self.name,
+                catalog.gettext(self.description) if self.description else "")
+
 
 def read_manifest(package: str, path: Path, source: str) -> PluginInfo:
     """Read ``plugin.toml`` in ``path``; an unreadable manifest becomes ``info.error``."""

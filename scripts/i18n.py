@@ -13,6 +13,7 @@ Catalogs live in ``<component>/locale/<lang>/LC_MESSAGES/messages.po``.
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -48,6 +49,12 @@ def extract(folder: Path) -> Catalog:
     for filename, lineno, message, comments, context in extract_from_dir(
             str(folder), METHODS, OPTIONS, KEYWORDS, comment_tags=("Translators:",)):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    manifest = folder / "plugin.toml"
+    if manifest.exists():  # the name and description the administrators' plugins page shows
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+        for key in ("label", "description"):
+            if data.get(key):
+                template.add(data[key], None, [("plugin.toml", 1)])
     return template
 
 

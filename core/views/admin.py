@@ -49,8 +49,10 @@ def plugins_page(request):
         except plugin_registry.PluginRuleError as exc:
             error = str(exc)
     available = plugin_registry.ordered(plugin_registry.discover().values())
+    lang = request.state.lang
     return web.render(request, "core/admin/plugins.html", {
         "available": available, "enabled": site.enabled_names, "error": error,
+        "manifest": {info.name: info.manifest_text(lang) for info in available},
         "has_settings": {i.name for i in site.enabled if site.settings_schema(i.name)},
     }, status_code=400 if error else 200)
 

@@ -79,3 +79,15 @@ def test_plugin_settings_forms_are_in_the_reader_language(signed_in):
     saved = admin.post_form("/admin/plugins/groups", {"who_can_create": "moderators"},
                             token_from="/admin/plugins/groups", follow_redirects=False)
     assert saved.status_code == 303
+
+
+def test_the_plugins_page_names_and_describes_plugins_in_the_reader_language(signed_in):
+    """Label and description come from plugin.toml (English) and its plugin's catalog (French)."""
+    admin = signed_in("zoe", role="admin")
+    page = admin.get("/admin/plugins").text
+    assert "Annuaire géolocalisé des organisations" in page and "Geolocated directory" not in page
+    assert "Des sujets de discussion dans les groupes" in page
+    with database.connection_context():
+        Account.update(language="en").where(Account.email == "zoe@example.org").execute()
+    page = admin.get("/admin/plugins").text
+    assert "Geolocated directory of organisations" in page and "Annuaire géolocalisé" not in page
