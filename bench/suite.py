@@ -118,6 +118,17 @@ def warm(base: str, page_list: list[dict], stack: str, auth: dict, workers: int)
     return kept
 
 
+def speed_probe(runs: int = 5) -> float:
+    """Milliseconds this machine takes for a fixed piece of Python (median of ``runs``), taken before
+    each page: on a shared host, a run whose probe is slower than usual measured a slower machine."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        times.append((time.perf_counter() - started) * 1000)
+    return round(sorted(times)[runs // 2], 1)
+
+
 def balanced_measure(server, url: str, args, page: dict, headers: dict, tries: int = 5) -> dict:
     """wrk's figures for one page, with each worker's share of the CPU time and of the connections.
 
@@ -181,7 +192,9 @@ def run(args) -> dict:
                             headers["Content-Type"] = "application/x-www-form-urlencoded"
                         measure(url, seconds=1, connections=args.connections, method=page.get("method", "GET"),
                                 body=page.get("body"), headers=headers)  # warm-up
+                        speed = speed_probe()
                         figures[page["name"]] = balanced_measure(server, url, args, page, headers)
+                        figures[page["name"]]["speed_probe_ms"] = speed
                         figures[page["name"]]["load_average"] = round(os.getloadavg()[0], 1)
                         print(f"{stack:8} w={workers} {page['name']:28} {figures[page['name']]}", flush=True)
                     figures["_memory_mb_per_worker"] = server.memory_mb()
@@ -204,8 +217,8 @@ def markdown(results: dict) -> str:
         workers = run_name.split("-")[1]
         bare = results["runs"].get(f"bare-{workers}", {})
         lines += [f"### maillage, {workers.replace('w', ' worker(s)')}", "",
-                  "| page | req/s | p50 ms | p95 ms | p99 ms | bare req/s | ratio | load | CPU split | clients |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                  "| page | req/s | p50 ms | p95 ms | p99 ms | bare req/s | ratio | load | probe ms | CPU split | clients |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for name, f in figures.items():
             if name.startswith("_"):
                 continue
@@ -213,11 +226,14 @@ def markdown(results: dict) -> str:
             ratio = f"{f['rps'] / twin['rps']:.2f}" if twin and twin["rps"] else "—"
             lines.append(f"| {name} | {f['rps']} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} | "
                          f"{twin['rps'] if twin else '—'} | {ratio} | {f.get('load_average', '—')} | "
+                         f"{f.get('speed_probe_ms', '—')} | "
                          f"{' / '.join(str(x) for x in f.get('worker_cpu_share', []))} | "
                          f"{' / '.join(str(x) for x in f.get('worker_connections', [])) or '—'} |")
         memory = figures.get("_memory_mb_per_worker") or {}
         lines += ["", "load: the machine's one-minute load average after the page's run (2 workers and wrk "
-                  "make about 3 on their own; much more means other work shared the cores). CPU split: each "
+                  "make about 3 on their own; much more means other work shared the cores). probe: milliseconds "
+                  "a fixed piece of Python took just before the page (about 30 on this project's machine when "
+                  "its host is quiet; more means the host lent it less CPU). CPU split: each "
                   "worker's share of the CPU time during the run; clients: the connections each worker held "
                   "(a run where one worker got under a quarter of either is measured again, up to five "
                   "times).", "",
