@@ -161,9 +161,17 @@ def _formatted_time(value: dt.time, format: str, lang: str) -> str:
 
 def format_timedelta(value: dt.timedelta, add_direction: bool = True) -> str:
     """Say how long ago (or in how long), as in "3 days ago"."""
-    return dates.format_timedelta(
-        value, add_direction=add_direction, locale=current_language(), threshold=1.1
-    )
+    seconds = round(value.total_seconds())
+    if abs(seconds) >= 3600:  # said in hours or more: the same text all minute long, formatted once
+        seconds = seconds // 60 * 60
+    return _formatted_timedelta(seconds, add_direction, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_timedelta(seconds: int, add_direction: bool, lang: str) -> str:
+    """A feed page says how old twenty items are on every view (babel takes ~50 µs each)."""
+    return dates.format_timedelta(dt.timedelta(seconds=seconds), add_direction=add_direction, locale=lang,
+                                  threshold=1.1)
 
 
 def format_number(value) -> str:

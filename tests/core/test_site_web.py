@@ -82,6 +82,19 @@ def test_dates_are_formatted_for_each_language():
     assert i18n.format_date(dt.date(2026, 7, 14)) == "July 14, 2026"
 
 
+def test_how_long_ago_for_each_language():
+    import datetime as dt
+
+    i18n.activate(i18n.load_catalog((), "fr"), "fr")
+    assert i18n.format_timedelta(-dt.timedelta(hours=3, seconds=20)) == "il y a 3 heures"
+    assert i18n.format_timedelta(-dt.timedelta(seconds=45)) == "il y a 45 secondes"
+    i18n.activate(i18n.load_catalog((), "en"), "en")
+    assert i18n.format_timedelta(-dt.timedelta(hours=3, seconds=20)) == "3 hours ago"
+    assert i18n.format_timedelta(-dt.timedelta(hours=3, seconds=50)) == "3 hours ago"  # the same minute
+    assert i18n.format_timedelta(dt.timedelta(days=2, minutes=3)) == "in 2 days"
+    assert i18n.format_timedelta(-dt.timedelta(seconds=45)) == "45 seconds ago"
+
+
 def test_core_strings_are_translated(client):
     page = client.get("/signin").text
     assert "Mot de passe" in page and "Se connecter" in page
