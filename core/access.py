@@ -72,6 +72,12 @@ def _read_ties(me: int, verbs: tuple) -> dict[str, set[int]]:
     return ties
 
 
+def managed(viewer: Account, site) -> set[int]:
+    """The guids of the entities ``viewer`` manages (read with the rest of their ties, once per page)."""
+    verbs = tuple(dict.fromkeys((*site.membership_verbs, *CORE_MEMBERSHIP_VERBS)))
+    return _ties(viewer.guid, verbs)["managed"]
+
+
 def _among(column, ids: set[int], edge: tuple) -> Expression:
     """``column IN (ids)`` as a literal list (cheap to build and to plan); when the list is long,
     the EXISTS subquery on ``edge`` (subject, verb, object) instead."""
