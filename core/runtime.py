@@ -47,9 +47,9 @@ class SiteRuntime:
         self.revision = row.revision
         self.checked_at = time.monotonic()
         self.errors: deque = deque(maxlen=100)
-        # Per-worker memo for plugins (key it by plugin name); dropped with this runtime when the
-        # site's plugins or settings change. Hold only what may be recomputed from the database.
-        self.memo: dict = {}
+        # What remember() keeps in this worker, by namespace; dropped with this runtime when the
+        # site's plugins or settings change.
+        self._memo: dict = {}
         self._memo_lock = threading.Lock()
         self.settings = {**DEFAULT_SITE_SETTINGS, **config.settings, **(row.settings or {})}
         self.name = self.settings.get("name") or row.name or config.name
@@ -219,9 +219,9 @@ class SiteRuntime:
         other workers see the change when their copy expires. Results are shared between
         requests: never mutate them."""
         with self._memo_lock:
-            cache = self.memo.get(namespace)
+            cache = self._memo.get(namespace)
             if cache is None:
-                cache = self.memo[namespace] = TTLCache(maxsize=maxsize, ttl=seconds)
+                cache = self._memo[namespace] = TTLCache(maxsize=maxsize, ttl=seconds)
             found = cache.get(key)
         if found is None:
             found = compute()
@@ -232,7 +232,7 @@ class SiteRuntime:
     def forget(self, namespace: str) -> None:
         """Drop what :meth:`remember` keeps under ``namespace`` in this worker."""
         with self._memo_lock:
-            cache = self.memo.get(namespace)
+            cache = self._memo.get(namespace)
             if cache is not None:
                 cache.clear()
 
