@@ -27,7 +27,5 @@ def identities(site, user: Account) -> list[Entity]:
 
 def can_act_as(site, user: Account, guid: int) -> bool:
     """True when ``user`` may act as entity ``guid``."""
-    from core.auth import can_act_as as manages
-
-    return manages(user, guid) or any(e.guid == guid for e in
-                                      site.call("maillage_acting_identities", site=site, user=user))
+    return guid in access.managed(user, site) or any(
+        e.guid == guid for e in site.call("maillage_acting_identities", site=site, user=user))

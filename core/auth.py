@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from starlette.requests import Request
 
 from core.db import now
-from core.models import Account, Entity, Relationship
+from core.models import Account, Entity
 
 log = logging.getLogger("maillage.auth")
 
@@ -90,14 +90,6 @@ def session_user(request: Request, site) -> Account | None:
         request.session.pop("actor", None)
         return None
     return account
-
-
-def can_act_as(user: Account, entity_guid: int) -> bool:
-    """True when ``user`` manages the entity (the core's rule for acting as it)."""
-    return Relationship.select().where(
-        Relationship.subject == user.guid, Relationship.verb == "manages",
-        Relationship.object == entity_guid,
-    ).exists()
 
 
 def session_actor(request: Request, site, user: Account | None) -> Entity | None:

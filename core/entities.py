@@ -8,9 +8,9 @@ Plugins create their entities here, then their own row keyed by the guid::
 
 from __future__ import annotations
 
-from core import access
+from core import access, relationships
 from core.db import now
-from core.models import ACCESS_LEVELS, Account, Entity, Relationship
+from core.models import ACCESS_LEVELS, Account, Entity
 
 
 class AccessLevelError(ValueError):
@@ -44,9 +44,7 @@ def manages(user: Account | None, entity: Entity | int | None) -> bool:
     if user is None or entity is None:
         return False
     guid = entity if isinstance(entity, int) else entity.guid
-    return Relationship.select().where(
-        Relationship.subject == user.guid, Relationship.verb == "manages", Relationship.object == guid
-    ).exists()
+    return relationships.has(user.guid, "manages", guid)
 
 
 def can(site, user: Account | None, action: str, entity: Entity | None = None) -> bool:

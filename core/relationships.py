@@ -116,9 +116,9 @@ def block(site, a: int, b: int) -> None:
     if a == b:
         raise RelationshipError(_("You cannot do this with yourself."))
     with database.atomic():
-        for verb in ("follows", "connected", "connection_requested"):
-            remove(a, verb, b)
-            remove(b, verb, a)
+        cut = ("follows", "connected", "connection_requested")
+        remove(a, cut, b)
+        remove(b, cut, a)
         add(site, a, "blocks", b)
 
 
