@@ -76,7 +76,7 @@ def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme
                     _visible(site, viewer))
              .order_by(dx * dx + dy * dy).limit(limit + 10))
     if theme:
-        query = query.where(Organisation.themes.contains(f"|{theme}|"))
+        query = query.where(theme_filter(site, theme))
     found = []
     for guid, title, commune, postcode, plat, plon, logo in query.tuples():
         d = gazetteer.distance_km(lat, lon, plat, plon)
@@ -104,21 +104,45 @@ def _grid(where, zoom: int) -> dict[tuple[int, int], list]:
     return {(x, y): [count, slat, slon, guid] for x, y, count, slat, slon, guid in query.tuples()}
 
 
-def _theme_filter(theme: str):
-    return Organisation.themes.contains(f"|{theme}|") if theme else True
+def theme_family(site, theme: str) -> list[str]:
+    """``theme`` and the keys of its sub-themes: a parent theme holds the cards of its descendants."""
+    from plugins.directory.cards import taxonomy  # cards imports this module
+
+    for node in taxonomy(site):
+        if node["key"] == theme:
+            return [theme] + [child["key"] for child in node["children"]]
+    return [theme]
+
+
+def theme_filter(site, theme: str):
+    """The SQL condition "the card carries ``theme`` or one of its sub-themes" (True without a theme)."""
+    if not theme:
+        return True
+    condition = None
+    for key in theme_family(site, theme):
+        one = Organisation.themes.contains(f"|{key}|")
+        condition = one if condition is None else (condition | one)
+    return condition
+
+
+def _parents(site) -> dict[str, str]:
+    """{sub-theme key: parent key} of the site's theme tree."""
+    from plugins.directory.cards import taxonomy
+
+    return {child["key"]: node["key"] for node in taxonomy(site) for child in node["children"]}
 
 
 def _clusters(site, viewer, bbox, zoom: int, theme: str) -> list[dict]:
     west, south, east, north = bbox
     if viewer is not None and (viewer.is_admin or viewer.is_moderator):  # they see hidden cards: all live
-        cells = _grid(_visible(site, viewer) & _theme_filter(theme) & Organisation.lat.between(south, north)
+        cells = _grid(_visible(site, viewer) & theme_filter(site, theme) & Organisation.lat.between(south, north)
                       & Organisation.lon.between(west, east), zoom)
     else:
         public = _cached(site, ("grid", zoom, theme),
-                         lambda: _grid(_shown_to_everyone(site) & _theme_filter(theme), zoom))
+                         lambda: _grid(_shown_to_everyone(site) & theme_filter(site, theme), zoom))
         cells = {key: list(cell) for key, cell in public.items()}
         for where in _beyond_public(site, viewer) if viewer is not None else ():
-            extra = _grid(where & _theme_filter(theme) & Organisation.lat.between(south, north)
+            extra = _grid(where & theme_filter(site, theme) & Organisation.lat.between(south, north)
                           & Organisation.lon.between(west, east), zoom)
             for key, (count, slat, slon, guid) in extra.items():
                 cell = cells.setdefault(key, [0, 0.0, 0.0, guid])
@@ -149,7 +173,7 @@ def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, th
     query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon, Organisation.logo)
              .join(Entity, on=(Organisation.entity == Entity.guid))
              .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east),
-                    _visible(site, viewer), _theme_filter(theme))
+                    _visible(site, viewer), theme_filter(site, theme))
              .limit(MAX_POINTS))
     from plugins.directory.cards import logo_url  # cards imports this module
 
@@ -163,24 +187,28 @@ def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, th
     return {"type": "FeatureCollection", "features": features}
 
 
-def _count_themes(where) -> dict[str, int]:
-    """How many cards matching ``where`` carry each theme key (grouped by the cards' theme sets)."""
+def _count_themes(where, parents: dict[str, str]) -> dict[str, int]:
+    """How many cards matching ``where`` carry each theme key (grouped by the cards' theme sets); a card
+    with a sub-theme counts once for its parent theme too."""
     counts: dict[str, int] = {}
     query = (Organisation.select(Organisation.themes, pw.fn.COUNT(Entity.guid))
              .join(Entity, on=(Organisation.entity == Entity.guid))
              .where(where, Organisation.themes != "").group_by(Organisation.themes))
     for themes, count in query.tuples():
-        for key in filter(None, themes.split("|")):
+        keys = set(filter(None, themes.split("|")))
+        keys |= {parents[key] for key in keys if key in parents}
+        for key in keys:
             counts[key] = counts.get(key, 0) + count
     return counts
 
 
 def theme_counts(site, viewer) -> dict[str, int]:
     """How many cards ``viewer`` may see carry each theme key (public part cached, see module doc)."""
+    parents = _parents(site)
     if viewer is not None and (viewer.is_admin or viewer.is_moderator):
-        return _count_themes(_visible(site, viewer))
-    counts = dict(_cached(site, "themes", lambda: _count_themes(_shown_to_everyone(site))))
+        return _count_themes(_visible(site, viewer), parents)
+    counts = dict(_cached(site, "themes", lambda: _count_themes(_shown_to_everyone(site), parents)))
     for where in _beyond_public(site, viewer) if viewer is not None else ():
-        for key, count in _count_themes(where).items():
+        for key, count in _count_themes(where, parents).items():
             counts[key] = counts.get(key, 0) + count
     return counts

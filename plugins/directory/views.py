@@ -77,7 +77,7 @@ def index(request):
                         access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
                  .order_by(Entity.guid.desc()).limit(PAGE))
         if theme:
-            query = query.where(Organisation.themes.contains(f"|{theme}|"))
+            query = query.where(geo.theme_filter(site, theme))
         if words:
             # full-text (name, acronym, descriptions, commune, competences), accents and case ignored
             matching = search.matching(words)
@@ -271,10 +271,12 @@ def claim_confirm(request):
     return web.redirect(request, f"/directory/{guid}")
 
 
-def _export_rows(site, viewer):
+def _export_rows(request, site, viewer):
+    """The cards ``viewer`` may see, of the theme ``?theme=`` (with its sub-themes) when given."""
     return (Organisation.select(Organisation, Entity).join(Entity, on=(Organisation.entity == Entity.guid))
             .where(Entity.kind == cards.KIND,
-                   access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+                   access.visible(viewer, site.id, membership_verbs=site.membership_verbs),
+                   geo.theme_filter(site, request.query_params.get("theme", "")))
             .order_by(Entity.guid))
 
 
@@ -285,7 +287,7 @@ def export_csv(request):
     writer = csv.writer(out)
     writer.writerow(["guid", "name", "legal_id", "acronym", "address", "postcode", "commune", "lat", "lon",
                      "website", "themes"])
-    for org in _export_rows(site, viewer).iterator():
+    for org in _export_rows(request, site, viewer).iterator():
         writer.writerow([org.entity.guid, org.entity.title, org.legal_id or "", org.acronym, org.address,
                          org.postcode, org.commune, org.lat, org.lon, org.website, org.themes.strip("|")])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
@@ -298,7 +300,7 @@ def export_geojson(request):
     features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [org.lon, org.lat]},
                  "properties": {"guid": org.entity.guid, "name": org.entity.title, "postcode": org.postcode,
                                 "commune": org.commune, "url": f"/directory/{org.entity.guid}"}}
-                for org in _export_rows(site, viewer).where(Organisation.lat.is_null(False)).iterator()]
+                for org in _export_rows(request, site, viewer).where(Organisation.lat.is_null(False)).iterator()]
     return JSONResponse({"type": "FeatureCollection", "features": features}, media_type="application/geo+json")
 
 

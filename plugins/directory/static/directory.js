@@ -39,7 +39,19 @@
       document.getElementById("directory-near").submit();
     });
   }
-  var layer = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
+  // The server already groups cards into clusters below zoom 12; the browser may group markers that
+  // overlap again, so a badge adds up the cards each marker stands for (never "2" for two clusters).
+  function cardsOf(marker) { return marker.options.cards || 1; }
+  function badge(count) {
+    var size = count < 10 ? "small" : (count < 100 ? "medium" : "large");
+    return L.divIcon({ className: "marker-cluster marker-cluster-" + size,
+      html: "<div><span>" + count + "</span></div>", iconSize: [40, 40] });
+  }
+  var layer = L.markerClusterGroup ? L.markerClusterGroup({
+    iconCreateFunction: function (cluster) {
+      return badge(cluster.getAllChildMarkers().reduce(function (sum, m) { return sum + cardsOf(m); }, 0));
+    }
+  }) : L.layerGroup();
   layer.addTo(map);
   var pending = null;
   function load() {
@@ -53,8 +65,7 @@
       data.features.forEach(function (f) {
         var c = f.geometry.coordinates, p = f.properties, marker;
         if (p.count > 1) {
-          marker = L.marker([c[1], c[0]], { icon: L.divIcon({ className: "marker-cluster marker-cluster-medium",
-            html: "<div><span>" + p.count + "</span></div>", iconSize: [40, 40] }), title: String(p.count) });
+          marker = L.marker([c[1], c[0]], { icon: badge(p.count), title: String(p.count), cards: p.count });
           marker.on("click", function () { map.setView([c[1], c[0]], map.getZoom() + 2); });
           layer.addLayer(marker);
         } else {
