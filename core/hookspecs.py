@@ -53,7 +53,8 @@ def maillage_widgets(site, request, place):
 
     ``place`` is ``"home"`` (the home page side column), ``"dashboard"``
     (the signed-in member's home) or ``"admin"`` (the administration
-    dashboard). A widget names a template and the context it renders with.
+    dashboard). A widget names a template and the context it renders with
+    (pages show it with ``{{ render_widget(widget) }}``).
     """
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import jinja2
+from markupsafe import Markup
+
 from core import i18n, registration, text, web
 
 
@@ -31,7 +34,16 @@ def install(env, site) -> None:
         entity_feed=lambda request, target: _entity_feed(site, request, target),
         atom_link=_atom_link,
         verb_label=_verb_label,
+        render_widget=_render_widget,
     )
+
+
+@jinja2.pass_context
+def _render_widget(context, widget) -> Markup:
+    """A :class:`core.menus.Widget`'s template rendered with the page's variables and the widget's own
+    ``context`` (``{{ render_widget(widget) }}``; an ``include`` would not see the widget's context)."""
+    template = context.environment.get_template(widget.template)
+    return Markup(template.render({**context.get_all(), **(widget.context or {}), "widget": widget}))
 
 
 def _atom_link(url, title):

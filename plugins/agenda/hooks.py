@@ -63,7 +63,7 @@ def maillage_container_tools(site, container):
 
 @hookimpl
 def maillage_widgets(site, request, place):
-    if place != "home":
+    if place not in ("home", "dashboard"):  # the home page of visitors and of members
         return None
     from core import web
     from plugins.agenda.events import listing
