@@ -26,15 +26,23 @@ def verbs(user_guid: int, group_guid: int) -> frozenset[str]:
             Relationship.subject == user_guid, Relationship.object == group_guid).tuples()))
 
 
+def _runs_owner(user: Account, group: Entity) -> bool:
+    """True when the group belongs to an entity ``user`` manages (a group created acting as an organisation)."""
+    return bool(group.owner_id) and group.owner_id != user.guid and ADMIN in verbs(user.guid, group.owner_id)
+
+
 def is_member(user: Account | None, group: Entity) -> bool:
-    return user is not None and (group.owner_id == user.guid or MEMBER in verbs(user.guid, group.guid))
+    return user is not None and (group.owner_id == user.guid or MEMBER in verbs(user.guid, group.guid)
+                                 or _runs_owner(user, group))
 
 
 def is_admin(user: Account | None, group: Entity) -> bool:
-    """Owner, group administrators (``manages``) and site administrators."""
+    """Owner (or a manager of the owning organisation), group administrators (``manages``) and site
+    administrators."""
     if user is None:
         return False
-    return user.is_admin or group.owner_id == user.guid or ADMIN in verbs(user.guid, group.guid)
+    return (user.is_admin or group.owner_id == user.guid or ADMIN in verbs(user.guid, group.guid)
+            or _runs_owner(user, group))
 
 
 def state(user: Account | None, group: Entity) -> str:
@@ -44,7 +52,7 @@ def state(user: Account | None, group: Entity) -> str:
     verbs_ = verbs(user.guid, group.guid)
     if BANNED in verbs_:
         return "banned"
-    if group.owner_id == user.guid or ADMIN in verbs_:
+    if group.owner_id == user.guid or ADMIN in verbs_ or _runs_owner(user, group):
         return "admin"
     for verb, name in ((MEMBER, "member"), (REQUESTED, "requested"), (INVITED, "invited")):
         if verb in verbs_:

@@ -109,14 +109,17 @@ def edit(request):
                     errors["image"] = _("This file is not an image we can read (JPEG, PNG, GIF or WebP).")
         if not errors:
             level = ACCESS_OF[values["visibility"]]
+            actor = request.state.actor or user.entity  # acting as an organisation: the group is its own
             if entity is None:
-                entity = entities.create(site, "groups.group", owner=user.guid, title=values["name"],
+                entity = entities.create(site, "groups.group", owner=actor.guid, title=values["name"],
                                          access_level=level)
                 entity.container = entity.guid  # a hidden group is its own container: its members see it
                 entity.save(only=[Entity.container])
                 group = Group.create(entity=entity, description=values["description"])
                 membership.add(site, user.guid, membership.ADMIN, entity.guid)
                 membership.add(site, user.guid, membership.MEMBER, entity.guid)
+                if actor.guid != user.guid:
+                    membership.add(site, actor.guid, membership.MEMBER, entity.guid)
                 verb = "created"
             else:
                 entity.title, entity.access = values["name"][:300], level
@@ -138,7 +141,7 @@ def edit(request):
 
             search.index(site, entity)
             if verb:
-                activity.record(site, actor=user.guid, verb=verb, entity=entity, container=entity.guid)
+                activity.record(site, actor=actor.guid, verb=verb, entity=entity, container=entity.guid)
             web.flash(request, _("Group saved."))
             return web.redirect(request, f"/groups/{entity.guid}")
     return web.render(request, "groups/edit.html", {
@@ -289,7 +292,8 @@ def announce(request):
             from core import notifications
 
             sent = notifications.notify(site, "groups.announcement", membership.member_guids(entity),
-                                        actor=user.entity, entity=entity, text=values["text"])
+                                        actor=request.state.actor or user.entity, entity=entity,
+                                        text=values["text"])
             web.flash(request, _("Announcement sent to %(num)s members.") % {"num": sent})
             return web.redirect(request, f"/groups/{entity.guid}")
     ctx = _context(request, entity, group, "announce")
