@@ -85,30 +85,34 @@ def cmd_init(args) -> int:
         path.write_text(_SITE_TEMPLATE.format(name=args.name or args.site, host=args.host), encoding="utf-8")
         print(f"wrote {path}")
     instance, sites, db = _context(args)
+    from core.models import Account
+
+    site_id = args.site or _default_site(sites)
+    # --demo: every site gets an administrator (accounts belong to one site), each printed below
+    chosen = [site_id] + ([sid for sid in sorted(sites) if sid != site_id] if args.demo else [])
+    admins = {}
     with database.connection_context():
         migrate.migrate(db)
         sync(sites)
-        site_id = args.site or _default_site(sites)
-        password = args.password or accounts.generate_password()
-        from core.models import Account
-
-        existing = Account.get_or_none(Account.site == site_id, Account.email == args.email)
-        if existing is None:
-            accounts.create_account(site_id, args.email, "Administrator", password, role="admin")
-            created_admin = True
-        else:
-            created_admin = False
+        for sid in chosen:
+            if Account.get_or_none(Account.site == sid, Account.email == args.email) is None:
+                password = args.password or accounts.generate_password()
+                accounts.create_account(sid, args.email, "Administrator", password, role="admin")
+                admins[sid] = password
+            else:
+                admins[sid] = None
         if args.demo:
             from core import demo
 
             for sid in sites:
                 demo.generate(sid, "small")
-    host = sites[site_id].hosts[0]
-    print(f"site {site_id} is ready: http://{host}:{args.port}/")
-    if created_admin:
-        print(f"administrator: {args.email}  password: {password}")
-    else:
-        print(f"administrator {args.email} already exists (password unchanged)")
+    for sid in chosen:
+        host = sites[sid].hosts[0]
+        print(f"site {sid} is ready: http://{host}:{args.port}/")
+        if admins[sid] is not None:
+            print(f"  administrator: {args.email}  password: {admins[sid]}")
+        else:
+            print(f"  administrator {args.email} already exists (password unchanged)")
     return 0
 
 

@@ -125,3 +125,17 @@ def test_new_plugin_scaffold_is_a_working_plugin_with_a_passing_test(env, capsys
     finally:
         shutil.rmtree(plugin_dir, ignore_errors=True)
         plugins.refresh()
+
+
+def test_init_demo_gives_every_site_an_administrator_and_prints_them(env, capsys):
+    write_site(env / "sites", "asso", hosts=("asso.localhost",), name="Asso")
+    code, out, _ = run(capsys, "init", "--demo", "--port", "8123")
+    assert code == 0
+    from core.db import database
+    from core.models import Account
+
+    with database.connection_context():
+        admins = {a.site for a in Account.select().where(Account.role == "admin")}
+    assert admins == {"demo", "asso"}
+    assert "http://demo.localhost:8123/" in out and "http://asso.localhost:8123/" in out
+    assert out.count("administrator: admin@example.org  password: ") == 2
