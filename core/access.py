@@ -18,16 +18,25 @@ Never filter rows after fetching them: add :func:`visible` to the query, so
 counts and pagination never reveal hidden rows::
 
     query = (Post.select(Post, Entity).join(Entity)
-             .where(access.visible(viewer, site.id)))
+             .where(access.visible(viewer, site)))
+
+Plugins extend the rule with SQL of their own: each ``maillage_visibility_sql`` answer is a
+condition every visible entity must also meet, so a plugin's own access rule filters lists
+and counts inside the query as well.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from peewee import SQL, Expression, fn
 
 from core import request_cache
 from core.db import in_ids
 from core.models import Account, Entity, Relationship
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 CORE_MEMBERSHIP_VERBS = ("manages",)
 
@@ -86,22 +95,31 @@ def _among(column, ids: set[int], edge: tuple) -> Expression:
     return in_ids(column, sorted(ids))
 
 
-def visible(viewer: Account | None, site_id: str, entity=Entity, membership_verbs=("member_of",)) -> Expression:
-    """The condition selecting the entities of ``site_id`` that ``viewer`` may see.
+def visible(viewer: Account | None, site: SiteRuntime, entity=Entity) -> Expression:
+    """The condition selecting the entities of ``site`` that ``viewer`` may see.
 
-    ``entity`` is the Entity model (or an alias of it) used in the query;
-    ``membership_verbs`` are the relationship verbs that make a member of a
-    container (the site runtime's ``membership_verbs``).
+    ``site`` is the :class:`core.runtime.SiteRuntime` (its container membership verbs and its
+    plugins' ``maillage_visibility_sql`` conditions take part); ``entity`` is the Entity model
+    (or an alias of it) used in the query.
 
     A member's relationships (containers, managed entities, connections, blocks) are read
     first and written into the condition as short literal lists: the same rules as
     correlated subqueries, but a fraction of the time to build, plan and run. Within a page the
     condition is built once per viewer (:mod:`core.request_cache`).
     """
-    if entity is not Entity or viewer is None:
-        return _visible(viewer, site_id, entity, membership_verbs)
-    return request_cache.remember("access.visible", (viewer.guid, viewer.role, site_id, tuple(membership_verbs)),
-                                  lambda: _visible(viewer, site_id, entity, membership_verbs))
+    if isinstance(site, str):
+        raise TypeError("access.visible takes the site runtime (SiteRuntime), not the site's id")
+    if entity is not Entity:
+        return _with_plugins(viewer, site, entity)
+    key = (viewer.guid if viewer else None, viewer.role if viewer else None, site.id, site.revision)
+    return request_cache.remember("access.visible", key, lambda: _with_plugins(viewer, site, entity))
+
+
+def _with_plugins(viewer: Account | None, site: SiteRuntime, entity) -> Expression:
+    condition = _visible(viewer, site.id, entity, site.membership_verbs)
+    for extra in site.call("maillage_visibility_sql", site=site, viewer=viewer, entity=entity):
+        condition = condition & extra
+    return condition
 
 
 def _visible(viewer: Account | None, site_id: str, entity, membership_verbs) -> Expression:
@@ -138,10 +156,7 @@ def _visible(viewer: Account | None, site_id: str, entity, membership_verbs) -> 
 
 def can_see(viewer: Account | None, site, entity: Entity) -> bool:
     """True when ``viewer`` may see ``entity`` (one query, using the same rules as listings)."""
-    verbs = site.membership_verbs
-    return Entity.select(SQL("1")).where(
-        Entity.guid == entity.guid, visible(viewer, site.id, membership_verbs=verbs)
-    ).exists()
+    return Entity.select(SQL("1")).where(Entity.guid == entity.guid, visible(viewer, site)).exists()
 
 
 def blocked(blocker_guid: int, blocked_guid: int) -> bool:

@@ -5,7 +5,8 @@ Plugins record an item when something worth telling happens::
     activity.record(site, actor=actor, verb="published", entity=entity)
 
 Every feed joins the item's entity and applies :func:`core.access.visible` inside the
-SQL, so a feed never shows (nor counts) what the viewer may not see. Pages are read
+SQL, so a feed never shows (nor counts) what the viewer may not see, and keeps the kinds of
+the site's enabled plugins in the same query (:func:`enabled_kinds`). Pages are read
 newest first, ``before`` an item id (keyset pagination on indexed columns).
 """
 
@@ -39,7 +40,7 @@ def _base(site, viewer: Account | None, before: int | None, limit: int, kinds=No
     following five sources).
     """
     query = (Activity.select(Activity, Entity).join(Entity, on=(Activity.entity == Entity.guid))
-             .where(access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+             .where(access.visible(viewer, site))
              .order_by(Activity.id.desc()).limit(limit))
     parts = ids if isinstance(ids, tuple) else (ids,)
     if ids is None:
@@ -56,9 +57,16 @@ def _base(site, viewer: Account | None, before: int | None, limit: int, kinds=No
         query = query.where(Activity.id.in_(candidates))
     if before:
         query = query.where(Activity.id < before)
-    if kinds:
-        query = query.where(Activity.kind.in_(list(kinds)))
-    return query
+    return query.where(Activity.kind.in_(enabled_kinds(site, kinds)))
+
+
+def enabled_kinds(site, kinds=None) -> list[str]:
+    """The kinds of the site's enabled plugins (and the core's), among ``kinds`` when given.
+
+    Feeds and search put this list in their SQL: a disabled plugin's items vanish from a page
+    without being fetched, so a page of 20 still shows 20 items."""
+    enabled = sorted(site.entity_kinds)
+    return enabled if not kinds else [k for k in enabled if k in set(kinds)] or ["__none__"]
 
 
 def site_feed(site, viewer: Account | None, before: int | None = None, limit: int = PAGE, kinds=None) -> list:
@@ -126,9 +134,7 @@ def items(site, rows: list) -> list[dict]:
     for row in rows:
         if row.actor_id in actors:
             row.actor = actors[row.actor_id]
-        kind = site.entity_kinds.get(row.kind)
-        if kind is None:
-            continue  # a disabled plugin's items vanish with it
+        kind = site.entity_kinds[row.kind]  # the query kept the enabled kinds only
         try:
             url = kind.url(row.entity)
         except Exception:

@@ -32,7 +32,7 @@ def get_visible(site, viewer: Account | None, guid: int, kind: str | None = None
     """The entity ``guid`` of ``site`` if ``viewer`` may see it (and it is of ``kind``), else None."""
     query = Entity.select().where(
         Entity.guid == guid,
-        access.visible(viewer, site.id, membership_verbs=site.membership_verbs),
+        access.visible(viewer, site),
     )
     if kind is not None:
         query = query.where(Entity.kind == kind)

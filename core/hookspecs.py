@@ -97,6 +97,19 @@ def maillage_acting_identities(site, user):
 
 
 @hookspec
+def maillage_visibility_sql(site, viewer, entity):
+    """Return a peewee condition every entity ``viewer`` sees must also meet, or None.
+
+    ``viewer`` is the :class:`core.models.Account` (None for a visitor); ``entity`` is the
+    Entity model or the alias the query uses: build the condition on its columns. The core
+    adds the condition to :func:`core.access.visible` with AND, so the plugin's rule filters
+    every listing, count, feed and search inside the SQL. Keep it to your own kinds
+    (``(entity.kind != "poll.poll") | ...``) so other plugins' content is untouched. It is
+    built once per viewer and page; it applies to administrators too.
+    """
+
+
+@hookspec
 def maillage_permission(site, user, action, entity):
     """Decide whether ``user`` may perform ``action`` on ``entity`` (may be None).
 

@@ -15,7 +15,7 @@ import unicodedata
 import peewee as pw
 from peewee import SQL
 
-from core import access
+from core import access, activity
 from core.db import BaseModel, database, in_ids, is_postgres
 from core.models import Account, Entity
 
@@ -86,10 +86,9 @@ def search(site, viewer: Account | None, text: str, kinds=None, before: int | No
     def visible_among(matching, wanted: int, below: int | None) -> list[Entity]:
         query = (Entity.select()
                  .where(in_ids(Entity.guid, matching) if isinstance(matching, list) else Entity.guid.in_(matching),
-                        access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+                        access.visible(viewer, site))
                  .order_by(Entity.guid.desc()).limit(wanted))
-        if kinds:
-            query = query.where(Entity.kind.in_(list(kinds)))
+        query = query.where(Entity.kind.in_(activity.enabled_kinds(site, kinds)))
         if below:
             query = query.where(Entity.guid < below)
         return list(query)

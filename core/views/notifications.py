@@ -22,8 +22,7 @@ def index(request):
     # what the notification is about may since have been trashed, hidden or closed: then it is left out
     query = (Notification.select().join(about, JOIN.LEFT_OUTER, on=(Notification.entity == about.guid))
              .where(Notification.recipient == user.guid, Notification.site == site.id,
-                    about.guid.is_null() | access.visible(user, site.id, entity=about,
-                                                          membership_verbs=site.membership_verbs))
+                    about.guid.is_null() | access.visible(user, site, entity=about))
              .order_by(Notification.id.desc()).limit(PAGE))
     if before.isdigit():
         query = query.where(Notification.id < int(before))

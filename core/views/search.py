@@ -11,8 +11,7 @@ def page(request):
     before = request.query_params.get("before", "")
     kinds = [kind] if kind in site.entity_kinds else None
     rows = search.search(site, web.current_user(request), q, kinds, int(before) if before.isdigit() else None)
-    results = [{"entity": e, "kind": site.entity_kinds.get(e.kind), "url": web.entity_url(site, e)} for e in rows
-               if e.kind in site.entity_kinds]
+    results = [{"entity": e, "kind": site.entity_kinds[e.kind], "url": web.entity_url(site, e)} for e in rows]
     return web.render(request, "core/search.html", {
         "q": q, "kind": kind, "results": results,
         "kinds": [(k.name, k.plural or k.label) for k in site.entity_kinds.values() if k.name != "comment"],

@@ -432,7 +432,7 @@ CELL_COLUMNS = (Event.start, Event.end, Event.tz, Event.all_day, Event.cancelled
 def _base(site, viewer, columns=None):
     """Visible events with their entity (``columns``: only those, as tuples; default both models)."""
     return (Event.select(*(columns or (Event, Entity))).join(Entity, on=(Event.entity == Entity.guid))
-            .where(access.visible(viewer, site.id, membership_verbs=site.membership_verbs)))
+            .where(access.visible(viewer, site)))
 
 
 def _stored_time(value) -> dt.datetime:

@@ -51,7 +51,7 @@ def listing(site, viewer: Account | None, before: int | None = None, tag: str | 
     query = (Post.select(Post, Entity, author).join(Entity, on=(Post.entity == Entity.guid))
              .join_from(Entity, author, JOIN.LEFT_OUTER, on=(Entity.owner == author.guid))
              .where(Post.status == "published", Post.publish_at <= now(),
-                    access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+                    access.visible(viewer, site))
              .order_by(Post.entity.desc()).limit(limit))  # walks blog_post's key backwards, stops at `limit`
     if before:
         query = query.where(Post.entity < before)

@@ -26,12 +26,12 @@ AGGREGATE_SECONDS = 60
 NON_PUBLIC = ("members", "connections", "container", "private")
 
 def _visible(site, viewer):
-    return (Entity.kind == KIND) & access.visible(viewer, site.id, membership_verbs=site.membership_verbs)
+    return (Entity.kind == KIND) & access.visible(viewer, site)
 
 
 def _shown_to_everyone(site):
     """The cards any visitor sees: public, not hidden, not trashed."""
-    return access.visible(None, site.id) & (Entity.kind == KIND)
+    return access.visible(None, site) & (Entity.kind == KIND)
 
 
 def _beyond_public(site, viewer) -> list:

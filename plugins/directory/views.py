@@ -74,7 +74,7 @@ def index(request):
     else:
         query = (Organisation.select(Organisation, Entity).join(Entity, on=(Organisation.entity == Entity.guid))
                  .where(Entity.kind == cards.KIND,
-                        access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+                        access.visible(viewer, site))
                  .order_by(Entity.guid.desc()).limit(PAGE))
         if theme:
             query = query.where(geo.theme_filter(site, theme))
@@ -275,7 +275,7 @@ def _export_rows(request, site, viewer):
     """The cards ``viewer`` may see, of the theme ``?theme=`` (with its sub-themes) when given."""
     return (Organisation.select(Organisation, Entity).join(Entity, on=(Organisation.entity == Entity.guid))
             .where(Entity.kind == cards.KIND,
-                   access.visible(viewer, site.id, membership_verbs=site.membership_verbs),
+                   access.visible(viewer, site),
                    geo.theme_filter(site, request.query_params.get("theme", "")))
             .order_by(Entity.guid))
 

@@ -44,8 +44,7 @@ def _int(value) -> int | None:
 def _items(request, *conditions, before=None, limit=PAGE):
     site = web.site_of(request)
     query = (Item.select(Item, Entity).join(Entity, on=(Item.entity == Entity.guid))
-             .where(core_access.visible(web.current_user(request), site.id,
-                                        membership_verbs=site.membership_verbs or ("member_of",)), *conditions)
+             .where(core_access.visible(web.current_user(request), site), *conditions)
              .order_by(Entity.guid.desc()).limit(limit))
     if before:
         query = query.where(Entity.guid < before)
@@ -311,8 +310,7 @@ def _move_targets(request, entity, container) -> list[Entity]:
     site, user = web.site_of(request), web.current_user(request)
     same_place = Entity.container.is_null() if container is None else Entity.container == container.guid
     folders = (Entity.select().where(Entity.kind == FOLDER, same_place, Entity.guid != entity.guid,
-                                     core_access.visible(user, site.id,
-                                                         membership_verbs=site.membership_verbs or ("member_of",)))
+                                     core_access.visible(user, site))
                .order_by(Entity.title).limit(200))
     return [f for f in folders if _may_add(site, user, f, container)]
 

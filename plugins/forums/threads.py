@@ -57,7 +57,7 @@ def listing(site, viewer: Account | None, group_guid: int, before: dt.datetime |
     """Topics of a group the viewer may see: pinned first, then the most recently active."""
     query = (Topic.select(Topic, Entity).join(Entity, on=(Topic.entity == Entity.guid))
              .where(Entity.container == group_guid, Entity.kind == "forums.topic",
-                    access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+                    access.visible(viewer, site))
              .order_by(Topic.pinned.desc(), Topic.last_activity.desc(), Topic.entity.desc()).limit(TOPICS_PAGE))
     if before is not None:
         query = query.where(Topic.pinned == False, Topic.last_activity < before)  # noqa: E712

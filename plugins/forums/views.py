@@ -122,7 +122,7 @@ def _move_targets(site, user) -> list[Entity]:
     from core import access
 
     rows = (Entity.select().where(Entity.kind == "groups.group",
-                                  access.visible(user, site.id, membership_verbs=site.membership_verbs))
+                                  access.visible(user, site))
             .order_by(Entity.title).limit(200))
     return [g for g in rows if threads.is_moderator(site, user, g)]
 

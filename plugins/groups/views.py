@@ -52,7 +52,7 @@ def index(request):
     site = web.site_of(request)
     user = web.current_user(request)
     query = (Group.select(Group, Entity).join(Entity, on=(Group.entity == Entity.guid))
-             .where(access.visible(user, site.id, membership_verbs=site.membership_verbs),
+             .where(access.visible(user, site),
                     Entity.kind == "groups.group")
              .order_by(Entity.guid.desc()).limit(PAGE))
     before = _before(request)

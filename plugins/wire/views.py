@@ -13,7 +13,7 @@ PAGE = 20
 
 def _listing(site, viewer, before=None, limit=PAGE):
     query = (Status.select(Status, Entity).join(Entity, on=(Status.entity == Entity.guid))
-             .where(access.visible(viewer, site.id, membership_verbs=site.membership_verbs))
+             .where(access.visible(viewer, site))
              .order_by(Entity.guid.desc()).limit(limit))
     if before:
         query = query.where(Entity.guid < before)
