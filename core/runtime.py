@@ -196,7 +196,7 @@ class SiteRuntime:
         if self.config.folder is not None and (self.config.folder / "static").is_dir():
             routes.append(Mount("/static/site", Static(directory=self.config.folder / "static")))
         for name, folder in _vendor_static().items():
-            routes.append(Mount(f"/static/vendor/{name}", Static(directory=folder)))
+            routes.append(Mount(f"/static/vendor/{name}", Static(directory=folder), name=f"static-vendor-{name}"))
         for info in self.enabled:
             if info.static.is_dir():
                 routes.append(Mount(f"/static/{info.name}", Static(directory=info.static)))
@@ -276,21 +276,13 @@ def _catalog(folders: tuple, lang: str):
 
 @lru_cache(maxsize=1)
 def _vendor_static() -> dict[str, str]:
-    """Front-end libraries shipped as Python packages (xstatic): Leaflet and its marker clusters."""
-    found = {}
-    try:
-        import xstatic.pkg.leaflet as leaflet
+    """Front-end libraries shipped as Python packages (xstatic): Bootstrap, Leaflet and its marker
+    clusters, served at ``/static/vendor/<name>/``."""
+    import xstatic.pkg.bootstrap as bootstrap
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as cluster
 
-        found["leaflet"] = leaflet.BASE_DIR
-    except ImportError:
-        pass
-    try:
-        import xstatic.pkg.leaflet_markercluster as cluster
-
-        found["markercluster"] = cluster.BASE_DIR
-    except ImportError:
-        pass
-    return found
+    return {"bootstrap": bootstrap.BASE_DIR, "leaflet": leaflet.BASE_DIR, "markercluster": cluster.BASE_DIR}
 
 
 DEFAULT_SITE_SETTINGS = {

@@ -17,6 +17,8 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
+# xstatic-bootstrap's sdist needs setuptools < 81 to build (pip >= 25.3 reads this variable)
+export PIP_BUILD_CONSTRAINT="$PWD/scripts/build-constraints.txt"
 .venv/bin/python -m pip install --quiet -e '.[test]'
 export PATH="$PWD/.venv/bin:$PATH"
 echo "== lint (ruff)"

@@ -31,6 +31,7 @@ def test_waiting_list_moves_up(live_site, new_page, check_a11y):
 
     manager = new_page()
     sign_in(manager, url, "ada")
+    manager.click(".user-menu > summary")  # the acting-as switch is in the account menu
     manager.select_option("#acting-as", str(org.guid))
     manager.click(".acting-switch button")
     manager.goto(url + "/agenda/new")

@@ -28,6 +28,7 @@ def test_manager_publishes_as_the_association(live_site, new_page, check_a11y):
         Relationship.create(site="test", subject=ada.guid, verb="manages", object=org.guid)
     manager = new_page()
     sign_in(manager, url, "ada")
+    manager.click(".user-menu > summary")  # the acting-as switch is in the account menu
     manager.select_option("#acting-as", str(org.guid))
     manager.click(".acting-switch button")
     manager.goto(url + "/blog/new")

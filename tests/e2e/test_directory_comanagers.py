@@ -57,6 +57,7 @@ def test_manager_invites_a_member_who_accepts(live_site, new_page, check_a11y):
     assert member.locator("#acting-as option", has_text="Club de randonnée").count() == 1
     assert "Ada" in member.locator("#managers").inner_text()
     check_a11y(member)
+    member.click(".user-menu > summary")  # the acting-as switch is in the account menu
     member.select_option("#acting-as", str(club.guid))
     member.click(".acting-switch button")
     assert member.locator(".acting-as", has_text="Club de randonnée").is_visible()

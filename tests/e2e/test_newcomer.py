@@ -42,6 +42,7 @@ def test_newcomer_signs_up_validates_completes_profile_and_signs_in_again(live_s
     page.wait_for_url(re.compile(r"/members/\d+$"))
     assert page.locator("text=apiculture").is_visible()
     check_a11y(page)
+    page.click(".user-menu > summary")
     page.click("text=Se déconnecter")
     page.goto(url + "/signin")
     page.fill("#email", "camille@example.org")
