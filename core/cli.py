@@ -423,17 +423,16 @@ def build_parser() -> Parser:
 
 
 def _plugin_commands(sub) -> None:
-    """Let installed plugins add their commands (``maillage_cli_commands``)."""
+    """Let installed plugins add their commands (``maillage_cli_commands``); a broken plugin
+    is reported and left out, so the command line stays usable to disable it."""
     from core import plugins
 
-    for info in plugins.ordered(plugins.discover().values()):
-        hook = getattr(info.module, "maillage_cli_commands", None) if info.module else None
-        if hook is not None:
-            try:
-                hook(subparsers=sub)
-            except Exception as exc:  # a broken plugin must not break the command line
-                print(f"maillage: warning: plugin {info.name} could not add its commands: {exc}",
-                      file=sys.stderr)
+    def warn(name: str, message: str) -> None:
+        print(f"maillage: warning: plugin {name}: {message}", file=sys.stderr)
+
+    installed = [(info.name, info.module) for info in plugins.ordered(plugins.discover().values())
+                 if info.module is not None]
+    plugins.manager(installed, report=warn, refuse=warn).hook.maillage_cli_commands(subparsers=sub)
 
 
 def main(argv: list[str] | None = None) -> int:

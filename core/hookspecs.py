@@ -2,8 +2,10 @@
 
 A plugin implements a hook by defining a function of the same name in its hooks
 module, decorated with ``core.hookimpl``. Each function receives only the
-arguments it names. Unless a docstring says *first result wins*, the core
-calls every enabled plugin's implementation and gathers the non-None results;
+arguments it names. A function named like no hook here stops the site's start
+(``pm.check_pending()``). Unless a hook is declared ``firstresult=True`` (its
+docstring says *first result wins*), the core calls every enabled plugin's
+implementation through pluggy and gathers the non-None results;
 an implementation that raises is logged, reported in the admin and skipped,
 so one faulty plugin never takes the site down.
 
@@ -24,11 +26,14 @@ from core import hookspec
 def maillage_routes(site):
     """Return a list of Starlette ``Route``/``Mount`` objects this plugin serves.
 
-    ``site`` is the :class:`core.runtime.SiteRuntime`. Endpoints are plain
-    ``def`` functions taking the request; the core runs them in the thread
-    pool with a database connection, checks CSRF on POST and parses forms
-    beforehand (read them with ``core.web.form(request)``). Paths should start
-    with the plugin's name: ``/blog/...``.
+    ``site`` is the :class:`core.runtime.SiteRuntime`. Paths are relative to the plugin's
+    prefix: the core mounts them under ``/<plugin name>`` in a Mount named after the plugin
+    (``Route("/new")`` of the blog serves ``/blog/new``). Endpoints are plain ``def``
+    functions taking the request; the core runs them in the thread pool with a database
+    connection, checks CSRF on POST and parses forms beforehand (read them with
+    ``core.web.form(request)``). An ``async def`` endpoint, a plugin named after a path of
+    the core, or a route name used twice on the site stops the site's start with
+    :class:`core.plugins.PluginContractError`.
     """
 
 
@@ -198,11 +203,12 @@ def maillage_notification_events(site):
     """Return :class:`core.kinds.NotificationEvent` objects this plugin may send."""
 
 
-@hookspec
+@hookspec(firstresult=True)
 def maillage_search_documents(site, entity):
     """Return the text to index for ``entity`` as ``{"title": ..., "body": ...}``.
 
-    *First result wins*: only the plugin owning the entity's kind should answer.
+    *First result wins* (``firstresult``): only the plugin owning the entity's kind should answer;
+    call it as ``site.pm.hook.maillage_search_documents(site=site, entity=entity)``.
     """
 
 
@@ -219,6 +225,3 @@ def maillage_container_tools(site, container):
 def maillage_entity_deleted(site, entity):
     """Called when an entity is removed for good (after the trash): free its files, rows."""
 
-
-# the "first result wins" hooks
-FIRST_RESULT = {"maillage_search_documents"}

@@ -14,16 +14,20 @@ Optional folders beside the manifest are picked up by convention:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
+import inspect
 import logging
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
+import pluggy
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
@@ -182,6 +186,76 @@ class PluginRuleError(ValueError):
     """Enabling or disabling a plugin would break a rule; the message says which."""
 
 
+class PluginContractError(RuntimeError):
+    """A plugin breaks the contract with the core (an unknown hook, an argument its hook does not
+    give, an async endpoint, a route outside its prefix); raised when a site's plugins are put
+    together, so the site does not start. The message names the plugin and what is wrong."""
+
+
+def manager(modules: Iterable[tuple[str, object]], report: Callable[[str, str], None],
+            refuse: Callable[[str, str], None] | None = None) -> pluggy.PluginManager:
+    """A plugin manager with the hooks of ``core.hookspecs`` and each ``(name, module)`` registered.
+
+    Every implementation runs guarded: one that raises is given to ``report(name, message)`` and
+    counts as no answer, so one faulty plugin never takes a site down. A plugin that implements
+    a hook that does not exist (``pm.check_pending()``) or names an argument its hook does not
+    give raises :class:`PluginContractError` naming it, or, given ``refuse``, is left out and
+    given to ``refuse(name, message)``.
+    """
+    from core import hookspecs
+
+    pm = pluggy.PluginManager(core.PROJECT)
+    pm.add_hookspecs(hookspecs)
+
+    def breach(name: str, message: str, exc: Exception) -> None:
+        if refuse is None:
+            raise PluginContractError(message) from exc
+        refuse(name, message)
+        if pm.get_plugin(name) is not None:
+            pm.unregister(name=name)
+
+    for name, module in modules:
+        try:
+            pm.register(_guarded(pm, name, module, report), name=name)
+        except pluggy.PluginValidationError as exc:
+            breach(name, f"plugin {name!r}: {exc}", exc)
+    while True:
+        try:
+            pm.check_pending()
+            return pm
+        except pluggy.PluginValidationError as exc:
+            name = pm.get_name(exc.plugin)
+            unknown = sorted(hook for hook, caller in vars(pm.hook).items()
+                             if not hook.startswith("_") and not caller.has_spec()
+                             and any(impl.plugin_name == name for impl in caller.get_hookimpls()))
+            breach(name, f"plugin {name!r} implements {', '.join(unknown)}, which is not a maillage hook "
+                         "(misspelt? the hooks are listed in core/hookspecs.py and docs/plugins.md)", exc)
+
+
+def _guarded(pm: pluggy.PluginManager, name: str, module, report) -> object:
+    """A namespace holding ``module``'s hook implementations, each reporting its exceptions."""
+
+    def guard(hook: str, function):
+        @functools.wraps(function)  # keeps the signature and the hookimpl marker pluggy reads
+        def guarded(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except Exception as exc:
+                report(name, f"{hook}: {type(exc).__name__}: {exc}")
+                return None
+        return guarded
+
+    found = {}
+    for attr in dir(module):
+        opts = pm.parse_hookimpl_opts(module, attr)
+        if opts is None:
+            continue
+        function = getattr(module, attr)
+        wrapper = opts.get("hookwrapper") or opts.get("wrapper") or inspect.isgeneratorfunction(function)
+        found[attr] = function if wrapper else guard(attr, function)
+    return type(f"{name}_hooks", (), {k: staticmethod(v) for k, v in found.items()})()
+
+
 def check_enable(name: str, enabled: set[str]) -> None:
     """Raise PluginRuleError if ``name`` cannot be enabled beside ``enabled``."""
     available = discover()
@@ -193,6 +267,10 @@ def check_enable(name: str, enabled: set[str]) -> None:
     missing = [r for r in info.requires if r not in enabled]
     if missing:
         raise PluginRuleError(f"plugin {name!r} requires {', '.join(missing)}: enable it first")
+    try:
+        manager([(name, info.module)], report=lambda *_: None)
+    except PluginContractError as exc:
+        raise PluginRuleError(str(exc)) from exc
 
 
 def check_disable(name: str, enabled: set[str]) -> None:

@@ -16,13 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-import pluggy
 from cachetools import TTLCache
-from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.routing import BaseRoute, Mount, Router
 from starlette.staticfiles import StaticFiles
 
-import core
-from core import hookspecs, i18n, plugins, web
+from core import i18n, plugins, routing
 from core.config import Instance, SiteConfig
 from core.models import Site
 
@@ -59,16 +57,10 @@ class SiteRuntime:
         self.enabled = [info for info in plugins.ordered(available[n] for n in wanted)
                         if all(r in wanted for r in info.requires)]
         self.enabled_names = {info.name for info in self.enabled}
-        self.pm = pluggy.PluginManager(core.PROJECT)
-        self.pm.add_hookspecs(hookspecs)
         from core import builtin
 
-        self.pm.register(builtin, name="core")
-        for info in self.enabled:
-            try:
-                self.pm.register(info.module, name=info.name)
-            except Exception as exc:
-                self.report_error(info.name, f"cannot be registered: {exc}")
+        self.pm = plugins.manager([("core", builtin), *((info.name, info.module) for info in self.enabled)],
+                                  report=self.report_error)
         self.templates = self._make_templates()
         self.entity_kinds = {k.name: k for k in self.call("maillage_entity_kinds", site=self)}
         self.notification_events = {e.name: e for e in self.call("maillage_notification_events", site=self)}
@@ -80,37 +72,32 @@ class SiteRuntime:
     # --- hooks ------------------------------------------------------------------------
 
     def call(self, hook: str, **kwargs) -> list:
-        """Call ``hook`` on the core and every enabled plugin; gather non-None results.
+        """Call ``hook`` through pluggy on the core and every enabled plugin; the non-None results.
 
-        List results are flattened. An implementation that raises is logged and
-        reported in the admin, and the others still run.
+        List results are flattened. An implementation that raises is logged and reported in
+        the admin, and the others still run. A hook declared ``firstresult`` is called as
+        ``site.pm.hook.<name>(...)``, which gives the first non-None answer.
         """
+        caller = getattr(self.pm.hook, hook)
+        if caller.spec and caller.spec.opts.get("firstresult"):
+            raise TypeError(f"{hook} gives one answer: call site.pm.hook.{hook}(...)")
         results = []
-        for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
-            try:
-                value = impl.function(**{name: kwargs[name] for name in impl.argnames})
-            except Exception as exc:
-                self.report_error(impl.plugin_name, f"{hook}: {type(exc).__name__}: {exc}")
-                continue
-            if value is None:
-                continue
-            if isinstance(value, list | tuple) and hook not in hookspecs.FIRST_RESULT:
+        for value in caller(**kwargs):
+            if isinstance(value, list | tuple):
                 results.extend(value)
             else:
                 results.append(value)
         return results
 
-    def call_first(self, hook: str, **kwargs):
-        """Call ``hook`` until one implementation returns something other than None."""
+    def answers(self, hook: str, **kwargs) -> dict:
+        """``{plugin name: answer}`` of each implementation of ``hook`` that answered, in call order
+        (the core is named ``"core"``): for what the core files under the plugin that gave it."""
+        found = {}
         for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
-            try:
-                value = impl.function(**{name: kwargs[name] for name in impl.argnames})
-            except Exception as exc:
-                self.report_error(impl.plugin_name, f"{hook}: {type(exc).__name__}: {exc}")
-                continue
+            value = _answer(impl, kwargs)
             if value is not None:
-                return value
-        return None
+                found[impl.plugin_name] = value
+        return found
 
     def report_error(self, source: str, message: str) -> None:
         """Record a plugin or request failure for the admin's error list, and log it."""
@@ -132,12 +119,9 @@ class SiteRuntime:
 
     def settings_schema(self, name: str) -> list:
         """The settings fields plugin ``name`` declares (empty if it declares none)."""
-        impls = [i for i in self.pm.hook.maillage_settings_schema.get_hookimpls() if i.plugin_name == name]
-        for impl in impls:
-            try:
-                return list(impl.function(**{a: self for a in impl.argnames}) or [])
-            except Exception as exc:
-                self.report_error(name, f"maillage_settings_schema: {exc}")
+        for impl in self.pm.hook.maillage_settings_schema.get_hookimpls():
+            if impl.plugin_name == name:
+                return list(_answer(impl, {"site": self}) or [])
         return []
 
     # --- templates ----------------------------------------------------------------------
@@ -188,21 +172,20 @@ class SiteRuntime:
     # --- routes -------------------------------------------------------------------------
 
     def _make_router(self) -> Router:
-        routes: list[BaseRoute] = [Mount("/static/core", Static(directory=CORE_DIR / "static" / "core"),
+        static: list[BaseRoute] = [Mount("/static/core", Static(directory=CORE_DIR / "static" / "core"),
                                          name="static-core")]
         theme_static = theme_dir(self.config.theme) / "static"
         if theme_static.is_dir():
-            routes.append(Mount("/static/theme", Static(directory=theme_static), name="static-theme"))
+            static.append(Mount("/static/theme", Static(directory=theme_static), name="static-theme"))
         if self.config.folder is not None and (self.config.folder / "static").is_dir():
-            routes.append(Mount("/static/site", Static(directory=self.config.folder / "static")))
+            static.append(Mount("/static/site", Static(directory=self.config.folder / "static")))
         for name, folder in _vendor_static().items():
-            routes.append(Mount(f"/static/vendor/{name}", Static(directory=folder), name=f"static-vendor-{name}"))
+            static.append(Mount(f"/static/vendor/{name}", Static(directory=folder), name=f"static-vendor-{name}"))
         for info in self.enabled:
             if info.static.is_dir():
-                routes.append(Mount(f"/static/{info.name}", Static(directory=info.static)))
-        for route in self.call("maillage_routes", site=self):
-            routes.append(_wrap_route(route))
-        return Router(routes=routes, default=web.not_found_endpoint)
+                static.append(Mount(f"/static/{info.name}", Static(directory=info.static)))
+        routes = {name: list(found) for name, found in self.answers("maillage_routes", site=self).items()}
+        return routing.build(routes.pop("core", []), routes, static)
 
     # --- menus --------------------------------------------------------------------------
 
@@ -255,18 +238,9 @@ class Static(StaticFiles):
             return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
 
 
-def _wrap_route(route):
-    """Run plain ``def`` endpoints through :func:`core.web.wrap_endpoint`."""
-    if isinstance(route, Route) and not getattr(route.endpoint, "_maillage_wrapped", False):
-        import inspect
-
-        if not inspect.iscoroutinefunction(route.endpoint) and inspect.isfunction(route.endpoint):
-            wrapped = web.wrap_endpoint(route.endpoint)
-            wrapped._maillage_wrapped = True
-            return Route(route.path, wrapped, methods=list(route.methods or []) or None, name=route.name)
-    if isinstance(route, Mount) and route.routes:
-        return Mount(route.path, routes=[_wrap_route(r) for r in route.routes], name=route.name)
-    return route
+def _answer(impl, kwargs: dict):
+    """What one (guarded) hook implementation answers, given the arguments it names."""
+    return impl.function(**{name: kwargs[name] for name in impl.argnames})
 
 
 @lru_cache(maxsize=64)

@@ -64,7 +64,7 @@ from {package} import views
 
 @hookimpl
 def maillage_routes(site):
-    return [Route("/{name}/", views.index, methods=["GET", "POST"], name="{name}-index")]
+    return [Route("/", views.index, methods=["GET", "POST"], name="{name}-index")]
 
 
 @hookimpl

@@ -44,7 +44,7 @@ def fold(text: str) -> str:
 
 def index(site, entity: Entity) -> bool:
     """(Re)index ``entity`` with the text its plugin gives; False if no plugin indexes its kind."""
-    doc = site.call_first("maillage_search_documents", site=site, entity=entity)
+    doc = site.pm.hook.maillage_search_documents(site=site, entity=entity)
     if not doc:
         return False
     title, body = fold(doc.get("title") or "")[:1000], fold(doc.get("body") or "")[:100_000]

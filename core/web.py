@@ -172,6 +172,10 @@ def csrf_exempt(endpoint):
 
 def wrap_endpoint(endpoint):
     """Turn a plain ``def endpoint(request)`` into the ASGI-ready coroutine the router calls."""
+    import inspect
+
+    if inspect.iscoroutinefunction(endpoint):
+        raise TypeError(f"{endpoint!r} is async: endpoints are plain def functions")
     exempt = getattr(endpoint, "csrf_exempt", False)
 
     async def handler(request: Request) -> Response:
@@ -192,6 +196,7 @@ def wrap_endpoint(endpoint):
 
     handler.__name__ = getattr(endpoint, "__name__", "handler")
     handler.__doc__ = endpoint.__doc__
+    handler._maillage_wrapped = True
     return handler
 
 

@@ -17,21 +17,21 @@ from plugins.blog import views
 @hookimpl
 def maillage_routes(site):
     return [
-        Route("/blog/", views.index, name="blog"),
-        Route("/blog/feed.atom", views.atom, name="blog-atom"),
-        Route("/blog/new", views.edit, methods=["GET", "POST"], name="blog-new"),
-        Route("/blog/drafts", views.my_drafts, name="blog-drafts"),
-        Route("/blog/preview", views.preview, methods=["POST"], name="blog-preview"),
-        Route("/blog/by/{guid:int}", views.by_author, name="blog-author"),
-        Route("/blog/by/{guid:int}/feed.atom", views.atom_author, name="blog-author-atom"),
-        Route("/blog/in/{guid:int}", views.in_container, name="blog-container"),
-        Route("/blog/in/{guid:int}/feed.atom", views.atom_container, name="blog-container-atom"),
-        Route("/blog/{guid:int}", views.short, name="blog-post-short"),
-        Route("/blog/{guid:int}/edit", views.edit, methods=["GET", "POST"], name="blog-edit"),
-        Route("/blog/{guid:int}/history", views.history, methods=["GET", "POST"], name="blog-history"),
-        Route("/blog/{guid:int}/delete", views.delete, methods=["POST"], name="blog-delete"),
-        Route("/blog/{guid:int}/cover", views.cover, name="blog-cover"),
-        Route("/blog/{guid:int}/{slug}", views.show, name="blog-post"),
+        Route("/", views.index, name="blog"),
+        Route("/feed.atom", views.atom, name="blog-atom"),
+        Route("/new", views.edit, methods=["GET", "POST"], name="blog-new"),
+        Route("/drafts", views.my_drafts, name="blog-drafts"),
+        Route("/preview", views.preview, methods=["POST"], name="blog-preview"),
+        Route("/by/{guid:int}", views.by_author, name="blog-author"),
+        Route("/by/{guid:int}/feed.atom", views.atom_author, name="blog-author-atom"),
+        Route("/in/{guid:int}", views.in_container, name="blog-container"),
+        Route("/in/{guid:int}/feed.atom", views.atom_container, name="blog-container-atom"),
+        Route("/{guid:int}", views.short, name="blog-post-short"),
+        Route("/{guid:int}/edit", views.edit, methods=["GET", "POST"], name="blog-edit"),
+        Route("/{guid:int}/history", views.history, methods=["GET", "POST"], name="blog-history"),
+        Route("/{guid:int}/delete", views.delete, methods=["POST"], name="blog-delete"),
+        Route("/{guid:int}/cover", views.cover, name="blog-cover"),
+        Route("/{guid:int}/{slug}", views.show, name="blog-post"),
     ]
 
 

@@ -26,17 +26,17 @@ from plugins.documents.models import FILE, FOLDER, KINDS, LINK, Item, Version
 def maillage_routes(site):
     get, both = ["GET", "HEAD"], ["GET", "POST"]
     return [
-        Route("/documents/", views.index, methods=get, name="documents-index"),
-        Route("/documents/upload", views.upload, methods=both, name="documents-upload"),
-        Route("/documents/folders/new", views.new_folder, methods=both, name="documents-new-folder"),
-        Route("/documents/links/new", views.new_link, methods=both, name="documents-new-link"),
-        Route("/documents/in/{guid:int}", views.in_container, methods=get, name="documents-in"),
-        Route("/documents/{guid:int}", views.detail, methods=get, name="documents-detail"),
-        Route("/documents/{guid:int}/download", views.download, methods=get, name="documents-download"),
-        Route("/documents/{guid:int}/thumb", views.thumb, methods=get, name="documents-thumb"),
-        Route("/documents/{guid:int}/edit", views.edit, methods=both, name="documents-edit"),
-        Route("/documents/{guid:int}/versions", views.new_version, methods=["POST"], name="documents-version"),
-        Route("/documents/{guid:int}/delete", views.delete, methods=["POST"], name="documents-delete"),
+        Route("/", views.index, methods=get, name="documents-index"),
+        Route("/upload", views.upload, methods=both, name="documents-upload"),
+        Route("/folders/new", views.new_folder, methods=both, name="documents-new-folder"),
+        Route("/links/new", views.new_link, methods=both, name="documents-new-link"),
+        Route("/in/{guid:int}", views.in_container, methods=get, name="documents-in"),
+        Route("/{guid:int}", views.detail, methods=get, name="documents-detail"),
+        Route("/{guid:int}/download", views.download, methods=get, name="documents-download"),
+        Route("/{guid:int}/thumb", views.thumb, methods=get, name="documents-thumb"),
+        Route("/{guid:int}/edit", views.edit, methods=both, name="documents-edit"),
+        Route("/{guid:int}/versions", views.new_version, methods=["POST"], name="documents-version"),
+        Route("/{guid:int}/delete", views.delete, methods=["POST"], name="documents-delete"),
     ]
 
 

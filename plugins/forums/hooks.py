@@ -15,10 +15,10 @@ from plugins.forums import views
 
 @hookimpl
 def maillage_routes(site):
-    t = "/forums/{guid:int}"
+    t = "/{guid:int}"
     return [
-        Route("/forums/in/{guid:int}", views.in_group, name="forums-group"),
-        Route("/forums/in/{guid:int}/new", views.new_topic, methods=["GET", "POST"], name="forums-new"),
+        Route("/in/{guid:int}", views.in_group, name="forums-group"),
+        Route("/in/{guid:int}/new", views.new_topic, methods=["GET", "POST"], name="forums-new"),
         Route(t, views.show, name="forums-topic"),
         Route(t + "/unread", views.unread, name="forums-unread"),
         Route(t + "/reply", views.reply, methods=["POST"], name="forums-reply"),

@@ -19,10 +19,10 @@ def _url(entity):
 
 @hookimpl
 def maillage_routes(site):
-    g = "/groups/{guid:int}"
+    g = "/{guid:int}"
     return [
-        Route("/groups/", views.index, name="groups"),
-        Route("/groups/new", views.edit, methods=["GET", "POST"], name="groups-new"),
+        Route("/", views.index, name="groups"),
+        Route("/new", views.edit, methods=["GET", "POST"], name="groups-new"),
         Route(g, views.show, name="groups-group"),
         Route(g + "/members", views.members_page, name="groups-members"),
         Route(g + "/edit", views.edit, methods=["GET", "POST"], name="groups-edit"),

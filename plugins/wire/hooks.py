@@ -14,10 +14,10 @@ from plugins.wire import views
 @hookimpl
 def maillage_routes(site):
     return [
-        Route("/wire/", views.index, methods=["GET", "POST"], name="wire"),
-        Route("/wire/feed.atom", views.atom, name="wire-atom"),
-        Route("/wire/{guid:int}", views.show, name="wire-status"),
-        Route("/wire/{guid:int}/delete", views.delete, methods=["POST"], name="wire-delete"),
+        Route("/", views.index, methods=["GET", "POST"], name="wire"),
+        Route("/feed.atom", views.atom, name="wire-atom"),
+        Route("/{guid:int}", views.show, name="wire-status"),
+        Route("/{guid:int}/delete", views.delete, methods=["POST"], name="wire-delete"),
     ]
 
 

@@ -114,3 +114,59 @@ def test_site_enabling_through_the_database_is_seen_by_every_worker(third_party,
         sites.enable_plugin("test", "hello")  # as another worker or the CLI would
     app.invalidate()
     assert client.get("/hello/").status_code == 200
+
+
+# --- the contract between the core and plugins, enforced when a site starts ---------------------
+
+
+def test_a_misspelt_hook_stops_the_start_of_the_site_with_its_name(third_party, make_app):
+    app = make_app(plugins=[])
+    with database.connection_context():
+        Site.update(plugins=["misspelt"]).where(Site.id == "test").execute()  # as an old site file would
+    with pytest.raises(plugins.PluginContractError, match="'misspelt' implements maillage_rotues"):
+        app.settle()
+    with pytest.raises(plugins.PluginRuleError, match="maillage_rotues"):
+        plugins.check_enable("misspelt", set())
+
+
+def test_an_async_endpoint_is_refused_at_start_so_its_post_never_skips_csrf(third_party, make_app):
+    app = make_app(plugins=["asyncpost"])
+    with pytest.raises(plugins.PluginContractError, match="asyncpost.*/vote.*async function"):
+        app.settle()
+
+
+def test_a_plugin_route_cannot_replace_a_core_page(third_party, make_app):
+    from core import testing
+
+    with testing.client(make_app(plugins=["hello"])) as client:
+        signin = client.get("/signin")
+        assert signin.status_code == 200
+        assert 'name="password"' in signin.text and "Signed in by hello" not in signin.text
+        assert "Signed in by hello" in client.get("/hello/signin").text
+        assert client.post("/hello/signin", data={}).status_code == 403  # wrapped: CSRF checked
+
+
+def test_a_plugin_named_after_a_core_path_is_refused_at_start(third_party, make_app):
+    app = make_app(plugins=["members"])
+    with pytest.raises(plugins.PluginContractError, match="'members'.*/members/.*the core"):
+        app.settle()
+
+
+def test_route_names_are_unique_and_found_by_bare_or_plugin_name(third_party, make_app):
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from core import routing
+
+    def page(request):
+        return PlainTextResponse("")
+
+    core = [Route("/signin", page, name="signin")]
+    with pytest.raises(plugins.PluginContractError, match="'poll'.*'signin' is already used by the core"):
+        routing.build(core, {"poll": [Route("/signin", page, name="signin")]}, [])
+    with pytest.raises(plugins.PluginContractError, match="'poll'.*/x.*not a function"):
+        routing.build(core, {"poll": [Route("/x", PlainTextResponse("app"))]}, [])
+    router = routing.build(core, {"poll": [Route("/{guid:int}", page, name="poll-item")]}, [])
+    assert router.url_path_for("poll-item", guid=3) == "/poll/3"
+    assert router.url_path_for("poll:poll-item", guid=3) == "/poll/3"
+    assert router.url_path_for("signin") == "/signin"

@@ -100,7 +100,7 @@ def test_activity_and_search_documents(app, signed_in, h):
     with database.connection_context():
         assert Activity.select().where(Activity.entity == guid, Activity.verb == "uploaded").exists()
         entity = Entity.get_by_id(guid)
-        doc = site.call_first("maillage_search_documents", site=site, entity=entity)
+        doc = site.pm.hook.maillage_search_documents(site=site, entity=entity)
     assert doc["title"] == "talk.pdf"
     assert "Biodiversity plan" in doc["body"] and "nature" in doc["body"]
 

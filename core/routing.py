@@ -1,0 +1,107 @@
+"""A site's router: the core's routes, then each plugin's routes under its own prefix.
+
+A plugin's ``maillage_routes`` paths are relative to its prefix: the ``blog`` plugin returns
+``Route("/new", ...)`` and serves ``/blog/new``. Its routes are mounted in a :class:`PluginMount`
+named after it, so no plugin can answer a path of the core or of another plugin. Every endpoint
+is a plain ``def`` the core wraps with :func:`core.web.wrap_endpoint` (database connection, the
+member, CSRF on POST); anything the core cannot wrap that way stops the site's start with a
+:class:`core.plugins.PluginContractError` saying why.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+from starlette.datastructures import URLPath
+from starlette.routing import BaseRoute, Mount, Route, Router
+
+from core import web
+from core.plugins import PluginContractError
+
+
+class PluginMount(Mount):
+    """One plugin's routes under ``/<plugin>``.
+
+    A route is found for ``url_for`` by ``"<plugin>:<route name>"``, as Starlette names the
+    routes of a named Mount, or by its bare name: the core keeps route names unique on a site.
+    """
+
+    def url_path_for(self, name: str, /, **path_params) -> URLPath:
+        if ":" not in name and not (name == self.name and "path" in path_params):
+            name = f"{self.name}:{name}"
+        return super().url_path_for(name, **path_params)
+
+
+def build(core_routes: list[BaseRoute], plugin_routes: dict[str, list[BaseRoute]],
+          static: list[BaseRoute]) -> Router:
+    """The router of a site: ``static`` mounts, the core's routes, then each plugin's mount.
+
+    Raise :class:`PluginContractError` when a plugin's prefix is a path the core serves, when
+    two routes share a name, or when an endpoint cannot be wrapped.
+    """
+    core_routes = [checked("core", route) for route in core_routes]
+    taken = {_first_segment(route.path): "the core" for route in core_routes + static}
+    taken.pop("", None)
+    names = {name: "the core" for name in _names(core_routes)}
+    mounts = []
+    for plugin, routes in plugin_routes.items():
+        if plugin in taken:
+            raise PluginContractError(
+                f"plugin {plugin!r}: its pages would be served under /{plugin}/, where {taken[plugin]} "
+                f"already serves pages; a plugin cannot take over the core's paths")
+        routes = [checked(plugin, route) for route in routes]
+        for name in _names(routes):
+            if name in names:
+                raise PluginContractError(
+                    f"plugin {plugin!r}: the route name {name!r} is already used by {names[name]}; "
+                    "route names are unique on a site (prefix them with the plugin's name)")
+            names[name] = f"plugin {plugin!r}"
+        mounts.append(PluginMount(f"/{plugin}", app=Router(routes, default=web.not_found_endpoint),
+                                  name=plugin))
+    return Router(routes=[*static, *core_routes, *mounts], default=web.not_found_endpoint)
+
+
+def checked(owner: str, route: BaseRoute) -> BaseRoute:
+    """``route`` with its endpoint wrapped by :func:`core.web.wrap_endpoint` (in a Mount, each
+    route's); raise :class:`PluginContractError` for what the core cannot wrap."""
+    if isinstance(route, Route):
+        endpoint = route.endpoint
+        if getattr(endpoint, "_maillage_wrapped", False):
+            return route
+        target = endpoint
+        while isinstance(target, functools.partial):
+            target = target.func
+        where = f"{owner!r}: the endpoint of {route.path} ({getattr(target, '__qualname__', target)!r})"
+        if inspect.iscoroutinefunction(target) or inspect.iscoroutinefunction(endpoint):
+            raise PluginContractError(
+                f"{where} is an async function. Write it as a plain def: the core runs endpoints in "
+                "the thread pool with the database connection open, the member loaded and the CSRF "
+                "token of a POST checked, which an async endpoint would skip")
+        if not (inspect.isfunction(target) or inspect.ismethod(target)):
+            raise PluginContractError(f"{where} is not a function; endpoints are plain def functions "
+                                      "taking the request")
+        return Route(route.path, web.wrap_endpoint(endpoint), methods=list(route.methods or []) or None,
+                     name=route.name, include_in_schema=route.include_in_schema)
+    if isinstance(route, Mount):
+        if not route.routes:
+            raise PluginContractError(f"{owner!r}: the Mount {route.path} serves an application the core "
+                                      "cannot check; give it routes instead")
+        return Mount(route.path, app=Router([checked(owner, r) for r in route.routes],
+                                            default=web.not_found_endpoint), name=route.name)
+    raise PluginContractError(f"{owner!r}: {type(route).__name__} {getattr(route, 'path', '')} is not a "
+                              "Route or a Mount of Routes; the core serves only those")
+
+
+def _first_segment(path: str) -> str:
+    return path.strip("/").split("/", 1)[0]
+
+
+def _names(routes) -> list[str]:
+    found = []
+    for route in routes:
+        if isinstance(route, Mount):
+            found += _names(route.routes)
+        elif getattr(route, "name", None):
+            found.append(route.name)
+    return found
