@@ -42,7 +42,7 @@ def prepare(tmp: Path, size_mb: int) -> tuple[dict, int]:
     sites = tmp / "sites"
     testing.write_site(sites, "bench", plugins=["documents"], hosts=[HOST])
     env = {"MAILLAGE_HOME": str(tmp / "var"), "MAILLAGE_SITES": str(sites),
-           "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "MAILLAGE_SECRET": "bench-secret", "BENCH_HOST": HOST}
+           "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "MAILLAGE_SECRET": "bench-secret-of-at-least-32-bytes-long", "BENCH_HOST": HOST}
     app = Maillage(Instance(home=tmp / "var", sites_dir=sites, database_url=env["DATABASE_URL"],
                             secret="bench-secret"))
     from plugins.documents import library

@@ -41,7 +41,7 @@ def prepare(db: str, scale: str) -> dict:
     """The environment of the data set; generate it the first time."""
     home = ROOT / "bench" / "data" / f"{scale}-{db}"
     home.mkdir(parents=True, exist_ok=True)
-    env = {"MAILLAGE_HOME": str(home), "MAILLAGE_SITES": str(ROOT / "sites"), "MAILLAGE_SECRET": "bench",
+    env = {"MAILLAGE_HOME": str(home), "MAILLAGE_SITES": str(ROOT / "sites"), "MAILLAGE_SECRET": "bench-secret-of-at-least-32-bytes-long",
            "BENCH_HOST": HOST}
     if db == "postgres":
         from core.testing_postgres import PostgresServer

@@ -1,7 +1,8 @@
 """The application: one ASGI app serving every configured site, chosen by Host.
 
 ``create_app()`` reads the instance settings and the site files, applies
-pending migrations, and returns the app uvicorn serves. Each request is
+pending migrations (unless ``maillage run`` did it in the parent process), and returns
+the app uvicorn serves. Each request is
 routed to the :class:`core.runtime.SiteRuntime` of its host; an unknown host
 gets a plain 404 page naming it.
 """
@@ -17,14 +18,13 @@ import time
 
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from core import logs, migrate
+from core import logs, metrics, startup
 from core.config import Instance, load_sites
 from core.db import configure, database
 from core.models import Site
 from core.runtime import SiteRuntime
-from core.sites import sync
 
 log = logging.getLogger("maillage.app")
 
@@ -39,10 +39,8 @@ class Maillage:
         self.db = configure(instance.database_url)
         self.sites = load_sites(instance.sites_dir)
         self.hosts = {host: site_id for site_id, cfg in self.sites.items() for host in cfg.hosts}
-        with database.connection_context():
-            if run_migrations:
-                migrate.migrate(self.db)
-            sync(self.sites)
+        if run_migrations:  # `maillage run` prepares the database in the parent, before its workers start
+            startup.prepare(self.db, self.sites)
         self.runtimes: dict[str, SiteRuntime] = {}
         self.apps: dict[str, object] = {}
         self._lock = threading.Lock()
@@ -103,6 +101,13 @@ class Maillage:
             return
         if scope["type"] != "http":
             return
+        path = scope["path"]
+        if path == "/healthz":
+            await self._health(scope, receive, send)
+            return
+        if path == "/metrics":
+            await self._metrics(scope, receive, send)
+            return
         host = ""
         for key, value in scope["headers"]:
             if key == b"host":
@@ -118,9 +123,13 @@ class Maillage:
         scope["maillage.site"] = runtime
         app = self.apps[site_id]
         headers = security_headers(runtime)
+        start = time.perf_counter()
+        status = 500
 
         async def send_with_headers(message):
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 message.setdefault("headers", [])
                 existing = {k.lower() for k, _ in message["headers"]}
                 message["headers"] = list(message["headers"]) + [
@@ -128,7 +137,24 @@ class Maillage:
                 ]
             await send(message)
 
-        await app(scope, receive, send_with_headers)
+        try:
+            await app(scope, receive, send_with_headers)
+        finally:
+            log_request(site_id, scope, status, time.perf_counter() - start)
+
+    async def _health(self, scope, receive, send):
+        from core import health
+
+        status, body = await run_in_threadpool(health.report)
+        await JSONResponse(body, status_code=status, headers={"cache-control": "no-store"})(scope, receive, send)
+
+    async def _metrics(self, scope, receive, send):
+        client = scope.get("client") or (None, None)
+        if not metrics.allowed(client[0]):
+            await PlainTextResponse("Forbidden", status_code=403)(scope, receive, send)
+            return
+        body = await run_in_threadpool(metrics.exposition)
+        await Response(body, media_type=metrics.CONTENT_TYPE)(scope, receive, send)
 
     async def _lifespan(self, receive, send):
         while True:
@@ -142,6 +168,24 @@ class Maillage:
                     self.db.close_all()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+access_log = logging.getLogger("maillage.request")
+
+
+def log_request(site_id: str, scope, status: int, seconds: float) -> None:
+    """One JSON line per request (site, method, path, status, duration, member) and its metrics.
+
+    The query string is left out: it may carry a token (password reset, unsubscribe links)."""
+    route = scope.get("route")
+    label = (getattr(route, "name", None) or getattr(route, "path", None) or "unmatched") if route else "unmatched"
+    metrics.observe(site_id, label, scope["method"], status, seconds)
+    user = (scope.get("state") or {}).get("user")
+    fields = {"site": site_id, "method": scope["method"], "path": scope["path"], "status": status,
+              "duration_ms": round(seconds * 1000, 1)}
+    if user is not None:
+        fields["user_id"] = user.guid
+    access_log.info("request", extra=fields)
 
 
 REQUEST_THREADS = 2
@@ -200,4 +244,4 @@ def create_app(**overrides) -> Maillage:
     """Build the ASGI application from the environment (see :class:`core.config.Instance`)."""
     instance = Instance.from_env(**overrides)
     logs.setup(instance.debug)
-    return Maillage(instance)
+    return Maillage(instance, run_migrations=not startup.prepared_by_parent())

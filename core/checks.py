@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core import plugins
+from core import plugins, startup
 from core.config import Instance, load_sites
-from core.db import ConfigurationError, configure, database
+from core.db import ConfigurationError, database
 from core.runtime import theme_dir
 
 
@@ -18,6 +18,7 @@ def run() -> tuple[list[str], list[str]]:
     except ConfigurationError as exc:
         return [str(exc)], notes
     notes.append(f"{len(sites)} site(s) in {instance.sites_dir}")
+    problems += startup.configuration_problems(instance, sites)
     available = plugins.discover()
     for info in available.values():
         if info.error:
@@ -30,15 +31,15 @@ def run() -> tuple[list[str], list[str]]:
             problems.append(f"{site.id}.toml: theme {site.theme!r} does not exist in themes/")
         for name in site.plugins:
             if name not in available:
-                problems.append(f"{site.id}.toml: plugin {name!r} is not installed")
-            elif available[name].error:
+                continue  # reported by startup.configuration_problems
+            if available[name].error:
                 problems.append(f"{site.id}.toml: plugin {name!r} {available[name].error}")
             else:
                 missing = [r for r in available[name].requires if r not in site.plugins]
                 if missing:
                     problems.append(f"{site.id}.toml: plugin {name!r} requires {', '.join(missing)}")
     try:
-        db = configure(instance.database_url)
+        db = startup.connect(instance.database_url)
         with database.connection_context():
             from core import migrate
 
@@ -47,6 +48,8 @@ def run() -> tuple[list[str], list[str]]:
             notes.append(f"{len(waiting)} migration(s) pending: run `maillage migrate`")
         else:
             notes.append("database reachable and up to date")
+    except ConfigurationError as exc:
+        problems.append(str(exc))
     except Exception as exc:
-        problems.append(f"database {instance.database_url.split('@')[-1]} cannot be used: {exc}")
+        problems.append(f"database {startup.where(instance.database_url)} cannot be used: {exc}")
     return problems, notes

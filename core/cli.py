@@ -53,14 +53,10 @@ def _site_arg(sites: dict, wanted: str | None) -> str:
 
 
 def cmd_migrate(args) -> int:
-    from core import migrate
-    from core.db import database
-    from core.sites import sync
+    from core import startup
 
     _instance, sites, db = _context(args)
-    with database.connection_context():
-        done = migrate.migrate(db)
-        created = sync(sites)
+    done, created = startup.prepare(db, sites)
     for name in done:
         print(f"applied {name}")
     for site_id in created:
@@ -71,10 +67,9 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from core import accounts, migrate
+    from core import accounts, startup
     from core.config import Instance
     from core.db import database
-    from core.sites import sync
 
     instance = Instance.from_env()
     instance.sites_dir.mkdir(parents=True, exist_ok=True)
@@ -91,9 +86,8 @@ def cmd_init(args) -> int:
     # --demo: every site gets an administrator (accounts belong to one site), each printed below
     chosen = [site_id] + ([sid for sid in sorted(sites) if sid != site_id] if args.demo else [])
     admins = {}
+    startup.prepare(db, sites)
     with database.connection_context():
-        migrate.migrate(db)
-        sync(sites)
         for sid in chosen:
             if Account.get_or_none(Account.site == sid, Account.email == args.email) is None:
                 password = args.password or accounts.generate_password()
@@ -121,18 +115,41 @@ def _default_site(sites: dict) -> str:
 
 
 def cmd_run(args) -> int:
-    import uvicorn
+    """Check the configuration and the database, migrate once under a lock, then start the workers."""
+    from core import migrate, serve, startup
+    from core.config import Instance, load_sites
+    from core.db import database
 
-    from core.config import Instance
+    instance = Instance.from_env()  # fail early on bad configuration, and create the secret once
+    sites = load_sites(instance.sites_dir)
+    problems = startup.configuration_problems(instance, sites)
+    if problems:
+        raise CLIError("; ".join(problems))
+    db = startup.connect(instance.database_url)
+    done, created = startup.prepare(db, sites, apply_migrations=not args.no_migrate)
+    for name in done:
+        print(f"applied {name}")
+    for site_id in created:
+        print(f"created site {site_id}")
+    if args.no_migrate:
+        with database.connection_context():
+            waiting = migrate.pending(db)
+        if waiting:
+            print(f"maillage: warning: {len(waiting)} migration(s) pending (/healthz answers 503 until "
+                  "`maillage migrate`)", file=sys.stderr)
+    db.close_all() if hasattr(db, "close_all") else db.close()
+    startup.mark_prepared()
+    if args.workers > 1:  # /metrics adds up the figures of every worker
+        import shutil
 
-    Instance.from_env()  # fail early on bad configuration, and create the secret once
-    if not args.no_migrate:
-        cmd_migrate(args)
-    kwargs = {"host": args.host, "port": args.port, "factory": True, "proxy_headers": True,
-              "forwarded_allow_ips": args.forwarded_allow_ips, "log_level": "info", "access_log": args.access_log}
-    if args.workers > 1:
-        kwargs["workers"] = args.workers
-    uvicorn.run("core.app:create_app", **kwargs)
+        folder = instance.home / "metrics"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    try:
+        serve.serve(args.host, args.port, args.workers, args.forwarded_allow_ips, args.access_log)
+    except serve.ServeError as exc:
+        raise CLIError(str(exc)) from None
     return 0
 
 

@@ -69,6 +69,7 @@ def make_database(url: str) -> peewee.Database:
             port=parsed.port or 5432,
             max_connections=int(os.environ.get("MAILLAGE_DB_POOL", "20")),
             stale_timeout=300,
+            connect_timeout=10,
         )
     raise ConfigurationError(f"DATABASE_URL {url!r}: use sqlite:///FILE or postgresql://USER@HOST/NAME")
 

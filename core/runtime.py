@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import traceback
-from collections import deque
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,7 +42,6 @@ class SiteRuntime:
         self.id = config.id
         self.revision = row.revision
         self.checked_at = time.monotonic()
-        self.errors: deque = deque(maxlen=100)
         # What remember() keeps in this worker, by namespace; dropped with this runtime when the
         # site's plugins or settings change.
         self._memo: dict = {}
@@ -100,9 +97,11 @@ class SiteRuntime:
         return found
 
     def report_error(self, source: str, message: str) -> None:
-        """Record a plugin or request failure for the admin's error list, and log it."""
-        self.errors.appendleft({"source": source, "message": message, "time": time.time(),
-                                "trace": traceback.format_exc(limit=8)})
+        """Record a plugin or request failure, with the current traceback, in the database (Admin >
+        Errors shows those of every worker and server), and log it."""
+        from core import errors
+
+        errors.record(self.id, source, message)
         log.error("site %s: %s: %s", self.id, source, message)
 
     # --- settings ---------------------------------------------------------------------

@@ -100,3 +100,75 @@ class Client(TestClient):
 def client(app: Maillage, host: str = "testserver") -> Client:
     """A test client for ``app`` whose requests carry ``Host: host``."""
     return Client(app, base_url=f"http://{host}")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at the moment."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """``maillage run`` in a subprocess, for tests of the command itself.
+
+    ``start()`` returns once the server answers (or the process ended); ``stop()`` sends SIGTERM
+    and returns the exit code. ``env`` is added to the current environment."""
+
+    def __init__(self, env: dict, *args: str, host: str = "testserver"):
+        self.port = free_port()
+        self.env = {**os.environ, **env}
+        self.args = ["maillage", "run", "--port", str(self.port), *args]
+        self.host = host
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 120) -> ServerProcess:
+        import subprocess
+        import time
+
+        self.proc = subprocess.Popen(self.args, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                self.request("GET", "/healthz")
+                return self
+            except OSError:
+                time.sleep(0.2)
+        return self
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        """One HTTP request to the server; returns (status, headers, body bytes)."""
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers={"Host": self.host, **(headers or {})})
+            response = conn.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+    def wait(self, timeout: float = 120) -> tuple[int, str, str]:
+        """Wait for the process to end by itself; return (exit code, stdout, stderr)."""
+        out, err = self.proc.communicate(timeout=timeout)
+        return self.proc.returncode, out, err
+
+    def stop(self) -> tuple[int, str, str]:
+        """SIGTERM, then (exit code, stdout, stderr)."""
+        import signal
+        import subprocess
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.wait(60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return self.wait(10)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
-import time
 from typing import Any
 from urllib.parse import quote
 
@@ -218,7 +217,6 @@ def _prepare(request: Request) -> None:
 
 
 def _call(endpoint, request: Request) -> Response:
-    start = time.perf_counter()
     kept = request_cache.scope() if request.method in ("GET", "HEAD") else contextlib.nullcontext()
     with database.connection_context(), kept:
         _prepare(request)
@@ -233,17 +231,15 @@ def _call(endpoint, request: Request) -> Response:
             site_of(request).report_error("request", f"{request.method} {request.url.path}")
             log.exception("error serving %s %s", request.method, request.url.path)
             response = _render_error(request, 500)
-    log.debug("request", extra={"site": site_of(request).id, "method": request.method,
-                               "path": request.url.path, "status": response.status_code,
-                               "ms": round((time.perf_counter() - start) * 1000, 1)})
     return response
 
 
 def _render_error(request: Request, status: int, reason: str = "", detail: Any = None) -> Response:
     site = site_of(request)
     context = {"status": status, "reason": reason, "debug": site.instance.debug, "detail": detail}
-    if status == 500 and site.instance.debug:
-        import traceback
+    user = current_user(request)
+    if status == 500 and site.instance.debug and user is not None and user.is_admin:
+        import traceback  # only an administrator of a development site sees it
 
         context["traceback"] = traceback.format_exc()
     try:

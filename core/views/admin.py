@@ -145,10 +145,12 @@ def site_settings(request):
 
 
 def errors(request):
-    """Recent plugin and request failures on this worker, and plugins that failed to load."""
+    """Recent plugin and request failures of every worker and server, and plugins that failed to load."""
+    from core import errors as error_log
+
     web.require_admin(request)
     site = web.site_of(request)
     broken = [i for i in plugin_registry.discover().values() if i.error]
     return web.render(request, "core/admin/errors.html", {
-        "errors": list(site.errors), "broken": broken
+        "errors": error_log.recent(site.id), "broken": broken
     })

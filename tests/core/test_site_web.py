@@ -146,20 +146,6 @@ def test_friendly_error_pages_without_trace(client, app):
     assert "Un problème est survenu" in response.text
 
 
-def test_debug_mode_shows_the_trace(make_app):
-    app = make_app(debug=True)
-
-    def boom(request):
-        raise RuntimeError("visible in debug")
-
-    from starlette.routing import Route
-
-    from core.runtime import _wrap_route
-
-    app.runtime("test").app.routes.append(_wrap_route(Route("/boom", boom)))
-    assert "visible in debug" in testing.client(app).get("/boom").text
-
-
 def test_logs_are_json_lines_without_secrets():
     record = logging.makeLogRecord({"name": "maillage.test", "msg": "signed in", "levelno": 20,
                                     "levelname": "INFO", "password": "hunter2", "site": "test"})
