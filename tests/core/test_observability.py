@@ -10,14 +10,14 @@ from starlette.routing import Route
 from core import errors, logs, testing
 from core.app import Maillage
 from core.db import database
-from core.runtime import _wrap_route
+from core.routing import checked
 
 
 def add_boom(app, message="secret detail"):
     def boom(request):
         raise RuntimeError(message)
 
-    app.runtime("test").app.routes.append(_wrap_route(Route("/boom", boom, name="boom")))
+    app.runtime("test").app.routes.append(checked("test", Route("/boom", boom, name="boom")))
 
 
 def test_healthz_reports_database_migrations_and_queue(client):
