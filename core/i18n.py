@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import gettext as _gettext
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -116,7 +117,10 @@ def negotiate(accept_language: str, available=LANGUAGES) -> str | None:
 
 
 def format_datetime(value: dt.datetime | None, format: str = "medium", tz: str | None = None) -> str:
-    """Format a date and time for the current language (``short``, ``medium``, ``long``)."""
+    """A date and its time for people, in the current language: the date in ``format`` (``short``,
+    ``medium``, ``long``, ``full``) then hours and minutes, never seconds nor a time-zone name
+    ("samedi 12 décembre 2026 à 14:00"). A naive value is UTC (as stored); it is shown in ``tz``
+    (an IANA name) when given, else in its own zone."""
     if value is None:
         return ""
     return _formatted_datetime(value, format, tz, current_language())
@@ -125,7 +129,67 @@ def format_datetime(value: dt.datetime | None, format: str = "medium", tz: str |
 @lru_cache(maxsize=4096)
 def _formatted_datetime(value: dt.datetime, format: str, tz: str | None, lang: str) -> str:
     """A page of replies or of activity formats the same twenty times on every view."""
-    return dates.format_datetime(value, format=format, tzinfo=tz, locale=lang)
+    local = _local(value, tz)
+    date_format = format if format in ("short", "medium", "long", "full") else "medium"
+    pattern = str(dates.get_datetime_format(date_format, locale=lang)).replace("'", "")
+    return (pattern.replace("{1}", _formatted_date(local.date(), date_format, lang))
+            .replace("{0}", _formatted_time(local.time().replace(second=0, microsecond=0), "short", lang)))
+
+
+def _local(value: dt.datetime, tz: str | None) -> dt.datetime:
+    if tz:
+        from zoneinfo import ZoneInfo
+
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        return aware.astimezone(ZoneInfo(tz))
+    return value
+
+
+HOUR_PATTERNS = {"fr": ("H 'h'", "H 'h' mm"), "en": ("h a", "h:mm a")}  # a round hour, another time
+
+
+@lru_cache(maxsize=1024)
+def _formatted_day(value: dt.date, lang: str, this_year: bool) -> str:
+    """The weekday, day and month, and the year unless it is this year's ("samedi 12 décembre")."""
+    pattern = str(dates.get_date_format("full", locale=lang).pattern)
+    if this_year:
+        pattern = re.sub(r"[,.]?\s*y+[.]?", "", pattern).strip(" ,")
+    return dates.format_date(value, pattern, locale=lang)
+
+
+def format_when(start: dt.datetime | None, end: dt.datetime | None = None, all_day: bool = False,
+                tz: str | None = None) -> str:
+    """When something happens, the way people say it: "samedi 12 décembre, 14 h – 17 h",
+    "Saturday, December 12, 2 – 5 PM" (the year only when it is not this year's; the end's date
+    only when it ends another day; all-day events without hours)."""
+    if start is None:
+        return ""
+    return _formatted_when(start, end, all_day, tz, current_language(), dt.date.today().year)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_when(start, end, all_day: bool, tz, lang: str, this_year: int) -> str:
+    start = _local(start, tz)
+    end = _local(end, tz) if end is not None else None
+
+    def day(value):
+        value = value.date() if isinstance(value, dt.datetime) else value
+        return _formatted_day(value, lang, value.year == this_year)
+
+    if all_day:
+        last = (end - dt.timedelta(seconds=1)).date() if end is not None and end > start else start.date()
+        return day(start) if last <= start.date() else f"{day(start)} – {day(last)}"
+    patterns = HOUR_PATTERNS.get(lang, ("HH:mm", "HH:mm"))
+
+    def hour(value):
+        return dates.format_time(value.replace(tzinfo=None).time(), patterns[0 if value.minute == 0 else 1],
+                                 locale=lang)
+
+    if end is None or end <= start:
+        return f"{day(start)}, {hour(start)}"
+    if end.date() == start.date():
+        return f"{day(start)}, {hour(start)} – {hour(end)}"
+    return f"{day(start)}, {hour(start)} – {day(end)}, {hour(end)}"
 
 
 def format_date(value: dt.date | None, format: str = "long") -> str:
@@ -160,8 +224,10 @@ def _formatted_time(value: dt.time, format: str, lang: str) -> str:
 
 
 def format_timedelta(value: dt.timedelta, add_direction: bool = True) -> str:
-    """Say how long ago (or in how long), as in "3 days ago"."""
+    """Say how long ago (or in how long), as in "3 days ago"; under a minute, "just now"."""
     seconds = round(value.total_seconds())
+    if abs(seconds) < 60:  # not "in 0 seconds" for what was published this instant
+        return gettext("just now")
     if abs(seconds) >= 3600:  # said in hours or more: the same text all minute long, formatted once
         seconds = seconds // 60 * 60
     return _formatted_timedelta(seconds, add_direction, current_language())

@@ -16,7 +16,8 @@ def install(env, site) -> None:
     env.filters.update(
         markdown=text.render_markdown,
         plaintext=text.plain_text,
-        datetime=i18n.format_datetime,
+        datetime=lambda value, format="medium", tz=None: i18n.format_datetime(value, format, tz or _zone(site)),
+        when=i18n.format_when,
         date=i18n.format_date,
         time=i18n.format_time,
         number=i18n.format_number,
@@ -44,6 +45,11 @@ def _render_widget(context, widget) -> Markup:
     ``context`` (``{{ render_widget(widget) }}``; an ``include`` would not see the widget's context)."""
     template = context.environment.get_template(widget.template)
     return Markup(template.render({**context.get_all(), **(widget.context or {}), "widget": widget}))
+
+
+def _zone(site) -> str:
+    """The time zone a site shows stored (UTC) times in: its ``timezone`` setting, else Paris's."""
+    return site.settings.get("timezone") or "Europe/Paris"
 
 
 def _atom_link(url, title):

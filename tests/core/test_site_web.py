@@ -87,12 +87,49 @@ def test_how_long_ago_for_each_language():
 
     i18n.activate(i18n.load_catalog((), "fr"), "fr")
     assert i18n.format_timedelta(-dt.timedelta(hours=3, seconds=20)) == "il y a 3 heures"
-    assert i18n.format_timedelta(-dt.timedelta(seconds=45)) == "il y a 45 secondes"
+    assert i18n.format_timedelta(-dt.timedelta(seconds=75)) == "il y a 1 minute"
     i18n.activate(i18n.load_catalog((), "en"), "en")
     assert i18n.format_timedelta(-dt.timedelta(hours=3, seconds=20)) == "3 hours ago"
     assert i18n.format_timedelta(-dt.timedelta(hours=3, seconds=50)) == "3 hours ago"  # the same minute
     assert i18n.format_timedelta(dt.timedelta(days=2, minutes=3)) == "in 2 days"
-    assert i18n.format_timedelta(-dt.timedelta(seconds=45)) == "45 seconds ago"
+    assert i18n.format_timedelta(-dt.timedelta(seconds=75)) == "1 minute ago"
+
+
+def test_new_items_say_just_now_not_in_zero_seconds():
+    import datetime as dt
+
+    from core.runtime import CORE_DIR
+
+    i18n.activate(i18n.load_catalog((CORE_DIR / "locale",), "fr"), "fr")
+    for seconds in (0, 1, -1, -45, 30):
+        assert i18n.format_timedelta(dt.timedelta(seconds=seconds)) == "à l'instant"
+    i18n.activate(i18n.load_catalog((CORE_DIR / "locale",), "en"), "en")
+    assert i18n.format_timedelta(dt.timedelta(seconds=0)) == "just now"
+
+
+def test_when_something_happens_said_for_people():
+    """Issue 16.10: "samedi 12 décembre, 14 h – 17 h"; no seconds, no zone name, the year only when needed."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    year = dt.date.today().year
+    start = dt.datetime(year, 12, 12, 14, tzinfo=paris)
+    weekday_fr = i18n.dates.format_date(start, "EEEE", locale="fr")
+    i18n.activate(i18n.load_catalog((), "fr"), "fr")
+    assert i18n.format_when(start, start.replace(hour=17)) == f"{weekday_fr} 12 décembre, 14 h – 17 h"
+    assert i18n.format_when(start.replace(minute=30), start.replace(hour=17)).endswith(", 14 h 30 – 17 h")
+    next_year = i18n.format_when(start.replace(year=year + 1), start.replace(year=year + 1, hour=17))
+    assert f"12 décembre {year + 1}, 14 h – 17 h" in next_year
+    whole_day = dt.datetime(year, 12, 12, tzinfo=paris)
+    assert i18n.format_when(whole_day, whole_day + dt.timedelta(days=1), all_day=True) == f"{weekday_fr} 12 décembre"
+    assert i18n.format_when(whole_day, whole_day + dt.timedelta(days=2), all_day=True).endswith(" 13 décembre")
+    stamp = i18n.format_datetime(dt.datetime(year, 12, 12, 13, 0, 5), "full", tz="Europe/Paris")
+    assert stamp.endswith("14:00") and "heure" not in stamp and ":05" not in stamp
+    i18n.activate(i18n.load_catalog((), "en"), "en")
+    assert i18n.format_when(start, start.replace(hour=17)).endswith("December 12, 2 PM – 5 PM")
+    assert i18n.format_datetime(dt.datetime(year, 12, 12, 13, 0, 5), "medium", tz="Europe/Paris") \
+        == f"Dec 12, {year}, 2:00\u202fPM"
 
 
 def test_core_strings_are_translated(client):

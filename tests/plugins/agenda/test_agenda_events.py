@@ -46,7 +46,7 @@ def test_create_list_show(signed_in, client):
     assert page.status_code == 200 and "Fête du jardin" in page.text and "Amiens" in page.text
     detail = client.get(f"/agenda/{guid}")
     assert detail.status_code == 200 and "<strong>samedi</strong>" in detail.text and "Jardin partagé" in detail.text
-    assert "14:00" in detail.text
+    assert "2 PM – 6 PM" in detail.text  # said for people, in the site's language (issue 16.10)
 
 
 def test_coordinates_from_the_form_keep_their_precision(signed_in):
