@@ -63,6 +63,19 @@ def maillage_widgets(site, request, place):
     """
 
 
+@hookspec
+def maillage_entity_actions(site, request, entity):
+    """Return :class:`core.menus.MenuItem` buttons the current member may use about ``entity``.
+
+    ``entity`` is the member, organisation or group whose page is shown (profile,
+    directory card, group page); the core renders the items beside the follow and
+    connect buttons (``core/_entity_actions.html``). Return only what the member may
+    really do (a messages plugin offers "Write" where writing is allowed); ``request``
+    gives the member (``core.web.current_user``) and the identity they act as
+    (``request.state.actor``).
+    """
+
+
 # --- Data ---------------------------------------------------------------------
 
 

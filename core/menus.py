@@ -11,7 +11,9 @@ class MenuItem:
 
     ``menu`` is ``"main"``, ``"user"``, ``"admin"``, ``"entity"`` or a
     plugin's own; ``order`` sorts items (lower first); ``active_prefix``
-    marks the item current when the request path starts with it.
+    marks the item current when the request path starts with it. A ``"user"`` item with a
+    ``badge`` (a number, 0 included) sits in the header bar itself, the number shown beside
+    the label when not zero (unread messages); the others are in the account menu.
     """
 
     menu: str
@@ -20,6 +22,7 @@ class MenuItem:
     order: int = 50
     name: str = ""
     active_prefix: str = ""
+    badge: int | None = None
 
 
 @dataclass(frozen=True)

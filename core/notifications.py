@@ -74,11 +74,19 @@ def delivery_for(site, user_guid: int, event: str) -> str:
     return declared.default if declared else "site"
 
 
-def notify(site, event: str, recipients, actor: Entity | None, entity: Entity | None, text: str = "") -> int:
+def notify(site, event: str, recipients, actor: Entity | None, entity: Entity | None, text: str = "",
+           private: bool = False) -> int:
     """Tell ``recipients`` (guids or Accounts) about ``event``; return how many were notified.
 
     The actor is never told about their own action; nobody is told about an entity they
     cannot see, or by someone they block.
+
+    ``private=True`` is for an entity read under the plugin's own rule rather than the access
+    levels (a private conversation: only its participants): the plugin checked its recipients
+    itself, so the core's access check is skipped (the managers of a recipient organisation are
+    told as usual), and the notification goes by mail only — at once or in the digest, as the
+    member chose — since the notifications page, which lists what the access levels show, could
+    not show it: the plugin shows its own unread state on the site.
     """
     guids = {r.guid if hasattr(r, "guid") else int(r) for r in recipients}
     if actor is not None:
@@ -94,12 +102,12 @@ def notify(site, event: str, recipients, actor: Entity | None, entity: Entity | 
                 Relationship.subject == account.guid, Relationship.verb == "blocks",
                 Relationship.object == actor.guid).exists():
             continue
-        if entity is not None and not access.can_see(account, site, entity):
+        if entity is not None and not private and not access.can_see(account, site, entity):
             continue
         delivery = delivery_for(site, account.guid, event)
         row = Notification.create(site=site.id, recipient=account.guid, event=event, actor=actor, entity=entity,
                                   text=text[:1000], group_key=f"{event}:{entity.guid if entity else ''}",
-                                  delivery=delivery, created=now())
+                                  delivery=delivery, created=now(), read_at=now() if private else None)
         sent += 1
         if delivery == "instant":
             try:

@@ -33,6 +33,7 @@ def install(env, site) -> None:
         like_state=lambda request, entity: _like_state(site, request, entity),
         relationship_state=lambda request, target: _relationship_state(site, request, target),
         entity_feed=lambda request, target: _entity_feed(site, request, target),
+        entity_actions=lambda request, target: _entity_actions(site, request, target),
         atom_link=_atom_link,
         verb_label=_verb_label,
         render_widget=_render_widget,
@@ -76,6 +77,14 @@ def _relationship_state(site, request, target) -> SimpleNamespace:
         state=relationships.state(actor.guid, target.guid) if show else {},
         counts=relationships.counts(site, target.guid, shared=web.current_user(request) is None),
     )
+
+
+def _entity_actions(site, request, target) -> list:
+    """The buttons plugins offer about ``target`` (``maillage_entity_actions``), in order."""
+    if target is None:
+        return []
+    items = site.call("maillage_entity_actions", site=site, request=request, entity=target)
+    return sorted(items, key=lambda item: (item.order, str(item.label)))
 
 
 def _entity_feed(site, request, target) -> list:

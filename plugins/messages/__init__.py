@@ -1,0 +1,1 @@
+"""The messages plugin: private conversations and letters to members (see docs/plugins/messages.md)."""

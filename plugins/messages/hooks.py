@@ -1,0 +1,153 @@
+"""What the messages plugin brings: private conversations between members and organisations,
+letters from organisations and groups to their members and followers.
+
+This file is the map of the plugin; it uses only the core's public API and hooks.
+"""
+
+from starlette.routing import Route
+
+from core import hookimpl, web
+from core.i18n import gettext as _
+from core.i18n import gettext_lazy as _l
+from core.kinds import EntityKind, NotificationEvent
+from core.menus import MenuItem
+from core.settings import SettingField
+from plugins.messages import letter_views, rules, views
+from plugins.messages.models import CONVERSATION, LETTER, MESSAGE
+
+
+@hookimpl
+def maillage_routes(site):
+    c = "/messages/{guid:int}"
+    m = "/messages/message/{guid:int}"
+    return [
+        Route("/messages/", views.inbox, name="messages"),
+        Route("/messages/new", views.new, methods=["GET", "POST"], name="messages-new"),
+        Route("/messages/search", views.search, name="messages-search"),
+        Route("/messages/settings", views.preferences, methods=["GET", "POST"], name="messages-settings"),
+        Route(c, views.show, methods=["GET", "POST"], name="messages-conversation"),
+        Route(c + "/do/{action}", views.act, methods=["POST"], name="messages-act"),
+        Route(m, views.message, name="messages-message"),
+        Route(m + "/report", views.report, methods=["GET", "POST"], name="messages-report"),
+        Route(m + "/attachment", views.attachment, name="messages-attachment"),
+        Route("/messages/letters/", letter_views.received, name="messages-letters"),
+        Route("/messages/letters/new", letter_views.compose, methods=["GET", "POST"], name="messages-letter-new"),
+        Route("/messages/letters/of/{guid:int}", letter_views.archive, name="messages-letters-of"),
+        Route("/messages/letters/unsubscribe/{token}", letter_views.unsubscribe, methods=["GET", "POST"],
+              name="messages-letters-unsubscribe"),
+        Route("/messages/letters/{guid:int}", letter_views.show, name="messages-letter"),
+        Route("/messages/letters/{guid:int}/edit", letter_views.compose, methods=["GET", "POST"],
+              name="messages-letter-edit"),
+        Route("/messages/letters/{guid:int}/attachment", letter_views.attachment, name="messages-letter-attachment"),
+    ]
+
+
+@hookimpl
+def maillage_menu_items(site, request):
+    user = web.current_user(request)
+    if user is None:
+        return None
+    from plugins.messages import conversations
+
+    return [MenuItem("user", _("Messages"), "/messages/", order=10, name="messages", active_prefix="/messages/",
+                     badge=conversations.unread_count(site, user))]
+
+
+@hookimpl
+def maillage_entity_actions(site, request, entity):
+    """"Write" on a profile, a card or a group where the member may write; "Write to the members"
+    and "Send a letter" for those who run a group or an organisation."""
+    user = web.current_user(request)
+    if user is None or entity.kind.startswith("messages."):
+        return None
+    actor = getattr(request.state, "actor", None)
+    sender = actor.guid if actor is not None else user.guid
+    items = []
+    if rules.may_write(site, user, sender, entity):
+        items.append(MenuItem("entity", _("Write"), f"/messages/new?to={entity.guid}&sender={sender}", order=10,
+                              name="messages-write"))
+    if entity.kind != "user" and rules.may_write_members(site, user, entity):
+        if rules.members_of(site, entity.guid):
+            items.append(MenuItem("entity", _("Write to the members"), f"/messages/new?members_of={entity.guid}",
+                                  order=11, name="messages-write-members"))
+        items.append(MenuItem("entity", _("Send a letter"), f"/messages/letters/new?sender={entity.guid}", order=12,
+                              name="messages-letter"))
+    return items
+
+
+@hookimpl
+def maillage_container_tools(site, container):
+    from plugins.messages import letters
+
+    if letters.has_archive(container.guid):
+        return [MenuItem("container", _("Letters"), f"/messages/letters/of/{container.guid}", name="messages")]
+    return None
+
+
+@hookimpl
+def maillage_entity_kinds(site):
+    return [
+        EntityKind(CONVERSATION, _l("Conversation"), url=lambda e: f"/messages/{e.guid}", plural=_l("Conversations")),
+        EntityKind(MESSAGE, _l("Private message"), url=lambda e: f"/messages/message/{e.guid}",
+                   plural=_l("Private messages")),
+        EntityKind(LETTER, _l("Letter"), url=lambda e: f"/messages/letters/{e.guid}", plural=_l("Letters"),
+                   summary_template="messages/letter_summary.html"),
+    ]
+
+
+@hookimpl
+def maillage_settings_schema(site):
+    return [
+        SettingField("who_may_write", _l("Who may write to whom"), type="choice", default="anyone",
+                     choices=(("anyone", _l("Every member to every member")),
+                              ("connections", _l("Only to one's connections and followers")),
+                              ("admins", _l("Nobody but the administrators"))),
+                     help=_l("Each member may narrow this for themselves.")),
+        SettingField("max_recipients", _l("Recipients of one conversation at most"), type="int", default=20,
+                     min=1, max=500),
+        SettingField("new_account_days", _l("An account is new during (days)"), type="int", default=7, min=0,
+                     max=365),
+        SettingField("new_account_conversations", _l("Conversations a new account may start per day"), type="int",
+                     default=3, min=0, max=100),
+        SettingField("messages_per_hour", _l("Messages a member may send per hour"), type="int", default=60,
+                     min=1, max=10000),
+        SettingField("letters_per_day", _l("Letters an organisation or a group may send per day"), type="int",
+                     default=2, min=1, max=50),
+    ]
+
+
+@hookimpl
+def maillage_notification_events(site):
+    return [NotificationEvent("messages.new", _l("A new private message"), default="instant"),
+            NotificationEvent("messages.letter", _l("A letter from an organisation or a group I follow"),
+                              default="instant")]
+
+
+@hookimpl
+def maillage_export_personal_data(site, user):
+    from plugins.messages import personal_data
+
+    return personal_data.export(site, user)
+
+
+@hookimpl
+def maillage_delete_personal_data(site, user, mode):
+    from plugins.messages import personal_data
+
+    personal_data.delete(site, user, mode)
+
+
+@hookimpl
+def maillage_cli_commands(subparsers):
+    from plugins.messages import letters
+
+    p = subparsers.add_parser("send-letters", help="send the letters whose time has come (run from cron)")
+    p.add_argument("--site", help="only this site")
+    p.set_defaults(func=letters.command)
+
+
+@hookimpl
+def maillage_demo_data(site, scale, rng):
+    from plugins.messages.demo import generate
+
+    generate(site, scale, rng)
