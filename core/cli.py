@@ -97,9 +97,12 @@ def cmd_init(args) -> int:
                 admins[sid] = None
         if args.demo:
             from core import demo
+            from core.sites import save_settings
 
             for sid in sites:
                 demo.generate(sid, "small")
+                # links in the demo's mail, feeds and exports point at the address it is served on
+                save_settings(sid, {"base_url": f"http://{sites[sid].hosts[0]}:{args.port}"})
     for sid in chosen:
         host = sites[sid].hosts[0]
         print(f"site {sid} is ready: http://{host}:{args.port}/")

@@ -19,10 +19,11 @@ from starlette.responses import Response
 
 
 def absolute(request, path: str) -> str:
-    """An absolute URL on the request's site."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{request.url.scheme}://{request.headers.get('host', 'localhost')}{path}"
+    """An absolute URL on the request's site, from its canonical address (:func:`core.urls.absolute`)."""
+    from core import urls
+    from core.web import site_of
+
+    return urls.absolute(site_of(request), path, request)
 
 
 def atom_response(request, title: str, self_url: str, entries: list[dict], subtitle: str = "") -> Response:

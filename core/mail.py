@@ -11,6 +11,7 @@ import logging
 import smtplib
 import ssl
 import uuid
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
@@ -18,6 +19,10 @@ from pathlib import Path
 from core.db import now
 
 log = logging.getLogger("maillage.mail")
+
+# Header lines up to RFC 5322's limit of 998 characters: a long URL (List-Unsubscribe) stays a plain
+# <https://...> instead of being cut into encoded words that mail clients do not read as a link.
+POLICY = policy.default.clone(max_line_length=998)
 
 
 class MailError(Exception):
@@ -33,7 +38,7 @@ def sender(site) -> str:
 def build(site, to: str, subject: str, text: str, html: str | None = None,
           headers: dict | None = None) -> EmailMessage:
     """The message as it will be sent: text, optional HTML alternative, extra headers."""
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = sender(site)
     msg["To"] = to
     msg["Subject"] = subject

@@ -14,7 +14,7 @@ import io
 import secrets
 from dataclasses import dataclass, field
 
-from core import accounts, mail, profiles, registration
+from core import accounts, mail, profiles, registration, urls
 from core.db import analyze, database, now
 from core.i18n import gettext as _
 from core.models import Account
@@ -139,7 +139,7 @@ def _set_fields(account: Account, values: dict) -> None:
 def _invite(site, account: Account, base_url: str | None) -> None:
     invitation = registration.Invitation.create(site=site.id, email=account.email, inviter=None,
                                                 token=secrets.token_urlsafe(24), role=account.role, created=now())
-    link = f"{base_url or registration.base_url(site)}/signup?invitation={invitation.token}"
+    link = f"{base_url or urls.base_url(site)}/signup?invitation={invitation.token}"
     mail.send(site, account.email, _("Your account on %(site)s is waiting for you") % {"site": site.name},
               _("Hello %(name)s,\n\n%(site)s now has its own site, and an account is ready for you.\n"
                 "To choose your password, open this link:\n%(link)s\n")

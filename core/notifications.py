@@ -178,14 +178,14 @@ def url_of(site, entity: Entity | None) -> str:
 
 def unsubscribe_link(site, account: Account, event: str) -> str:
     """A link that stops this kind of mail without signing in."""
-    from core.registration import base_url
+    from core.urls import base_url
 
     token = tokens.make(site, "unsubscribe", {"uid": account.guid, "event": event})
     return f"{base_url(site)}/unsubscribe/{token}"
 
 
 def _mail_instant(site, account: Account, n: Notification) -> None:
-    from core.registration import base_url
+    from core.urls import base_url
 
     link = base_url(site) + url_of(site, n.entity)
     stop = unsubscribe_link(site, account, n.event)
@@ -270,7 +270,7 @@ def _send_digests(site, period: str, progress=None) -> dict:
         groups: OrderedDict[str, list] = OrderedDict()
         for row in rows:
             groups.setdefault(row.group_key, []).append(row)
-        from core.registration import base_url
+        from core.urls import base_url
 
         with in_language(site, account):
             lines = [f"- {describe(site, items[-1], len(items))}\n  {base_url(site)}{url_of(site, items[-1].entity)}"

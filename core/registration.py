@@ -19,7 +19,7 @@ import secrets
 import altcha
 import peewee as pw
 
-from core import mail, ratelimit, tokens
+from core import mail, ratelimit, tokens, urls
 from core.db import BaseModel, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -68,18 +68,6 @@ def mode(site) -> str:
     return site.settings.get("registration") or site.config.registration
 
 
-def base_url(site) -> str:
-    """The site's address for links in mail sent outside a request (the ``base_url`` setting)."""
-    return (site.settings.get("base_url") or f"http://{site.config.hosts[0]}").rstrip("/")
-
-
-def absolute(site, request, path: str) -> str:
-    """An absolute URL on the site for links in mail (from the request, else the base URL)."""
-    if request is None:
-        return base_url(site) + path
-    return f"{request.url.scheme}://{request.headers.get('host', site.config.hosts[0])}{path}"
-
-
 # --- codes and invitations ----------------------------------------------------------------
 
 
@@ -120,7 +108,7 @@ def invite(site, request, inviter: Account | None, email: str, role: str = "memb
         site=site.id, email=email, inviter=inviter.guid if inviter else None,
         token=secrets.token_urlsafe(24), role=role, created=now())
     inviter_name = inviter.name if inviter else site.name
-    link = absolute(site, request, f"/signup?invitation={invitation.token}")
+    link = urls.absolute(site, f"/signup?invitation={invitation.token}", request)
     mail.send(site, email, _("%(name)s invites you to join %(site)s") % {"name": inviter_name, "site": site.name},
               _("Hello,\n\n%(name)s invites you to join %(site)s.\n\nTo create your account, open this link:\n"
                 "%(link)s\n\nIf you do not want to join, ignore this message.")
@@ -171,7 +159,7 @@ def pow_solved(site, payload: str | None) -> bool:
 def send_validation(site, request, account: Account) -> None:
     """Mail the signed, expiring link that validates the account's e-mail address."""
     token = tokens.make(site, "validate", {"uid": account.guid, "email": account.email})
-    link = absolute(site, request, f"/validate/{token}")
+    link = urls.absolute(site, f"/validate/{token}", request)
     mail.send(site, account.email, _("Validate your account on %(site)s") % {"site": site.name},
               _("Hello %(name)s,\n\nTo validate your account on %(site)s, open this link within three days:\n"
                 "%(link)s\n\nIf you did not sign up, ignore this message.")

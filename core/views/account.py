@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from core import accounts, auth, mail, ratelimit, registration, tokens, web
+from core import accounts, auth, mail, ratelimit, registration, tokens, urls, web
 from core.db import database, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -87,7 +87,7 @@ def signup(request):
                 mail.send(site, existing.email, _("Someone tried to sign up with your address"),
                           _("Hello,\n\nSomeone tried to create an account on %(site)s with this address, which "
                             "already has one. If it was you, sign in, or choose a new password here:\n%(link)s\n")
-                          % {"site": site.name, "link": registration.absolute(site, request, "/reset")})
+                          % {"site": site.name, "link": urls.absolute(site, "/reset", request)})
                 return web.render(request, "core/signup_done.html", {"email": values["email"]})
             with database.atomic():
                 state = "active" if invitation is not None else "pending"
@@ -156,7 +156,7 @@ def reset_request(request):
             if account is not None and account.state != "banned":
                 token = tokens.make(site, "reset", {"uid": account.guid, "epoch": account.session_epoch,
                                                     "hash": account.password_hash[-12:]})
-                link = registration.absolute(site, request, f"/reset/{token}")
+                link = urls.absolute(site, f"/reset/{token}", request)
                 mail.send(site, account.email, _("Choose a new password for %(site)s") % {"site": site.name},
                           _("Hello %(name)s,\n\nTo choose a new password, open this link within two hours:\n"
                             "%(link)s\n\nIf you did not ask for it, ignore this message: your password stays "
@@ -227,7 +227,7 @@ def settings_page(request):
             if not errors:
                 if not Account.select().where(Account.site == site.id, Account.email == new).exists():
                     token = tokens.make(site, "email", {"uid": user.guid, "email": new})
-                    link = registration.absolute(site, request, f"/account/email/{token}")
+                    link = urls.absolute(site, f"/account/email/{token}", request)
                     mail.send(site, new, _("Confirm your new address on %(site)s") % {"site": site.name},
                               _("Hello %(name)s,\n\nTo use this address on %(site)s, open this link within a day:\n"
                                 "%(link)s\n") % {"name": user.name, "site": site.name, "link": link})

@@ -107,7 +107,8 @@ SITE_FIELDS = [
                  default=False),
     SettingField("tile_url", gettext_lazy("Map tile server (URL template)"), type="url"),
     SettingField("tile_attribution", gettext_lazy("Map attribution")),
-    SettingField("base_url", gettext_lazy("Address of the site, for links in mail sent by commands"), type="url"),
+    SettingField("base_url", gettext_lazy("Canonical address of the site (https://…), used in every link of its mail, "
+                                      "feeds and exports"), type="url"),
     SettingField("smtp_host", gettext_lazy("Mail server (SMTP host); empty: keep mail in the outbox")),
     SettingField("smtp_port", gettext_lazy("Mail server port"), type="int", min=1, max=65535, default=587),
     SettingField("smtp_tls", gettext_lazy("Use STARTTLS"), type="bool", default=True),

@@ -1,6 +1,6 @@
 """Administration > Import members: a CSV file, its column mapping, a dry run, the report."""
 
-from core import member_import, web
+from core import member_import, urls, web
 from core.i18n import gettext as _
 
 
@@ -29,7 +29,7 @@ def page(request):
                 else:
                     report = member_import.run(site, rows, {t: c for t, c in mapping.items() if c},
                                                dry_run=bool(data.get("dry_run")), invite=not data.get("no_invite"),
-                                               base_url=f"{request.url.scheme}://{request.headers.get('host')}")
+                                               base_url=urls.base_url(site, request))
             except UnicodeDecodeError:
                 error = _("The file is not UTF-8 text: save it as \"CSV UTF-8\" from your spreadsheet.")
             except member_import.ImportError_ as exc:

@@ -10,7 +10,7 @@ import secrets
 
 from starlette.responses import JSONResponse, Response
 
-from core import entities, feeds, images, tokens, web
+from core import entities, images, tokens, urls, web
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -172,7 +172,7 @@ def show(request):
     return web.render(request, "agenda/event.html", {
         "entity": entity, "event": event, "can_edit": editable, "status": status, "counts": counts,
         "people": people, "next": events.next_occurrence(event), "upcoming": upcoming,
-        "ended": (event.last_end or events.FAR) < moment, "canonical": feeds.absolute(request, events.url(entity)),
+        "ended": (event.last_end or events.FAR) < moment, "canonical": urls.absolute(web.site_of(request), events.url(entity), request),
         "start": events.to_local(event.start, event.tz), "end": events.to_local(event.end, event.tz),
         "categories": dict(events.categories_of(site)),
         "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -326,7 +326,7 @@ def message(request):
         return web.redirect(request, events.url(entity) + "#message")
     statuses = ["going"] + (["waiting"] if data.get("waiting") == "1" else [])
     guids = [p.member_id for p in participation.participants(entity.guid, statuses)]
-    link = feeds.absolute(request, events.url(entity))
+    link = urls.absolute(web.site_of(request), events.url(entity), request)
     sent = 0
     for account in Account.select().where(Account.entity.in_(guids or [0])):
         mail.send(site, account.email, f"[{entity.title}] {subject}", f"{text}\n\n-- \n{entity.title}\n{link}")
@@ -351,7 +351,7 @@ def image(request):
 
 
 def _base_url(request) -> str:
-    return feeds.absolute(request, "/").rstrip("/")
+    return urls.base_url(web.site_of(request), request)
 
 
 def event_ics(request):
@@ -405,7 +405,7 @@ def _feed_key(member_guid: int, renew: bool = False) -> str:
 
 def private_link(site, request, member_guid: int, renew: bool = False) -> str:
     token = tokens.make(site, "agenda-feed", [member_guid, _feed_key(member_guid, renew)])
-    return feeds.absolute(request, f"/agenda/private/{token}.ics")
+    return urls.absolute(web.site_of(request), f"/agenda/private/{token}.ics", request)
 
 
 def my_calendar(request):

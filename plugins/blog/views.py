@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from core import entities, feeds, images, web
+from core import entities, feeds, images, urls, web
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Entity
@@ -87,7 +87,7 @@ def show(request):
         return RedirectResponse(posts.url(entity, post.slug), status_code=301)
     return web.render(request, "blog/post.html", {
         "entity": entity, "post": post, "can_edit": posts.can_edit(site, web.current_user(request), entity),
-        "public": posts.is_public(post), "canonical": feeds.absolute(request, posts.url(entity, post.slug)),
+        "public": posts.is_public(post), "canonical": urls.absolute(web.site_of(request), posts.url(entity, post.slug), request),
     })
 
 

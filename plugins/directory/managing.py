@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import peewee as pw
 
-from core import entities, mail, notifications, ratelimit, registration, relationships, tokens, web
+from core import entities, mail, notifications, ratelimit, relationships, tokens, urls, web
 from core.accounts import AccountError, normalise_email
 from core.db import database, now
 from core.i18n import gettext as _
@@ -129,7 +129,7 @@ def invite(site, request, card: Entity, inviter: Account, address: str) -> Invit
         notifications.notify(site, "directory.invitation", [member.guid], actor=inviter.entity, entity=card)
         return invitation
     token = tokens.make(site, TOKEN_PURPOSE, [invitation.id, email])
-    link = registration.absolute(site, request, f"{path}?token={token}")
+    link = urls.absolute(site, f"{path}?token={token}", request)
     try:
         with notifications.in_language(site, SimpleNamespace(language="")):
             mail.send(site, email, _("%(name)s invites you to co-manage %(card)s") % {

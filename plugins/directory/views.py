@@ -8,7 +8,7 @@ import json
 
 from starlette.responses import JSONResponse, Response
 
-from core import access, entities, gazetteer, images, search, text, web
+from core import access, entities, gazetteer, images, search, text, urls, web
 from core.i18n import gettext as _
 from core.models import Entity
 from core.storage import StorageError, storage
@@ -241,7 +241,7 @@ def claim(request):
         relationships.add(site, user.guid, managing.CLAIMS, entity.guid)
         if org.email:
             token = tokens.make(site, "directory.claim", [entity.guid, user.guid])
-            link = f"{request.base_url}directory/{entity.guid}/claim/confirm?token={token}"
+            link = urls.absolute(site, f"/directory/{entity.guid}/claim/confirm?token={token}", request)
             mail.send(site, org.email, _("Confirm who manages %(name)s") % {"name": entity.title},
                       _("A member asks to manage the card of %(name)s. If they belong to your organisation, "
                         "open this link (valid 7 days):") % {"name": entity.title} + "\n" + link)
@@ -299,7 +299,8 @@ def export_geojson(request):
     viewer = web.current_user(request)
     features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [org.lon, org.lat]},
                  "properties": {"guid": org.entity.guid, "name": org.entity.title, "postcode": org.postcode,
-                                "commune": org.commune, "url": f"/directory/{org.entity.guid}"}}
+                                "commune": org.commune,
+                                "url": urls.absolute(site, f"/directory/{org.entity.guid}", request)}}
                 for org in _export_rows(request, site, viewer).where(Organisation.lat.is_null(False)).iterator()]
     return JSONResponse({"type": "FeatureCollection", "features": features}, media_type="application/geo+json")
 

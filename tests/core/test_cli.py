@@ -132,10 +132,12 @@ def test_init_demo_gives_every_site_an_administrator_and_prints_them(env, capsys
     code, out, _ = run(capsys, "init", "--demo", "--port", "8123")
     assert code == 0
     from core.db import database
-    from core.models import Account
+    from core.models import Account, Site
 
     with database.connection_context():
         admins = {a.site for a in Account.select().where(Account.role == "admin")}
+        base = {row.id: row.settings.get("base_url") for row in Site.select()}
     assert admins == {"demo", "asso"}
+    assert base == {"demo": "http://demo.localhost:8123", "asso": "http://asso.localhost:8123"}
     assert "http://demo.localhost:8123/" in out and "http://asso.localhost:8123/" in out
     assert out.count("administrator: admin@example.org  password: ") == 2
