@@ -64,6 +64,16 @@ def entity_url(site, entity) -> str:
         return "/"
 
 
+def url_for(site_or_request, name: str, /, **path_params) -> str:
+    """The path of the route named ``name`` on the site (a request or a site runtime), with its path
+    parameters: ``web.url_for(request, "signin")``, ``web.url_for(request, "agenda-event", guid=12)``.
+    A plugin's route is found by its name or as ``"<plugin>:<name>"``. An unknown name or a missing
+    parameter raises ``starlette.routing.NoMatchFound``, so a renamed route cannot leave a dead link.
+    Templates have the same function as ``url_for(name, **params)``."""
+    site = site_of(site_or_request) if isinstance(site_or_request, Request) else site_or_request
+    return str(site.app.url_path_for(name, **path_params))
+
+
 def form(request: Request) -> FormData:
     """The parsed form of a POST request (parsed by the core before the endpoint runs)."""
     return request.scope.get("maillage.form") or FormData()
@@ -224,7 +234,7 @@ def _call(endpoint, request: Request) -> Response:
             response = endpoint(request)
         except SignInRequired:
             target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-            response = RedirectResponse(f"/signin?next={target}", status_code=303)
+            response = RedirectResponse(f"{url_for(request, 'signin')}?next={target}", status_code=303)
         except HTTPException as exc:
             response = _render_error(request, exc.status_code, detail=exc.detail)
         except Exception:
