@@ -72,3 +72,28 @@ def migrate(database, only: list[tuple[str, Path]] | None = None) -> list[str]:
     if done:  # new tables and indexes: give the planner their statistics
         database.execute_sql("ANALYZE")
     return done
+
+
+# --- helpers for components' migrations ------------------------------------------------------------
+
+
+POINT_CONDITION = ('(("{lat}" IS NULL AND "{lon}" IS NULL) OR ("{lat}" IS NOT NULL AND "{lon}" IS NOT NULL '
+                   'AND "{lat}" BETWEEN -90 AND 90 AND "{lon}" BETWEEN -180 AND 180))')  # never NULL
+
+
+def add_point_check(db, table: str, lat: str = "lat", lon: str = "lon") -> None:
+    """Make the database refuse a half point or one out of range in ``table``: both coordinates or neither,
+    latitude within -90..90, longitude within -180..180. Rows already breaking the rule lose their point
+    first. PostgreSQL gets a CHECK constraint ``<table>_point``; SQLite, which cannot add one to an
+    existing table, gets triggers that abort such an insert or update with the same message."""
+    from peewee import PostgresqlDatabase
+
+    condition = POINT_CONDITION.format(lat=lat, lon=lon)
+    db.execute_sql(f'UPDATE "{table}" SET "{lat}" = NULL, "{lon}" = NULL WHERE NOT {condition}')
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql(f'ALTER TABLE "{table}" ADD CONSTRAINT "{table}_point" CHECK {condition}')
+        return
+    new = condition.replace(f'"{lat}"', f'NEW."{lat}"').replace(f'"{lon}"', f'NEW."{lon}"')
+    for event in ("INSERT", "UPDATE"):
+        db.execute_sql(f'CREATE TRIGGER IF NOT EXISTS "{table}_point_{event.lower()}" BEFORE {event} ON "{table}" '
+                       f"FOR EACH ROW WHEN NOT {new} BEGIN SELECT RAISE(ABORT, '{table}_point'); END")

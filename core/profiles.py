@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
+from core import inputs
 from core.db import BaseModel, JSONField
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy
@@ -75,8 +76,8 @@ class ProfileField:
             return tags
         if self.type == "choice" and raw and raw not in self.choices:
             raise ValueError(_("Choose one of the proposed values."))
-        if self.type == "url" and raw and not raw.startswith(("http://", "https://")):
-            raise ValueError(_("Enter an address starting with http:// or https://."))
+        if self.type == "url":
+            raw = inputs.url(raw, schemes=inputs.CONTACT_SCHEMES)  # InvalidInput is a ValueError
         limit = 5000 if self.type == "textarea" else 200
         if len(raw) > limit:
             raise ValueError(_("%(max)s characters at most.") % {"max": limit})

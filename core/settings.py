@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import inputs
 from core.i18n import gettext_lazy as _
 
 
@@ -44,22 +45,21 @@ class SettingField:
             return self.default if self.type == "int" else ""
         if self.type == "int":
             try:
-                value = int(raw)
-            except ValueError:
-                raise SettingError(_("Enter a whole number.")) from None
-            if self.min is not None and value < self.min:
-                raise SettingError(_("Enter a number of at least %(min)s.") % {"min": self.min})
-            if self.max is not None and value > self.max:
-                raise SettingError(_("Enter a number of at most %(max)s.") % {"max": self.max})
-            return value
+                return inputs.integer(raw, minimum=inputs.MIN_INT if self.min is None else self.min,
+                                      maximum=inputs.MAX_INT if self.max is None else self.max)
+            except inputs.InvalidInput as exc:
+                raise SettingError(str(exc)) from None
         if self.type == "choice":
             if raw not in [str(value) for value, _label in self.choices]:
                 raise SettingError(_("Choose one of the proposed values."))
             return raw
-        if self.type == "url" and not raw.startswith(("http://", "https://")):
-            raise SettingError(_("Enter an address starting with http:// or https://."))
-        if self.type == "email" and ("@" not in raw or " " in raw):
-            raise SettingError(_("Enter a valid e-mail address."))
+        try:
+            if self.type == "url":
+                return inputs.url(raw)
+            if self.type == "email":
+                return inputs.email(raw)
+        except inputs.InvalidInput as exc:
+            raise SettingError(str(exc)) from None
         return raw
 
 

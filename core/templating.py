@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import jinja2
 from markupsafe import Markup
 
-from core import i18n, registration, text, web
+from core import i18n, inputs, registration, text, web
 
 
 def install(env, site) -> None:
@@ -22,6 +22,7 @@ def install(env, site) -> None:
         time=i18n.format_time,
         number=i18n.format_number,
         timeago=_timeago,
+        safe_url=inputs.link_or_empty,
         isodate=lambda value: value.replace(tzinfo=dt.UTC).isoformat() if value else "",
     )
     env.globals.update(

@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from core import i18n, request_cache
+from core import i18n, inputs, request_cache
 from core.db import database
 
 log = logging.getLogger("maillage.web")
@@ -188,9 +188,11 @@ def wrap_endpoint(endpoint):
     exempt = getattr(endpoint, "csrf_exempt", False)
 
     async def handler(request: Request) -> Response:
+        if not _clean_params(request):
+            return await run_in_threadpool(_error_page, request, 404)
         if request.method in UNSAFE_METHODS:
             try:
-                parsed = await request.form(max_part_size=MAX_FORM_PART)
+                parsed = _clean_form(await request.form(max_part_size=MAX_FORM_PART))
             except Exception as exc:  # malformed multipart and the like
                 log.info("unreadable form on %s: %s", request.url.path, exc)
                 return await run_in_threadpool(_error_page, request, 400)
@@ -207,6 +209,34 @@ def wrap_endpoint(endpoint):
     handler.__doc__ = endpoint.__doc__
     handler._maillage_wrapped = True
     return handler
+
+
+def _clean_form(parsed: FormData) -> FormData:
+    """The form with NUL and other control characters stripped from every text field (files untouched)."""
+    return FormData([(inputs.clean_text(key), inputs.clean_text(value) if isinstance(value, str) else value)
+                     for key, value in parsed.multi_items()])
+
+
+def _clean_params(request: Request) -> bool:
+    """Strip control characters from the query string and text path parameters; False when an integer path
+    parameter is beyond 64 bits (the page cannot exist)."""
+    params = request.scope.get("path_params") or {}
+    for key, value in params.items():
+        if isinstance(value, int) and not inputs.in_int_range(value):
+            return False
+        if isinstance(value, str):
+            params[key] = inputs.clean_text(value)
+    raw = request.scope.get("query_string") or b""
+    if raw:
+        from urllib.parse import parse_qsl, urlencode
+
+        text = raw.decode("latin-1")
+        pairs = parse_qsl(text, keep_blank_values=True)
+        cleaned = [(inputs.clean_text(k), inputs.clean_text(v)) for k, v in pairs]
+        if cleaned != pairs:
+            request.scope["query_string"] = urlencode(cleaned).encode("ascii")
+            request.__dict__.pop("_query_params", None)  # rebuilt from the cleaned query string
+    return True
 
 
 def _prepare(request: Request) -> None:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.rrule import rrulestr
 from peewee import fn
 
-from core import access, activity, entities, images, notifications, search
+from core import access, activity, entities, images, inputs, notifications, search
 from core.db import database, in_ids, now
 from core.i18n import gettext as _
 from core.models import ACCESS_LEVELS, Account, Entity, Relationship
@@ -26,6 +26,7 @@ FAR = dt.datetime(9999, 1, 1)
 TIMEZONES = ("Europe/Paris", "Europe/Brussels", "Europe/London", "UTC", "America/Martinique", "Indian/Reunion",
              "Pacific/Noumea", "America/Montreal")
 REPEATS = ("", "weekly", "monthly")
+MAX_CAPACITY = 1_000_000  # seats of one event
 MAX_LENGTH = dt.timedelta(days=62)  # longest event: lets listings bound ``start`` on both sides (index range)
 
 
@@ -177,8 +178,8 @@ def form_values(event: Event | None, entity: Entity | None, site) -> dict:
 
 def _date(value: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value.strip()) if value and value.strip() else None
-    except ValueError:
+        return inputs.date(value)
+    except inputs.InvalidInput:
         return None
 
 
@@ -234,8 +235,10 @@ def parse(site, data) -> tuple[dict, dict]:
     until = _date(values["until"])
     if values["until"] and until is None:
         errors["until"] = _("Give a date (YYYY-MM-DD).")
-    count = int(values["count"]) if values["count"].isdigit() else None
-    if values["count"] and (count is None or not 1 <= count <= 500):
+    try:
+        count = inputs.integer(values["count"], minimum=1, maximum=500)
+    except inputs.InvalidInput:
+        count = None
         errors["count"] = _("Give a number from 1 to 500.")
     clean["rrule"] = build_rrule(values["repeat"], until, count) if values["repeat"] in REPEATS else ""
     exdates = []
@@ -248,29 +251,29 @@ def parse(site, data) -> tuple[dict, dict]:
             break
         exdates.append(day.isoformat())
     clean["exdates"] = exdates
-    for name in ("lat", "lon"):
-        if values[name]:
-            try:
-                clean[name] = float(values[name].replace(",", "."))
-            except ValueError:
-                errors[name] = _("Give a number, or choose the place on the map.")
-        else:
-            clean[name] = None
-    if clean.get("lat") is not None and not -90 <= clean["lat"] <= 90:
-        errors["lat"] = _("A latitude is between -90 and 90.")
-    if clean.get("lon") is not None and not -180 <= clean["lon"] <= 180:
-        errors["lon"] = _("A longitude is between -180 and 180.")
-    if values["online_url"] and not values["online_url"].startswith(("https://", "http://")):
-        errors["online_url"] = _("Give an address starting with https://.")
-    clean["capacity"] = None
-    if values["capacity"]:
-        if not values["capacity"].isdigit() or int(values["capacity"]) < 1:
-            errors["capacity"] = _("Give a number of seats, or leave empty for no limit.")
-        else:
-            clean["capacity"] = int(values["capacity"])
+    try:
+        clean["lat"], clean["lon"] = inputs.coordinates(values["lat"], values["lon"])
+    except inputs.InvalidInput as exc:
+        errors["lat"] = str(exc)
+        clean["lat"] = clean["lon"] = None
+    try:
+        values["online_url"] = inputs.url(values["online_url"], maximum=500)
+    except inputs.InvalidInput as exc:
+        errors["online_url"] = str(exc)
+    try:
+        clean["capacity"] = inputs.integer(values["capacity"], minimum=1, maximum=MAX_CAPACITY)
+    except inputs.InvalidInput:
+        errors["capacity"] = _("Give a number of seats from 1 to %(max)s, or leave empty for no limit.") % {
+            "max": MAX_CAPACITY}
+        clean["capacity"] = None
+    for name, limit in (("place_name", 200), ("address", 300), ("commune", 120), ("postcode", 10)):
+        if len(values[name]) > limit:
+            errors[name] = _("%(max)s characters at most.") % {"max": limit}
     if values["show_participants"] not in ("organiser", "participants", "everyone"):
         values["show_participants"] = "organiser"
     known = {cid for cid, _label in categories_of(site)}
+    if any(c not in known for c in values["categories"]):
+        errors["categories"] = _("Choose categories from the list.")
     values["categories"] = [c for c in values["categories"] if c in known][:10]
     if values["access"] not in ACCESS_LEVELS:
         errors["access"] = _("Choose who may see it.")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
-from core import activity, entities, gazetteer, images, relationships, search
+from core import activity, entities, gazetteer, images, inputs, relationships, search
 from core.i18n import gettext as _
 from core.models import Entity
 from core.storage import StorageError, storage
@@ -18,6 +17,9 @@ LOGO_MAX_BYTES = 10 * 1024 * 1024
 LOGO_VERSION_CHARS = 8  # of the file's key, in the logo's address
 TEXT_FIELDS = ("acronym", "short_description", "description", "president", "director", "address", "commune",
                "postcode", "email", "phone", "website", "links", "competences")
+FIELD_LIMITS = {"acronym": 40, "short_description": 300, "president": 200, "director": 200, "address": 300,
+                "commune": 200, "postcode": 10, "email": 200, "phone": 40, "website": 300, "links": 5000,
+                "description": 100_000}  # the columns' sizes
 
 
 def taxonomy(site) -> list[dict]:
@@ -70,24 +72,32 @@ def parse(site, data) -> tuple[dict, dict, list[str]]:
     allowed = theme_keys(site)
     chosen = [t for t in data.getlist("themes") if t in allowed] if hasattr(data, "getlist") else []
     values["themes"] = f"|{'|'.join(chosen)}|" if chosen else ""
-    founded = (data.get("founded") or "").strip()
-    values["founded"] = None
-    if founded:
-        try:
-            values["founded"] = dt.date.fromisoformat(founded)
-        except ValueError:
-            errors.append(_("The creation date must look like 2024-03-31."))
+    try:
+        values["founded"] = inputs.date(data.get("founded"))
+    except inputs.InvalidInput as exc:
+        errors.append(str(exc))
+        values["founded"] = None
+    for field, limit in FIELD_LIMITS.items():
+        if len(values[field]) > limit:
+            errors.append(_("%(field)s: %(max)s characters at most.") % {"field": field, "max": limit})
     idents = {n: (data.get(f"id_{n}") or "").strip() for n in identifier_names(site)}
     values["identifiers"] = json.dumps({k: v for k, v in idents.items() if v})
     values["legal_id"] = next((v for v in idents.values() if v), None)
     values["extra"] = json.dumps({f: (data.get(f"extra_{f}") or "").strip() for f in free_fields(site)})
-    for coord in ("lat", "lon"):
-        raw = (data.get(coord) or "").strip().replace(",", ".")
+    for field, parser in (("website", inputs.url), ("email", inputs.email), ("postcode", inputs.postcode)):
         try:
-            values[coord] = float(raw) if raw else None
-        except ValueError:
-            errors.append(_("Coordinates are decimal degrees."))
-            values[coord] = None
+            parser(values[field])
+        except inputs.InvalidInput as exc:
+            errors.append(str(exc))
+    try:
+        values["links"] = "\n".join(inputs.url(line) for line in values["links"].splitlines() if line.strip())
+    except inputs.InvalidInput:
+        errors.append(_("Social links: one address starting with http:// or https:// per line."))
+    try:
+        values["lat"], values["lon"] = inputs.coordinates(data.get("lat"), data.get("lon"))
+    except inputs.InvalidInput as exc:
+        errors.append(str(exc))
+        values["lat"] = values["lon"] = None
     if values["lat"] is None and (values["postcode"] or values["commune"]):
         found = gazetteer.lookup(f"{values['commune']} {values['postcode']}".strip(), limit=1)
         if found:

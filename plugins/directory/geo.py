@@ -25,6 +25,12 @@ MAX_POINTS = 5000
 AGGREGATE_SECONDS = 60
 NON_PUBLIC = ("members", "connections", "container", "private")
 
+def valid_point():
+    """Rows whose coordinates are a real point: both present and within range (the database refuses others
+    since migration 0006; rows from before it are skipped, never shown as ``[null, 91]``)."""
+    return Organisation.lat.between(-90, 90) & Organisation.lon.between(-180, 180)
+
+
 def _visible(site, viewer):
     return (Entity.kind == KIND) & access.visible(viewer, site)
 
@@ -73,7 +79,7 @@ def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme
                                  Organisation.lat, Organisation.lon, Organisation.logo)
              .join(Entity, on=(Organisation.entity == Entity.guid))
              .where(Organisation.lat.between(min_lat, max_lat), Organisation.lon.between(min_lon, max_lon),
-                    _visible(site, viewer))
+                    valid_point(), _visible(site, viewer))
              .order_by(dx * dx + dy * dy).limit(limit + 10))
     if theme:
         query = query.where(theme_filter(site, theme))
@@ -99,7 +105,7 @@ def _grid(where, zoom: int) -> dict[tuple[int, int], list]:
     query = (Organisation.select(gx, gy, pw.fn.COUNT(Entity.guid), pw.fn.SUM(Organisation.lat),
                                  pw.fn.SUM(Organisation.lon), pw.fn.MIN(Entity.guid))
              .join(Entity, on=(Organisation.entity == Entity.guid))
-             .where(where, Organisation.lat.is_null(False))
+             .where(where, valid_point())
              .group_by(pw.SQL("1"), pw.SQL("2")))  # by position: PostgreSQL sees each parameter apart
     return {(x, y): [count, slat, slon, guid] for x, y, count, slat, slon, guid in query.tuples()}
 
@@ -172,7 +178,7 @@ def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, th
         return {"type": "FeatureCollection", "features": _clusters(site, viewer, bbox, zoom, theme)}
     query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon, Organisation.logo)
              .join(Entity, on=(Organisation.entity == Entity.guid))
-             .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east),
+             .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east), valid_point(),
                     _visible(site, viewer), theme_filter(site, theme))
              .limit(MAX_POINTS))
     from plugins.directory.cards import logo_url  # cards imports this module

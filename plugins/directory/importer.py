@@ -8,7 +8,7 @@ import io
 import json
 from dataclasses import dataclass, field
 
-from core import entities, gazetteer, search
+from core import entities, gazetteer, inputs, search
 from core.db import database
 from core.models import Entity
 from plugins.directory.models import Organisation
@@ -27,11 +27,27 @@ class Report:
     rejected: list = field(default_factory=list)  # (line number, reason, row)
 
 
-def _float(value):
+def _point(lat, lon) -> tuple[float | None, float | None]:
+    """The row's point, or (None, None) when a coordinate is missing, not a number or out of range."""
     try:
-        return float(str(value).replace(",", ".")) if str(value).strip() else None
-    except ValueError:
-        return None
+        return inputs.coordinates(lat, lon)
+    except inputs.InvalidInput:
+        return None, None
+
+
+def _url(value: str) -> str:
+    """The row's website when it is an http(s) address, else "" (never a ``javascript:`` link)."""
+    try:
+        return inputs.url(value, maximum=300)
+    except inputs.InvalidInput:
+        return ""
+
+
+def _email(value: str) -> str:
+    try:
+        return inputs.email(value, maximum=200)
+    except inputs.InvalidInput:
+        return ""
 
 
 def read_rows(text: str):
@@ -48,27 +64,27 @@ def import_rows(site, rows, mapping: dict | None = None, dry_run: bool = False, 
     with database.atomic() as txn:
         for number, row in enumerate(rows, start=2):
             def get(key, row=row):
-                return (row.get(mapping.get(key, key)) or "").strip()
+                return inputs.clean_text(str(row.get(mapping.get(key, key)) or "")).strip()
 
             name = get("name")
             if not name:
                 report.rejected.append((number, "no name", row))
             else:
-                lat, lon = _float(get("lat")), _float(get("lon"))
-                commune, postcode = get("commune"), get("postcode")
-                if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                lat, lon = _point(get("lat"), get("lon"))
+                commune, postcode = get("commune")[:200], get("postcode")[:10]
+                if lat is None:
                     found = gazetteer.lookup(f"{commune} {postcode}".strip(), limit=1) if (commune or postcode) \
                         else []
                     lat, lon = (found[0].lat, found[0].lon) if found else (None, None)
                 if lat is None:
                     report.rejected.append((number, "no coordinates and commune not found", row))
                 else:
-                    legal_id = get("legal_id") or None
+                    legal_id = get("legal_id")[:64] or None
                     themes = [t.strip() for t in get("themes").split("|") if t.strip()]
-                    values = {"acronym": get("acronym"), "short_description": get("short_description")[:300],
-                              "address": get("address"), "commune": commune, "postcode": postcode,
-                              "lat": lat, "lon": lon, "email": get("email"), "phone": get("phone"),
-                              "website": get("website"), "legal_id": legal_id,
+                    values = {"acronym": get("acronym")[:40], "short_description": get("short_description")[:300],
+                              "address": get("address")[:300], "commune": commune, "postcode": postcode,
+                              "lat": lat, "lon": lon, "email": _email(get("email")), "phone": get("phone")[:40],
+                              "website": _url(get("website")), "legal_id": legal_id,
                               "identifiers": json.dumps({id_name: legal_id} if legal_id else {}),
                               "themes": f"|{'|'.join(themes)}|" if themes else ""}
                     existing = None

@@ -8,7 +8,7 @@ import json
 
 from starlette.responses import JSONResponse, Response
 
-from core import access, entities, gazetteer, images, search, text, urls, web
+from core import access, entities, gazetteer, images, inputs, search, text, urls, web
 from core.i18n import gettext as _
 from core.models import Entity
 from core.storage import StorageError, storage
@@ -41,21 +41,15 @@ def _theme_label(site, key):
     return key
 
 
-def _float(value):
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def index(request):
     """List of cards: by theme, by name, or near a point (browser location, commune, postcode, map)."""
     site = web.site_of(request)
     viewer = web.current_user(request)
     q = request.query_params
     place_text, theme, words = q.get("place", "").strip(), q.get("theme", ""), q.get("q", "").strip()
-    km = _float(q.get("km")) or 10
-    lat, lon = _float(q.get("lat")), _float(q.get("lon"))
+    km = inputs.query_float(request, "km", minimum=0.1, maximum=1000) or 10
+    lat = inputs.query_float(request, "lat", minimum=-90, maximum=90)
+    lon = inputs.query_float(request, "lon", minimum=-180, maximum=180)
     place, places, error = None, [], None
     if place_text and lat is None:
         places = gazetteer.lookup(place_text, limit=8)
@@ -82,9 +76,9 @@ def index(request):
             # full-text (name, acronym, descriptions, commune, competences), accents and case ignored
             matching = search.matching(words)
             query = query.where(Entity.guid.in_(matching) if matching is not None else Entity.guid < 0)
-        before = q.get("before", "")
-        if before.isdigit():
-            query = query.where(Entity.guid < int(before))
+        before = inputs.query_int(request, "before")
+        if before is not None:
+            query = query.where(Entity.guid < before)
         results = list(query)
         next_before = results[-1].entity.guid if len(results) == PAGE else None
     return web.render(request, "directory/index.html", {
@@ -101,9 +95,11 @@ def map_json(request):
     site = web.site_of(request)
     q = request.query_params
     try:
-        west, south, east, north = (float(v) for v in q.get("bbox", "").split(","))
-        zoom = int(q.get("zoom", "8"))
-    except ValueError:
+        west, south, east, north = (inputs.number(v, minimum=-1000, maximum=1000) for v in q.get("bbox", "").split(","))
+        zoom = inputs.integer(q.get("zoom"), minimum=0, maximum=30, default=8)
+    except (ValueError, TypeError):  # inputs.InvalidInput is a ValueError; so is a wrong number of values
+        return JSONResponse({"error": "bbox=west,south,east,north and zoom are required"}, status_code=400)
+    if None in (west, south, east, north):
         return JSONResponse({"error": "bbox=west,south,east,north and zoom are required"}, status_code=400)
     data = geo.geojson(site, web.current_user(request), (west, south, east, north), zoom, q.get("theme", ""))
     return JSONResponse(data, headers={"Cache-Control": "public, max-age=60"})
@@ -301,7 +297,7 @@ def export_geojson(request):
                  "properties": {"guid": org.entity.guid, "name": org.entity.title, "postcode": org.postcode,
                                 "commune": org.commune,
                                 "url": urls.absolute(site, f"/directory/{org.entity.guid}", request)}}
-                for org in _export_rows(request, site, viewer).where(Organisation.lat.is_null(False)).iterator()]
+                for org in _export_rows(request, site, viewer).where(geo.valid_point()).iterator()]
     return JSONResponse({"type": "FeatureCollection", "features": features}, media_type="application/geo+json")
 
 

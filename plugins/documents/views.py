@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response, StreamingResponse
 
 from core import access as core_access
-from core import entities, web
+from core import entities, inputs, web
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.models import ACCESS_LEVELS, Entity
@@ -266,8 +266,10 @@ def new_link(request):
     data = web.form(request)
     values = {k: (data.get(k) or "").strip() for k in ("title", "url", "note", "tags", "access")}
     errors = {}
-    if not values["url"].startswith(("http://", "https://")) or len(values["url"]) > 2000 or " " in values["url"]:
-        errors["url"] = _("Enter an address starting with http:// or https://.")
+    try:
+        values["url"] = inputs.url(values["url"], maximum=2000, required=True)
+    except inputs.InvalidInput as exc:
+        errors["url"] = str(exc)
     if not values["title"]:
         errors["title"] = _("Give the link a title.")
     level = _check_access(values["access"], container, folder)
@@ -346,8 +348,11 @@ def edit(request):
     level = _check_access(values["access"], container, folder)
     if level is None:
         errors["access"] = _("Choose who may see it.")
-    if entity.kind == LINK and (not values["url"].startswith(("http://", "https://")) or " " in values["url"]):
-        errors["url"] = _("Enter an address starting with http:// or https://.")
+    if entity.kind == LINK:
+        try:
+            values["url"] = inputs.url(values["url"], maximum=2000, required=True)
+        except inputs.InvalidInput as exc:
+            errors["url"] = str(exc)
     if errors:
         context.update(values=values, errors=errors)
         return web.render(request, "documents/edit.html", context, status_code=400)
