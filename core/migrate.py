@@ -88,6 +88,7 @@ def add_point_check(db, table: str, lat: str = "lat", lon: str = "lon") -> None:
     existing table, gets triggers that abort such an insert or update with the same message."""
     from peewee import PostgresqlDatabase
 
+    db = getattr(db, "obj", None) or db  # a DatabaseProxy: the database behind it
     condition = POINT_CONDITION.format(lat=lat, lon=lon)
     db.execute_sql(f'UPDATE "{table}" SET "{lat}" = NULL, "{lon}" = NULL WHERE NOT {condition}')
     if isinstance(db, PostgresqlDatabase):

@@ -87,7 +87,7 @@ def test_the_migration_clears_bad_points_and_the_map_and_export_skip_them(app, s
 def _drop_check(db):
     from peewee import PostgresqlDatabase
 
-    if isinstance(db, PostgresqlDatabase):
+    if isinstance(getattr(db, "obj", None) or db, PostgresqlDatabase):
         db.execute_sql('ALTER TABLE "directory_organisation" DROP CONSTRAINT "directory_organisation_point"')
     else:
         for event in ("insert", "update"):
