@@ -18,27 +18,27 @@ from plugins.messages.models import CONVERSATION, LETTER, MESSAGE
 
 @hookimpl
 def maillage_routes(site):
-    c = "/messages/{guid:int}"
-    m = "/messages/message/{guid:int}"
+    c = "/{guid:int}"
+    m = "/message/{guid:int}"
     return [
-        Route("/messages/", views.inbox, name="messages"),
-        Route("/messages/new", views.new, methods=["GET", "POST"], name="messages-new"),
-        Route("/messages/search", views.search, name="messages-search"),
-        Route("/messages/settings", views.preferences, methods=["GET", "POST"], name="messages-settings"),
+        Route("/", views.inbox, name="messages"),
+        Route("/new", views.new, methods=["GET", "POST"], name="messages-new"),
+        Route("/search", views.search, name="messages-search"),
+        Route("/settings", views.preferences, methods=["GET", "POST"], name="messages-settings"),
         Route(c, views.show, methods=["GET", "POST"], name="messages-conversation"),
         Route(c + "/do/{action}", views.act, methods=["POST"], name="messages-act"),
         Route(m, views.message, name="messages-message"),
         Route(m + "/report", views.report, methods=["GET", "POST"], name="messages-report"),
         Route(m + "/attachment", views.attachment, name="messages-attachment"),
-        Route("/messages/letters/", letter_views.received, name="messages-letters"),
-        Route("/messages/letters/new", letter_views.compose, methods=["GET", "POST"], name="messages-letter-new"),
-        Route("/messages/letters/of/{guid:int}", letter_views.archive, name="messages-letters-of"),
-        Route("/messages/letters/unsubscribe/{token}", letter_views.unsubscribe, methods=["GET", "POST"],
+        Route("/letters/", letter_views.received, name="messages-letters"),
+        Route("/letters/new", letter_views.compose, methods=["GET", "POST"], name="messages-letter-new"),
+        Route("/letters/of/{guid:int}", letter_views.archive, name="messages-letters-of"),
+        Route("/letters/unsubscribe/{token}", letter_views.unsubscribe, methods=["GET", "POST"],
               name="messages-letters-unsubscribe"),
-        Route("/messages/letters/{guid:int}", letter_views.show, name="messages-letter"),
-        Route("/messages/letters/{guid:int}/edit", letter_views.compose, methods=["GET", "POST"],
+        Route("/letters/{guid:int}", letter_views.show, name="messages-letter"),
+        Route("/letters/{guid:int}/edit", letter_views.compose, methods=["GET", "POST"],
               name="messages-letter-edit"),
-        Route("/messages/letters/{guid:int}/attachment", letter_views.attachment, name="messages-letter-attachment"),
+        Route("/letters/{guid:int}/attachment", letter_views.attachment, name="messages-letter-attachment"),
     ]
 
 
