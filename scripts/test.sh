@@ -8,6 +8,7 @@ if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
+[ -x /usr/sbin/nginx ] || need="$need nginx"   # tests/core/test_deploy.py runs nginx -t on deploy/nginx
 if [ -n "$need" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null
