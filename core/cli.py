@@ -156,6 +156,34 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    import datetime as dt
+
+    from core import backup
+    from core.config import Instance
+
+    instance = Instance.from_env()
+    target = Path(args.file or f"maillage-backup-{dt.datetime.now():%Y%m%d-%H%M%S}.tar.gz")
+    manifest = backup.backup(instance, target)
+    media = sum(1 for name in manifest["files"] if name.startswith("media/"))
+    print(f"wrote {target}: {manifest['database']} database ({len(manifest['migrations'])} migrations), "
+          f"{media} media file(s), maillage {manifest['maillage_version']}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from core import backup
+    from core.config import Instance
+
+    instance = Instance.from_env(secret="not-needed-to-restore")  # never write a new secret.key first
+    manifest = backup.restore(instance, Path(args.file))
+    media = sum(1 for name in manifest["files"] if name.startswith("media/"))
+    print(f"restored {args.file} (made {manifest['created'][:19]} by maillage {manifest['maillage_version']}): "
+          f"{manifest['database']} database, {media} media file(s) into {instance.home}")
+    print("next: `maillage migrate`, then start the server")
+    return 0
+
+
 def cmd_sites_list(args) -> int:
     _instance, sites, _db = _context(args)
     for site in sites.values():
@@ -378,6 +406,14 @@ def build_parser() -> Parser:
     p.add_argument("--access-log", action="store_true", help="log every request")
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1", help="proxies trusted for X-Forwarded-*")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("backup", help="write one archive: database snapshot, media, manifest (site keeps running)")
+    p.add_argument("file", nargs="?", help="archive to write (default: maillage-backup-DATE-TIME.tar.gz)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore an archive of `maillage backup` into an empty data folder and database")
+    p.add_argument("file", help="the archive")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("migrate", help="apply pending database migrations of the core and plugins")
     p.set_defaults(func=cmd_migrate)
