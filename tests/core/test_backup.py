@@ -16,6 +16,9 @@ from core.db import configure, database
 from core.testing import fresh_database_url
 
 SECRET = "a-secret-long-enough-for-production-use"
+# Columns the application writes in a later transaction than the row's own (a published post is
+# announced just after it is saved): a snapshot may hold the row from between the two.
+LATER = {"blog_post": {"announced"}}
 
 
 def png(i: int) -> bytes:
@@ -41,7 +44,8 @@ def tables(url: str) -> dict[str, list]:
         for table in names:
             if table.startswith("sqlite_") or table in shadow:
                 continue
-            cursor = database.execute_sql(f'SELECT * FROM "{table}"')
+            columns = [c.name for c in database.get_columns(table) if c.name not in LATER.get(table, ())]
+            cursor = database.execute_sql(f'SELECT {", ".join(columns)} FROM "{table}"')
             found[table] = sorted(tuple(str(v) for v in row) for row in cursor.fetchall())
     return found
 
