@@ -2,7 +2,8 @@
 
 The public API a plugin may use is re-exported here and in the modules named in
 docs/plugins.md: ``hookimpl``, ``core.models``, ``core.access``, ``core.web``,
-``core.i18n``, ``core.activity`` and ``core.settings``.
+``core.i18n``, ``core.activity``, ``core.settings`` and ``core.commands``; names
+starting with ``_`` are private.
 """
 
 import pluggy

@@ -20,6 +20,9 @@ def run() -> tuple[list[str], list[str]]:
     notes.append(f"{len(sites)} site(s) in {instance.sites_dir}")
     problems += startup.configuration_problems(instance, sites)
     available = plugins.discover()
+    for folder in plugins.undeclared_bundled():
+        problems.append(f"plugins/{folder} is not declared in the maillage.plugins entry points: add it to "
+                        "pyproject.toml, then run `pip install -e .` again")
     for info in available.values():
         if info.error:
             problems.append(f"plugin {info.name} ({info.source}) {info.error}")

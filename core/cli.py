@@ -12,13 +12,10 @@ import sys
 from pathlib import Path
 
 from core import __version__
+from core.commands import CLIError, context, each_site, i18n, site_arg
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
-
-
-class CLIError(Exception):
-    """A command cannot do what was asked; the message is printed as is."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -28,34 +25,13 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
-def _context(args):
-    """Instance, site files and database for commands that need them."""
-    from core.config import Instance, load_sites
-    from core.db import configure
-
-    instance = Instance.from_env()
-    sites = load_sites(instance.sites_dir)
-    db = configure(instance.database_url)
-    return instance, sites, db
-
-
-def _site_arg(sites: dict, wanted: str | None) -> str:
-    if wanted is None:
-        if len(sites) == 1:
-            return next(iter(sites))
-        raise CLIError(f"several sites exist ({', '.join(sites)}): choose one with --site")
-    if wanted not in sites:
-        raise CLIError(f"no site {wanted!r}; sites are: {', '.join(sites)}")
-    return wanted
-
-
 # --- commands ---------------------------------------------------------------------------
 
 
 def cmd_migrate(args) -> int:
     from core import startup
 
-    _instance, sites, db = _context(args)
+    _instance, sites, db = context()
     done, created = startup.prepare(db, sites)
     for name in done:
         print(f"applied {name}")
@@ -79,7 +55,7 @@ def cmd_init(args) -> int:
             raise CLIError(f"{path} already exists")
         path.write_text(_SITE_TEMPLATE.format(name=args.name or args.site, host=args.host), encoding="utf-8")
         print(f"wrote {path}")
-    instance, sites, db = _context(args)
+    instance, sites, db = context()
     from core.models import Account
 
     site_id = args.site or _default_site(sites)
@@ -185,7 +161,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_sites_list(args) -> int:
-    _instance, sites, _db = _context(args)
+    _instance, sites, _db = context()
     for site in sites.values():
         print(f"{site.id}\t{site.name}\t{', '.join(site.hosts)}\ttheme={site.theme}")
     return 0
@@ -199,8 +175,8 @@ def cmd_plugins_list(args) -> int:
         from core.db import database
         from core.models import Site
 
-        _instance, sites, _db = _context(args)
-        site_id = _site_arg(sites, args.site)
+        _instance, sites, _db = context()
+        site_id = site_arg(sites, args.site)
         with database.connection_context():
             row = Site.get_or_none(Site.id == site_id)
             if row is None:
@@ -218,8 +194,8 @@ def _plugins_change(args, action: str) -> int:
     from core import sites as sites_mod
     from core.db import database
 
-    _instance, sites, _db = _context(args)
-    site_id = _site_arg(sites, args.site)
+    _instance, sites, _db = context()
+    site_id = site_arg(sites, args.site)
     with database.connection_context():
         if action == "enable":
             sites_mod.enable_plugin(site_id, args.name)
@@ -234,8 +210,8 @@ def cmd_createadmin(args) -> int:
     from core.db import database
     from core.models import Account
 
-    _instance, sites, _db = _context(args)
-    site_id = _site_arg(sites, args.site)
+    _instance, sites, _db = context()
+    site_id = site_arg(sites, args.site)
     password = args.password or accounts.generate_password()
     with database.connection_context():
         email = accounts.normalise_email(args.email)
@@ -268,9 +244,12 @@ def cmd_check(args) -> int:
 def cmd_new_plugin(args) -> int:
     from core import scaffold
 
-    created = scaffold.new_plugin(args.name, Path(args.dir), Path(args.tests))
+    created = scaffold.new_plugin(args.name, Path(args.dir))
     for path in created:
         print(f"created {path}")
+    root = created[0].parent
+    print(f"next: pip install -e {root}, restart maillage, then `maillage plugins enable {args.name}` "
+          f"and `cd {root} && pytest`")
     return 0
 
 
@@ -278,8 +257,8 @@ def cmd_demo(args) -> int:
     from core import demo
     from core.db import database
 
-    _instance, sites, _db = _context(args)
-    targets = [_site_arg(sites, args.site)] if args.site else list(sites)
+    _instance, sites, _db = context()
+    targets = [site_arg(sites, args.site)] if args.site else list(sites)
     with database.connection_context():
         for site_id in targets:
             demo.generate(site_id, args.scale, seed=args.seed)
@@ -293,8 +272,8 @@ def cmd_import_members(args) -> int:
     from core.db import database
     from core.runtime import build
 
-    instance, sites, _db = _context(args)
-    site_id = _site_arg(sites, args.site)
+    instance, sites, _db = context()
+    site_id = site_arg(sites, args.site)
     path = Path(args.file)
     if not path.is_file():
         raise CLIError(f"{path} does not exist")
@@ -326,18 +305,6 @@ def cmd_import_members(args) -> int:
     return 0
 
 
-def _each_site(args):
-    """Yield the runtime of the chosen site, or of every site, with a database connection open."""
-    from core.db import database
-    from core.runtime import build
-
-    instance, sites, _db = _context(args)
-    targets = [_site_arg(sites, args.site)] if args.site else list(sites)
-    with database.connection_context():
-        for site_id in targets:
-            yield build(site_id, instance)
-
-
 def cmd_send_digests(args) -> int:
     from core import notifications
 
@@ -346,7 +313,7 @@ def cmd_send_digests(args) -> int:
         import datetime as dt
 
         periods = ["daily"] + (["weekly"] if dt.date.today().isoweekday() == 1 else [])
-    for site in _each_site(args):
+    for site in each_site(args.site):
         for period in periods:
             counts = notifications.send_digests(site, period)
             if counts.get("busy"):
@@ -362,7 +329,7 @@ def cmd_send_digests(args) -> int:
 def cmd_purge(args) -> int:
     from core import moderation
 
-    for site in _each_site(args):
+    for site in each_site(args.site):
         removed = moderation.purge(site, args.days)
         print(f"{site.id}: {removed} item(s) removed from the trash for good")
     from core import ratelimit
@@ -443,11 +410,13 @@ def build_parser() -> Parser:
     p = sub.add_parser("check", help="validate the configuration and plugins")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("new-plugin", help="write a working plugin skeleton with a test")
-    p.add_argument("name", help="plugin name: lowercase letters, digits and underscores")
-    p.add_argument("--dir", default="plugins", help="folder to create the plugin in (default: plugins)")
-    p.add_argument("--tests", default="tests/plugins", help="folder for its test (default: tests/plugins)")
+    p = sub.add_parser("new-plugin", help="write a plugin as a pip package, with its test")
+    p.add_argument("name", help="plugin name: lowercase letters, digits and underscores (poll)")
+    p.add_argument("--dir", default=".", help="folder to write the package's folder maillage_NAME in "
+                                             "(default: the current folder)")
     p.set_defaults(func=cmd_new_plugin)
+
+    i18n.add_parser(sub)
 
     p = sub.add_parser("demo", help="generate reproducible demonstration data")
     p.add_argument("--scale", choices=("small", "region"), default="small")

@@ -1,12 +1,16 @@
 """Plugin discovery, manifests and the rules for enabling and disabling them.
 
 A plugin is a Python package holding a ``plugin.toml`` manifest and a hooks
-module (``hooks.py`` unless the manifest names another). Bundled plugins live
-in the ``plugins`` package; third-party ones are found through the
-``maillage.plugins`` entry-point group, whose value is the package name::
+module (``hooks.py`` unless the manifest names another). Every plugin is found
+through the ``maillage.plugins`` entry-point group, whose value is the package
+name; the bundled ones (the ``plugins`` package) are declared so in maillage's
+own ``pyproject.toml``, a third-party package does the same in its own::
 
     [project.entry-points."maillage.plugins"]
     poll = "maillage_poll"
+
+Installing a plugin package needs a restart of the server (entry points are read once
+per process); enabling an installed plugin on a site does not.
 
 Optional folders beside the manifest are picked up by convention:
 ``templates/``, ``static/``, ``locale/`` and ``migrations/``.
@@ -69,7 +73,7 @@ class PluginInfo:
         return self.path / "locale"
 
     def manifest_text(self, lang: str) -> tuple[str, str]:
-        """``label`` and ``description`` in ``lang``, from the plugin's own catalog (``scripts/i18n.py``
+        """``label`` and ``description`` in ``lang``, from the plugin's own catalog (``maillage i18n``
         extracts them from ``plugin.toml``); as written when the catalog lacks them."""
         from core import i18n
 
@@ -123,33 +127,35 @@ def load(info: PluginInfo) -> PluginInfo:
     return info
 
 
-def _bundled() -> list[PluginInfo]:
-    found = []
-    if BUNDLED_DIR.is_dir():
-        for folder in sorted(BUNDLED_DIR.iterdir()):
-            if (folder / "plugin.toml").exists():
-                found.append(read_manifest(f"plugins.{folder.name}", folder, "bundled"))
-    return found
-
-
-def _third_party() -> list[PluginInfo]:
+def _entry_points() -> list[PluginInfo]:
     found = []
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        spec = importlib.util.find_spec(ep.value)
+        dist = ep.dist.name if ep.dist else ep.value
+        source = "bundled" if dist == "maillage" else f"entry point ({dist})"
+        spec = importlib.util.find_spec(ep.value.split(":")[0]) if ep.value else None
         if spec is None or not spec.submodule_search_locations:
-            found.append(PluginInfo(name=ep.name, package=ep.value, path=Path("."), source="entry point",
+            found.append(PluginInfo(name=ep.name, package=ep.value, path=Path("."), source=source,
                                     error=f"package {ep.value!r} cannot be found"))
             continue
         path = Path(list(spec.submodule_search_locations)[0])
-        found.append(read_manifest(ep.value, path, f"entry point ({ep.dist.name if ep.dist else ep.value})"))
-    return found
+        found.append(read_manifest(ep.value, path, source))
+    return sorted(found, key=lambda info: info.source != "bundled")  # bundled first
+
+
+def undeclared_bundled() -> list[str]:
+    """Folders of the ``plugins`` package holding a ``plugin.toml`` that no entry point declares
+    (a stale install: run ``pip install -e .`` again; or a new bundled plugin missing from
+    ``pyproject.toml``)."""
+    declared = {info.path.resolve() for info in discover().values()}
+    return sorted(folder.name for folder in BUNDLED_DIR.iterdir()
+                  if (folder / "plugin.toml").exists() and folder.resolve() not in declared)
 
 
 @lru_cache(maxsize=1)
 def discover() -> dict[str, PluginInfo]:
     """Every installed plugin, bundled then third-party, loaded, keyed by name."""
     result: dict[str, PluginInfo] = {}
-    for info in _bundled() + _third_party():
+    for info in _entry_points():
         if info.name in result:
             log.warning("plugin %s found twice; keeping %s", info.name, result[info.name].source)
             continue

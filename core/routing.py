@@ -50,6 +50,11 @@ def build(core_routes: list[BaseRoute], plugin_routes: dict[str, list[BaseRoute]
             raise PluginContractError(
                 f"plugin {plugin!r}: its pages would be served under /{plugin}/, where {taken[plugin]} "
                 f"already serves pages; a plugin cannot take over the core's paths")
+        doubled = [r.path for r in routes if r.path == f"/{plugin}" or r.path.startswith(f"/{plugin}/")]
+        if doubled:
+            raise PluginContractError(
+                f"plugin {plugin!r}: route paths are relative to the plugin's prefix /{plugin}/; write "
+                f"{doubled[0].removeprefix('/' + plugin) or '/'!r}, not {doubled[0]!r}")
         routes = [checked(plugin, route) for route in routes]
         for name in _names(routes):
             if name in names:

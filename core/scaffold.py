@@ -1,4 +1,15 @@
-"""``maillage new-plugin NAME``: a working plugin with a route, a template, a model, a migration and a test."""
+"""``maillage new-plugin NAME --dir PATH``: a plugin as a pip package of its own, with its test.
+
+The package ``PATH/maillage_NAME/`` holds ``pyproject.toml`` (the ``maillage.plugins`` entry
+point and the package data), the plugin ``maillage_NAME/`` (manifest, hooks, an entity-backed
+model and its migration, a list page and an item page, an activity template, a search
+document, French and English catalogs) and ``tests/test_NAME.py``, which runs with maillage's
+pytest plugin and no file of maillage's repository::
+
+    maillage new-plugin poll --dir ~/src
+    pip install -e ~/src/maillage_poll && maillage plugins enable poll --site portail
+    cd ~/src/maillage_poll && pytest
+"""
 
 from __future__ import annotations
 
@@ -6,168 +17,365 @@ import re
 from pathlib import Path
 
 from core import __version__
+from core.commands import CLIError
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
-class ScaffoldError(ValueError):
-    """The plugin cannot be created as asked."""
+def core_prefixes() -> set[str]:
+    """The first path segments the core serves (``admin``, ``members``...): no plugin may be named so."""
+    from core import builtin
+
+    return {route.path.strip("/").split("/", 1)[0] for route in builtin.maillage_routes(site=None)} | {"static"}
 
 
-def new_plugin(name: str, plugins_dir: Path, tests_dir: Path) -> list[Path]:
-    """Write the plugin ``name`` under ``plugins_dir`` and its test under ``tests_dir``."""
-    from core.cli import CLIError
-
+def check_name(name: str) -> None:
+    """Raise CLIError unless ``name`` can be a plugin's name (and its URL prefix)."""
+    if name.startswith("maillage_"):
+        raise CLIError(f"give the plugin's own name ({name.removeprefix('maillage_')}); "
+                       f"its package is named {name}")
     if not NAME.match(name):
-        raise CLIError(f"{name!r} is not a valid plugin name: use lowercase letters, digits and underscores")
-    root = plugins_dir / name
+        raise CLIError(f"{name!r} is not a valid plugin name: 2 to 40 lowercase letters, digits and "
+                       "underscores, starting with a letter")
+    if name in core_prefixes():
+        raise CLIError(f"{name!r} is a path of the core (/{name}/): choose another name")
+
+
+def new_plugin(name: str, where: Path) -> list[Path]:
+    """Write the package of plugin ``name`` in ``where/maillage_<name>``; return the files written."""
+    from core.commands import i18n
+
+    check_name(name)
+    package = f"maillage_{name}"
+    root = where / package
     if root.exists():
         raise CLIError(f"{root} already exists")
-    package = f"plugins.{name}" if plugins_dir.name == "plugins" else name
-    title = name.replace("_", " ").capitalize()
     major, minor = __version__.split(".")[:2]
-    files = {
-        root / "__init__.py": f'"""The {name} plugin."""\n',
-        root / "plugin.toml": _MANIFEST.format(name=name, title=title, major=major, minor=minor,
-                                               next_major=int(major) + 1),
-        root / "hooks.py": _HOOKS.format(name=name, title=title, package=package),
-        root / "models.py": _MODELS.format(name=name),
-        root / "views.py": _VIEWS.format(name=name, package=package),
-        root / "migrations" / "0001_initial.py": _MIGRATION.format(name=name),
-        root / "templates" / name / "index.html": _TEMPLATE.format(name=name, title=title),
-        tests_dir / name / f"test_{name}.py": _TEST.format(name=name, package=package),
-    }
-    for path, content in files.items():
+    values = {"__NAME__": name, "__PACKAGE__": package, "__TITLE__": name.replace("_", " ").capitalize(),
+              "__CORE__": f">={major}.{minor},<{int(major) + 1}", "__DIST__": package.replace("_", "-")}
+    written = []
+    for relative, content in FILES.items():
+        for key, value in values.items():
+            relative, content = relative.replace(key, value), content.replace(key, value)
+        path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
-    return list(files)
+        written.append(path)
+    plugin_dir = root / package
+    i18n.update(plugin_dir)
+    _translate(plugin_dir, values)
+    written += [i18n.po_path(plugin_dir, lang) for lang in i18n.LANGS]
+    return written
 
 
-_MANIFEST = '''name = "{name}"
-label = "{title}"
-description = "Describe in one sentence what {name} brings to a site."
+def _translate(plugin_dir: Path, values: dict) -> None:
+    """Fill the French catalog with the scaffold's own strings (a new plugin starts complete)."""
+    from babel.messages.pofile import write_po
+
+    from core.commands import i18n
+
+    path = i18n.po_path(plugin_dir, "fr")
+    catalog = i18n.load(path, "fr")
+    for english, french in FRENCH.items():
+        for key, value in values.items():
+            english, french = english.replace(key, value), french.replace(key, value)
+        if english in catalog:
+            catalog[english].string = french
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100, omit_header=False, sort_output=True)
+
+
+FRENCH = {
+    "__TITLE__": "__TITLE__",
+    "Describe in one sentence what __NAME__ brings to a site.":
+        "Décrivez en une phrase ce que __NAME__ apporte à un site.",
+    "Item": "Élément",
+    "Items": "Éléments",
+    "New item": "Nouvel élément",
+    "Title": "Titre",
+    "Text": "Texte",
+    "Who sees it": "Qui le voit",
+    "Everyone, including visitors": "Tout le monde, visiteurs compris",
+    "Signed-in members": "Les membres connectés",
+    "My connections": "Mes relations",
+    "Only me": "Moi seulement",
+    "Members of %(name)s": "Les membres de %(name)s",
+    "Publish": "Publier",
+    "Give it a title.": "Donnez-lui un titre.",
+    "Choose who may see it.": "Choisissez qui peut le voir.",
+    "Published.": "Publié.",
+    "Nothing yet.": "Rien pour l'instant.",
+    "Older": "Plus anciens",
+    "Pages": "Pages",
+    "In %(name)s": "Dans %(name)s",
+}
+
+FILES = {
+"pyproject.toml": '''[build-system]
+requires = ["setuptools>=69"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "__DIST__"
+version = "0.1.0"
+description = "The __NAME__ plugin of maillage"
+requires-python = ">=3.11"
+dependencies = ["maillage"]
+
+# maillage finds the plugin through this entry point: its value is the package holding plugin.toml
+[project.entry-points."maillage.plugins"]
+__NAME__ = "__PACKAGE__"
+
+[tool.setuptools]
+packages = ["__PACKAGE__"]
+
+[tool.setuptools.package-data]
+__PACKAGE__ = ["plugin.toml", "migrations/*.py", "templates/__NAME__/*.html", "locale/*/LC_MESSAGES/*.po",
+               "static/*"]
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+addopts = "-ra --strict-markers"
+''',
+"README.md": '''# __PACKAGE__
+
+The __NAME__ plugin of [maillage](https://example.org/maillage).
+
+    pip install -e .                          # then restart maillage
+    maillage plugins enable __NAME__ --site SITE
+    pytest                                    # maillage's pytest plugin gives the fixtures
+    maillage i18n update --dir __PACKAGE__     # after changing texts; translate the French catalog
+    maillage i18n check --dir __PACKAGE__
+''',
+"__PACKAGE__/__init__.py": '''"""The __NAME__ plugin of maillage."""
+''',
+"__PACKAGE__/plugin.toml": '''name = "__NAME__"
+label = "__TITLE__"
+description = "Describe in one sentence what __NAME__ brings to a site."
 version = "0.1.0"
 requires = []
-core = ">={major}.{minor},<{next_major}"
-'''
-
-_HOOKS = '''"""What the {name} plugin brings: its routes and its menu entry."""
+core = "__CORE__"
+''',
+"__PACKAGE__/hooks.py": '''"""What the __NAME__ plugin brings: the "__NAME__.item" entity kind, its pages, a menu entry and
+its search document."""
 
 from starlette.routing import Route
 
 from core import hookimpl
 from core.i18n import gettext as _
+from core.i18n import gettext_lazy as _l
+from core.kinds import EntityKind
 from core.menus import MenuItem
 
-from {package} import views
+from __PACKAGE__ import views
 
 
 @hookimpl
 def maillage_routes(site):
-    return [Route("/", views.index, methods=["GET", "POST"], name="{name}-index")]
+    # paths are relative to the plugin's prefix: these serve /__NAME__/ and /__NAME__/3
+    return [
+        Route("/", views.index, methods=["GET", "POST"], name="__NAME__"),
+        Route("/{guid:int}", views.show, name="__NAME__-item"),
+    ]
 
 
 @hookimpl
 def maillage_menu_items(site, request):
-    return [MenuItem("main", _("{title}"), "/{name}/", order=60, active_prefix="/{name}/")]
-'''
+    return [MenuItem("main", _("Items"), site.url_for("__NAME__"), order=60, name="__NAME__",
+                     active_prefix="/__NAME__/")]
 
-_MODELS = '''"""The {name} plugin's table."""
+
+@hookimpl
+def maillage_entity_kinds(site):
+    return [EntityKind("__NAME__.item", _l("Item"), plural=_l("Items"),
+                       url=lambda entity: site.url_for("__NAME__-item", guid=entity.guid),
+                       activity_template="__NAME__/activity.html", comments=True, likes=True)]
+
+
+@hookimpl
+def maillage_search_documents(site, entity):
+    if entity.kind == "__NAME__.item":
+        from __PACKAGE__.models import Item
+
+        item = Item.get_or_none(Item.entity == entity.guid)
+        return {"title": entity.title, "body": item.body if item else ""}
+''',
+"__PACKAGE__/models.py": '''"""The __NAME__ plugin's table: the text of each item. Its entity row holds the owner, the
+container, the access level and the dates."""
 
 import peewee as pw
 
-from core.db import BaseModel, now
+from core.db import BaseModel
+from core.models import Entity
 
 
-class Note(BaseModel):
-    """A short note left on the {name} page."""
+class Item(BaseModel):
+    """One item, keyed by its entity."""
 
-    site = pw.CharField(max_length=64, index=True)
-    text = pw.CharField(max_length=500)
-    created = pw.DateTimeField(default=now)
+    entity = pw.ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE", backref="+")
+    body = pw.TextField(default="")
 
     class Meta:
-        table_name = "{name}_note"
-'''
+        table_name = "__NAME___item"
+''',
+"__PACKAGE__/migrations/0001_initial.py": '''"""Create the __NAME___item table."""
 
-_VIEWS = '''"""The {name} plugin's pages."""
-
-from core import web
-from core.i18n import gettext as _
-
-from {package}.models import Note
-
-
-def index(request):
-    """List the notes of this site; signed-in members add one."""
-    site = web.site_of(request)
-    error, text = None, ""
-    if request.method == "POST":
-        web.require_user(request)
-        text = (web.form(request).get("text") or "").strip()
-        if not text:
-            error = _("Write something first.")
-        else:
-            Note.create(site=site.id, text=text[:500])
-            web.flash(request, _("Saved."))
-            return web.redirect(request, "/{name}/")
-    notes = Note.select().where(Note.site == site.id).order_by(Note.id.desc()).limit(50)
-    return web.render(request, "{name}/index.html", {{"notes": notes, "error": error, "text": text}},
-                      status_code=400 if error else 200)
-'''
-
-_MIGRATION = '''"""Create the {name}_note table."""
-
-import datetime
-
-from peewee import CharField, DateTimeField, Model
+from peewee import AutoField, ForeignKeyField, Model, TextField
 
 
 def up(migrator, db):
-    class Note(Model):
-        site = CharField(max_length=64, index=True)
-        text = CharField(max_length=500)
-        created = DateTimeField(default=datetime.datetime.now)
+    class Entity(Model):
+        guid = AutoField()
 
         class Meta:
             database = db
-            table_name = "{name}_note"
+            table_name = "entity"
 
-    db.create_tables([Note])
-'''
+    class Item(Model):
+        entity = ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE")
+        body = TextField(default="")
 
-_TEMPLATE = '''{{% extends "core/base.html" %}}
-{{% block title %}}{{{{ _("{title}") }}}}{{% endblock %}}
-{{% block content %}}
-{{% if user %}}
-<form method="post" class="form">
-  <input type="hidden" name="{{{{ csrf_field }}}}" value="{{{{ csrf_token }}}}">
-  {{% if error %}}<p class="form-error" role="alert">{{{{ error }}}}</p>{{% endif %}}
-  <div class="field">
-    <label for="text">{{{{ _("Note") }}}}</label>
-    <input id="text" name="text" type="text" value="{{{{ text }}}}">
-  </div>
-  <button type="submit" class="primary">{{{{ _("Save") }}}}</button>
+        class Meta:
+            database = db
+            table_name = "__NAME___item"
+
+    db.create_tables([Item])
+''',
+"__PACKAGE__/views.py": '''"""The __NAME__ plugin's pages: the list of items with the form to publish one, and one item."""
+
+from core import access, activity, entities, search, web
+from core.i18n import gettext as _
+from core.models import Entity
+
+from __PACKAGE__.models import Item
+
+PAGE = 20
+LEVELS = ("public", "members", "connections", "private", "container")
+
+
+def index(request):
+    """The items the viewer may see, newest first (``?before=GUID`` for older ones); a signed-in
+    member publishes one, inside a container they may post in with ``?in=GUID``."""
+    site = web.site_of(request)
+    user = web.current_user(request)
+    container = None
+    if request.query_params.get("in", "").isdigit():
+        container = entities.get_visible(site, user, int(request.query_params["in"]))
+        if container is None:
+            raise web.not_found()
+    values, errors = {"title": "", "body": "", "access": "container" if container else "public"}, {}
+    if request.method == "POST":
+        user = web.require_user(request)
+        if container is not None and not entities.can(site, user, "post_in", container):
+            raise web.forbidden()
+        data = web.form(request)
+        values = {key: (data.get(key) or "").strip() for key in values}
+        if not values["title"]:
+            errors["title"] = _("Give it a title.")
+        if values["access"] not in LEVELS or (values["access"] == "container") != (container is not None):
+            errors["access"] = _("Choose who may see it.")
+        if not errors:
+            actor = request.state.actor
+            entity = entities.create(site, "__NAME__.item", owner=actor, title=values["title"],
+                                     access_level=values["access"], container=container)
+            Item.create(entity=entity, body=values["body"])
+            search.index(site, entity)
+            activity.record(site, actor=actor, verb="published", entity=entity, container=container)
+            web.flash(request, _("Published."))
+            return web.redirect(request, site.url_for("__NAME__-item", guid=entity.guid))
+    query = (Entity.select().where(Entity.kind == "__NAME__.item", access.visible(user, site))
+             .order_by(Entity.guid.desc()).limit(PAGE))
+    if container is not None:
+        query = query.where(Entity.container == container.guid)
+    before = request.query_params.get("before", "")
+    if before.isdigit() and len(before) < 19:
+        query = query.where(Entity.guid < int(before))
+    rows = list(query)
+    return web.render(request, "__NAME__/index.html", {
+        "items": rows, "container": container, "values": values, "errors": errors,
+        "next_before": rows[-1].guid if len(rows) == PAGE else None,
+    }, status_code=400 if errors else 200)
+
+
+def show(request):
+    """One item, with its comments and likes (404 for a viewer who may not see it)."""
+    site = web.site_of(request)
+    entity = entities.get_visible(site, web.current_user(request), request.path_params["guid"],
+                                  kind="__NAME__.item")
+    if entity is None:
+        raise web.not_found()
+    return web.render(request, "__NAME__/item.html", {"entity": entity, "item": Item.get_by_id(entity.guid)})
+''',
+"__PACKAGE__/templates/__NAME__/index.html": '''{% extends "core/base.html" %}
+{% import "core/ui.html" as ui %}
+{% import "core/_forms.html" as forms %}
+{% block title %}{% if container %}{{ _("In %(name)s", name=container.title) }}{% else %}{{ _("Items") }}{% endif %}{% endblock %}
+{% block content %}
+{% if user %}
+<form method="post" class="form">{{ forms.csrf() }}
+  <h2>{{ _("New item") }}</h2>
+  {{ forms.input("title", _("Title"), values.title, errors.title, required=True) }}
+  {{ forms.textarea("body", _("Text"), values.body, errors.body) }}
+  {% set levels = [("container", _("Members of %(name)s", name=container.title))] if container else [("public", _("Everyone, including visitors")), ("members", _("Signed-in members")), ("connections", _("My connections")), ("private", _("Only me"))] %}
+  {{ forms.select("access", _("Who sees it"), levels, values.access, errors.access) }}
+  <button type="submit" class="btn btn-primary">{{ _("Publish") }}</button>
 </form>
-{{% endif %}}
-<ul>{{% for note in notes %}}<li>{{{{ note.text }}}}</li>{{% else %}}<li>{{{{ _("Nothing yet.") }}}}</li>{{% endfor %}}</ul>
-{{% endblock %}}
-'''
+{% endif %}
+{% call(entity) ui.cards(items, empty=_("Nothing yet.")) %}
+  {{ ui.card(entity.title, url=url_for("__NAME__-item", guid=entity.guid), meta=entity.created|datetime,
+             text=entity.owner.title) }}
+{% endcall %}
+{% if next_before %}<nav class="pagination" aria-label="{{ _('Pages') }}"><a href="{{ url_for('__NAME__') }}?before={{ next_before }}{% if container %}&amp;in={{ container.guid }}{% endif %}">{{ _("Older") }}</a></nav>{% endif %}
+{% endblock %}
+''',
+"__PACKAGE__/templates/__NAME__/item.html": '''{% extends "core/base.html" %}
+{% block title %}{{ entity.title }}{% endblock %}
+{% block content %}
+<article>
+  <h1>{{ entity.title }}</h1>
+  <p class="meta"><a href="{{ entity_url(entity.owner) }}">{{ entity.owner.title }}</a> ·
+    <time datetime="{{ entity.created|isodate }}">{{ entity.created|datetime }}</time></p>
+  {{ item.body|markdown }}
+  {% include "core/likes.html" %}
+</article>
+{% include "core/comments.html" %}
+{% endblock %}
+''',
+"__PACKAGE__/templates/__NAME__/activity.html": '''<p><a href="{{ entity_url(item.actor) }}">{{ item.actor.title }}</a> · {{ _("New item") }} : <a href="{{ url }}">{{ entity.title }}</a> <span class="meta"><time datetime="{{ item.created|isodate }}">{{ item.created|timeago }}</time></span></p>
+''',
+"tests/test___NAME__.py": '''"""Tests of the __NAME__ plugin; the fixtures come from maillage's pytest plugin."""
 
-_TEST = '''"""Tests of the {name} plugin."""
+import pytest
 
-from core import accounts, testing
-from core.db import database
+pytestmark = pytest.mark.site(plugins=["__NAME__"])
 
 
-def test_page_lists_and_saves_notes(tmp_path):
-    app = testing.make_app(tmp_path, plugins=["{name}"])
-    with database.connection_context():
-        accounts.create_account("test", "ada@example.org", "Ada", "a-long-password")
-    client = testing.client(app)
-    assert client.get("/{name}/").status_code == 200
-    client.signin("ada@example.org", "a-long-password")
-    response = client.post_form("/{name}/", {{"text": "Hello"}})
-    assert response.status_code == 200
-    assert "Hello" in response.text
-'''
+def test_a_member_publishes_an_item_listed_shown_found_and_in_the_activity(signed_in, client):
+    ada = signed_in("ada")
+    response = ada.post_form("/__NAME__/", {"title": "First item", "body": "Some *words*", "access": "public"},
+                             follow_redirects=False)
+    assert response.status_code == 303
+    page = client.get(response.headers["location"])
+    assert page.status_code == 200
+    assert "<em>words</em>" in page.text
+    assert "First item" in client.get("/__NAME__/").text
+    assert "First item" in client.get("/search", params={"q": "words"}).text
+    assert "First item" in ada.get("/").text  # the activity stream of the member's home
+
+
+def test_access_is_applied_and_the_form_comes_back_with_its_message(signed_in, client):
+    ada = signed_in("ada")
+    response = ada.post_form("/__NAME__/", {"title": "For members", "access": "members"}, follow_redirects=False)
+    hidden = response.headers["location"]
+    assert client.get(hidden).status_code == 404
+    assert "For members" not in client.get("/__NAME__/").text
+    assert ada.get(hidden).status_code == 200
+    empty = ada.post_form("/__NAME__/", {"title": "", "body": "kept text", "access": "public"})
+    assert empty.status_code == 400
+    assert "kept text" in empty.text
+
+
+def test_pages_speak_french(client):
+    assert "Rien pour l'instant." in client.get("/__NAME__/", headers={"accept-language": "fr"}).text
+''',
+}

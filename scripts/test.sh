@@ -25,7 +25,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 echo "== lint (ruff)"
 ruff check .
 echo "== catalogs (French and English complete)"
-python scripts/i18n.py check
+maillage i18n check
 echo "== tests on SQLite"
 pytest -n 2 -q "$@"
 echo "== tests on PostgreSQL"

@@ -161,10 +161,10 @@ def maillage_cli_commands(subparsers):
 
 
 def _reminders(args):
-    from core.cli import _each_site
+    from core.commands import each_site
     from plugins.agenda.reminders import send_reminders
 
-    for site in _each_site(args):
+    for site in each_site(args.site):
         if "agenda" in site.enabled_names:
             print(f"{site.id}: {send_reminders(site, hours=args.hours)} reminder(s)")
     return 0

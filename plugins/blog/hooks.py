@@ -134,10 +134,10 @@ def maillage_cli_commands(subparsers):
 
 
 def _publish_scheduled(args):
-    from core.cli import _each_site
+    from core.commands import each_site
     from plugins.blog.posts import announce_due
 
-    for site in _each_site(args):
+    for site in each_site(args.site):
         if "blog" in site.enabled_names:
             print(f"{site.id}: {announce_due(site)} post(s) published")
     return 0

@@ -133,12 +133,12 @@ def cli(args) -> int:
     """``maillage import-directory FILE.csv [--site S] [--dry-run] [--map field=column ...]``."""
     from rich.progress import Progress
 
-    from core.cli import _each_site
+    from core.commands import each_site
 
     with open(args.file, encoding=args.encoding, newline="") as fh:
         rows = read_rows(fh.read())
     mapping = dict(m.split("=", 1) for m in (args.map or []))
-    for site in _each_site(args):
+    for site in each_site(args.site):
         if "directory" not in site.enabled_names:
             continue
         with Progress() as bar:

@@ -216,9 +216,9 @@ def drafts(sender_guids: list[int]) -> list[Entity]:
 
 def command(args) -> int:
     """``maillage send-letters [--site ID]``: send the letters whose time has come."""
-    from core.cli import _each_site
+    from core.commands import each_site
 
-    for site in _each_site(args):
+    for site in each_site(args.site):
         if "messages" in site.enabled_names:
             print(f"{site.id}: {deliver_due(site)} letter mail(s) sent")
     return 0

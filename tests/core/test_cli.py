@@ -4,7 +4,6 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -105,26 +104,45 @@ def test_check_passes_on_a_valid_installation(env, capsys):
     assert "configuration and plugins are valid" in out
 
 
-def test_new_plugin_scaffold_is_a_working_plugin_with_a_passing_test(env, capsys):
-    name = f"scaffold_{uuid.uuid4().hex[:8]}"
-    plugin_dir = ROOT / "plugins" / name
-    test_dir = env / "tests"
+def test_new_plugin_writes_a_pip_package_whose_own_test_passes_outside_the_repository(env, capsys, tmp_path):
+    """new-plugin in a temporary folder, pip-installed offline, enabled on one site only; its
+    generated test runs with pytest from its own folder, with no file of this repository."""
+    where = tmp_path / "src"
+    code, out, _ = run(capsys, "new-plugin", "poll", "--dir", str(where))
+    assert code == 0, out
+    root = where / "maillage_poll"
+    for part in ("pyproject.toml", "maillage_poll/plugin.toml", "maillage_poll/hooks.py", "maillage_poll/models.py",
+                 "maillage_poll/migrations/0001_initial.py", "maillage_poll/templates/poll/index.html",
+                 "maillage_poll/templates/poll/item.html", "maillage_poll/templates/poll/activity.html",
+                 "maillage_poll/locale/fr/LC_MESSAGES/messages.po", "maillage_poll/locale/en/LC_MESSAGES/messages.po",
+                 "tests/test_poll.py"):
+        assert (root / part).exists(), part
+    assert run(capsys, "i18n", "check", "--dir", str(root / "maillage_poll"))[0] == 0
+    target = tmp_path / "site-packages"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--target", str(target), str(root)], check=True, capture_output=True)
+    shutil.rmtree(root / "maillage_poll")  # the installed copy is the one that runs
+    assert list(root.rglob("conftest.py")) == []  # the fixtures come from maillage's pytest11 plugin
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+                            cwd=root, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(target)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 passed" in result.stdout
+    sys.path.insert(0, str(target))
     try:
-        code, out, _ = run(capsys, "new-plugin", name, "--dir", str(ROOT / "plugins"), "--tests", str(test_dir))
-        assert code == 0
-        for part in ("plugin.toml", "hooks.py", "models.py", "views.py", "migrations/0001_initial.py",
-                     f"templates/{name}/index.html"):
-            assert (plugin_dir / part).exists(), part
-        shutil.copy(ROOT / "tests" / "conftest.py", test_dir / "conftest.py")
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_dir)],
-                                cwd=ROOT, capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result.stdout + result.stderr
-        assert "1 passed" in result.stdout
-        code, _, err = run(capsys, "new-plugin", "Bad-Name")
-        assert code == 1 and "not a valid plugin name" in err
+        found = plugins.refresh()
+        assert found["poll"].source == "entry point (maillage-poll)" and found["poll"].error is None
     finally:
-        shutil.rmtree(plugin_dir, ignore_errors=True)
+        sys.path.remove(str(target))
         plugins.refresh()
+
+
+def test_new_plugin_refuses_names_that_cannot_work(env, capsys, tmp_path):
+    for name, message in (("Bad-Name", "not a valid plugin name"), ("admin", "is a path of the core"),
+                          ("maillage_poll", "its package is named maillage_poll")):
+        code, _, err = run(capsys, "new-plugin", name, "--dir", str(tmp_path / "src"))
+        assert code == 1 and message in err, err
+    assert not (tmp_path / "src").exists()
 
 
 def test_init_demo_gives_every_site_an_administrator_and_prints_them(env, capsys):

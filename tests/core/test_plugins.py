@@ -166,7 +166,45 @@ def test_route_names_are_unique_and_found_by_bare_or_plugin_name(third_party, ma
         routing.build(core, {"poll": [Route("/signin", page, name="signin")]}, [])
     with pytest.raises(plugins.PluginContractError, match="'poll'.*/x.*not a function"):
         routing.build(core, {"poll": [Route("/x", PlainTextResponse("app"))]}, [])
+    with pytest.raises(plugins.PluginContractError, match="relative to the plugin's prefix /poll/; write '/new'"):
+        routing.build(core, {"poll": [Route("/poll/new", page, name="poll-new")]}, [])
     router = routing.build(core, {"poll": [Route("/{guid:int}", page, name="poll-item")]}, [])
     assert router.url_path_for("poll-item", guid=3) == "/poll/3"
     assert router.url_path_for("poll:poll-item", guid=3) == "/poll/3"
     assert router.url_path_for("signin") == "/signin"
+
+
+# --- bundled plugins are found the way third-party ones are ------------------------------------
+
+
+def test_bundled_plugins_are_entry_points_of_maillage_itself():
+    import tomllib
+    from importlib.metadata import entry_points
+
+    root = FIXTURE.parents[2]
+    declared = tomllib.loads((root / "pyproject.toml").read_text())["project"]["entry-points"]["maillage.plugins"]
+    folders = {f.name for f in (root / "plugins").iterdir() if (f / "plugin.toml").exists()}
+    assert set(declared) == folders
+    installed = {ep.name: ep.value for ep in entry_points(group="maillage.plugins") if ep.dist.name == "maillage"}
+    assert installed == declared, "the installed metadata is stale: run pip install -e . again"
+    found = plugins.discover()
+    assert {name for name, info in found.items() if info.source == "bundled"} == folders
+    assert plugins.undeclared_bundled() == []
+
+
+def test_bundled_plugins_import_nothing_private_from_the_core():
+    import ast
+
+    root = FIXTURE.parents[2] / "plugins"
+    private = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "core":
+                private += [f"{path.relative_to(root)}: {node.module}.{a.name}" for a in node.names
+                            if a.name.startswith("_") and a.name not in ("_", "_l")]
+                if any(part.startswith("_") for part in (node.module or "").split(".")):
+                    private.append(f"{path.relative_to(root)}: {node.module}")
+            elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__") \
+                    and isinstance(node.value, ast.Name) and node.value.id in ("core", "web", "access", "site"):
+                private.append(f"{path.relative_to(root)}:{node.lineno}: {node.value.id}.{node.attr}")
+    assert private == []
