@@ -186,12 +186,6 @@ class SiteRuntime:
         routes = {name: list(found) for name, found in self.answers("maillage_routes", site=self).items()}
         return routing.build(routes.pop("core", []), routes, static)
 
-    def url_for(self, name: str, /, **path_params) -> str:
-        """The path of the route named ``name`` on this site (``url_for("blog-post", guid=3,
-        slug="x")``; a plugin's route also as ``"blog:blog-post"``); in templates, ``url_for(...)``.
-        Raise ``starlette.routing.NoMatchFound`` when no route has that name and parameters."""
-        return str(self.app.url_path_for(name, **path_params))
-
     # --- menus --------------------------------------------------------------------------
 
     def menu(self, request, name: str) -> list:

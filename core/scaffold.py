@@ -161,7 +161,7 @@ its search document."""
 
 from starlette.routing import Route
 
-from core import hookimpl
+from core import hookimpl, web
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind
@@ -181,14 +181,14 @@ def maillage_routes(site):
 
 @hookimpl
 def maillage_menu_items(site, request):
-    return [MenuItem("main", _("Items"), site.url_for("__NAME__"), order=60, name="__NAME__",
+    return [MenuItem("main", _("Items"), web.url_for(site, "__NAME__"), order=60, name="__NAME__",
                      active_prefix="/__NAME__/")]
 
 
 @hookimpl
 def maillage_entity_kinds(site):
     return [EntityKind("__NAME__.item", _l("Item"), plural=_l("Items"),
-                       url=lambda entity: site.url_for("__NAME__-item", guid=entity.guid),
+                       url=lambda entity: web.url_for(site, "__NAME__-item", guid=entity.guid),
                        activity_template="__NAME__/activity.html", comments=True, likes=True)]
 
 
@@ -282,7 +282,7 @@ def index(request):
             search.index(site, entity)
             activity.record(site, actor=actor, verb="published", entity=entity, container=container)
             web.flash(request, _("Published."))
-            return web.redirect(request, site.url_for("__NAME__-item", guid=entity.guid))
+            return web.redirect(request, web.url_for(site, "__NAME__-item", guid=entity.guid))
     query = (Entity.select().where(Entity.kind == "__NAME__.item", access.visible(user, site))
              .order_by(Entity.guid.desc()).limit(PAGE))
     if container is not None:

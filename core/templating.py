@@ -30,7 +30,6 @@ def install(env, site) -> None:
         language_name=i18n.language_name,
         LANGUAGES=i18n.LANGUAGES,
         entity_url=lambda entity: _entity_url(site, entity),
-        url_for=site.url_for,
         comment_thread=lambda request, entity: _comment_thread(site, request, entity),
         like_state=lambda request, entity: _like_state(site, request, entity),
         relationship_state=lambda request, target: _relationship_state(site, request, target),
