@@ -24,6 +24,7 @@ from core import logs, metrics, startup
 from core.config import Instance, load_sites
 from core.db import configure, database
 from core.models import Site
+from core.plugins import PluginContractError
 from core.runtime import SiteRuntime
 
 log = logging.getLogger("maillage.app")
@@ -58,7 +59,16 @@ class Maillage:
             current.checked_at = time.monotonic()
             return current
         with self._lock:
-            runtime = SiteRuntime(self.instance, self.sites[site_id], row)
+            try:
+                runtime = SiteRuntime(self.instance, self.sites[site_id], row)
+            except PluginContractError as exc:
+                if current is None:
+                    raise  # at start: the site does not start with a plugin breaking the contract
+                # a plugin enabled while serving: keep the running runtime rather than fail every page
+                with database.connection_context():
+                    current.report_error("plugins", f"revision {row.revision} not applied: {exc}")
+                current.revision, current.checked_at = row.revision, time.monotonic()
+                return current
             self.runtimes[site_id] = runtime
             self.apps[site_id] = SessionMiddleware(
                 runtime.app, secret_key=self.instance.secret, session_cookie="maillage",

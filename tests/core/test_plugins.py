@@ -135,6 +135,18 @@ def test_an_async_endpoint_is_refused_at_start_so_its_post_never_skips_csrf(thir
         app.settle()
 
 
+def test_a_breach_enabled_while_serving_keeps_the_running_site_and_is_reported(third_party, make_app, signed_in):
+    app = make_app(plugins=["hello"])
+    admin = signed_in("ada", role="admin")
+    assert admin.get("/hello/").status_code == 200
+    with database.connection_context():
+        sites.enable_plugin("test", "asyncpost")  # its hooks are fine; its endpoint is async
+    app.invalidate()
+    assert admin.get("/hello/").status_code == 200
+    assert admin.get("/asyncpost/vote").status_code == 404
+    assert "not applied" in admin.get("/admin/errors").text
+
+
 def test_a_plugin_route_cannot_replace_a_core_page(third_party, make_app):
     from core import testing
 
