@@ -7,7 +7,33 @@ import secrets
 
 from core.auth import hash_password
 from core.db import database, now
+from core.i18n import gettext_lazy
 from core.models import Account, Entity
+
+# What pages show for an account's state and role, never the stored value
+STATE_LABELS = {
+    "pending": gettext_lazy("waiting for e-mail validation"),
+    "awaiting_approval": gettext_lazy("waiting for approval"),
+    "active": gettext_lazy("active"),
+    "invited": gettext_lazy("invited, not signed up yet"),
+    "banned": gettext_lazy("banned"),
+}
+ROLE_LABELS = {
+    "member": gettext_lazy("Member"),
+    "moderator": gettext_lazy("Moderator (community animator)"),
+    "admin": gettext_lazy("Administrator"),
+}
+
+
+def state_label(state: str) -> str:
+    """The account state ``state`` in the reader's language."""
+    return str(STATE_LABELS.get(state, state))
+
+
+def role_label(role: str) -> str:
+    """The role ``role`` in the reader's language."""
+    return str(ROLE_LABELS.get(role, role))
+
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

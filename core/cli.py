@@ -67,7 +67,8 @@ def cmd_init(args) -> int:
         for sid in chosen:
             if Account.get_or_none(Account.site == sid, Account.email == args.email) is None:
                 password = args.password or accounts.generate_password()
-                accounts.create_account(sid, args.email, "Administrator", password, role="admin")
+                accounts.create_account(sid, args.email, _admin_name(sites[sid].language), password,
+                                        role="admin")
                 admins[sid] = password
             else:
                 admins[sid] = None
@@ -87,6 +88,16 @@ def cmd_init(args) -> int:
         else:
             print(f"  administrator {args.email} already exists (password unchanged)")
     return 0
+
+
+def _admin_name(language: str) -> str:
+    """The administrator's display name in the site's language (mail says "<name> invites you")."""
+    from pathlib import Path
+
+    from core import i18n
+
+    catalog = i18n.load_catalog((Path(i18n.__file__).parent / "locale",), language)
+    return catalog.gettext("Administrator")
 
 
 def _default_site(sites: dict) -> str:

@@ -57,6 +57,13 @@ def targets(site) -> list[str]:
     return ["email", "name", "role"] + [f.name for f in profiles.site_fields(site)]
 
 
+def target_labels(site) -> dict[str, str]:
+    """What the import page calls each target, in the reader's language."""
+    labels = {"email": _("E-mail address"), "name": _("Name"), "role": _("Role")}
+    labels.update({f.name: str(f.label) for f in profiles.site_fields(site)})
+    return labels
+
+
 def default_mapping(site, header: list[str]) -> dict[str, str]:
     """Map each target to the column of the same name (case-insensitive), when there is one."""
     lower = {h.lower(): h for h in header}

@@ -23,6 +23,8 @@ def install(env, site) -> None:
         number=i18n.format_number,
         timeago=_timeago,
         safe_url=inputs.link_or_empty,
+        state_label=_state_label,
+        role_label=_role_label,
         isodate=lambda value: value.replace(tzinfo=dt.UTC).isoformat() if value else "",
     )
     env.globals.update(
@@ -124,6 +126,18 @@ def _like_state(site, request, entity) -> SimpleNamespace:
     actor = getattr(request.state, "actor", None)
     return SimpleNamespace(enabled=enabled, count=comments.likes(entity) if enabled else 0,
                            mine=enabled and comments.liked_by(actor, entity))
+
+
+def _state_label(state: str) -> str:
+    from core.accounts import state_label
+
+    return state_label(state)
+
+
+def _role_label(role: str) -> str:
+    from core.accounts import role_label
+
+    return role_label(role)
 
 
 def _timeago(value: dt.datetime | None) -> str:

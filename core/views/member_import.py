@@ -35,5 +35,5 @@ def page(request):
             except member_import.ImportError_ as exc:
                 error = str(exc)
     return web.render(request, "core/admin/import_members.html", {
-        "targets": targets, "mapping": mapping, "report": report, "error": error, "header": header,
+        "targets": targets, "labels": member_import.target_labels(site), "mapping": mapping, "report": report, "error": error, "header": header,
     }, status_code=400 if error else 200)

@@ -156,6 +156,8 @@ def test_init_demo_gives_every_site_an_administrator_and_prints_them(env, capsys
         admins = {a.site for a in Account.select().where(Account.role == "admin")}
         base = {row.id: row.settings.get("base_url") for row in Site.select()}
     assert admins == {"demo", "asso"}
+    with database.connection_context():  # the sites are French: mail says "Administrateur vous invite"
+        assert {a.entity.title for a in Account.select().where(Account.role == "admin")} == {"Administrateur"}
     assert base == {"demo": "http://demo.localhost:8123", "asso": "http://asso.localhost:8123"}
     assert "http://demo.localhost:8123/" in out and "http://asso.localhost:8123/" in out
     assert out.count("administrator: admin@example.org  password: ") == 2
