@@ -96,6 +96,14 @@ def maillage_entity_kinds(site):
 
 
 @hookimpl
+def maillage_visibility_sql(site, viewer, entity):
+    """Conversations and messages are read under this plugin's own rule (participants, in
+    :mod:`plugins.messages.conversations`), never through the access levels: every core listing,
+    count, search and generic page (report, comments, likes) leaves them out, for administrators too."""
+    return entity.kind.not_in((CONVERSATION, MESSAGE))
+
+
+@hookimpl
 def maillage_settings_schema(site):
     return [
         SettingField("who_may_write", _l("Who may write to whom"), type="choice", default="anyone",

@@ -55,6 +55,9 @@ def test_nobody_else_reads_not_even_the_administrator(thread, client):
             assert "Nothing found." in c.get(f"/messages/search?q={SECRET}").text, who
             assert f"Second {SECRET}" not in c.get(f"/search?q={SECRET}").text, who
             assert 'href="/messages/">Messages <span class="badge' not in c.get("/").text, who
+        # nor through the core's generic pages about an entity (all of them read through access.visible)
+        for guid in [thread.conv, *thread.messages]:
+            assert c.get(f"/report/{guid}", follow_redirects=False).status_code in (303, 404), who
     # the visitor is not even sent to the sign-in page: the address reveals nothing
     assert client.get(f"/messages/{thread.conv}", follow_redirects=False).status_code == 404
 
