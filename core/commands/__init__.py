@@ -1,4 +1,6 @@
-"""What a command of the ``maillage`` command line uses, the core's and a plugin's alike.
+"""The ``maillage`` command line: one module per command (``core/commands/<command>.py``, each
+with ``add_parser(sub)`` and the function it runs; ``core/cli.py`` puts them together), and what
+a command uses, the core's and a plugin's alike.
 
 A plugin adds commands with the ``maillage_cli_commands`` hook and writes them with these::
 
@@ -15,7 +17,17 @@ A command returns its exit code; :class:`CLIError` ends it with its message on o
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
+
+EXIT_USAGE = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that reports mistakes in one line."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
 class CLIError(Exception):

@@ -1,0 +1,26 @@
+"""``maillage purge``: empty the trash of old items, forget old rate-limit counters."""
+
+from __future__ import annotations
+
+from core.commands import each_site
+
+
+def run(args) -> int:
+    from core import moderation
+
+    for site in each_site(args.site):
+        removed = moderation.purge(site, args.days)
+        print(f"{site.id}: {removed} item(s) removed from the trash for good")
+    from core import ratelimit
+    from core.db import database
+
+    with database.connection_context():
+        print(f"{ratelimit.purge()} expired rate-limit counter(s) removed")
+    return 0
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("purge", help="empty the trash of what is older than the site's trash period")
+    p.add_argument("--site", help="only this site")
+    p.add_argument("--days", type=int, help="override the site's trash period (days)")
+    p.set_defaults(func=run)
