@@ -220,3 +220,27 @@ def test_bundled_plugins_import_nothing_private_from_the_core():
                     and isinstance(node.value, ast.Name) and node.value.id in ("core", "web", "access", "site"):
                 private.append(f"{path.relative_to(root)}:{node.lineno}: {node.value.id}.{node.attr}")
     assert private == []
+
+
+def test_a_first_result_hook_gives_one_answer_through_pluggy(make_app):
+    from core import hookimpl
+
+    app = make_app(plugins=[])
+    site = app.runtime("test")
+
+    class Owner:
+        @hookimpl
+        def maillage_search_documents(self, site, entity):
+            return {"title": "from the owner"} if entity == "poll.item" else None
+
+    class Other:
+        @hookimpl
+        def maillage_search_documents(self, site, entity):
+            return None
+
+    site.pm.register(Owner(), name="owner")
+    site.pm.register(Other(), name="other")
+    assert site.pm.hook.maillage_search_documents(site=site, entity="poll.item") == {"title": "from the owner"}
+    assert site.pm.hook.maillage_search_documents(site=site, entity="blog.post") is None
+    with pytest.raises(TypeError, match="gives one answer"):
+        site.call("maillage_search_documents", site=site, entity="poll.item")
