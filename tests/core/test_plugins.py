@@ -222,6 +222,25 @@ def test_bundled_plugins_import_nothing_private_from_the_core():
     assert private == []
 
 
+def test_every_core_module_a_bundled_plugin_imports_is_in_the_public_api_of_the_guide():
+    import ast
+    import re
+
+    root = FIXTURE.parents[2]
+    guide = (root / "docs" / "plugins.md").read_text(encoding="utf-8")
+    table = guide.split("## The core's public API", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`(core(?:\.\w+)?)`", table))
+    used = {}
+    for path in (root / "plugins").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "core":
+                modules = [node.module] if node.module != "core" else [f"core.{a.name}" if a.name != "hookimpl"
+                                                                       else "core" for a in node.names]
+                for module in modules:
+                    used.setdefault(module, str(path.relative_to(root)))
+    assert {m: p for m, p in used.items() if m not in documented} == {}
+
+
 def test_a_first_result_hook_gives_one_answer_through_pluggy(make_app):
     from core import hookimpl
 
