@@ -55,6 +55,7 @@ def maillage_routes(site):
         Route("/social/{guid:int}/{which}", social.listing, name="relationship-list"),
         Route("/social/{guid:int}/do/{action}", social.act, methods=["POST"], name="relationship-action"),
         Route("/acting-as", social.switch_identity, methods=["POST"], name="acting-as"),
+        Route("/relations", social.relations, name="relations"),
         Route("/search", search.page, name="search"),
         Route("/feed", feeds.network, name="feed-network"),
         Route("/feed/site.atom", feeds.site_atom, name="feed-site-atom"),
@@ -104,6 +105,7 @@ def maillage_menu_items(site, request):
             MenuItem("main", _("My network"), "/feed", order=5, name="network", active_prefix="/feed"),
             MenuItem("user", _("My profile"), f"/members/{user.guid}", order=10, name="profile"),
             MenuItem("user", _("My account"), "/account", order=20, name="account"),
+            MenuItem("user", _("Relations"), "/relations", order=15, name="relations"),
             MenuItem("user", _("Trash"), "/trash", order=70, name="trash"),
         ]
         if user.is_moderator:
@@ -184,6 +186,7 @@ def maillage_relationship_verbs(site):
         RelationshipVerb("follows", _l("follows")),
         RelationshipVerb("connected", _l("is connected with"), mutual=True),
         RelationshipVerb("connection_requested", _l("asked to connect with")),
+        RelationshipVerb("connection_declined", _l("asked to connect with (declined)")),
         RelationshipVerb("blocks", _l("blocks")),
         RelationshipVerb("manages", _l("manages")),
         RelationshipVerb("member_of", _l("is a member of")),

@@ -2,7 +2,9 @@
 
 - **follow** is one-way: "see their public news in my feed". No acceptance needed.
 - **connect** is mutual: a request the other side accepts (or declines); once accepted,
-  ``connected`` is written both ways. Either side can remove it.
+  ``connected`` is written both ways. Either side can remove it. A declined request becomes
+  ``connection_declined``: it leaves the list of requests received, and the requester, who is not
+  told, still sees it waiting among the requests sent (asking again changes nothing).
 - **block**: the blocked entity can no longer follow, ask to connect, comment on, or see
   the non-public content of the one who blocked; existing links between them are cut.
 
@@ -74,13 +76,21 @@ def unfollow(site, a: int, b: int) -> None:
 
 
 def request_connection(site, a: int, b: int) -> str:
-    """``a`` asks ``b`` to connect; if ``b`` had already asked, they are connected. Returns the state."""
+    """``a`` asks ``b`` to connect; if ``b`` had already asked, they are connected. Returns the state:
+    ``"connected"``, ``"requested"`` (a new request) or ``"waiting"`` (``a`` had asked already)."""
     _check(a, b)
     if has(a, "connected", b):
         return "connected"
-    if has(b, "connection_requested", a):
-        accept(site, a, b)
+    if has(b, "connection_requested", a) or has(b, "connection_declined", a):
+        # both asked: connected (a request once declined counts, its sender still wants it)
+        with database.atomic():
+            remove(b, ("connection_requested", "connection_declined"), a)
+            remove(a, ("connection_requested", "connection_declined"), b)
+            add(site, a, "connected", b)
+            add(site, b, "connected", a)
         return "connected"
+    if has(a, "connection_requested", b) or has(a, "connection_declined", b):
+        return "waiting"  # asked already (perhaps declined, which the requester is not told): nobody is told again
     add(site, a, "connection_requested", b)
     return "requested"
 
@@ -95,13 +105,16 @@ def accept(site, a: int, b: int) -> None:
 
 
 def decline(site, a: int, b: int) -> None:
-    """``a`` declines the request ``b`` sent (``b`` is not told)."""
-    remove(b, "connection_requested", a)
+    """``a`` declines the request ``b`` sent: gone from ``a``'s requests received; ``b`` is not told
+    and still sees it waiting (``connection_declined``)."""
+    with database.atomic():
+        if remove(b, "connection_requested", a):
+            add(site, b, "connection_declined", a)
 
 
 def withdraw(site, a: int, b: int) -> None:
-    """``a`` withdraws the request they sent to ``b``."""
-    remove(a, "connection_requested", b)
+    """``a`` withdraws the request they sent to ``b`` (waiting or declined)."""
+    remove(a, ("connection_requested", "connection_declined"), b)
 
 
 def disconnect(site, a: int, b: int) -> None:
@@ -116,7 +129,7 @@ def block(site, a: int, b: int) -> None:
     if a == b:
         raise RelationshipError(_("You cannot do this with yourself."))
     with database.atomic():
-        cut = ("follows", "connected", "connection_requested")
+        cut = ("follows", "connected", "connection_requested", "connection_declined")
         remove(a, cut, b)
         remove(b, cut, a)
         add(site, a, "blocks", b)
@@ -136,7 +149,7 @@ def state(a: int, b: int) -> dict:
         "following": (a, "follows", b) in rows,
         "followed_by": (b, "follows", a) in rows,
         "connected": (a, "connected", b) in rows,
-        "requested": (a, "connection_requested", b) in rows,
+        "requested": (a, "connection_requested", b) in rows or (a, "connection_declined", b) in rows,
         "request_received": (b, "connection_requested", a) in rows,
         "blocking": (a, "blocks", b) in rows,
         "blocked_by": (b, "blocks", a) in rows,
@@ -148,7 +161,7 @@ LISTS = {
     "following": ("follows", "out"),
     "connections": ("connected", "out"),
     "requests": ("connection_requested", "in"),
-    "requested": ("connection_requested", "out"),
+    "requested": (("connection_requested", "connection_declined"), "out"),  # declined ones look waiting
     "blocked": ("blocks", "out"),
 }
 
@@ -156,12 +169,13 @@ LISTS = {
 def listing(guid: int, which: str, before: int | None = None, limit: int = PAGE) -> list[tuple[int, Entity]]:
     """``(relationship id, entity)`` pairs of one list of ``guid``, newest first (keyset on the id)."""
     verb, direction = LISTS[which]
+    verbs = Relationship.verb.in_(verb) if isinstance(verb, tuple) else (Relationship.verb == verb)
     if direction == "out":
         query = (Relationship.select(Relationship.id, Entity).join(Entity, on=(Relationship.object == Entity.guid))
-                 .where(Relationship.subject == guid, Relationship.verb == verb))
+                 .where(Relationship.subject == guid, verbs))
     else:
         query = (Relationship.select(Relationship.id, Entity).join(Entity, on=(Relationship.subject == Entity.guid))
-                 .where(Relationship.object == guid, Relationship.verb == verb))
+                 .where(Relationship.object == guid, verbs))
     query = query.where(Entity.deleted_at.is_null()).order_by(Relationship.id.desc()).limit(limit)
     if before:
         query = query.where(Relationship.id < before)
@@ -190,5 +204,6 @@ def count(guid: int, which: str) -> int:
     side, other = ((Relationship.subject, Relationship.object) if direction == "out"
                    else (Relationship.object, Relationship.subject))
     # the same rows as listing(): entities in the trash are neither listed nor counted
+    verbs = Relationship.verb.in_(verb) if isinstance(verb, tuple) else (Relationship.verb == verb)
     return (Relationship.select().join(Entity, on=(other == Entity.guid))
-            .where(side == guid, Relationship.verb == verb, Entity.deleted_at.is_null()).count())
+            .where(side == guid, verbs, Entity.deleted_at.is_null()).count())

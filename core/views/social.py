@@ -64,13 +64,13 @@ def act(request):
     if action not in ACTIONS:
         raise web.not_found()
     target = _target(request)
-    actor = request.state.actor
+    actor = _acting(request, site)
     function, message = ACTIONS[action]
     try:
         result = function(site, actor.guid, target.guid)
         if action == "connect" and result == "connected":
             message = ACTIONS["accept"][1]
-        if action in ("connect", "accept"):
+        if action == "accept" or (action == "connect" and result in ("requested", "connected")):
             from core import notifications
 
             event = "core.connection_request" if result != "connected" and action == "connect" \
@@ -82,6 +82,40 @@ def act(request):
     return web.redirect(request, web.safe_next(web.form(request).get("next"), f"/social/{target.guid}/followers"))
 
 
+def _acting(request, site) -> Entity:
+    """Who acts: the identity of the header's switch, or the one a form names (``as``: the member or
+    an entity they may act as, as on the Relations page, which lists every identity at once)."""
+    chosen = str(web.form(request).get("as") or "")
+    user = web.current_user(request)
+    if not chosen.isdigit() or int(chosen) == request.state.actor.guid:
+        return request.state.actor
+    if int(chosen) == user.guid:
+        return user.entity
+    if not acting.can_act_as(site, user, int(chosen)):
+        raise web.forbidden()
+    return Entity.get_by_id(int(chosen))
+
+
+RELATIONS = ("requests", "requested", "connections", "followers", "following")
+RELATIONS_SHOWN = 20
+
+
+def relations(request):
+    """The Relations page: requests received and sent, connections, followers and followed, for the
+    member and for each entity they may act as (an organisation, a group), each list's newest first."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    sections = []
+    for entity in [user.entity, *acting.identities(site, user)]:
+        sections.append({
+            "entity": entity,
+            "lists": {name: relationships.listing(entity.guid, name, limit=RELATIONS_SHOWN) for name in RELATIONS},
+            "counts": {name: relationships.count(entity.guid, name) for name in RELATIONS},
+        })
+    return web.render(request, "core/relations.html", {"sections": sections, "words": words(site),
+                                                        "shown": RELATIONS_SHOWN})
+
+
 def listing(request):
     """Followers, following, connections; pending requests and blocks for the owner only."""
     site = web.site_of(request)
@@ -91,7 +125,7 @@ def listing(request):
     target = _target(request)
     if which in PRIVATE_LISTS:
         user = web.require_user(request)
-        if target.guid != request.state.actor.guid and not acting.can_act_as(site, user, target.guid):
+        if target.guid not in (request.state.actor.guid, user.guid) and not acting.can_act_as(site, user, target.guid):
             raise web.forbidden()
     before = request.query_params.get("before", "")
     rows = relationships.listing(target.guid, which, int(before) if before.isdigit() else None)

@@ -47,9 +47,10 @@ def test_decline_and_withdraw(signed_in):
     ada, bob = signed_in("ada"), signed_in("bob")
     a, b = ada.account.guid, bob.account.guid
     act(ada, b, "connect")
-    act(bob, a, "decline")
-    assert verbs(a, b) == set()
-    act(ada, b, "connect")
+    act(bob, a, "decline")  # gone from bob's requests received; ada still sees it waiting
+    assert verbs(a, b) == {("connection_declined",)}
+    act(ada, b, "connect")  # asking again changes nothing
+    assert verbs(a, b) == {("connection_declined",)}
     act(ada, b, "withdraw")
     assert verbs(a, b) == set()
 
