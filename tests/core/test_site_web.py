@@ -173,10 +173,10 @@ def test_friendly_error_pages_without_trace(client, app):
 
     from starlette.routing import Route
 
-    from core.runtime import _wrap_route
+    from core.routing import checked
 
     runtime = app.runtime("test")
-    runtime.app.routes.append(_wrap_route(Route("/boom", boom)))
+    runtime.app.routes.append(checked("core", Route("/boom", boom)))
     response = client.get("/boom")
     assert response.status_code == 500
     assert "secret detail" not in response.text and "Traceback" not in response.text
