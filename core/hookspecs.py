@@ -238,3 +238,12 @@ def maillage_container_tools(site, container):
 def maillage_entity_deleted(site, entity):
     """Called when an entity is removed for good (after the trash): free its files, rows."""
 
+
+@hookspec
+def maillage_adoption_figures(site):
+    """Return :class:`core.kinds.Figure` objects: what this plugin adds to adoption dashboards.
+
+    Called by the animation plugin's daily aggregation (``maillage animation-aggregate``),
+    never while a page is served. A figure counts inside its SQL query, only rows of
+    ``site`` (``count(site, start, end)``, dates naive UTC, ``end`` excluded).
+    """

@@ -55,3 +55,28 @@ class NotificationEvent:
     label: Any  # str or gettext_lazy proxy
     default: str = "daily"
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number an adoption dashboard follows over time (``"agenda.events_without_participant"``).
+
+    ``mode`` says how ``count(site, start, end)`` answers and how periods add up:
+
+    - ``"daily"``: things that happened; returns ``{datetime.date: n}`` for the days of
+      ``[start, end)`` that had any; a period's value is the sum of its days.
+    - ``"distinct"``: people or things counted once over ``[start, end)``; returns an int.
+    - ``"level"``: a state read now (open claims, silent cards); returns an int and ignores
+      the dates; its history is what the daily aggregation recorded.
+
+    ``good`` is the direction of progress (``"up"`` or ``"down"``), shown with the trend.
+    ``names(site, viewer, limit)``, when given, lists the entities behind a ``level`` figure
+    that ``viewer`` may see (filtered with :func:`core.access.visible` in its query).
+    """
+
+    name: str
+    label: Any  # str or gettext_lazy proxy
+    count: Callable[..., Any]
+    mode: str = "daily"
+    good: str = "up"
+    names: Callable[..., list] | None = None

@@ -175,3 +175,10 @@ def maillage_demo_data(site, scale, rng):
     from plugins.agenda.demo import generate
 
     generate(site, scale, rng)
+
+
+@hookimpl
+def maillage_adoption_figures(site):
+    from plugins.agenda.figures import FIGURES
+
+    return list(FIGURES)

@@ -147,3 +147,10 @@ def maillage_demo_data(site, scale, rng):
     from plugins.directory.demo import generate
 
     generate(site, scale, rng)
+
+
+@hookimpl
+def maillage_adoption_figures(site):
+    from plugins.directory.figures import FIGURES
+
+    return list(FIGURES)

@@ -101,3 +101,10 @@ def maillage_demo_data(site, scale, rng):
     from plugins.forums.demo import generate
 
     generate(site, scale, rng)
+
+
+@hookimpl
+def maillage_adoption_figures(site):
+    from plugins.forums.figures import FIGURES
+
+    return list(FIGURES)

@@ -1,0 +1,1 @@
+"""The animator's toolbox: adoption dashboard, introductions and featured content."""

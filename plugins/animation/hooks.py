@@ -1,0 +1,76 @@
+"""What the animation plugin brings: the animator's pages, the "animation" right, the
+introduction notification, the featured block of the home page and the daily aggregation."""
+
+from starlette.routing import Route
+
+from core import entities, hookimpl, web
+from core.i18n import gettext as _
+from core.i18n import gettext_lazy as _l
+from core.kinds import NotificationEvent
+from core.menus import MenuItem, Widget
+from plugins.animation import views
+
+
+@hookimpl
+def maillage_routes(site):
+    a = "/animation"
+    return [
+        Route(a + "/", views.index, name="animation"),
+        Route(a + "/chart/{figure}.svg", views.chart, name="animation-chart"),
+        Route(a + "/names/{figure}", views.names, name="animation-names"),
+        Route(a + "/territory", views.territory_page, name="animation-territory"),
+        Route(a + "/territory.json", views.territory_json, name="animation-territory-json"),
+        Route(a + "/export/{table}.csv", views.export, name="animation-export"),
+        Route(a + "/introduce", views.introduce, methods=["GET", "POST"], name="animation-introduce"),
+        Route(a + "/introductions/{id:int}", views.introduction, name="animation-introduction"),
+        Route(a + "/introductions/{id:int}/connect", views.connect, methods=["POST"], name="animation-connect"),
+        Route(a + "/featured", views.featured_page, methods=["GET", "POST"], name="animation-featured"),
+        Route(a + "/featured/{id:int}/{action}", views.featured_action, methods=["POST"],
+              name="animation-featured-action"),
+    ]
+
+
+@hookimpl
+def maillage_menu_items(site, request):
+    user = web.current_user(request)
+    if user is None or not entities.can(site, user, views.RIGHT):
+        return []
+    return [MenuItem("user", _("Animation"), "/animation/", order=30, name="animation",
+                     active_prefix="/animation/")]
+
+
+@hookimpl
+def maillage_notification_events(site):
+    return [NotificationEvent("animation.introduction", _l("An animator introduces me to a member or an "
+                                                            "organisation"), default="instant")]
+
+
+@hookimpl
+def maillage_widgets(site, request, place):
+    if place not in ("home", "dashboard"):
+        return []
+    from plugins.animation import featured
+
+    items = featured.shown(site, web.current_user(request))
+    if not items:
+        return []
+    return [Widget(_("Featured"), "animation/widget_featured.html", {"featured": items}, order=5)]
+
+
+@hookimpl
+def maillage_cli_commands(subparsers):
+    p = subparsers.add_parser("animation-aggregate",
+                              help="record yesterday's adoption figures for the animation dashboard")
+    p.add_argument("--site")
+    p.set_defaults(func=_aggregate)
+
+
+def _aggregate(args):
+    from core.cli import _each_site
+    from plugins.animation.aggregate import aggregate
+
+    for site in _each_site(args):
+        if "animation" in site.enabled_names:
+            done = aggregate(site)
+            print(f"{site.id}: {done['figures']} figure(s) recorded through {done['through']}")
+    return 0

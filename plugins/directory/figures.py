@@ -1,0 +1,76 @@
+"""What the directory adds to adoption dashboards: cards, claims and cards gone silent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import fn
+
+from core import access
+from core.db import now
+from core.i18n import gettext_lazy as _l
+from core.kinds import Figure
+from core.models import Activity, Entity, Relationship
+from plugins.directory.managing import CLAIMS
+from plugins.directory.models import Organisation
+
+KIND = "directory.organisation"
+SILENT_DAYS = 365
+
+
+def _cards(site):
+    return (Organisation.select().join(Entity, on=(Organisation.entity == Entity.guid))
+            .where(Entity.site == site.id, Entity.kind == KIND, Entity.deleted_at.is_null()))
+
+
+def silent_condition(site, since: dt.datetime):
+    """Cards neither updated nor active (as actor or container of an activity) since ``since``."""
+    acted = Activity.select(Activity.id).where(Activity.site == site.id, Activity.created >= since,
+                                                (Activity.actor == Entity.guid) | (Activity.container == Entity.guid))
+    return (Entity.updated < since) & ~fn.EXISTS(acted)
+
+
+def _silent_since():
+    return now() - dt.timedelta(days=SILENT_DAYS)
+
+
+def count_cards(site, start, end):
+    return _cards(site).count()
+
+
+def count_unclaimed(site, start, end):
+    return _cards(site).where(Organisation.claimed == False).count()  # noqa: E712
+
+
+def count_claimed_imported(site, start, end):
+    """Cards an import created (nobody owns them) that a member has since claimed."""
+    return _cards(site).where(Organisation.claimed == True, Entity.owner.is_null()).count()  # noqa: E712
+
+
+def count_pending_claims(site, start, end):
+    return Relationship.select().where(Relationship.site == site.id, Relationship.verb == CLAIMS).count()
+
+
+def count_silent(site, start, end):
+    return _cards(site).where(silent_condition(site, _silent_since())).count()
+
+
+def silent_cards(site, viewer, limit=50):
+    """The silent cards ``viewer`` may see, longest silent first."""
+    return list(Entity.select().join(Organisation, on=(Organisation.entity == Entity.guid))
+                .where(Entity.site == site.id, Entity.kind == KIND, Entity.deleted_at.is_null(),
+                       silent_condition(site, _silent_since()), access.visible(viewer, site))
+                .order_by(Entity.updated).limit(limit))
+
+
+FIGURES = (
+    Figure("directory.cards", _l("Organisations with a card"), count_cards, mode="level"),
+    Figure("directory.unclaimed", _l("Imported cards nobody manages yet"), count_unclaimed, mode="level",
+           good="down"),
+    Figure("directory.claimed_imported", _l("Imported cards claimed by their organisation"),
+           count_claimed_imported, mode="level"),
+    Figure("directory.pending_claims", _l("Claims waiting for an administrator"), count_pending_claims,
+           mode="level", good="down"),
+    Figure("directory.silent", _l("Cards not updated for a year"), count_silent, mode="level", good="down",
+           names=silent_cards),
+)
