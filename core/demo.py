@@ -57,6 +57,9 @@ def generate(site, scale: str = "small", seed: int = 42, progress: bool = True) 
             impl.function(**{a: {"site": site, "scale": scale, "rng": rng}[a] for a in impl.argnames})
     with step(f"{site_id}: comments and likes", progress):
         counts.update(comments_and_likes(site, guids, rng, COMMENTS[scale]))
+    for impl in site.pm.hook.maillage_demo_finished.get_hookimpls():
+        with step(f"{site_id}: {impl.plugin_name} finishing", progress):
+            impl.function(**{a: {"site": site, "scale": scale, "rng": rng}[a] for a in impl.argnames})
     analyze()
     counts["members"] = len(guids)
     counts["activity"] = Activity.select().where(Activity.site == site_id).count()

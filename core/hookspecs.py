@@ -177,6 +177,15 @@ def maillage_demo_data(site, scale, rng):
     """
 
 
+@hookspec
+def maillage_demo_finished(site, scale, rng):
+    """Called once every plugin made its demo data (comments and likes included).
+
+    For work on the whole demo: the animation plugin dates it over a year and aggregates
+    its figures. Same arguments as :func:`maillage_demo_data`.
+    """
+
+
 # --- People ---------------------------------------------------------------------
 
 

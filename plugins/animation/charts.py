@@ -22,10 +22,13 @@ def svg(title: str, points: list, bar: bool = True) -> bytes:
     chart = chart_class(style=STYLE, width=420, height=200, explicit_size=True, show_legend=False, js=[],
                         disable_xml_declaration=True, show_y_guides=True, x_label_rotation=0,
                         show_minor_x_labels=False, print_values=False, margin=8, include_x_axis=True,
-                        no_data_text="—", title=None)
+                        no_data_text="—", title=None, truncate_label=-1)
     labels = [format_date(day, "d MMM", locale=i18n.current_language()) for day, _ in points]
     chart.x_labels = labels
     chart.x_labels_major = labels[:: max(1, len(labels) // 6)]
+    top = max((value for _, value in points), default=0)
+    step = max(1, -(-top // 4))
+    chart.y_labels = list(range(0, top + step + 1, step))
     chart.add(title, [value for _, value in points])
     rendered = re.sub(r"<script.*?</script>", "", chart.render(is_unicode=True), flags=re.S)
     return rendered.replace("<svg ", f'<svg role="img" aria-label="{_attr(title)}" ', 1).encode()

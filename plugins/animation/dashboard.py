@@ -75,9 +75,31 @@ def lines(site, period: int) -> tuple[dt.date | None, list[Line]]:
             else:
                 value, previous = daily.get(last), daily.get(split)
             series = _series(daily, last, period, figure.mode)
+            if figure.mode == "level" and len(series) < 2:
+                series = []  # one reading is a number, not a chart
         result.append(Line(figure.name, str(figure.label), figure.mode, figure.good, value, previous, series,
                            figure.names is not None))
     return last, result
+
+
+SECTIONS = ("people", "published", "follow_up", "other")
+
+
+def section_of(line: Line) -> str:
+    """Where a figure stands on the dashboard: people, content, what needs a follow-up, the rest."""
+    if line.name in ("signups", "active", "contributors", "readers"):
+        return "people"
+    if line.name.startswith("published:"):
+        return "published"
+    return "follow_up" if line.good == "down" else "other"
+
+
+def sections(lines: list[Line]) -> list[tuple[str, list[Line]]]:
+    """The dashboard's lines grouped by :func:`section_of`, in the order of :data:`SECTIONS`."""
+    grouped = {key: [] for key in SECTIONS}
+    for line in lines:
+        grouped[section_of(line)].append(line)
+    return [(key, grouped[key]) for key in SECTIONS if grouped[key]]
 
 
 def _series(daily: dict[dt.date, int], last: dt.date, period: int, mode: str) -> list[tuple[dt.date, int]]:

@@ -13,19 +13,18 @@ from plugins.animation import views
 
 @hookimpl
 def maillage_routes(site):
-    a = "/animation"
     return [
-        Route(a + "/", views.index, name="animation"),
-        Route(a + "/chart/{figure}.svg", views.chart, name="animation-chart"),
-        Route(a + "/names/{figure}", views.names, name="animation-names"),
-        Route(a + "/territory", views.territory_page, name="animation-territory"),
-        Route(a + "/territory.json", views.territory_json, name="animation-territory-json"),
-        Route(a + "/export/{table}.csv", views.export, name="animation-export"),
-        Route(a + "/introduce", views.introduce, methods=["GET", "POST"], name="animation-introduce"),
-        Route(a + "/introductions/{id:int}", views.introduction, name="animation-introduction"),
-        Route(a + "/introductions/{id:int}/connect", views.connect, methods=["POST"], name="animation-connect"),
-        Route(a + "/featured", views.featured_page, methods=["GET", "POST"], name="animation-featured"),
-        Route(a + "/featured/{id:int}/{action}", views.featured_action, methods=["POST"],
+        Route("/", views.index, name="animation"),
+        Route("/chart/{figure}.svg", views.chart, name="animation-chart"),
+        Route("/names/{figure}", views.names, name="animation-names"),
+        Route("/territory", views.territory_page, name="animation-territory"),
+        Route("/territory.json", views.territory_json, name="animation-territory-json"),
+        Route("/export/{table}.csv", views.export, name="animation-export"),
+        Route("/introduce", views.introduce, methods=["GET", "POST"], name="animation-introduce"),
+        Route("/introductions/{id:int}", views.introduction, name="animation-introduction"),
+        Route("/introductions/{id:int}/connect", views.connect, methods=["POST"], name="animation-connect"),
+        Route("/featured", views.featured_page, methods=["GET", "POST"], name="animation-featured"),
+        Route("/featured/{id:int}/{action}", views.featured_action, methods=["POST"],
               name="animation-featured-action"),
     ]
 
@@ -74,3 +73,10 @@ def _aggregate(args):
             done = aggregate(site)
             print(f"{site.id}: {done['figures']} figure(s) recorded through {done['through']}")
     return 0
+
+
+@hookimpl
+def maillage_demo_finished(site, scale, rng):
+    from plugins.animation.demo import generate
+
+    generate(site, scale, rng)

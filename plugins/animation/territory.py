@@ -1,4 +1,5 @@
-"""Organisations by département and by commune: cards, cards active over a period, silent cards.
+"""Organisations by département and by commune: cards, cards active over a period (updated, or
+acting or hosting an activity), silent cards (neither for a year).
 
 Computed by the daily aggregation from the directory's cards (their postcode, commune and
 coordinates) and the activity of the period; the dashboard reads the stored rows.
@@ -7,8 +8,10 @@ coordinates) and the activity of the period; the dashboard reads the stored rows
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
+from core import gazetteer
 from core.db import now
 from core.models import Activity, Entity
 from plugins.animation.models import AreaFigure
@@ -26,6 +29,16 @@ def departement(postcode: str) -> str:
     if code.startswith("20"):
         return "2A" if int(code) < 20200 else "2B"
     return code[:2]
+
+
+@functools.cache
+def departement_names() -> dict[str, str]:
+    """Each département code with its most populous commune, from the offline gazetteer ("80 · Amiens")."""
+    best: dict[str, tuple[int, str]] = {}
+    for place in gazetteer.places():
+        if place.department and place.population > best.get(place.department, (-1, ""))[0]:
+            best[place.department] = (place.population, place.name)
+    return {code: f"{code} · {name}" for code, (_pop, name) in best.items()}
 
 
 def _active_guids(site, start: dt.datetime) -> set[int]:
@@ -49,13 +62,13 @@ def compute(site, last: dt.date, period: int) -> dict[str, list[dict]]:
     areas: dict[str, dict] = {}
     for guid, updated, postcode, commune, lat, lon in cards:
         dep = departement(postcode)
-        keys = (("departement", dep, dep or "?"),
+        keys = (("departement", dep, departement_names().get(dep, dep or "?")),
                 ("commune", f"{postcode} {commune}".strip(), commune or postcode or "?"))
         for level, code, label in keys:
             area = areas.setdefault((level, code), {"level": level, "code": code or "?", "label": label,
                                                     "cards": 0, "active": 0, "silent": 0, "_lat": [], "_lon": []})
             area["cards"] += 1
-            area["active"] += guid in active
+            area["active"] += guid in active or updated >= end - dt.timedelta(days=period)
             area["silent"] += updated < silent_before and guid not in recent
             if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
                 area["_lat"].append(lat)

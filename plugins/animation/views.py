@@ -45,7 +45,8 @@ def index(request):
         end = midnight(last + dt.timedelta(days=1))
         intro = introductions.summary(site, end - dt.timedelta(days=period), end)
     return web.render(request, "animation/dashboard.html", {
-        "period": period, "periods": PERIODS, "last": last, "lines": lines, "introductions": intro,
+        "period": period, "periods": PERIODS, "last": last, "sections": dashboard.sections(lines),
+        "introductions": intro,
         "departements": territory.read(site, period, "departement")[:10] if last else []})
 
 

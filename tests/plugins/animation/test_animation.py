@@ -163,7 +163,7 @@ def test_featured_items_on_the_home_page_in_order_until_their_date(app, client, 
     admin.post_form("/animation/featured", {"item": f"/directory/{first}"})
     refused = admin.post_form("/animation/featured", {"item": f"/directory/{hidden}"})
     assert refused.status_code == 400 and "Only public items" in refused.text
-    home = client.get("/").text
+    home = _featured_block(client.get("/").text)
     assert home.index("Club en second") < home.index("Club à la une")
     featured_page = admin.get("/animation/featured").text
     assert "Club privé" not in featured_page.split("In this order")[1]
@@ -172,7 +172,12 @@ def test_featured_items_on_the_home_page_in_order_until_their_date(app, client, 
 
         first_row = Featured.get(Featured.entity == first)
         Featured.update(until=now().date() - dt.timedelta(days=1)).where(Featured.id == first_row.id).execute()
-    assert "Club à la une" not in client.get("/").text
+    assert "Club à la une" not in _featured_block(client.get("/").text)
+    assert "Club en second" in _featured_block(client.get("/").text)
+
+
+def _featured_block(page):
+    return page.split('class="list animation-featured"', 1)[1].split("</ul>", 1)[0]
 
 
 def test_plugins_add_their_figures_through_the_hook(app, signed_in):
