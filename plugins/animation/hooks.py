@@ -65,10 +65,10 @@ def maillage_cli_commands(subparsers):
 
 
 def _aggregate(args):
-    from core.cli import _each_site
+    from core.commands import each_site
     from plugins.animation.aggregate import aggregate
 
-    for site in _each_site(args):
+    for site in each_site(args.site):
         if "animation" in site.enabled_names:
             done = aggregate(site)
             print(f"{site.id}: {done['figures']} figure(s) recorded through {done['through']}")

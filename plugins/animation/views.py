@@ -157,7 +157,7 @@ def introduce(request):
         else:
             web.flash(request, _("%(first)s and %(second)s are told.") % {"first": first.title,
                                                                            "second": second.title})
-            return web.redirect(request, f"/animation/introductions/{row.id}")
+            return web.redirect(request, web.url_for(request, "animation-introduction", id=row.id))
     return web.render(request, "animation/introduce.html", {"values": values, "error": error,
                                                             "recent": introductions.recent(site)},
                       status_code=400 if error else 200)
@@ -191,7 +191,7 @@ def connect(request):
     else:
         web.flash(request, _("You are connected.") if state == "connected"
                   else _("Your request is sent: you are connected once they accept."))
-    return web.redirect(request, f"/animation/introductions/{row.id}")
+    return web.redirect(request, web.url_for(request, "animation-introduction", id=row.id))
 
 
 def featured_page(request):
@@ -210,7 +210,7 @@ def featured_page(request):
             error = str(exc)
         else:
             web.flash(request, _("“%(title)s” is featured on the home page.") % {"title": entity.title})
-            return web.redirect(request, "/animation/featured")
+            return web.redirect(request, web.url_for(request, "animation-featured"))
     return web.render(request, "animation/featured.html", {"items": featured.all_items(site), "values": values,
                                                            "error": error, "today": now().date()},
                       status_code=400 if error else 200)
@@ -229,7 +229,7 @@ def featured_action(request):
         featured.remove(site, featured_id)
     else:
         raise web.not_found()
-    return web.redirect(request, "/animation/featured")
+    return web.redirect(request, web.url_for(request, "animation-featured"))
 
 
 def _item(site, user, text: str):
