@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import fn
-
 from core.db import database, now
 from core.models import Account, Activity, Entity
 from plugins.animation.aggregate import aggregate

@@ -1,7 +1,16 @@
 """Create the animation tables: aggregated figures, figures by area, introductions, featured items."""
 
-from peewee import (AutoField, CharField, DateField, DateTimeField, DoubleField, ForeignKeyField, IntegerField,
-                    Model, TextField)
+from peewee import (
+    AutoField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DoubleField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 
 def up(migrator, db):
