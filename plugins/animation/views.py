@@ -167,7 +167,7 @@ def introduction(request):
     """One introduction: both sides with a link to each other's page, and a one-click "connect"."""
     user = web.require_user(request)
     site = web.site_of(request)
-    row = introductions.visible_to(site, user, request.path_params["id"])
+    row = introductions.visible_to(site, user, request.path_params["id"], animator=entities.can(site, user, RIGHT))
     if row is None:
         raise web.not_found()
     side = introductions.my_side(site, user, row)

@@ -134,6 +134,7 @@ def test_introduction_notifies_both_and_connects_in_one_click(app, signed_in):
     assert "Ada introduces you to Bob" in cleo.get("/notifications").text
     assert "Ada introduces you to Club de Cléo" in bob.get("/notifications").text
     assert dan.get(url).status_code == 404
+    assert signed_in("eve", role="admin").get(url).status_code == 200  # every animator follows introductions
     assert "Ada introduces you to Club de Cléo" in bob.get(url).text
     bob.post_form(url + "/connect", {}, token_from=url)
     cleo.post_form(url + "/connect", {}, token_from=url)
