@@ -1,0 +1,90 @@
+"""Issue 16, "Done when": both demo sites crawled in Chromium as a visitor, a member and an administrator,
+on a desktop (1280×900) and a phone (390×844): no page scrolls sideways, the header is at most 80 px
+tall on the desktop and 64 px on the phone (menu closed), and axe finds no serious or critical
+violation. The portal uses the civic theme, the association's site the default one: both themes.
+
+``MAILLAGE_CRAWL_PAGES`` (default 14) bounds the pages crawled per site and role.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from core.demo_server import ADMIN, MEMBER, DemoServer, sign_in
+
+pytestmark = pytest.mark.e2e
+
+PAGES = int(os.environ.get("MAILLAGE_CRAWL_PAGES", "14"))
+VIEWPORTS = {"desktop": ({"width": 1280, "height": 900}, 80), "phone": ({"width": 390, "height": 844}, 64)}
+SKIP = re.compile(r"(\.(csv|ics|atom|geojson|json|xml|zip|pdf|png|jpe?g|svg|webp)$)|^/(signout|language|static|media)|"
+                  r"/(export|download|logo|avatar|cover|image|file)\b|/event\.ics|/feed/")
+
+
+@pytest.fixture(scope="module")
+def demo():
+    with DemoServer() as server:
+        yield server
+
+
+def crawl(page, base: str, limit: int) -> list[str]:
+    """Internal pages reachable from the home page, breadth first (header menus first)."""
+    seen, queue, pages = set(), ["/"], []
+    host = urlsplit(base).netloc
+    while queue and len(pages) < limit:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = page.goto(base + path)
+        if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        pages.append(path)
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            target = urlsplit(urljoin(base + path, href))
+            if target.netloc != host or SKIP.search(target.path):
+                continue
+            local = target.path + (f"?{target.query}" if target.query else "")
+            if local not in seen and local not in queue:
+                queue.append(local)
+    return pages
+
+
+def measure(page) -> tuple[int, int, int]:
+    return page.evaluate("""() => [document.documentElement.scrollWidth, window.innerWidth,
+                                    Math.round(document.querySelector('header.site-header').getBoundingClientRect().height)]""")
+
+
+@pytest.mark.parametrize("site", ["portail", "asso"])
+@pytest.mark.parametrize("role", ["visitor", "member", "admin"])
+def test_pages_fit_the_screen_and_pass_axe(demo, browser, check_a11y, site, role):
+    base = demo.url(site)
+    contexts = {}
+    for name, (viewport, _limit) in VIEWPORTS.items():
+        contexts[name] = browser.new_context(viewport=viewport, locale="fr-FR").new_page()
+        if role != "visitor":
+            sign_in(contexts[name], base, ADMIN if role == "admin" else MEMBER)
+            assert contexts[name].locator(".user-menu").count() == 1, f"{role} could not sign in on {site}"
+    pages = crawl(contexts["desktop"], base, PAGES)
+    assert len(pages) >= min(PAGES, 6), pages
+    problems = []
+    for path in pages:
+        for name, (_viewport, header_limit) in VIEWPORTS.items():
+            page = contexts[name]
+            page.goto(base + path)
+            scroll_width, width, header = measure(page)
+            if scroll_width > width:
+                problems.append(f"{name} {path}: {scroll_width} px wide for {width}")
+            if header > header_limit:
+                problems.append(f"{name} {path}: header {header} px tall (at most {header_limit})")
+            if name == "desktop":
+                try:
+                    check_a11y(page)
+                except AssertionError as exc:
+                    problems.append(f"{name} {path}: {exc}")
+    for page in contexts.values():
+        page.context.close()
+    assert not problems, f"{site} as {role}:\n" + "\n".join(problems)
