@@ -8,6 +8,7 @@ many became connections.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from peewee import JOIN
 
@@ -24,16 +25,29 @@ class IntroductionError(ValueError):
     """A reason, for the animator, why the introduction cannot be made."""
 
 
+def guid_in(text: str) -> int | None:
+    """The entity number in a page address ("https://…/directory/12", "/members/3") or a bare number."""
+    text = (text or "").strip()
+    if text.isdigit():
+        return int(text) if len(text) < 12 else None
+    if "/" not in text:
+        return None
+    found = re.search(r"/(\d{1,11})(?:\D|$)", urlsplit(text).path)
+    return int(found.group(1)) if found else None
+
+
 def resolve(site, viewer, text: str) -> Entity:
     """The member or organisation ``text`` names: a page address, a number, or an exact name."""
     text = (text or "").strip()
     if not text:
         raise IntroductionError(_("Name both members or organisations."))
-    number = re.search(r"(\d+)", text.rsplit("//", 1)[-1]) if re.search(r"\d", text) else None
     query = Entity.select().where(Entity.site == site.id, Entity.kind.in_(PARTIES), Entity.deleted_at.is_null(),
                                   access.visible(viewer, site))
-    if number and (text.isdigit() or "/" in text):
-        found = list(query.where(Entity.guid == int(number.group(1))).limit(1)) if len(number.group(1)) < 12 else []
+    guid = guid_in(text)
+    if guid is not None:
+        found = list(query.where(Entity.guid == guid).limit(1))
+    elif text.isdigit() or "/" in text:
+        found = []
     else:
         found = list(query.where(Entity.title ** text).limit(2))
     if len(found) != 1:

@@ -16,7 +16,7 @@ from core.db import now
 from core.i18n import format_date
 from core.i18n import gettext as _
 from plugins.animation import charts, dashboard, featured, introductions, territory
-from plugins.animation.aggregate import PERIODS, midnight
+from plugins.animation.aggregate import PERIODS
 
 RIGHT = "animation.dashboard"
 LEVELS = ("departement", "commune")
@@ -41,9 +41,8 @@ def index(request):
     period = _period(request)
     last, lines = dashboard.lines(site, period)
     intro = None
-    if last is not None:
-        end = midnight(last + dt.timedelta(days=1))
-        intro = introductions.summary(site, end - dt.timedelta(days=period), end)
+    if last is not None:  # read live: a few rows, and today's introductions count at once
+        intro = introductions.summary(site, now() - dt.timedelta(days=period), now() + dt.timedelta(minutes=1))
     return web.render(request, "animation/dashboard.html", {
         "period": period, "periods": PERIODS, "last": last, "sections": dashboard.sections(lines),
         "introductions": intro,
@@ -233,10 +232,8 @@ def featured_action(request):
 
 
 def _item(site, user, text: str):
-    import re
-
-    found = re.search(r"(\d{1,11})", text or "")
-    entity = entities.get_visible(site, user, int(found.group(1))) if found else None
+    guid = introductions.guid_in(text)
+    entity = entities.get_visible(site, user, guid) if guid is not None else None
     if entity is None:
         raise featured.FeatureError(_("Paste the address of the page of an event, an article, a card or a group."))
     return entity

@@ -159,7 +159,7 @@ def test_featured_items_on_the_home_page_in_order_until_their_date(app, client, 
     admin = signed_in("ada", role="admin")
     first, second = _card(admin, "Club à la une"), _card(admin, "Club en second")
     hidden = _card(admin, "Club privé", access="members")
-    assert admin.post_form("/animation/featured", {"item": f"/directory/{second}"}).status_code == 200
+    assert admin.post_form("/animation/featured", {"item": f"http://127.0.0.1:8000/directory/{second}"}).status_code == 200
     admin.post_form("/animation/featured", {"item": f"/directory/{first}"})
     refused = admin.post_form("/animation/featured", {"item": f"/directory/{hidden}"})
     assert refused.status_code == 400 and "Only public items" in refused.text
