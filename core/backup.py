@@ -113,7 +113,7 @@ def backup(instance: Instance, target: Path) -> dict:
             migrations = _applied_migrations()
         members: list[tuple[str, Path]] = [(dump.name, dump)]
         media = instance.media_dir
-        if media.is_dir():
+        if instance.media_url.startswith("file:") and media.is_dir():  # an S3 store is backed up apart
             for path in sorted(media.rglob("*")):
                 if path.is_file() and not path.name.endswith(".part"):
                     members.append((f"media/{path.relative_to(media).as_posix()}", path))

@@ -3,7 +3,8 @@
 Environment variables: ``MAILLAGE_HOME`` (data folder, default ``./var``),
 ``MAILLAGE_SITES`` (site files, default ``./sites``), ``DATABASE_URL``
 (default SQLite in the data folder), ``MAILLAGE_SECRET`` (default: a key
-generated once in the data folder), ``MAILLAGE_DEBUG``.
+generated once in the data folder), ``MAILLAGE_MEDIA_URL`` (where uploads live, see
+:mod:`core.storage`; default the ``media`` folder of the data folder), ``MAILLAGE_DEBUG``.
 """
 
 from __future__ import annotations
@@ -31,9 +32,15 @@ class Instance:
     database_url: str
     secret: str
     debug: bool = False
+    media_url: str = ""
 
     @property
     def media_dir(self) -> Path:
+        """The local media folder (``MAILLAGE_MEDIA_URL=file:///...``, default ``MAILLAGE_HOME/media``)."""
+        if self.media_url.startswith("file://"):
+            from urllib.parse import unquote, urlparse
+
+            return Path(unquote(urlparse(self.media_url).path))
         return self.home / "media"
 
     @property
@@ -50,7 +57,13 @@ class Instance:
         debug = overrides.get("debug")
         if debug is None:
             debug = os.environ.get("MAILLAGE_DEBUG", "") in ("1", "true", "yes")
-        return cls(home=home, sites_dir=sites_dir, database_url=url, secret=secret, debug=bool(debug))
+        media_url = overrides.get("media_url") or os.environ.get("MAILLAGE_MEDIA_URL") or ""
+        return cls(home=home, sites_dir=sites_dir, database_url=url, secret=secret, debug=bool(debug),
+                   media_url=media_url)
+
+    def __post_init__(self):
+        if not self.media_url:
+            self.media_url = (self.home / "media").resolve().as_uri()
 
 
 def _stored_secret(home: Path) -> str:

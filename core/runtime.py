@@ -46,6 +46,8 @@ class SiteRuntime:
         # site's plugins or settings change.
         self._memo: dict = {}
         self._memo_lock = threading.Lock()
+        self._generations: dict[str, int] = {}  # the cache counters as this worker last read them
+        self._generations_read = 0.0
         self.settings = {**DEFAULT_SITE_SETTINGS, **config.settings, **(row.settings or {})}
         self.name = self.settings.get("name") or row.name or config.name
         self._plugin_settings_stored = row.plugin_settings or {}
@@ -197,26 +199,50 @@ class SiteRuntime:
         """``compute()``'s result, kept ``seconds`` in this worker under ``(namespace, key)``.
 
         For aggregates that are the same for every visitor (a map's clusters, a month's calendar):
-        name the namespace after your plugin, call :meth:`forget` when your data changes here;
-        other workers see the change when their copy expires. Results are shared between
-        requests: never mutate them."""
+        name the namespace after your plugin, call :meth:`forget` when your data changes. Every
+        worker of every server drops its copies within :data:`core.generations.CHECK_SECONDS`
+        (plus one request). Results are shared between requests: never mutate them."""
+        self._check_generations()
         with self._memo_lock:
             cache = self._memo.get(namespace)
             if cache is None:
                 cache = self._memo[namespace] = TTLCache(maxsize=maxsize, ttl=seconds)
+            generation = self._generations.get(namespace, 0)
             found = cache.get(key)
-        if found is None:
-            found = compute()
-            with self._memo_lock:
-                cache[key] = found
-        return found
+        if found is not None and found[0] == generation:
+            return found[1]
+        value = compute()
+        with self._memo_lock:
+            if self._generations.get(namespace, 0) == generation:  # not cleared while computing
+                cache[key] = (generation, value)
+        return value
 
     def forget(self, namespace: str) -> None:
-        """Drop what :meth:`remember` keeps under ``namespace`` in this worker."""
+        """Drop what :meth:`remember` keeps under ``namespace``, here and, through a counter in the
+        database (written in the caller's transaction), in every other worker and server."""
+        from core import generations
+
         with self._memo_lock:
             cache = self._memo.get(namespace)
             if cache is not None:
                 cache.clear()
+            self._generations[namespace] = self._generations.get(namespace, 0) + 1
+        generations.bump(self.id, namespace)
+
+    def _check_generations(self) -> None:
+        """Drop the namespaces another worker cleared (reads the counters every CHECK_SECONDS)."""
+        from core import generations
+
+        now = time.monotonic()
+        if now - self._generations_read < generations.CHECK_SECONDS:
+            return
+        self._generations_read = now
+        current = generations.read(self.id)
+        with self._memo_lock:
+            for namespace, cache in self._memo.items():
+                if current.get(namespace, 0) != self._generations.get(namespace, 0):
+                    cache.clear()
+            self._generations = current
 
     def widgets(self, request, place: str) -> list:
         """The widgets for page area ``place``, sorted."""

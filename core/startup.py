@@ -34,6 +34,12 @@ def configuration_problems(instance: Instance, sites: dict[str, SiteConfig]) -> 
             if name not in available:
                 problems.append(f"{site.id}.toml: plugin {name!r} is not installed "
                                 f"(installed: {', '.join(sorted(available)) or 'none'})")
+    from core import storage
+
+    try:
+        storage.from_url(instance.media_url)
+    except ConfigurationError as exc:
+        problems.append(str(exc))
     if not instance.debug and len(instance.secret.encode()) < MIN_SECRET_BYTES:
         problems.append(f"MAILLAGE_SECRET is {len(instance.secret.encode())} bytes long; use at least "
                         f"{MIN_SECRET_BYTES} (python3 -c \"import secrets; print(secrets.token_urlsafe(48))\")")

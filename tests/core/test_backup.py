@@ -44,7 +44,7 @@ def tables(url: str) -> dict[str, list]:
         for table in names:
             if table.startswith("sqlite_") or table in shadow:
                 continue
-            columns = [c.name for c in database.get_columns(table) if c.name not in LATER.get(table, ())]
+            columns = [f'"{c.name}"' for c in database.get_columns(table) if c.name not in LATER.get(table, ())]
             cursor = database.execute_sql(f'SELECT {", ".join(columns)} FROM "{table}"')
             found[table] = sorted(tuple(str(v) for v in row) for row in cursor.fetchall())
     return found
