@@ -51,8 +51,9 @@ def tables(url: str) -> dict[str, list]:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()} \
-        if folder.is_dir() else {}
+    """The stored files of a media folder (not the ``.part`` of a file being written)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.suffix != ".part"} if folder.is_dir() else {}
 
 
 @pytest.mark.site(plugins=["blog"])
