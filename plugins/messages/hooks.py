@@ -49,7 +49,7 @@ def maillage_menu_items(site, request):
         return None
     from plugins.messages import conversations
 
-    return [MenuItem("user", _("Messages"), "/messages/", order=10, name="messages", active_prefix="/messages/",
+    return [MenuItem("user", _("Messages"), web.url_for(request, "messages"), order=10, name="messages", active_prefix="/messages/",
                      badge=conversations.unread_count(site, user))]
 
 
@@ -64,13 +64,13 @@ def maillage_entity_actions(site, request, entity):
     sender = actor.guid if actor is not None else user.guid
     items = []
     if rules.may_write(site, user, sender, entity):
-        items.append(MenuItem("entity", _("Write"), f"/messages/new?to={entity.guid}&sender={sender}", order=10,
+        items.append(MenuItem("entity", _("Write"), web.url_for(request, "messages-new") + f"?to={entity.guid}&sender={sender}", order=10,
                               name="messages-write"))
     if entity.kind != "user" and rules.may_write_members(site, user, entity):
         if rules.members_of(site, entity.guid):
-            items.append(MenuItem("entity", _("Write to the members"), f"/messages/new?members_of={entity.guid}",
+            items.append(MenuItem("entity", _("Write to the members"), web.url_for(request, "messages-new") + f"?members_of={entity.guid}",
                                   order=11, name="messages-write-members"))
-        items.append(MenuItem("entity", _("Send a letter"), f"/messages/letters/new?sender={entity.guid}", order=12,
+        items.append(MenuItem("entity", _("Send a letter"), web.url_for(request, "messages-letter-new") + f"?sender={entity.guid}", order=12,
                               name="messages-letter"))
     return items
 
@@ -80,17 +80,17 @@ def maillage_container_tools(site, container):
     from plugins.messages import letters
 
     if letters.has_archive(container.guid):
-        return [MenuItem("container", _("Letters"), f"/messages/letters/of/{container.guid}", name="messages")]
+        return [MenuItem("container", _("Letters"), web.url_for(site, "messages-letters-of", guid=container.guid), name="messages")]
     return None
 
 
 @hookimpl
 def maillage_entity_kinds(site):
     return [
-        EntityKind(CONVERSATION, _l("Conversation"), url=lambda e: f"/messages/{e.guid}", plural=_l("Conversations")),
-        EntityKind(MESSAGE, _l("Private message"), url=lambda e: f"/messages/message/{e.guid}",
+        EntityKind(CONVERSATION, _l("Conversation"), url=lambda e: web.url_for(site, "messages-conversation", guid=e.guid), plural=_l("Conversations")),
+        EntityKind(MESSAGE, _l("Private message"), url=lambda e: web.url_for(site, "messages-message", guid=e.guid),
                    plural=_l("Private messages")),
-        EntityKind(LETTER, _l("Letter"), url=lambda e: f"/messages/letters/{e.guid}", plural=_l("Letters"),
+        EntityKind(LETTER, _l("Letter"), url=lambda e: web.url_for(site, "messages-letter", guid=e.guid), plural=_l("Letters"),
                    summary_template="messages/letter_summary.html"),
     ]
 

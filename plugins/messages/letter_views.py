@@ -48,7 +48,7 @@ def compose(request):
     if sender is None or not rules.may_write_members(site, user, sender):
         raise web.not_found()
     if letter is not None and letter.status not in ("draft", "scheduled"):
-        return web.redirect(request, f"/messages/letters/{letter_entity.guid}")
+        return web.redirect(request, web.url_for(request, "messages-letter", guid=letter_entity.guid))
     values = {"title": letter_entity.title if letter_entity else "", "body": letter.body if letter else "",
               "audience": letter.audience if letter else "both", "archived": letter.archived if letter else False,
               "send_at": ""}
@@ -66,14 +66,14 @@ def compose(request):
                 letters.schedule(site, letter, None)
                 count = letters.deliver_due(site)
                 web.flash(request, _("The letter is sent (%(num)s e-mails).") % {"num": count})
-                return web.redirect(request, f"/messages/letters/{letter_entity.guid}")
+                return web.redirect(request, web.url_for(request, "messages-letter", guid=letter_entity.guid))
             if action == "schedule":
                 when = _when(site, values["send_at"])
                 if when is None:
                     raise letters.Refused(_("Give the date and time of sending."))
                 letters.schedule(site, letter, when)
                 web.flash(request, _("The letter will be sent at the chosen time."))
-                return web.redirect(request, f"/messages/letters/{letter_entity.guid}")
+                return web.redirect(request, web.url_for(request, "messages-letter", guid=letter_entity.guid))
             preview = letter_entity
         except (letters.Refused, attachments.Refused) as exc:
             error = str(exc)

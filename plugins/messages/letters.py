@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from core import entities, mail, ratelimit, search, text, tokens, urls
+from core import entities, mail, ratelimit, search, text, tokens, urls, web
 from core.db import database, in_ids, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -144,7 +144,7 @@ def _mail_batches(site, letter: Letter, batch: int, limit: int | None) -> int:
 
 def unsubscribe_url(site, member_guid: int, sender_guid: int) -> str:
     token = tokens.make(site, "messages.letters", {"uid": member_guid, "sender": sender_guid})
-    return urls.absolute(site, f"/messages/letters/unsubscribe/{token}")
+    return urls.absolute(site, web.url_for(site, "messages-letters-unsubscribe", token=token))
 
 
 def read_token(site, token: str) -> dict:
@@ -159,7 +159,7 @@ def _mail(site, account: Account, sender: Entity, entity: Entity, letter: Letter
     stop = unsubscribe_url(site, account.guid, sender.guid)
     with in_language(site, account):
         body = _("%(text)s\n\n--\nRead it on the site: %(link)s\nTo receive no more letters from %(sender)s: "
-                 "%(stop)s") % {"text": letter.body, "link": urls.absolute(site, f"/messages/letters/{entity.guid}"),
+                 "%(stop)s") % {"text": letter.body, "link": urls.absolute(site, web.url_for(site, "messages-letter", guid=entity.guid)),
                                 "sender": sender.title, "stop": stop}
         html = text.render_markdown(letter.body)
         mail.send(site, account.email, f"[{sender.title}] {entity.title}", body, html=str(html),

@@ -77,7 +77,7 @@ def new(request):
             error = str(exc)
         else:
             web.flash(request, _("Message sent."))
-            return web.redirect(request, f"/messages/{conv.guid}")
+            return web.redirect(request, web.url_for(request, "messages-conversation", guid=conv.guid))
     members = len(rules.members_of(site, about.guid)) if about is not None else 0
     return web.render(request, "messages/new.html", {
         "recipients": recipients, "about": about, "members": members, "write_as": identities,
@@ -114,7 +114,7 @@ def show(request):
         except (Refused, attachments.Refused) as exc:
             error = str(exc)
         else:
-            return web.redirect(request, f"/messages/{conv.guid}#last")
+            return web.redirect(request, web.url_for(request, "messages-conversation", guid=conv.guid) + "#last")
     before = _int(request.query_params.get("before"))
     messages, older = conversations.page(conv.guid, before=before)
     if not before and request.method == "GET" and any(r.unread for r in mine):
@@ -140,16 +140,16 @@ def act(request):
     if found is None or action not in ACTIONS:
         raise web.not_found()
     conv, mine = found
-    target = f"/messages/{conv.guid}"
+    target = web.url_for(request, "messages-conversation", guid=conv.guid)
     if action == "read":
         conversations.mark_read(conv, mine)
     elif action == "unread":
         conversations.mark_unread(conv, mine)
-        target = "/messages/"
+        target = web.url_for(request, "messages")
         web.flash(request, _("Marked as unread."))
     elif action in ("archive", "unarchive"):
         conversations.set_flag(mine, "archived", action == "archive")
-        target = "/messages/"
+        target = web.url_for(request, "messages")
         web.flash(request, _("Archived.") if action == "archive" else _("Back in the inbox."))
     elif action in ("mute", "unmute"):
         conversations.set_flag(mine, "muted", action == "mute")
@@ -160,7 +160,7 @@ def act(request):
         rows = [r for r in mine if r.member_id == who] or mine[:1]
         conversations.leave(site, user, conv, rows[0])
         web.flash(request, _("You left the conversation."))
-        target = "/messages/"
+        target = web.url_for(request, "messages")
     return web.redirect(request, target)
 
 
@@ -178,7 +178,8 @@ def message(request):
     if conv is None:
         raise web.not_found()
     if conversations.conversation(site, user, conv.guid) is not None:
-        return web.redirect(request, f"/messages/{conv.guid}?before={row.entity_id + 1}#m{row.entity_id}")
+        return web.redirect(request, web.url_for(request, "messages-conversation", guid=conv.guid)
+                            + f"?before={row.entity_id + 1}#m{row.entity_id}")
     if not (user.is_moderator and conversations.reported(row.entity_id)):
         raise web.not_found()
     context, _older = conversations.page(conv.guid, before=row.entity_id + 1, limit=6)
@@ -202,7 +203,7 @@ def report(request):
         else:
             moderation.report(site, user, entity, reason)
             web.flash(request, _("Thank you: the moderators will look at it."))
-            return web.redirect(request, f"/messages/{row.conversation_id}")
+            return web.redirect(request, web.url_for(request, "messages-conversation", guid=row.conversation_id))
     return web.render(request, "messages/report.html", {"entity": entity, "message": row, "error": error,
                                                         "reason": reason, "signature": conversations.signature},
                       status_code=400 if error else 200)
@@ -243,7 +244,7 @@ def preferences(request):
             if value in rules.RULES and rules.RULES.index(value) >= site_level:
                 rules.set_rule(entity.guid, value)
         web.flash(request, _("Saved."))
-        return web.redirect(request, "/messages/settings")
+        return web.redirect(request, web.url_for(request, "messages-settings"))
     current = {e.guid: rules.rule_for(site, e.guid) for e in identities}
     return web.render(request, "messages/settings.html", {"write_as": identities, "choices": choices,
                                                           "current": current, "user_guid": user.guid})
