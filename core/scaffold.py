@@ -159,13 +159,12 @@ core = "__CORE__"
 "__PACKAGE__/hooks.py": '''"""What the __NAME__ plugin brings: the "__NAME__.item" entity kind, its pages, a menu entry and
 its search document."""
 
-from starlette.routing import Route
-
 from core import hookimpl, web
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind
 from core.menus import MenuItem
+from starlette.routing import Route
 
 from __PACKAGE__ import views
 
@@ -204,7 +203,6 @@ def maillage_search_documents(site, entity):
 container, the access level and the dates."""
 
 import peewee as pw
-
 from core.db import BaseModel
 from core.models import Entity
 
@@ -243,7 +241,7 @@ def up(migrator, db):
 ''',
 "__PACKAGE__/views.py": '''"""The __NAME__ plugin's pages: the list of items with the form to publish one, and one item."""
 
-from core import access, activity, entities, search, web
+from core import access, activity, entities, inputs, search, web
 from core.i18n import gettext as _
 from core.models import Entity
 
@@ -259,8 +257,9 @@ def index(request):
     site = web.site_of(request)
     user = web.current_user(request)
     container = None
-    if request.query_params.get("in", "").isdigit():
-        container = entities.get_visible(site, user, int(request.query_params["in"]))
+    container_guid = inputs.query_int(request, "in", minimum=1)  # 400 for what is not an id
+    if container_guid is not None:
+        container = entities.get_visible(site, user, container_guid)
         if container is None:
             raise web.not_found()
     values, errors = {"title": "", "body": "", "access": "container" if container else "public"}, {}
@@ -269,9 +268,12 @@ def index(request):
         if container is not None and not entities.can(site, user, "post_in", container):
             raise web.forbidden()
         data = web.form(request)
-        values = {key: (data.get(key) or "").strip() for key in values}
-        if not values["title"]:
-            errors["title"] = _("Give it a title.")
+        values = {key: inputs.clean_text(data.get(key) or "").strip() for key in values}
+        for key, maximum in (("title", 300), ("body", 20_000)):
+            try:
+                values[key] = inputs.text(values[key], maximum=maximum, required=key == "title")
+            except inputs.InvalidInput as exc:
+                errors[key] = str(exc)
         if values["access"] not in LEVELS or (values["access"] == "container") != (container is not None):
             errors["access"] = _("Choose who may see it.")
         if not errors:
@@ -287,9 +289,9 @@ def index(request):
              .order_by(Entity.guid.desc()).limit(PAGE))
     if container is not None:
         query = query.where(Entity.container == container.guid)
-    before = request.query_params.get("before", "")
-    if before.isdigit() and len(before) < 19:
-        query = query.where(Entity.guid < int(before))
+    before = inputs.query_int(request, "before", minimum=1)
+    if before is not None:
+        query = query.where(Entity.guid < before)
     rows = list(query)
     return web.render(request, "__NAME__/index.html", {
         "items": rows, "container": container, "values": values, "errors": errors,
@@ -300,11 +302,13 @@ def index(request):
 def show(request):
     """One item, with its comments and likes (404 for a viewer who may not see it)."""
     site = web.site_of(request)
-    entity = entities.get_visible(site, web.current_user(request), request.path_params["guid"],
-                                  kind="__NAME__.item")
+    guid = request.path_params["guid"]
+    viewer = web.current_user(request)
+    entity = entities.get_visible(site, viewer, guid, kind="__NAME__.item") if inputs.in_int_range(guid) else None
     if entity is None:
         raise web.not_found()
-    return web.render(request, "__NAME__/item.html", {"entity": entity, "item": Item.get_by_id(entity.guid)})
+    item = Item.get_by_id(entity.guid)
+    return web.render(request, "__NAME__/item.html", {"entity": entity, "item": item})
 ''',
 "__PACKAGE__/templates/__NAME__/index.html": '''{% extends "core/base.html" %}
 {% import "core/ui.html" as ui %}
@@ -373,6 +377,8 @@ def test_access_is_applied_and_the_form_comes_back_with_its_message(signed_in, c
     empty = ada.post_form("/__NAME__/", {"title": "", "body": "kept text", "access": "public"})
     assert empty.status_code == 400
     assert "kept text" in empty.text
+    assert client.get("/__NAME__/", params={"before": "9" * 30}).status_code == 400
+    assert client.get("/__NAME__/" + "9" * 30).status_code == 404
 
 
 def test_pages_speak_french(client):

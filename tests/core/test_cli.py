@@ -118,6 +118,9 @@ def test_new_plugin_writes_a_pip_package_whose_own_test_passes_outside_the_repos
                  "tests/test_poll.py"):
         assert (root / part).exists(), part
     assert run(capsys, "i18n", "check", "--dir", str(root / "maillage_poll"))[0] == 0
+    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "E,F,W,I,B,UP",
+                           "--line-length", "110", "."], cwd=root, capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout
     target = tmp_path / "site-packages"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
                     "--target", str(target), str(root)], check=True, capture_output=True)
