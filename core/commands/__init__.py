@@ -1,6 +1,6 @@
 """The ``maillage`` command line: one module per command (``core/commands/<command>.py``, each
-with ``add_parser(sub)`` and the function it runs; ``core/cli.py`` puts them together), and what
-a command uses, the core's and a plugin's alike.
+with ``add_parser(sub)`` and the function it runs; a new core command is such a module plus its
+name in ``core.cli.COMMANDS``), and what a command uses, the core's and a plugin's alike.
 
 A plugin adds commands with the ``maillage_cli_commands`` hook and writes them with these::
 
