@@ -76,3 +76,19 @@ def test_a_private_letter_and_a_scheduled_one_resumed_without_sending_twice(worl
         assert Letter.get_by_id(guid).status == "sent"
     assert len(use_smtp.messages) == 1
     assert bob.get(f"/messages/letters/{guid}").status_code == 200
+
+
+def test_the_send_letters_command_sends_what_is_due(world, use_smtp, app, tmp_path, monkeypatch, capsys):
+    from core import cli
+
+    _follow(world.bob, world.a)
+    response = _compose(world.ada, world.a, "schedule", send_at="2099-01-01T09:00")
+    guid = int(response.headers["location"].rsplit("/", 1)[1])
+    with database.connection_context():
+        Letter.update(send_at=now() - dt.timedelta(minutes=1)).where(Letter.entity == guid).execute()
+    monkeypatch.setenv("MAILLAGE_HOME", str(tmp_path / "var"))
+    monkeypatch.setenv("MAILLAGE_SITES", str(tmp_path / "sites"))
+    monkeypatch.setenv("DATABASE_URL", app.database_url)
+    assert cli.main(["send-letters", "--site", "test"]) == 0
+    assert "test: 1 letter mail(s) sent" in capsys.readouterr().out
+    assert [m["To"] for m in use_smtp.messages] == ["bob@example.org"]
