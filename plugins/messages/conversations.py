@@ -183,7 +183,8 @@ def start(site, user: Account, sender: int, recipients: list[int], subject: str,
         for guid in recipients:
             entity = found.get(guid)
             if entity is None or not rules.may_write(site, user, sender, entity):
-                raise Refused(_("You cannot write to %(name)s.") % {"name": entity.title if entity else guid})
+                seen = entity is not None and access.can_see(user, site, entity)
+                raise Refused(_("You cannot write to %(name)s.") % {"name": entity.title if seen else guid})
     else:
         recipients = [g for g in recipients if g in found and not rules.blocked_between(sender, g)
                       and not rules.blocked_between(user.guid, g)]

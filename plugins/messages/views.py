@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import acting, moderation, web
+from core import access, acting, moderation, web
 from core.i18n import gettext as _
 from core.models import Entity
 from plugins.messages import attachments, conversations, rules
@@ -57,7 +57,8 @@ def new(request):
         about = Entity.get_or_none(Entity.guid == members_of, Entity.site == site.id, Entity.deleted_at.is_null())
         if about is None or not rules.may_write_members(site, user, about):
             raise web.not_found()
-    recipients = list(Entity.select().where(Entity.guid.in_(to), Entity.site == site.id)) if to else []
+    # only what the member may see: a guid typed in the address reveals no hidden name
+    recipients = list(Entity.select().where(Entity.guid.in_(to[:50]), access.visible(user, site))) if to else []
     identities = _identities(request, user)
     sender = about.guid if about is not None else _int(source.get("sender")) or _default_sender(request, user)
     if sender not in {e.guid for e in identities}:

@@ -76,3 +76,14 @@ def test_a_reported_message_is_read_by_moderators_with_its_context_only(thread):
     # the moderators hide it: the participants see it was hidden
     thread.admin.post_form("/moderation", {"entity": str(third), "decision": "hide"})
     assert "hidden by the moderators" in thread.ada.get(f"/messages/{thread.conv}").text
+
+
+def test_the_new_conversation_form_reveals_no_hidden_name(world):
+    with database.connection_context():
+        hidden = Entity.create(site="test", kind="directory.organisation", title="Cercle discret", access="private",
+                               owner=world.ada.account.guid)
+    assert "Cercle discret" not in world.eve.get(f"/messages/new?to={hidden.guid}").text
+    response = world.eve.post_form("/messages/new", {"to": str(hidden.guid), "body": "hello"},
+                                   token_from="/messages/new")
+    assert response.status_code == 400 and "Cercle discret" not in response.text
+    assert "Cercle discret" in world.ada.get(f"/messages/new?to={hidden.guid}").text  # its owner sees it
