@@ -27,6 +27,18 @@ class Delegation(BaseModel):
     created = pw.DateTimeField(default=now)
 
 
+def scopes(site) -> list[tuple[str, str]]:
+    """What can be delegated on ``site``, as ``(scope, label in the reader's language)``: moderation,
+    then each enabled plugin by its label."""
+    from core.i18n import current_language
+    from core.i18n import gettext as _
+
+    lang = current_language()
+    found = [("moderation", _("Moderation (reports, hidden content)"))]
+    found += sorted(((info.name, info.manifest_text(lang)[0]) for info in site.enabled), key=lambda s: s[1].lower())
+    return found
+
+
 def grant(site, user: Account, scope: str, target: Entity | int | None = None) -> Delegation:
     """Give ``user`` the rights of ``scope`` (on ``target`` only, if given)."""
     existing = Delegation.get_or_none(Delegation.site == site.id, Delegation.user == user.guid,

@@ -61,12 +61,19 @@ class NotificationPreference(BaseModel):
         indexes = ((("user", "event"), True),)
 
 
+MAIN = "*"  # the event name under which a member's main choice is kept (exceptions are per event)
+
+
 def delivery_for(site, user_guid: int, event: str) -> str:
-    """The member's choice for ``event``, else the site's default, else the event's own default."""
-    pref = NotificationPreference.get_or_none(NotificationPreference.user == user_guid,
-                                              NotificationPreference.event == event)
-    if pref is not None:
-        return pref.delivery
+    """The member's exception for ``event``, else their main choice, else the site's default for
+    ``event``, else the event's own default."""
+    chosen = dict(NotificationPreference.select(NotificationPreference.event, NotificationPreference.delivery)
+                  .where(NotificationPreference.user == user_guid,
+                         NotificationPreference.event.in_([event, MAIN])).tuples())
+    if event in chosen:
+        return chosen[event]
+    if MAIN in chosen:
+        return chosen[MAIN]
     defaults = site.settings.get("notification_defaults") or {}
     if event in defaults:
         return defaults[event]
@@ -303,14 +310,33 @@ def unsubscribe(site, token: str) -> tuple[Account, str]:
     account = Account.get_or_none(Account.entity == data["uid"], Account.site == site.id)
     if account is None:
         raise tokens.TokenError(expired=False)
-    events = list(site.notification_events) if data["event"] == "*" else [data["event"]]
+    events = [MAIN, *site.notification_events] if data["event"] == "*" else [data["event"]]
     for event in events:
         set_preference(account.guid, event, "site")
     return account, data["event"]
 
 
+def main_choice(user_guid: int) -> str | None:
+    """The member's main choice (one of :data:`DELIVERIES`), or None if they made none."""
+    row = NotificationPreference.get_or_none(NotificationPreference.user == user_guid,
+                                             NotificationPreference.event == MAIN)
+    return row.delivery if row else None
+
+
+def exceptions(user_guid: int) -> dict[str, str]:
+    """The member's choices for single kinds of notification, {event: delivery}."""
+    return dict(NotificationPreference.select(NotificationPreference.event, NotificationPreference.delivery)
+                .where(NotificationPreference.user == user_guid, NotificationPreference.event != MAIN).tuples())
+
+
+def clear_preference(user_guid: int, event: str) -> None:
+    """Forget the member's exception for ``event``: their main choice applies again."""
+    NotificationPreference.delete().where(NotificationPreference.user == user_guid,
+                                          NotificationPreference.event == event).execute()
+
+
 def set_preference(user_guid: int, event: str, delivery: str) -> None:
-    """Record how a member wants ``event`` delivered."""
+    """Record how a member wants ``event`` delivered (``event`` :data:`MAIN`: their main choice)."""
     assert delivery in DELIVERIES
     NotificationPreference.insert(user=user_guid, event=event, delivery=delivery).on_conflict(
         conflict_target=[NotificationPreference.user, NotificationPreference.event],

@@ -7,6 +7,7 @@ from peewee import JOIN
 from core import access, notifications, tokens, web
 from core.db import now
 from core.i18n import gettext as _
+from core.i18n import gettext_lazy
 from core.models import Entity
 from core.notifications import Notification
 
@@ -46,22 +47,38 @@ def mark_read(request):
     return web.redirect(request, web.safe_next(target, "/notifications"))
 
 
+MAIN_LABELS = {
+    "instant": gettext_lazy("Immediately, one e-mail each time"),
+    "daily": gettext_lazy("In a daily digest"),
+    "weekly": gettext_lazy("In a weekly digest"),
+    "site": gettext_lazy("Never by e-mail (only on the site)"),
+}
+
+
 def settings_page(request):
-    """Per kind of notification: by e-mail at once, daily or weekly digest, or only on the site."""
+    """One main choice (at once, daily digest, weekly digest, never by e-mail), then, under
+    "advanced", exceptions for single kinds of notification ("" in a kind's field: as the main choice)."""
     user = web.require_user(request)
     site = web.site_of(request)
     events = sorted(site.notification_events.values(), key=lambda e: str(e.label))
     if request.method == "POST":
         data = web.form(request)
+        if data.get("main") in notifications.DELIVERIES:
+            notifications.set_preference(user.guid, notifications.MAIN, data["main"])
         for event in events:
             choice = data.get(f"event_{event.name}")
             if choice in notifications.DELIVERIES:
                 notifications.set_preference(user.guid, event.name, choice)
+            elif choice == "":
+                notifications.clear_preference(user.guid, event.name)
         web.flash(request, _("Your choices are saved."))
         return web.redirect(request, "/notifications/settings")
-    current = {e.name: notifications.delivery_for(site, user.guid, e.name) for e in events}
+    main = notifications.main_choice(user.guid)
+    exceptions = notifications.exceptions(user.guid)
     return web.render(request, "core/notification_settings.html", {
-        "events": events, "current": current, "labels": notifications.DELIVERY_LABELS,
+        "events": events, "current": {e.name: exceptions.get(e.name, "") for e in events},
+        "labels": notifications.DELIVERY_LABELS, "main": main, "main_labels": MAIN_LABELS,
+        "effective": {e.name: notifications.delivery_for(site, user.guid, e.name) for e in events},
         "action": "/notifications/settings", "title": _("How you are told")})
 
 

@@ -94,8 +94,8 @@ def show(request):
         elif action == "delegate":
             scope = (data.get("scope") or "").strip().lower()
             target = data.get("target", "")
-            if not scope or not scope.replace("_", "").replace("-", "").isalnum():
-                error = _("Name the part of the site: a plugin name such as agenda, or moderation.")
+            if scope not in dict(delegation.scopes(site)):
+                error = _("Choose the part of the site in the list.")
             else:
                 delegation.grant(site, account, scope, int(target) if target.isdigit() else None)
                 web.flash(request, _("Rights given."))
@@ -109,7 +109,7 @@ def show(request):
                    .order_by(registration.Invitation.id.desc()))
     return web.render(request, "core/admin/person.html", {
         "person": account, "delegations": delegation.of(site, account), "invitations": invitations,
-        "roles": ROLES, "error": error}, status_code=400 if error else 200)
+        "roles": ROLES, "error": error, "scopes": delegation.scopes(site)}, status_code=400 if error else 200)
 
 
 def export(request):

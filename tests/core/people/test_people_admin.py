@@ -4,6 +4,8 @@ import io
 import json
 import zipfile
 
+import pytest
+
 from core import entities
 from core.db import database
 from core.models import Account, Activity, Entity, Relationship
@@ -37,6 +39,7 @@ def test_validate_ban_with_reason_and_unban(signed_in, member_factory, client):
     assert client.signin("bob@example.org", "password-bob-123").status_code == 303
 
 
+@pytest.mark.site(plugins=["agenda"])  # what can be delegated: moderation and the enabled plugins
 def test_delegation_gives_rights_over_one_part_of_the_site(app, signed_in, member_factory):
     admin = signed_in("root", role="admin")
     bob = member_factory("bob")
