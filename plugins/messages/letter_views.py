@@ -77,7 +77,7 @@ def compose(request):
             preview = letter_entity
         except (letters.Refused, attachments.Refused) as exc:
             error = str(exc)
-    count = len(letters.audience(site, Letter(sender=sender.guid, audience=values["audience"])))
+    count = len(letters.audience(site, Letter(sender=sender.guid, author=user.guid, audience=values["audience"])))
     return web.render(request, "messages/letter_compose.html", {
         "sender": sender, "letter_entity": letter_entity, "letter": letter, "values": values, "error": error,
         "preview": preview, "count": count, "attachments_on": attachments.enabled(site)},

@@ -41,12 +41,14 @@ def has_archive(sender_guid: int) -> bool:
 
 
 def audience(site, letter: Letter) -> list[int]:
-    """Who receives ``letter``: the sender's members and/or followers, minus those who opted out or block it."""
+    """Who receives ``letter``: the sender's members and/or followers, minus its author and those who opted
+    out or block the sender."""
     guids: set[int] = set()
     if letter.audience in ("members", "both"):
         guids.update(rules.members_of(site, letter.sender_id))
     if letter.audience in ("followers", "both"):
         guids.update(rules.followers_of(letter.sender_id))
+    guids.discard(letter.author_id)  # who writes it does not get it by mail
     if not guids:
         return []
     out = {o.member_id for o in OptOut.select(OptOut.member).where(OptOut.sender == letter.sender_id)}

@@ -11,11 +11,12 @@ from core.db import database, now
 from plugins.messages import letters
 from plugins.messages.models import Delivery, Letter
 
-pytestmark = pytest.mark.site(plugins=["directory", "messages"], language="en", base_url="http://testserver")
+pytestmark = pytest.mark.site(plugins=["directory", "groups", "messages"], language="en",
+                              base_url="http://testserver")
 
 
 def _follow(client, guid):
-    client.post_form(f"/social/{guid}/do/follow", {"next": "/"}, token_from=f"/directory/{guid}")
+    client.post_form(f"/social/{guid}/do/follow", {"next": "/"}, token_from="/messages/settings")
 
 
 def _compose(client, sender, action, title="News of spring", body="We plant **tomatoes**.", **extra):
@@ -45,6 +46,7 @@ def test_a_letter_reaches_the_followers_once_with_a_one_click_unsubscribe(world,
     # archived: public on the organisation's page
     assert client.get(f"/messages/letters/{guid}").status_code == 200
     assert "News of spring" in client.get(f"/messages/letters/of/{world.a}").text
+    assert f'href="/messages/letters/of/{world.a}"' in client.get(f"/directory/{world.a}").text  # the card's tab
     # Bob's mail client unsubscribes in one click: a POST with no session and no form token
     bob_mail = next(m for m in use_smtp.messages if m["To"] == "bob@example.org")
     url = re.search(r"<([^>]+)>", bob_mail["List-Unsubscribe"]).group(1)
@@ -92,3 +94,17 @@ def test_the_send_letters_command_sends_what_is_due(world, use_smtp, app, tmp_pa
     assert cli.main(["send-letters", "--site", "test"]) == 0
     assert "test: 1 letter mail(s) sent" in capsys.readouterr().out
     assert [m["To"] for m in use_smtp.messages] == ["bob@example.org"]
+
+
+def test_a_group_writes_to_its_members(world, use_smtp):
+    ada, bob, eve = world.ada, world.bob, world.eve
+    response = ada.post_form("/groups/new", {"name": "Club", "membership": "open", "visibility": "public"},
+                             follow_redirects=False)
+    g = int(response.headers["location"].rsplit("/", 1)[1])
+    bob.post_form(f"/groups/{g}/join", token_from=f"/groups/{g}")
+    _follow(eve, g)
+    assert f"/messages/letters/new?sender={g}" in ada.get(f"/groups/{g}").text
+    response = _compose(ada, g, "send", audience="members", title="Club news")
+    assert response.status_code == 303
+    assert [m["To"] for m in use_smtp.messages] == ["bob@example.org"]  # members only: not Eve, who follows
+    assert "[Club] Club news" == use_smtp.messages[0]["Subject"]
