@@ -129,3 +129,11 @@ def test_weak_secret_stops_check_and_run_in_production(env):
     code, _out, err = maillage({**weak, "MAILLAGE_DEBUG": "1"}, "check")  # a development machine
     assert code == 0, err
     assert maillage({**env, "MAILLAGE_SECRET": "x" * 32}, "check")[0] == 0
+
+
+def test_an_unknown_media_url_stops_check_and_run(env):
+    wrong = {**env, "MAILLAGE_MEDIA_URL": "ftp://files.example.org/media"}
+    code, _out, err = maillage(wrong, "check")
+    assert code == 1 and "MAILLAGE_MEDIA_URL 'ftp://files.example.org/media': use file:///FOLDER" in err
+    code, _out, err = maillage(wrong, "run")
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "MAILLAGE_MEDIA_URL" in err
