@@ -78,6 +78,19 @@ def test_an_association_writes_to_another_which_answers(live_site, new_page, che
     assert "Oui, passez vendredi soir." in writer.inner_text("main")
     assert "Bob pour Vélo Libre" in writer.inner_text("main")
 
+    # the other pages of the plugin pass axe too: search, who may write to me, a letter's preview
+    writer.goto(f"{url}/messages/search?q=tables")
+    assert "Prêt de tables" in writer.inner_text("main")
+    check_a11y(writer)
+    writer.goto(f"{url}/messages/settings")
+    check_a11y(writer)
+    writer.goto(f"{url}/messages/letters/new?sender={a.guid}")
+    writer.fill("#f-title", "Nouvelles du jardin")
+    writer.fill("#f-body", "Les **tomates** sont plantées.")
+    writer.click("button[value=preview]")
+    assert writer.locator(".letter-preview strong", has_text="tomates").is_visible()
+    check_a11y(writer)
+
     visitor = new_page()
     assert visitor.goto(conversation).status == 404
     outsider = new_page()
