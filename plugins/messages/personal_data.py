@@ -19,6 +19,8 @@ def export(site, user) -> dict:
             items = page + items
             if before is None:
                 break
+        if row.left_at is not None:  # what was written after the member left is not theirs to take
+            items = [m for m in items if m.created <= row.left_at]
         out.append({
             "conversation": row.conversation_id, "subject": row.conversation.title,
             "participants": [e.title for e in conversations.participants(row.conversation_id, current=False)],

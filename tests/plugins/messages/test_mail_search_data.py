@@ -80,3 +80,14 @@ def test_export_and_account_deletion_leave_a_former_member(world):
     page = bob.get(f"/messages/{conv}").text
     assert "Ada writes" in page and "former member" in page and "Bob answers" in page
 
+
+
+def test_the_export_of_a_member_who_left_stops_where_they_left(world):
+    ada, bob = world.ada, world.bob
+    conv = started(ada, bob.account.guid, "Before Bob left", subject="Partly")
+    bob.post_form(f"/messages/{conv}/do/leave", token_from=f"/messages/{conv}")
+    reply(ada, conv, "After Bob left")
+    with zipfile.ZipFile(io.BytesIO(bob.get("/account/data?download=1").content)) as z:
+        exported = json.loads(z.read("messages/conversations.json"))
+    texts = [m["text"] for m in exported[0]["messages"]]
+    assert "Before Bob left" in texts and "After Bob left" not in texts and exported[0]["left"]
