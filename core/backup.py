@@ -73,12 +73,13 @@ def _applied_migrations() -> list[str]:
 
 
 def _tool(name: str) -> str:
-    from core.testing_postgres import _bin
+    """PostgreSQL's ``pg_dump`` or ``pg_restore``: on the PATH, else Debian's newest."""
+    import glob
 
-    try:
-        return _bin(name)
-    except RuntimeError as exc:
-        raise BackupError(f"{name} is needed for a PostgreSQL database: {exc}") from None
+    found = shutil.which(name) or (sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}")) or [None])[-1]
+    if found is None:
+        raise BackupError(f"{name} is needed for a PostgreSQL database: apt-get install postgresql-client")
+    return found
 
 
 def backup(instance: Instance, target: Path) -> dict:
