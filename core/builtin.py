@@ -56,6 +56,7 @@ def maillage_routes(site):
         Route("/social/{guid:int}/do/{action}", social.act, methods=["POST"], name="relationship-action"),
         Route("/acting-as", social.switch_identity, methods=["POST"], name="acting-as"),
         Route("/relations", social.relations, name="relations"),
+        Route("/first-steps/hide", home.hide_first_steps, methods=["POST"], name="first-steps-hide"),
         Route("/search", search.page, name="search"),
         Route("/feed", feeds.network, name="feed-network"),
         Route("/feed/site.atom", feeds.site_atom, name="feed-site-atom"),
@@ -90,6 +91,28 @@ def maillage_routes(site):
         Route("/admin/outbox", outbox.index, name="admin-outbox"),
         Route("/admin/outbox/{name}", outbox.show, name="admin-outbox-message"),
     ]
+
+
+@hookimpl
+def maillage_first_steps(site, user):
+    from core import first_steps
+
+    return first_steps.core_steps(site, user)
+
+
+@hookimpl
+def maillage_widgets(site, request, place):
+    """The first-steps panel, first on a signed-in member's home."""
+    if place != "dashboard":
+        return None
+    from core import first_steps, web
+    from core.menus import Widget
+
+    user = web.current_user(request)
+    found = first_steps.steps(site, user) if user else []
+    if not found or all(step.done for step in found):
+        return None
+    return [Widget(_("Your first steps"), "core/first_steps.html", {"first_steps": found}, order=0)]
 
 
 @hookimpl
@@ -187,6 +210,7 @@ def maillage_relationship_verbs(site):
         RelationshipVerb("connected", _l("is connected with"), mutual=True),
         RelationshipVerb("connection_requested", _l("asked to connect with")),
         RelationshipVerb("connection_declined", _l("asked to connect with (declined)")),
+        RelationshipVerb("core.first_steps_hidden", _l("hid the first steps")),
         RelationshipVerb("blocks", _l("blocks")),
         RelationshipVerb("manages", _l("manages")),
         RelationshipVerb("member_of", _l("is a member of")),

@@ -64,6 +64,16 @@ def maillage_widgets(site, request, place):
 
 
 @hookspec
+def maillage_first_steps(site, user):
+    """Return :class:`core.first_steps.FirstStep` objects: things a new member should do first on
+    this site (publish an event, add their organisation), each with ``done`` true once they did it.
+
+    ``user`` is the signed-in member's Account. The core shows the steps in a panel on the
+    member's home until all are done or the member hides it; keep the ``done`` check cheap.
+    """
+
+
+@hookspec
 def maillage_entity_actions(site, request, entity):
     """Return :class:`core.menus.MenuItem` buttons the current member may use about ``entity``.
 

@@ -12,6 +12,15 @@ def index(request):
     return web.render(request, "core/home.html", {"widgets": site.widgets(request, place), **site_items(request)})
 
 
+def hide_first_steps(request):
+    """Hide the first-steps panel of the member's home for good."""
+    from core import first_steps
+
+    user = web.require_user(request)
+    first_steps.hide(web.site_of(request), user)
+    return web.redirect(request, "/")
+
+
 def set_language(request):
     """Remember the visitor's language choice (and the member's, if signed in).
 

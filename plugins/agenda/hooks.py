@@ -73,6 +73,19 @@ def maillage_widgets(site, request, place):
 
 
 @hookimpl
+def maillage_first_steps(site, user):
+    """A new member's step: publish an event (in their name or an organisation's they manage)."""
+    from core import access
+    from core.first_steps import FirstStep
+    from core.models import Entity
+
+    owners = sorted({user.guid, *access.managed(user, site)})
+    done = Entity.select().where(Entity.owner.in_(owners), Entity.kind == "agenda.event",
+                                 Entity.deleted_at.is_null()).exists()
+    return [FirstStep("agenda", _("Publish an event"), "/agenda/new", done=done, order=30)]
+
+
+@hookimpl
 def maillage_notification_events(site):
     return [
         NotificationEvent("agenda.new_event", _l("A new event by someone I follow"), default="daily"),

@@ -50,6 +50,20 @@ def maillage_menu_items(site, request):
 
 
 @hookimpl
+def maillage_first_steps(site, user):
+    """A new member's step: add their organisation's card, or claim it when it is already listed."""
+    from core import access
+    from core.first_steps import FirstStep
+    from core.models import Entity
+
+    managed = access.managed(user, site)
+    done = bool(managed) and Entity.select().where(Entity.guid.in_(sorted(managed)), Entity.kind == KIND,
+                                                   Entity.deleted_at.is_null()).exists()
+    return [FirstStep("directory", _("Add your organisation's card, or claim it if it is already listed"),
+                      "/directory/", done=done, order=20)]
+
+
+@hookimpl
 def maillage_entity_kinds(site):
     return [EntityKind(KIND, _l("Organisation"), url=lambda e: f"/directory/{e.guid}", plural=_l("Organisations"),
                        container=True, feed_filter="organisation")]

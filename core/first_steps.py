@@ -1,0 +1,58 @@
+"""The first-steps panel on a new member's home: a few things to do first, each ticked when done.
+
+The core offers "fill your profile" and "invite people"; plugins add theirs through
+``maillage_first_steps(site, user)`` (the directory: add or claim your organisation's card; the
+agenda: publish an event). The panel shows until every step is done or the member hides it
+(kept as the relationship ``core.first_steps_hidden`` from the member to themselves, so it
+follows them on every device and goes with their account).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core import relationships
+
+HIDDEN = "core.first_steps_hidden"
+
+
+@dataclass(frozen=True)
+class FirstStep:
+    """One step of the panel: ``label`` links to ``url``; ``done`` ticks it."""
+
+    name: str
+    label: Any  # str or gettext_lazy proxy
+    url: str
+    done: bool = False
+    order: int = 50
+
+
+def hidden(user) -> bool:
+    """True when the member hid the panel."""
+    return relationships.has(user.guid, HIDDEN, user.guid)
+
+
+def hide(site, user) -> None:
+    """Hide the panel for good."""
+    relationships.add(site, user.guid, HIDDEN, user.guid)
+
+
+def steps(site, user) -> list[FirstStep]:
+    """The steps of ``user``, in order (empty when the member hid the panel)."""
+    if hidden(user):
+        return []
+    return sorted(site.call("maillage_first_steps", site=site, user=user), key=lambda s: (s.order, s.name))
+
+
+def core_steps(site, user) -> list[FirstStep]:
+    """The core's steps: a profile with a description or a picture; an invitation sent."""
+    from core import profiles, registration
+    from core.i18n import gettext as _
+
+    profile = profiles.get(user.guid)
+    invited = registration.Invitation.select().where(registration.Invitation.site == site.id,
+                                                     registration.Invitation.inviter == user.guid).exists()
+    return [FirstStep("profile", _("Fill in your profile: a few words and a picture"), f"/members/{user.guid}/edit",
+                      done=bool(profile.bio.strip() or profile.avatar), order=10),
+            FirstStep("invite", _("Invite the people you work with"), "/invite", done=invited, order=90)]
