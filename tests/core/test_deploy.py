@@ -2,11 +2,13 @@
 ``systemd-analyze verify`` on the units, ``nginx -t`` on the site, the env file loaded by the
 shell exactly as docs/admin.md writes and loads it."""
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,67 @@ def test_the_admin_guide_writes_an_env_file_without_inline_comments_and_its_comm
     configure(url)
     with database.connection_context():
         assert Account.get(Account.email == "you@example.org").role == "admin"
+
+
+def test_nginx_site_redirects_to_https_and_proxies_to_maillage(tmp_path):
+    """The site file served by a real nginx (ports moved to free ones) in front of `maillage run`."""
+    import http.client
+    import ssl
+
+    from core.testing import ServerProcess, free_port
+
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None or shutil.which("openssl") is None:
+        pytest.skip("nginx or openssl is not installed (scripts/test.sh installs nginx)")
+    write_site(tmp_path / "sites", "portail", hosts=("portail.example.org",))
+    app = ServerProcess({"MAILLAGE_HOME": str(tmp_path / "var"), "MAILLAGE_SITES": str(tmp_path / "sites"),
+                         "DATABASE_URL": fresh_database_url(tmp_path), "MAILLAGE_SECRET": "s" * 40},
+                        host="portail.example.org").start()
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=portail.example.org", "-keyout", str(certs / "privkey.pem"),
+                    "-out", str(certs / "fullchain.pem")], check=True, capture_output=True, timeout=120)
+    http_port, https_port = free_port(), free_port()
+    site = ((DEPLOY / "nginx" / "maillage.conf").read_text()
+            .replace("/etc/letsencrypt/live/portail.example.org", str(certs))
+            .replace("listen 80;", f"listen 127.0.0.1:{http_port};").replace("listen [::]:80;", "")
+            .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+            .replace("listen [::]:443 ssl http2;", "").replace("127.0.0.1:8000", f"127.0.0.1:{app.port}"))
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\ndaemon off;\nevents {{}}\n"
+        f"http {{\n    access_log off;\n    client_body_temp_path {tmp_path}/body;\n"
+        f"    proxy_temp_path {tmp_path}/proxy;\n    include {tmp_path}/site.conf;\n}}\n")
+    proxy = subprocess.Popen([nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        def get(conn, path):
+            for _ in range(100):  # nginx takes a moment to listen
+                try:
+                    conn.request("GET", path, headers={"Host": "portail.example.org"})
+                    response = conn.getresponse()
+                    return response.status, response.headers, response.read()
+                except ConnectionRefusedError:
+                    conn.close()
+                    if proxy.poll() is not None:
+                        pytest.fail(proxy.stderr.read())
+                    time.sleep(0.1)
+            pytest.fail("nginx does not answer")
+
+        status, headers, _ = get(http.client.HTTPConnection("127.0.0.1", http_port, timeout=30), "/agenda?x=1")
+        assert status == 301 and headers["location"] == "https://portail.example.org/agenda?x=1"
+        unverified = ssl._create_unverified_context()
+        tls = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=30, context=unverified)
+        status, headers, body = get(tls, "/healthz")
+        assert status == 200 and json.loads(body)["status"] == "ok"
+        assert "max-age=" in headers["strict-transport-security"]
+        tls = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=30, context=unverified)
+        status, _headers, body = get(tls, "/")
+        assert status == 200 and b"Test site" in body  # routed to the site by its Host header
+        tls = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=30, context=unverified)
+        assert get(tls, "/metrics")[0] == 404
+    finally:
+        proxy.terminate()
+        proxy.wait(30)
+        app.stop()
