@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
 
 _RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
 SECRET_WORDS = ("password", "secret", "token", "csrf")
+
+
+@functools.lru_cache(maxsize=1024)
+def _secret(key: str) -> bool:
+    """Does this field name look like it holds a secret? (field names repeat: kept)"""
+    return any(w in key.lower() for w in SECRET_WORDS)
 
 
 class JSONFormatter(logging.Formatter):
@@ -22,7 +29,7 @@ class JSONFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):
-                data[key] = "***" if any(w in key.lower() for w in SECRET_WORDS) else value
+                data[key] = "***" if _secret(key) else value
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return json.dumps(data, default=str, ensure_ascii=False)
