@@ -64,8 +64,13 @@ def compose(request):
             letter = Letter.get_by_id(letter_entity.guid)
             if action == "send":
                 letters.schedule(site, letter, None)
-                count = letters.deliver_due(site)
-                web.flash(request, _("The letter is sent (%(num)s e-mails).") % {"num": count})
+                # the first mails at once; a long list is finished by `maillage send-letters` (cron)
+                count = letters.deliver_due(site, limit=letters.IN_REQUEST, only=letter_entity.guid)
+                if Letter.get_by_id(letter_entity.guid).status == "sent":
+                    web.flash(request, _("The letter is sent (%(num)s e-mails).") % {"num": count})
+                else:
+                    web.flash(request, _("The letter is being sent: %(num)s e-mails so far, the others in a few "
+                                         "minutes.") % {"num": count})
                 return web.redirect(request, web.url_for(request, "messages-letter", guid=letter_entity.guid))
             if action == "schedule":
                 when = _when(site, values["send_at"])

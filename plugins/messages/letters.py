@@ -27,6 +27,7 @@ log = logging.getLogger("maillage.messages")
 
 AUDIENCES = ("members", "followers", "both")
 BATCH = 200
+IN_REQUEST = 500  # mails sent while the member waits after "Send now"; cron sends the rest
 UNSUBSCRIBE_MAX_AGE = 5 * 365 * 24 * 3600
 
 
@@ -89,12 +90,14 @@ def schedule(site, letter: Letter, when: dt.datetime | None) -> None:
     Letter.update(status="scheduled", send_at=when or now()).where(Letter.entity == letter.entity_id).execute()
 
 
-def deliver_due(site, batch: int = BATCH, limit: int | None = None) -> int:
-    """Send the letters whose time has come; returns how many mails were sent. Resumable."""
+def deliver_due(site, batch: int = BATCH, limit: int | None = None, only: int | None = None) -> int:
+    """Send the letters whose time has come (or only letter ``only``), at most ``limit`` mails;
+    returns how many mails were sent. Resumable: the next call goes on where this one stopped."""
     sent = 0
-    due = list(Letter.select().join(Entity, on=(Letter.entity == Entity.guid))
-               .where(Entity.site == site.id, Entity.deleted_at.is_null(),
-                      Letter.status.in_(("scheduled", "sending")), Letter.send_at <= now()))
+    due = Letter.select().join(Entity, on=(Letter.entity == Entity.guid)).where(
+        Entity.site == site.id, Entity.deleted_at.is_null(), Letter.status.in_(("scheduled", "sending")),
+        Letter.send_at <= now())
+    due = list(due.where(Letter.entity == only) if only is not None else due)
     for letter in due:
         if letter.status == "scheduled":
             _start(site, letter)
@@ -123,7 +126,7 @@ def _mail_batches(site, letter: Letter, batch: int, limit: int | None) -> int:
     sender = Entity.get_by_id(letter.sender_id)
     while limit is None or sent < limit:
         rows = list(Delivery.select().where(Delivery.letter == letter.entity_id, Delivery.mailed_at.is_null())
-                    .order_by(Delivery.id).limit(batch))
+                    .order_by(Delivery.id).limit(batch if limit is None else min(batch, limit - sent)))
         if not rows:
             Letter.update(status="sent", sent_at=now()).where(Letter.entity == letter.entity_id).execute()
             if letter.archived:
