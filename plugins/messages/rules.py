@@ -79,6 +79,8 @@ def may_write(site, user: Account | None, sender: int, recipient: Entity) -> boo
         return False
     if recipient.site != site.id or not may_send_as(site, user, sender):
         return False
+    if recipient.guid in access.managed(user, site):  # one's own organisation or group: nobody to write to
+        return False
     if not access.can_see(user, site, recipient) or not has_readers(recipient):
         return False
     if blocked_between(sender, recipient.guid) or blocked_between(user.guid, recipient.guid):

@@ -121,6 +121,8 @@ def test_group_administrators_write_to_the_members(world):
     page = ada.get(f"/groups/{g}").text
     assert f"/messages/new?members_of={g}" in page
     assert f"/messages/new?members_of={g}" not in bob.get(f"/groups/{g}").text
+    assert f"/messages/new?to={g}&amp;" in bob.get(f"/groups/{g}").text  # a member writes to the group's admins
+    assert f"/messages/new?to={g}&amp;" not in page  # its administrator has nobody to write to there
     assert bob.get(f"/messages/new?members_of={g}").status_code == 404
     response = ada.post_form("/messages/new", {"members_of": str(g), "subject": "Meeting", "body": "Monday 8pm"},
                              token_from=f"/messages/new?members_of={g}", follow_redirects=False)
