@@ -180,7 +180,7 @@ def _comments_line(count: int, title: str) -> str:
 @hookimpl
 def maillage_entity_kinds(site):
     return [
-        EntityKind("user", _l("Member"), url=lambda e: f"/members/{e.guid}", plural=_l("Members")),
+        EntityKind("user", _l("Member"), url=lambda e: f"/members/{e.guid}", plural=_l("Members"), searchable=True),
         EntityKind("comment", _l("Comment"), url=lambda e: _comment_url(site, e), plural=_l("Comments")),
     ]
 
@@ -201,6 +201,20 @@ def maillage_search_documents(site, entity):
         from core import profiles
 
         return {"title": entity.title, "body": profiles.get(entity.guid).bio}
+
+
+@hookimpl
+def maillage_entity_changed(site, entity, change):
+    """The search index keeps itself up to date: searchable kinds are (re)indexed when created or
+    changed, and forgotten when deleted."""
+    from core import search
+
+    if change.action == "delete":
+        search.remove(site, entity)
+        return
+    kind = site.entity_kinds.get(entity.kind)
+    if kind is not None and kind.searchable and change.action in ("create", "update", "access", "restore"):
+        search.index(site, entity)
 
 
 @hookimpl

@@ -1,4 +1,4 @@
-"""Comments and likes on any entity kind that allows them (``EntityKind(comments=True, likes=True)``).
+"""Comments and likes on any entity kind that allows them (``EntityKind(commentable=True, likable=True)``).
 
 A comment is an entity of kind ``"comment"`` whose container is the commented entity,
 so trash, reports and moderation work on comments as on anything else. A detail
@@ -49,14 +49,14 @@ class CommentError(ValueError):
 
 
 def allows(site, entity: Entity, feature: str) -> bool:
-    """Whether ``entity``'s kind accepts ``feature`` ("comments" or "likes")."""
+    """Whether ``entity``'s kind accepts ``feature`` ("commentable" or "likable")."""
     kind = site.entity_kinds.get(entity.kind)
     return bool(kind and getattr(kind, feature))
 
 
 def may_comment(site, user: Account | None, actor: Entity | None, entity: Entity) -> bool:
     """Members may comment what they see, unless the kind, the owner's block or a plugin says no."""
-    if user is None or actor is None or not allows(site, entity, "comments"):
+    if user is None or actor is None or not allows(site, entity, "commentable"):
         return False
     if entity.owner_id and relationships.is_blocked(entity.owner_id, actor.guid):
         return False

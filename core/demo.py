@@ -146,7 +146,7 @@ def comments_and_likes(site, guids: list[int], rng: random.Random, count: int) -
     entities of the kinds that accept them; busy items get more (power law)."""
     from core.comments import Comment, Like
 
-    kinds = [k.name for k in site.entity_kinds.values() if k.comments]
+    kinds = [k.name for k in site.entity_kinds.values() if k.commentable]
     targets = list(Entity.select(Entity.guid, Entity.access, Entity.kind).where(
         Entity.site == site.id, Entity.kind.in_(kinds), Entity.deleted_at.is_null())
         .order_by(Entity.guid.desc()).limit(50_000).tuples())

@@ -1,31 +1,89 @@
-"""Creating, finding and checking permissions on entities.
+"""Creating, changing, finding and checking permissions on entities.
 
-Plugins create their entities here, then their own row keyed by the guid::
+Plugins create their entities here, then their own row keyed by the guid, in one
+transaction::
 
-    entity = entities.create(site, "blog.post", owner=actor, title=title, access=access)
-    Post.create(entity=entity, body=body)
+    with database.atomic():
+        entity = entities.create(site, "blog.post", owner=actor, title=title, access_level=access)
+        Post.create(entity=entity, body=body)
+
+Every change goes through this module (:func:`create`, :func:`update`, :func:`trash`,
+:func:`restore`, :func:`delete`), which announces it with ``maillage_entity_changed`` right
+after the transaction commits (at once when no transaction is open): listeners such as the
+search index then read the entity and the plugin's row as they were saved. A change the
+caller makes by other means (a bulk update) is announced with :func:`announce`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from core import access, relationships
-from core.db import now
-from core.models import ACCESS_LEVELS, Account, Entity
+from core.db import database, now
+from core.models import ACCESS_LEVELS, Account, Activity, Entity
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
+CHANGES = ("create", "update", "access", "trash", "restore", "delete")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What happened to an entity: ``action`` is one of :data:`CHANGES`; ``old_access`` is the
+    access level before an ``"access"`` change (an update that changed the access level)."""
+
+    action: str
+    old_access: str | None = None
+
+
+def announce(site: SiteRuntime, entity: Entity, action: str, old_access: str | None = None) -> Change:
+    """Call ``maillage_entity_changed`` for ``entity`` once the current transaction commits
+    (at once outside a transaction; never when it rolls back)."""
+    if action not in CHANGES:
+        raise ValueError(f"unknown entity change {action!r}")
+    change = Change(action, old_access)
+    database.after_commit(lambda: site.call("maillage_entity_changed", site=site, entity=entity, change=change))
+    return change
 
 
 class AccessLevelError(ValueError):
     """An unknown access level was given."""
 
 
-def create(site, kind: str, owner: Entity | int | None, title: str = "", access_level: str | None = None,
-           container: Entity | int | None = None) -> Entity:
-    """Create an entity on ``site``; the access defaults to the site's default access."""
+def create(site: SiteRuntime, kind: str, owner: Entity | int | None, title: str = "",
+           access_level: str | None = None, container: Entity | int | None = None) -> Entity:
+    """Create an entity on ``site``; the access defaults to the site's default access.
+
+    Announced as ``"create"`` after the transaction commits: create your own row in the same
+    ``database.atomic()`` block, so listeners find it."""
     level = access_level or site.settings.get("default_access", "public")
     if level not in ACCESS_LEVELS:
         raise AccessLevelError(level)
     stamp = now()
-    return Entity.create(site=site.id, kind=kind, owner=owner, container=container, access=level,
-                         title=title[:300], created=stamp, updated=stamp)
+    entity = Entity.create(site=site.id, kind=kind, owner=owner, container=container, access=level,
+                           title=title[:300], created=stamp, updated=stamp)
+    announce(site, entity, "create")
+    return entity
+
+
+def update(site: SiteRuntime, entity: Entity, **fields) -> Change:
+    """Save ``fields`` of ``entity`` (``title``, ``access``, ``container``, ``owner``...), mark it
+    modified now and announce it: ``"access"`` (with the old level) when the access level
+    changed, else ``"update"``. Call it with no field after changing only your own row."""
+    if "access" in fields and fields["access"] not in ACCESS_LEVELS:
+        raise AccessLevelError(fields["access"])
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "")[:300]
+    old_access = entity.access
+    for name, value in fields.items():
+        setattr(entity, name, value)
+    entity.touch()
+    entity.save(only=[Entity.updated, *(getattr(Entity, name) for name in fields)])
+    if entity.access != old_access:
+        return announce(site, entity, "access", old_access)
+    return announce(site, entity, "update")
 
 
 def get_visible(site, viewer: Account | None, guid: int, kind: str | None = None) -> Entity | None:
@@ -72,13 +130,30 @@ def can(site, user: Account | None, action: str, entity: Entity | None = None) -
     return manages(user, entity) or (entity.owner_id is not None and manages(user, entity.owner_id))
 
 
-def trash(entity: Entity) -> None:
+def trash(site: SiteRuntime, entity: Entity) -> None:
     """Move ``entity`` to the trash (invisible everywhere, restorable for the site's trash period)."""
     entity.deleted_at = now()
     entity.save(only=[Entity.deleted_at])
+    announce(site, entity, "trash")
 
 
-def restore(entity: Entity) -> None:
+def restore(site: SiteRuntime, entity: Entity) -> None:
     """Bring ``entity`` back from the trash."""
     entity.deleted_at = None
     entity.save(only=[Entity.deleted_at])
+    announce(site, entity, "restore")
+
+
+def delete(site: SiteRuntime, entity: Entity) -> None:
+    """Remove ``entity`` for good with its comments and activity.
+
+    Plugins free their files and rows first (``maillage_entity_deleted``, the rows still there);
+    ``maillage_entity_changed`` then gets ``"delete"`` after the commit, with the entity as it was."""
+    site.call("maillage_entity_deleted", site=site, entity=entity)
+    with database.atomic():
+        children = [e.guid for e in Entity.select(Entity.guid).where(Entity.container == entity.guid,
+                                                                     Entity.kind == "comment")]
+        for guid in children + [entity.guid]:
+            Activity.delete().where(Activity.entity == guid).execute()
+            Entity.delete().where(Entity.guid == guid).execute()
+        announce(site, entity, "delete")

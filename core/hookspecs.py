@@ -255,7 +255,23 @@ def maillage_container_tools(site, container):
 
 @hookspec
 def maillage_entity_deleted(site, entity):
-    """Called when an entity is removed for good (after the trash): free its files, rows."""
+    """Called when an entity is removed for good (after the trash), before its rows go:
+    free its files and rows."""
+
+
+@hookspec
+def maillage_entity_changed(site, entity, change):
+    """Called after an entity was created, updated, trashed, restored or deleted.
+
+    ``change`` is a :class:`core.entities.Change`: ``change.action`` is ``"create"``,
+    ``"update"``, ``"access"`` (an update that changed the access level; ``change.old_access``
+    holds the old one), ``"trash"``, ``"restore"`` or ``"delete"``. It is called right after
+    the transaction that made the change commits (at once when there was none), so the
+    plugin's own row is there to read; on ``"delete"`` the rows are gone and ``entity`` is the
+    copy held before. What a listener writes is its own transaction. Return value ignored.
+    The core's search index is one listener: it (re)indexes searchable kinds and forgets
+    deleted entities.
+    """
 
 
 @hookspec

@@ -20,6 +20,12 @@ class EntityKind:
     in listings, search results and activity items with ``entity`` in its
     context; ``activity_template`` renders one activity item about it (it
     gets ``item`` and ``entity``).
+
+    Capabilities: ``searchable`` (indexed by the core's search listener with the text of
+    ``maillage_search_documents``), ``commentable`` and ``likable`` (``core/comments.html`` and
+    ``core/likes.html`` work on it), ``in_activity`` (its activity items show in feeds),
+    ``restorable`` (its owner may bring it back from the trash), ``to_json`` (a function
+    ``entity -> dict`` adding the kind's own fields to :meth:`as_json`, for APIs and exports).
     """
 
     name: str
@@ -28,10 +34,23 @@ class EntityKind:
     summary_template: str = "core/entity_summary.html"
     activity_template: str = "core/activity_item.html"
     plural: Any = ""
-    comments: bool = False
-    likes: bool = False
+    searchable: bool = False
+    commentable: bool = False
+    likable: bool = False
+    in_activity: bool = True
+    restorable: bool = True
+    to_json: Callable[[Any], dict] | None = None
     container: bool = False
     feed_filter: str = ""
+
+    def as_json(self, entity) -> dict:
+        """``entity`` as a JSON-ready dict: the core's columns, then what ``to_json`` adds."""
+        data = {"guid": entity.guid, "kind": entity.kind, "title": entity.title, "owner": entity.owner_id,
+                "container": entity.container_id, "access": entity.access, "url": self.url(entity),
+                "created": entity.created.isoformat(), "updated": entity.updated.isoformat()}
+        if self.to_json is not None:
+            data.update(self.to_json(entity))
+        return data
 
 
 @dataclass(frozen=True)

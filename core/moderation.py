@@ -15,9 +15,9 @@ import datetime as dt
 
 import peewee as pw
 
-from core import notifications
+from core import entities, notifications
 from core.db import BaseModel, database, now
-from core.models import Account, Activity, Entity
+from core.models import Account, Entity
 
 
 class Report(BaseModel):
@@ -68,8 +68,11 @@ def resolve(site, moderator: Account, entity: Entity, decision: str) -> int:
 
 
 def trash_items(site, user: Account, before: int | None = None, limit: int = 50) -> list[Entity]:
-    """What ``user`` may restore (their own; everything for administrators), newest deletion first."""
-    query = (Entity.select().where(Entity.site == site.id, Entity.deleted_at.is_null(False))
+    """What ``user`` may restore (their own; everything for administrators), newest deletion first:
+    entities of the enabled kinds declared ``restorable``."""
+    restorable = [k.name for k in site.entity_kinds.values() if k.restorable]
+    query = (Entity.select().where(Entity.site == site.id, Entity.deleted_at.is_null(False),
+                                   Entity.kind.in_(restorable))
              .order_by(Entity.guid.desc()).limit(limit))
     if not user.is_admin:
         query = query.where(Entity.owner == user.guid)
@@ -85,11 +88,5 @@ def purge(site, days: int | None = None) -> int:
     doomed = list(Entity.select().where(Entity.site == site.id, Entity.deleted_at.is_null(False),
                                         Entity.deleted_at < cutoff))
     for entity in doomed:
-        site.call("maillage_entity_deleted", site=site, entity=entity)
-        with database.atomic():
-            children = [e.guid for e in Entity.select(Entity.guid).where(Entity.container == entity.guid,
-                                                                         Entity.kind == "comment")]
-            for guid in children + [entity.guid]:
-                Activity.delete().where(Activity.entity == guid).execute()
-                Entity.delete().where(Entity.guid == guid).execute()
+        entities.delete(site, entity)
     return len(doomed)

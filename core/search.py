@@ -1,8 +1,10 @@
 """Full-text search over every entity kind, with access applied inside the SQL.
 
-Plugins answer ``maillage_search_documents(site, entity)`` with ``{"title", "body"}``
-for their kinds and call :func:`index` after saving an entity (:func:`remove` when it
-is deleted). Text is stored lower-case without accents; SQLite searches it with an FTS5 table,
+Plugins declare their kinds ``searchable`` and answer ``maillage_search_documents(site, entity)``
+with ``{"title", "body"}``; the core listens to ``maillage_entity_changed`` and calls
+:func:`index` after every change of a searchable entity (:func:`remove` when it is deleted), so
+plugins never call them by hand. A plugin whose text lives in rows the entity does not own
+announces the change with ``entities.update(site, entity)``. Text is stored lower-case without accents; SQLite searches it with an FTS5 table,
 PostgreSQL with a GIN index on a stored ``tsvector`` column (migration 0006). Results are the entities the viewer may see, newest
 first, paginated by guid.
 """
@@ -43,9 +45,11 @@ def fold(text: str) -> str:
 
 
 def index(site, entity: Entity) -> bool:
-    """(Re)index ``entity`` with the text its plugin gives; False if no plugin indexes its kind."""
+    """(Re)index ``entity`` with the text its plugin gives; with no text (no plugin answers, or it
+    gives None: a draft) the entity is not found, and False is returned."""
     doc = site.pm.hook.maillage_search_documents(site=site, entity=entity)
     if not doc:
+        remove(site, entity)
         return False
     title, body = fold(doc.get("title") or "")[:1000], fold(doc.get("body") or "")[:100_000]
     SearchDocument.insert(entity=entity.guid, site=site.id, kind=entity.kind, title=title, body=body).on_conflict(

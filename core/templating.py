@@ -108,7 +108,7 @@ def _comment_thread(site, request, entity) -> SimpleNamespace:
 
     user = web.current_user(request)
     actor = getattr(request.state, "actor", None)
-    enabled = comments.allows(site, entity, "comments")
+    enabled = comments.allows(site, entity, "commentable")
     return SimpleNamespace(
         enabled=enabled,
         comments=comments.thread(site, user, entity) if enabled else [],
@@ -122,7 +122,7 @@ def _comment_thread(site, request, entity) -> SimpleNamespace:
 def _like_state(site, request, entity) -> SimpleNamespace:
     from core import comments
 
-    enabled = comments.allows(site, entity, "likes")
+    enabled = comments.allows(site, entity, "likable")
     actor = getattr(request.state, "actor", None)
     return SimpleNamespace(enabled=enabled, count=comments.likes(entity) if enabled else 0,
                            mine=enabled and comments.liked_by(actor, entity))

@@ -63,7 +63,7 @@ def delete_comment(request):
     comment = _visible(request, request.path_params["guid"])
     if comment.kind != "comment" or not comments.deletable(site, user, comment):
         raise web.forbidden()
-    entities.trash(comment)
+    entities.trash(site, comment)
     web.flash(request, _("The comment is in the trash; it can be restored from there."))
     return web.redirect(request, _back(request, Entity.get_by_id(comment.container_id)) + "#comments")
 
@@ -73,7 +73,7 @@ def like(request):
     web.require_user(request)
     site = web.site_of(request)
     entity = _visible(request, request.path_params["guid"])
-    if not comments.allows(site, entity, "likes"):
+    if not comments.allows(site, entity, "likable"):
         raise web.forbidden()
     comments.toggle_like(site, request.state.actor, entity)
     return web.redirect(request, _back(request, entity))
@@ -123,15 +123,17 @@ def trash(request):
     if request.method == "POST":
         guid = web.form(request).get("entity", "")
         entity = Entity.get_or_none(Entity.guid == int(guid), Entity.site == site.id) if guid.isdigit() else None
-        if entity is None or entity.deleted_at is None or not (user.is_admin or entity.owner_id == user.guid):
+        kind = site.entity_kinds.get(entity.kind) if entity is not None else None
+        if kind is None or not kind.restorable or entity.deleted_at is None \
+                or not (user.is_admin or entity.owner_id == user.guid):
             raise web.not_found()
-        entities.restore(entity)
+        entities.restore(site, entity)
         web.flash(request, _("%(title)s is restored.") % {"title": entity.title or _("The item")})
         return web.redirect(request, "/trash")
     before = request.query_params.get("before", "")
     items = moderation.trash_items(site, user, int(before) if before.isdigit() else None)
     kinds = site.entity_kinds
     return web.render(request, "core/trash.html", {
-        "items": [{"e": e, "kind": kinds[e.kind].label if e.kind in kinds else e.kind} for e in items],
+        "items": [{"e": e, "kind": kinds[e.kind].label} for e in items],
         "days": site.settings.get("trash_days", 30),
         "next_before": items[-1].guid if len(items) == 50 else None})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from core import images, profiles, web
+from core import entities, images, profiles, web
+from core.db import database
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from core.storage import StorageError, storage
@@ -104,22 +105,17 @@ def edit(request):
             except images.ImageError as exc:
                 errors["avatar"] = str(exc)
         if not errors:
-            entity = account.entity
-            entity.title = values["name"]
-            entity.touch()
-            entity.save()
             if avatar_key and profile.avatar:
                 storage(site).delete(profile.avatar)
             profile.avatar = avatar_key or profile.avatar
             profile.bio, profile.kind, profile.fields, profile.visibility = \
                 values["bio"], values["kind"], stored, visibility
-            if profiles.Profile.get_or_none(profiles.Profile.entity == account.guid) is None:
-                profile.save(force_insert=True)
-            else:
-                profile.save()
-            from core import search
-
-            search.index(site, entity)
+            with database.atomic():
+                entities.update(site, account.entity, title=values["name"])  # announced (search) after commit
+                if profiles.Profile.get_or_none(profiles.Profile.entity == account.guid) is None:
+                    profile.save(force_insert=True)
+                else:
+                    profile.save()
             web.flash(request, _("Your profile is saved.") if user.guid == account.guid else _("Profile saved."))
             return web.redirect(request, f"/members/{account.guid}")
         for f in fields:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.rrule import rrulestr
 from peewee import fn
 
-from core import access, activity, entities, images, inputs, notifications, search
+from core import access, activity, entities, images, inputs, notifications
 from core.db import database, in_ids, now
 from core.i18n import gettext as _
 from core.models import ACCESS_LEVELS, Account, Entity, Relationship
@@ -391,15 +391,12 @@ def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None
             if changed:
                 event.sequence += 1
             event.last_end = last_end(event)
-            entity.title, entity.access = values["title"], values["access"]
-            entity.touch()
-            entity.save()
+            entities.update(site, entity, title=values["title"], access=values["access"])
         if image_key:
             if event.image:
                 storage(site).delete(event.image)
             event.image = image_key
         event.save()
-    search.index(site, entity)
     if created:
         activity.record(site, actor=actor, verb="published", entity=entity, container=container)
         followers = [r.subject_id for r in Relationship.select(Relationship.subject).where(
@@ -417,8 +414,7 @@ def set_cancelled(site, entity: Entity, cancelled: bool) -> None:
     if event.cancelled == cancelled:
         return
     Event.update(cancelled=cancelled, sequence=Event.sequence + 1).where(Event.entity == entity.guid).execute()
-    entity.touch()
-    entity.save()
+    entities.update(site, entity)
     forget_months(site)
     if cancelled:
         going = [p.member_id for p in Participation.select().where(Participation.event == entity.guid)]

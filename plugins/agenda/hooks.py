@@ -51,9 +51,9 @@ def maillage_menu_items(site, request):
 def maillage_entity_kinds(site):
     from plugins.agenda.events import url
 
-    return [EntityKind("agenda.event", _l("Event"), url=url, plural=_l("Events"),
+    return [EntityKind("agenda.event", _l("Event"), url=url, plural=_l("Events"), searchable=True,
                        summary_template="agenda/summary.html", activity_template="agenda/activity.html",
-                       comments=True, likes=True, feed_filter="event")]
+                       commentable=True, likable=True, feed_filter="event")]
 
 
 @hookimpl

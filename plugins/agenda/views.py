@@ -262,7 +262,7 @@ def delete(request):
     entity, _event_row = _event(request)
     if not events.can_edit(site, user, entity):
         raise web.forbidden()
-    entities.trash(entity)
+    entities.trash(site, entity)
     web.flash(request, _("The event is in the trash; it can be restored from there."))
     return web.redirect(request, "/agenda/")
 

@@ -44,9 +44,9 @@ def maillage_menu_items(site, request):
 def maillage_entity_kinds(site):
     from plugins.blog.posts import url
 
-    return [EntityKind("blog.post", _l("Blog post"), url=url, plural=_l("Blog posts"),
+    return [EntityKind("blog.post", _l("Blog post"), url=url, plural=_l("Blog posts"), searchable=True,
                        summary_template="blog/summary.html", activity_template="blog/activity.html",
-                       comments=True, likes=True, feed_filter="post")]
+                       commentable=True, likable=True, feed_filter="post")]
 
 
 @hookimpl
@@ -88,7 +88,7 @@ def maillage_search_documents(site, entity):
         from plugins.blog.models import Post
 
         post = Post.get_or_none(Post.entity == entity.guid)
-        if post is not None:
+        if post is not None and post.announced:  # drafts and scheduled posts are not found
             return {"title": entity.title, "body": f"{post.excerpt}\n{post.body}\n{' '.join(post.tags)}"}
 
 

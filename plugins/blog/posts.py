@@ -6,7 +6,7 @@ import datetime as dt
 
 from peewee import JOIN, fn
 
-from core import access, activity, entities, images, notifications, search
+from core import access, activity, entities, images, notifications
 from core.db import database, now
 from core.i18n import gettext as _
 from core.models import ACCESS_LEVELS, Account, Entity, Relationship
@@ -127,9 +127,7 @@ def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None
         else:
             post = Post.get_by_id(entity.guid)
             post.slug = slugify(values["title"])  # the old addresses redirect to the new one
-            entity.title, entity.access = values["title"], values["access"]
-            entity.touch()
-            entity.save()
+            entities.update(site, entity, title=values["title"], access=values["access"])
         post.body, post.excerpt, post.tags, post.comments = (values["body"], values["excerpt"], values["tag_list"],
                                                              values["comments"])
         if cover_key:
@@ -145,8 +143,6 @@ def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None
         Revision.create(post=post, author=user.guid, created=now(), title=values["title"], body=values["body"],
                         excerpt=values["excerpt"])
     announce_due(site)
-    if post.announced:
-        search.index(site, entity)
     return entity
 
 
@@ -159,7 +155,7 @@ def announce_due(site) -> int:
         entity = post.entity
         if Post.update(announced=True).where(Post.entity == entity.guid, Post.announced == False).execute():  # noqa: E712
             activity.record(site, actor=entity.owner, verb="published", entity=entity)
-            search.index(site, entity)
+            entities.announce(site, entity, "update")  # now public: the search index takes it
             followers = [r.subject_id for r in Relationship.select(Relationship.subject).where(
                 Relationship.object == entity.owner_id, Relationship.verb == "follows")]
             notifications.notify(site, "blog.new_post", followers, actor=entity.owner, entity=entity,

@@ -216,7 +216,7 @@ def delete(request):
     entity, _post_row = _post(request, request.path_params["guid"])
     if not posts.can_edit(site, user, entity):
         raise web.forbidden()
-    entities.trash(entity)
+    entities.trash(site, entity)
     web.flash(request, _("The post is in the trash; it can be restored from there."))
     return web.redirect(request, "/blog/")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from core import activity, entities, gazetteer, images, inputs, relationships, search
+from core import activity, entities, gazetteer, images, inputs, relationships
+from core.db import database
 from core.i18n import gettext as _
 from core.models import Entity
 from core.storage import StorageError, storage
@@ -127,16 +128,16 @@ def logo_url(guid: int, key: str) -> str:
 
 def create(site, user, actor, head: dict, values: dict, logo: bytes | None = None) -> Entity:
     """A new card owned by ``actor``; ``user`` manages it. ``logo``: an image from :func:`read_logo`."""
-    entity = entities.create(site, KIND, owner=actor, title=head["name"], access_level=head["access"])
     key = storage(site).save(logo) if logo else ""
     try:
-        Organisation.create(entity=entity, logo=key, **values)
+        with database.atomic():
+            entity = entities.create(site, KIND, owner=actor, title=head["name"], access_level=head["access"])
+            Organisation.create(entity=entity, logo=key, **values)
     except Exception:
         if key:
             storage(site).delete(key)
         raise
     relationships.add(site, user.guid, "manages", entity.guid)
-    search.index(site, entity)
     forget_aggregates(site)
     activity.record(site, actor=entity, verb="created", entity=entity)
     return entity
@@ -152,17 +153,16 @@ def update(site, entity: Entity, head: dict, values: dict, logo: bytes | None = 
         values["logo"] = storage(site).save(logo)
     elif remove_logo:
         values["logo"] = ""
-    entity.title, entity.access = head["name"][:300], head["access"]
     try:
-        entity.save(only=[Entity.title, Entity.access])
-        Organisation.update(**values).where(Organisation.entity == entity.guid).execute()
+        with database.atomic():
+            Organisation.update(**values).where(Organisation.entity == entity.guid).execute()
+            entities.update(site, entity, title=head["name"], access=head["access"])
     except Exception:
         if values.get("logo"):
             storage(site).delete(values["logo"])
         raise
     if old and "logo" in values and values["logo"] != old:
         _delete_file(site, old)
-    search.index(site, entity)
     forget_aggregates(site)
 
 

@@ -8,7 +8,7 @@ import io
 import json
 from dataclasses import dataclass, field
 
-from core import entities, gazetteer, inputs, search
+from core import entities, gazetteer, inputs
 from core.db import database
 from core.models import Entity
 from plugins.directory.models import Organisation
@@ -95,16 +95,14 @@ def import_rows(site, rows, mapping: dict | None = None, dry_run: bool = False, 
                     if existing:
                         report.updated += 1
                         if not dry_run:
-                            Entity.update(title=name[:300]).where(Entity.guid == existing.entity_id).execute()
                             Organisation.update(**values).where(
                                 Organisation.entity == existing.entity_id).execute()
-                            search.index(site, Entity.get_by_id(existing.entity_id))  # found by the search box
+                            entities.update(site, Entity.get_by_id(existing.entity_id), title=name)
                     else:
                         report.created += 1
                         if not dry_run:
                             entity = entities.create(site, KIND, owner=None, title=name, access_level="public")
                             Organisation.create(entity=entity, claimed=False, **values)
-                            search.index(site, entity)
             if progress:
                 progress()
         if dry_run:

@@ -56,13 +56,13 @@ def maillage_entity_kinds(site):
         return f"/documents/{entity.guid}"
 
     return [
-        EntityKind(FILE, _l("Document"), url, plural=_l("Documents"), comments=True,
-                   likes=True, summary_template="documents/_summary.html",
+        EntityKind(FILE, _l("Document"), url, plural=_l("Documents"), searchable=True, commentable=True,
+                   likable=True, summary_template="documents/_summary.html",
                    activity_template="documents/_activity.html"),
-        EntityKind(FOLDER, _l("Folder"), url, plural=_l("Folders"), comments=True,
-                   likes=True, summary_template="documents/_summary.html",
+        EntityKind(FOLDER, _l("Folder"), url, plural=_l("Folders"), searchable=True, commentable=True,
+                   likable=True, summary_template="documents/_summary.html",
                    activity_template="documents/_activity.html"),
-        EntityKind(LINK, _l("Link"), url, plural=_l("Links"), comments=True, likes=True,
+        EntityKind(LINK, _l("Link"), url, plural=_l("Links"), searchable=True, commentable=True, likable=True,
                    summary_template="documents/_summary.html", activity_template="documents/_activity.html"),
     ]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from core import activity, entities
-from core.db import database, now
+from core.db import database
 from core.i18n import gettext as _
 from core.models import Entity, Relationship
 from core.storage import storage
@@ -104,7 +104,6 @@ def create_file(site, actor: Entity, author, stored: Stored, title: str, descrip
                     filename=stored.filename, pages=stored.pages)
         _version(entity, 1, stored, author, actor)
     activity.record(site, actor=actor, verb="uploaded", entity=entity, container=container)
-    index(site, entity)
     notify_new_file(site, actor, entity, folder, container)
     return entity
 
@@ -117,9 +116,8 @@ def add_version(site, document: Entity, item: Item, author, stored: Stored) -> i
         Item.update(version=number, key=stored.key, thumb_key=stored.thumb_key, mime=stored.mime,
                     size=stored.size, filename=stored.filename, pages=stored.pages).where(
             Item.entity == document).execute()
-        Entity.update(updated=now()).where(Entity.guid == document.guid).execute()
+        entities.update(site, document)
     activity.record(site, actor=document.owner_id or author.guid, verb="updated", entity=document)
-    index(site, document)
     return number
 
 
@@ -135,7 +133,6 @@ def create_folder(site, actor: Entity, title: str, description: str = "", access
         entity = entities.create(site, FOLDER, owner=actor, title=title, access_level=access, container=container)
         Item.create(entity=entity, description=description, album=album, folder=parent)
     activity.record(site, actor=actor, verb="created", entity=entity, container=container)
-    index(site, entity)
     return entity
 
 
@@ -145,7 +142,6 @@ def create_link(site, actor: Entity, title: str, url: str, note: str = "", tags:
         entity = entities.create(site, LINK, owner=actor, title=title, access_level=access, container=container)
         Item.create(entity=entity, description=note, url=url, tags=tags, folder=folder)
     activity.record(site, actor=actor, verb="shared", entity=entity, container=container)
-    index(site, entity)
     return entity
 
 
@@ -159,10 +155,8 @@ def update(site, entity: Entity, item: Item, title: str, description: str, tags:
     if folder is not KEEP:
         changes["folder"] = folder
     with database.atomic():
-        Entity.update(title=title[:300], access=access, updated=now()).where(Entity.guid == entity.guid).execute()
         Item.update(**changes).where(Item.entity == entity.guid).execute()
-    entity.title, entity.access = title[:300], access
-    index(site, entity)
+        entities.update(site, entity, title=title, access=access)
 
 
 def versions(document) -> list[Version]:
@@ -182,7 +176,6 @@ def purge(site, entity) -> None:
     # what a purged folder still holds moves up to the folder above (never silently deleted)
     Item.update(folder=item.folder_id if item else None).where(Item.folder == entity.guid).execute()
     Item.delete().where(Item.entity == entity.guid).execute()
-    unindex(site, entity)
 
 
 def search_document(entity) -> dict | None:
@@ -195,25 +188,6 @@ def search_document(entity) -> dict | None:
         if current is not None:
             body.append(current.text)
     return {"title": entity.title, "body": "\n".join(part for part in body if part)}
-
-
-def index(site, entity) -> None:
-    """Index ``entity`` for search when the search service is there (it belongs to another plugin)."""
-    try:
-        from core import search
-    except ImportError:
-        return
-    with contextlib.suppress(Exception):
-        search.index(site, entity)
-
-
-def unindex(site, entity) -> None:
-    try:
-        from core import search
-    except ImportError:
-        return
-    with contextlib.suppress(Exception):
-        search.remove(site, entity)
 
 
 def notify_new_file(site, actor, entity, folder, container) -> None:

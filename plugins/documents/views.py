@@ -371,8 +371,7 @@ def delete(request):
     if not entities.can(site, user, "delete", entity):
         raise web.forbidden()
     item = Item.get_or_none(Item.entity == entity.guid)
-    entities.trash(entity)
-    library.unindex(site, entity)
+    entities.trash(site, entity)
     web.flash(request, _("Moved to the trash."))
     parent = Entity.get_or_none(Entity.guid == item.folder_id) if item and item.folder_id else None
     container = Entity.get_or_none(Entity.guid == entity.container_id) if entity.container_id else None

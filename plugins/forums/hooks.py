@@ -38,7 +38,7 @@ def maillage_container_tools(site, container):
 def maillage_entity_kinds(site):
     from plugins.forums.threads import url
 
-    return [EntityKind("forums.topic", _l("Forum topic"), url=url, plural=_l("Forum topics"),
+    return [EntityKind("forums.topic", _l("Forum topic"), url=url, plural=_l("Forum topics"), searchable=True,
                        summary_template="forums/summary.html", activity_template="forums/activity.html",
                        feed_filter="post")]
 

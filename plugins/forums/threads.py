@@ -6,7 +6,7 @@ import datetime as dt
 
 import peewee as pw
 
-from core import access, activity, entities, notifications, relationships, search
+from core import access, activity, entities, notifications, relationships
 from core.db import database, now
 from core.models import Account, Entity, Relationship
 from plugins.forums.models import ReadMarker, Reply, Topic
@@ -116,7 +116,6 @@ def create_topic(site, author: Entity, group: Entity, title: str, body: str, acc
                                  container=group.guid)
         topic = Topic.create(entity=entity, body=body, last_activity=entity.created)
         follow(site, author.guid, entity.guid)
-    search.index(site, entity)
     activity.record(site, actor=author.guid, verb="posted", entity=entity, container=group.guid)
     notifications.notify(site, "forums.new_topic", membership.member_guids(group), actor=author, entity=entity,
                          text=title)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import entities, search, web
-from core.db import now
+from core import entities, web
+from core.db import database, now
 from core.i18n import gettext as _
 from core.models import Entity
 from plugins.forums import threads
@@ -175,12 +175,10 @@ def edit(request):
                 row.body, row.html, row.edited = values["body"], "", now()
                 row.save()
                 return web.redirect(request, f"{threads.url(entity)}?page={threads.page_of(row.number)}#r{row.number}")
-            topic.body, topic.edited = values["body"], now()
-            topic.save()
-            entity.title = values["title"][:300] or entity.title
-            entity.touch()
-            entity.save()
-            search.index(site, entity)
+            with database.atomic():
+                topic.body, topic.edited = values["body"], now()
+                topic.save()
+                entities.update(site, entity, title=values["title"] or entity.title)
             return web.redirect(request, threads.url(entity))
     return web.render(request, "forums/edit.html", {"entity": entity, "reply": row, "values": values,
                                                     "error": error}, status_code=400 if error else 200)

@@ -42,7 +42,7 @@ def maillage_menu_items(site, request):
 
 @hookimpl
 def maillage_entity_kinds(site):
-    return [EntityKind("groups.group", _l("Group"), url=_url, plural=_l("Groups"),
+    return [EntityKind("groups.group", _l("Group"), url=_url, plural=_l("Groups"), searchable=True,
                        summary_template="groups/summary.html", activity_template="groups/activity.html",
                        container=True)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core import access, activity, entities, images, web
+from core.db import database
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from core.storage import storage
@@ -110,36 +111,32 @@ def edit(request):
         if not errors:
             level = ACCESS_OF[values["visibility"]]
             actor = request.state.actor or user.entity  # acting as an organisation: the group is its own
-            if entity is None:
-                entity = entities.create(site, "groups.group", owner=actor.guid, title=values["name"],
-                                         access_level=level)
-                entity.container = entity.guid  # a hidden group is its own container: its members see it
-                entity.save(only=[Entity.container])
-                group = Group.create(entity=entity, description=values["description"])
-                membership.add(site, user.guid, membership.ADMIN, entity.guid)
-                membership.add(site, user.guid, membership.MEMBER, entity.guid)
-                if actor.guid != user.guid:
-                    membership.add(site, actor.guid, membership.MEMBER, entity.guid)
-                verb = "created"
-            else:
-                entity.title, entity.access = values["name"][:300], level
-                entity.touch()
-                entity.save()
-                verb = None
-            group.description, group.membership = values["description"], values["membership"]
-            group.themes, group.territory = values["themes"], values["territory"]
-            if image_key:
-                if group.image:
-                    storage(site).delete(group.image)
-                group.image = image_key
-            if guid is not None:
-                offered = [item.name for item, _enabled in tools]
-                on = set(form.getlist("tools"))
-                group.disabled_tools = [name for name in offered if name not in on]
-            group.save()
-            from core import search
-
-            search.index(site, entity)
+            with database.atomic():  # the change is announced (search index) once the group row is saved
+                if entity is None:
+                    entity = entities.create(site, "groups.group", owner=actor.guid, title=values["name"],
+                                             access_level=level)
+                    entity.container = entity.guid  # a hidden group is its own container: its members see it
+                    entity.save(only=[Entity.container])
+                    group = Group.create(entity=entity, description=values["description"])
+                    membership.add(site, user.guid, membership.ADMIN, entity.guid)
+                    membership.add(site, user.guid, membership.MEMBER, entity.guid)
+                    if actor.guid != user.guid:
+                        membership.add(site, actor.guid, membership.MEMBER, entity.guid)
+                    verb = "created"
+                else:
+                    entities.update(site, entity, title=values["name"], access=level)  # announced after commit
+                    verb = None
+                group.description, group.membership = values["description"], values["membership"]
+                group.themes, group.territory = values["themes"], values["territory"]
+                if image_key:
+                    if group.image:
+                        storage(site).delete(group.image)
+                    group.image = image_key
+                if guid is not None:
+                    offered = [item.name for item, _enabled in tools]
+                    on = set(form.getlist("tools"))
+                    group.disabled_tools = [name for name in offered if name not in on]
+                group.save()
             if verb:
                 activity.record(site, actor=actor.guid, verb=verb, entity=entity, container=entity.guid)
             web.flash(request, _("Group saved."))

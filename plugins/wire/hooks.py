@@ -29,8 +29,8 @@ def maillage_menu_items(site, request):
 @hookimpl
 def maillage_entity_kinds(site):
     return [EntityKind("wire.status", _l("Status update"), url=lambda e: f"/wire/{e.guid}",
-                       plural=_l("Status updates"), activity_template="wire/activity.html",
-                       comments=True, likes=True, feed_filter="post")]
+                       plural=_l("Status updates"), searchable=True, activity_template="wire/activity.html",
+                       commentable=True, likable=True, feed_filter="post")]
 
 
 @hookimpl

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core import access, activity, entities, feeds, notifications, search, web
+from core import access, activity, entities, feeds, notifications, web
+from core.db import database
 from core.i18n import gettext as _
 from core.models import Entity
 from plugins.wire.models import Status
@@ -42,9 +43,9 @@ def index(request):
             status_code = 400
         else:
             actor = request.state.actor
-            entity = entities.create(site, "wire.status", owner=actor, title=body[:80], access_level=level)
-            Status.create(entity=entity, body=body)
-            search.index(site, entity)
+            with database.atomic():
+                entity = entities.create(site, "wire.status", owner=actor, title=body[:80], access_level=level)
+                Status.create(entity=entity, body=body)
             activity.record(site, actor=actor, verb="posted", entity=entity)
             notifications.notify(site, "wire.mention", mentioned(site.id, body), actor=actor, entity=entity,
                                  text=body)
@@ -77,7 +78,7 @@ def delete(request):
         raise web.not_found()
     if not entities.can(site, user, "edit", entity):
         raise web.forbidden()
-    entities.trash(entity)
+    entities.trash(site, entity)
     web.flash(request, _("The status is in the trash; it can be restored from there."))
     return web.redirect(request, "/wire/")
 

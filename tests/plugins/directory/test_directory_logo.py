@@ -206,7 +206,7 @@ def test_a_card_removed_for_good_frees_its_logo(signed_in, app):
     key = _key(guid)
     site = app.runtime("test")
     with database.connection_context():
-        entities.trash(Entity.get_by_id(guid))
+        entities.trash(site, Entity.get_by_id(guid))
         assert storage(site).exists(key)  # still restorable from the trash
         assert moderation.purge(site, days=-1) == 1
     assert _files(app) == []

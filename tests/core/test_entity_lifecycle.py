@@ -1,0 +1,117 @@
+"""Entities announce their lifecycle (maillage_entity_changed) after commit; search listens to it;
+entity kinds declare their capabilities."""
+
+from pathlib import Path
+
+import pytest
+
+from core import entities, hookimpl, moderation, search
+from core.db import database
+from core.kinds import EntityKind
+from core.models import Entity
+
+pytestmark = pytest.mark.site(plugins=["wire"])
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Listener:
+    def __init__(self):
+        self.seen = []
+
+    @hookimpl
+    def maillage_entity_changed(self, site, entity, change):
+        from plugins.wire.models import Status
+
+        has_row = Status.get_or_none(Status.entity == entity.guid) is not None
+        self.seen.append((change.action, change.old_access, entity.guid, has_row))
+
+
+@pytest.fixture
+def listener(app):
+    site = app.runtime("test")
+    plugin = Listener()
+    site.pm.register(plugin, name="test-listener")
+    yield plugin
+    site.pm.unregister(plugin)
+
+
+def test_every_change_is_announced_after_commit_with_the_old_access(app, signed_in, client, listener):
+    ada = signed_in("ada")
+    ada.post_form("/wire/", {"body": "Jardin partagé samedi", "access": "public"})
+    site = app.runtime("test")
+    with database.connection_context():
+        entity = Entity.get(Entity.kind == "wire.status")
+        guid = entity.guid
+        # the wire's own row existed when the listener ran: the call came after the commit
+        assert listener.seen == [("create", None, guid, True)]
+        with database.atomic():
+            entities.update(site, entity, access="members")
+            assert len(listener.seen) == 1  # not yet: inside the transaction
+        assert listener.seen[-1] == ("access", "public", guid, True)
+        entities.update(site, entity, title="Jardin partagé dimanche")
+        assert listener.seen[-1] == ("update", None, guid, True)
+        entities.trash(site, entity)
+        entities.restore(site, entity)
+        assert [s[0] for s in listener.seen[-2:]] == ["trash", "restore"]
+        with pytest.raises(RuntimeError), database.atomic():
+            entities.update(site, entity, title="Never saved")
+            raise RuntimeError
+        assert listener.seen[-1][0] == "restore"  # a rolled-back change is never announced
+        entities.trash(site, entity)
+        assert moderation.purge(site, days=-1) == 1
+        assert listener.seen[-1] == ("delete", None, guid, False)
+
+
+def test_search_keeps_itself_up_to_date_through_the_lifecycle(app, signed_in, client):
+    ada = signed_in("ada")
+    ada.post_form("/wire/", {"body": "Vide-grenier rue des Lilas", "access": "public"})
+    assert "Vide-grenier" in client.get("/search?q=lilas").text
+    site = app.runtime("test")
+    with database.connection_context():
+        entity = Entity.get(Entity.kind == "wire.status")
+        entities.update(site, entity, title="Brocante rue des Roses")
+        assert search.SearchDocument.get_by_id(entity.guid).title == "brocante rue des roses"
+        entities.trash(site, entity)
+        moderation.purge(site, days=-1)
+        assert search.SearchDocument.get_or_none(search.SearchDocument.entity == entity.guid) is None
+
+
+def test_no_plugin_indexes_search_by_hand():
+    calls = [str(path.relative_to(ROOT)) for path in (ROOT / "plugins").rglob("*.py")
+             if "search.index(" in path.read_text(encoding="utf-8")
+             or "search.remove(" in path.read_text(encoding="utf-8")]
+    assert calls == []
+
+
+class Capabilities:
+    @hookimpl
+    def maillage_entity_kinds(self, site):
+        return [EntityKind("test.note", "Note", url=lambda e: f"/notes/{e.guid}", restorable=False,
+                           to_json=lambda e: {"stars": 3})]
+
+    @hookimpl
+    def maillage_search_documents(self, site, entity):
+        if entity.kind == "test.note":
+            return {"title": entity.title, "body": ""}
+
+
+def test_kinds_declare_what_they_can_do(app, member_factory):
+    ada = member_factory("ada")
+    site = app.runtime("test")
+    plugin = Capabilities()
+    site.pm.register(plugin, name="test-capabilities")
+    site.entity_kinds.update({k.name: k for k in plugin.maillage_entity_kinds(site)})
+    try:
+        with database.connection_context():
+            note = entities.create(site, "test.note", owner=ada.guid, title="Carnet secret")
+            # not declared searchable: the search listener leaves it out although a plugin gives text
+            assert search.SearchDocument.get_or_none(search.SearchDocument.entity == note.guid) is None
+            entities.trash(site, note)
+            assert note.guid not in [e.guid for e in moderation.trash_items(site, ada)]
+            data = site.entity_kinds["test.note"].as_json(note)
+            assert data["kind"] == "test.note" and data["url"] == f"/notes/{note.guid}" and data["stars"] == 3
+        wire = site.entity_kinds["wire.status"]
+        assert wire.searchable and wire.commentable and wire.likable and wire.in_activity and wire.restorable
+    finally:
+        site.pm.unregister(plugin)
+        site.entity_kinds.pop("test.note")
