@@ -60,11 +60,11 @@ def fill_activity(site_id: str, count: int, actors: list[int], rng: random.Rando
                  "title": f"item {done + i}", "created": stamp, "updated": stamp}
                 for i in range(n)
             ]).execute()
-            rows = Entity.select(Entity.guid, Entity.owner, Entity.access).where(Entity.guid > first).tuples()
+            rows = Entity.select(Entity.guid, Entity.owner).where(Entity.guid > first).tuples()
             Activity.insert_many([
                 {"site": site_id, "actor": owner, "verb": "published", "entity": guid, "kind": "bench.item",
-                 "access": access, "created": stamp}
-                for guid, owner, access in rows
+                 "created": stamp}
+                for guid, owner in rows
             ]).execute()
         done += n
 

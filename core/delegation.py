@@ -26,6 +26,9 @@ class Delegation(BaseModel):
     target = pw.ForeignKeyField(Entity, null=True, on_delete="CASCADE", backref="+")
     created = pw.DateTimeField(default=now)
 
+    class Meta:
+        indexes = ((("user", "scope"), False),)
+
 
 def scopes(site) -> list[tuple[str, str]]:
     """What can be delegated on ``site``, as ``(scope, label in the reader's language)``: moderation,

@@ -172,7 +172,7 @@ def comments_and_likes(site, guids: list[int], rng: random.Random, count: int) -
                         .order_by(Entity.guid).tuples()]
             Comment.insert_many([{"entity": g, "body": b} for g, b in zip(made_ids, bodies, strict=True)]).execute()
             Activity.insert_many([{"site": site.id, "actor": author, "verb": "commented", "entity": guid,
-                                   "kind": kind, "access": access, "created": stamp}
+                                   "kind": kind, "created": stamp}
                                   for (guid, access, kind), author in zip(picks, authors, strict=True)]).execute()
         made += size
     likes = {(rng.choice(guids), guid) for guid, _a, _k in rng.choices(targets, cum_weights=weights, k=count)}

@@ -35,10 +35,11 @@ class Entity(BaseModel):
     """Anything people act on: a member, a post, an event, an organisation, a group."""
 
     guid = pw.AutoField()
-    site = pw.CharField(max_length=64, index=True)
+    site = pw.CharField(max_length=64)
     kind = pw.CharField(max_length=64)
-    owner = pw.ForeignKeyField("self", null=True, backref="owned", on_delete="SET NULL")
-    container = pw.ForeignKeyField("self", null=True, backref="contents", on_delete="SET NULL")
+    # owner and container are found through (owner, kind) and (container, kind): no index of their own
+    owner = pw.ForeignKeyField("self", null=True, backref="owned", on_delete="SET NULL", index=False)
+    container = pw.ForeignKeyField("self", null=True, backref="contents", on_delete="SET NULL", index=False)
     access = pw.CharField(max_length=16, default="public")
     title = pw.CharField(max_length=300, default="")
     created = pw.DateTimeField(default=now)
@@ -47,7 +48,8 @@ class Entity(BaseModel):
     hidden = pw.BooleanField(default=False)
 
     class Meta:
-        indexes = ((("site", "kind", "created"), False), (("site", "kind", "access"), False))
+        indexes = ((("site", "kind", "created"), False), (("site", "kind", "access"), False),
+                   (("container", "kind"), False), (("owner", "kind"), False), (("deleted_at",), False))
 
     def touch(self) -> None:
         """Mark the entity as modified now."""
@@ -103,9 +105,10 @@ class Relationship(BaseModel):
     """A typed edge ``subject --verb--> object`` between two entities."""
 
     site = pw.CharField(max_length=64)
-    subject = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="relationships_out")
+    # both ends are found through the two (subject|object, verb, other) indexes
+    subject = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="relationships_out", index=False)
     verb = pw.CharField(max_length=64)
-    object = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="relationships_in")
+    object = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="relationships_in", index=False)
     created = pw.DateTimeField(default=now)
 
     class Meta:
@@ -116,21 +119,25 @@ class Relationship(BaseModel):
 
 
 class Activity(BaseModel):
-    """One item of the river: ``actor`` did ``verb`` to ``entity`` (in ``container``)."""
+    """One item of the river: ``actor`` did ``verb`` to ``entity`` (in ``container``).
+
+    Who may see an item is the entity's access, read live through the join (an item keeps no
+    copy of it); ``kind`` is the entity's, so feeds keep the enabled kinds in their SQL."""
 
     id = pw.AutoField()
     site = pw.CharField(max_length=64)
-    actor = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
+    # read newest first through (actor, id) and (container, id): no index of their own
+    actor = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+", index=False)
     verb = pw.CharField(max_length=32)
     entity = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
-    container = pw.ForeignKeyField(Entity, null=True, on_delete="CASCADE", backref="+")
+    container = pw.ForeignKeyField(Entity, null=True, on_delete="CASCADE", backref="+", index=False)
     kind = pw.CharField(max_length=64, default="")
-    access = pw.CharField(max_length=16, default="public")
     created = pw.DateTimeField(default=now)
 
     class Meta:
         indexes = (
             (("site", "id"), False),
+            (("site", "kind", "id"), False),
             (("actor", "id"), False),
             (("container", "id"), False),
         )

@@ -32,6 +32,9 @@ class Report(BaseModel):
     resolution = pw.CharField(max_length=20, default="")
     moderator = pw.ForeignKeyField(Entity, null=True, on_delete="SET NULL", backref="+")
 
+    class Meta:
+        indexes = ((("site", "resolved"), False),)
+
 
 def report(site, reporter: Account, entity: Entity, reason: str) -> Report:
     """Record a report (one open report per member and entity)."""

@@ -49,6 +49,9 @@ class Notification(BaseModel):
     read_at = pw.DateTimeField(null=True)
     mailed_at = pw.DateTimeField(null=True)
 
+    class Meta:
+        indexes = ((("recipient", "read_at"), False), (("delivery", "mailed_at"), False))
+
 
 class NotificationPreference(BaseModel):
     """How one member wants one event delivered."""

@@ -42,6 +42,9 @@ class SignupCode(BaseModel):
     uses = pw.IntegerField(default=0)
     created = pw.DateTimeField(default=now)
 
+    class Meta:
+        indexes = ((("site", "code"), True),)
+
     @property
     def usable(self) -> bool:
         return (self.expires is None or self.expires > now()) and (not self.max_uses or self.uses < self.max_uses)
@@ -57,6 +60,9 @@ class Invitation(BaseModel):
     role = pw.CharField(max_length=16, default="member")
     created = pw.DateTimeField(default=now)
     accepted = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("site", "email"), False), (("site", "inviter"), False))
 
 
 class RegistrationError(ValueError):

@@ -36,6 +36,7 @@ class SearchDocument(BaseModel):
 
     class Meta:
         table_name = "search_document"
+        indexes = ((("site", "kind"), False),)
 
 
 def fold(text: str) -> str:

@@ -78,7 +78,7 @@ def bulk(site, organisers, rng, count: int) -> None:
                                 "categories": [rng.choice(cats)], "exdates": []})
             Event.insert_many(details).execute()
             Activity.insert_many([{"site": site.id, "actor": r["owner"], "verb": "published", "entity": guid,
-                                   "container": None, "kind": "agenda.event", "access": "public", "created": stamp}
+                                   "container": None, "kind": "agenda.event", "created": stamp}
                                   for guid, r in zip(guids, rows, strict=False)]).execute()
             SearchDocument.insert_many([{"entity": guid, "site": site.id, "kind": "agenda.event",
                                          "title": fold(r["title"]), "body": fold(d["commune"])}

@@ -74,7 +74,7 @@ def bulk(site, total: int, rng) -> None:
             Revision.insert_many([{"post": e.guid, "author": e.owner_id, "created": e.created, "title": e.title,
                                    "body": body, "excerpt": ""} for e in created]).execute()
             Activity.insert_many([{"site": site.id, "actor": e.owner_id, "verb": "published", "entity": e.guid,
-                                   "container": None, "kind": "blog.post", "access": e.access, "created": e.created}
+                                   "container": None, "kind": "blog.post", "created": e.created}
                                   for e in created]).execute()
             SearchDocument.insert_many([{"entity": e.guid, "site": site.id, "kind": "blog.post",
                                          "title": fold(e.title), "body": fold(body)} for e in created]).execute()

@@ -53,7 +53,7 @@ class Invitation(BaseModel):
     card = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
     email = pw.CharField(max_length=254)
     invitee = pw.ForeignKeyField(Entity, null=True, on_delete="CASCADE", backref="+")
-    inviter = pw.ForeignKeyField(Entity, null=True, on_delete="SET NULL", backref="+")
+    inviter = pw.ForeignKeyField(Entity, null=True, on_delete="SET NULL", backref="+", index=False)
     created = pw.DateTimeField(default=now)
 
     class Meta:

@@ -49,7 +49,7 @@ def generate(site, scale: str, rng) -> None:
                     replies.append({"topic": e.guid, "number": number, "created": stamp, "body": rng.choice(LINES),
                                     "author": rng.choice(members[e.container_id])})
                 acts.append({"site": site.id, "actor": e.owner_id, "verb": "posted", "entity": e.guid,
-                             "container": e.container_id, "kind": "forums.topic", "access": "container",
+                             "container": e.container_id, "kind": "forums.topic",
                              "created": stamp})
             for i in range(0, len(replies), 2000):
                 Reply.insert_many(replies[i:i + 2000]).execute()

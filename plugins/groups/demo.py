@@ -50,7 +50,7 @@ def generate(site, scale: str, rng) -> None:
                 rels += [{"site": site.id, "subject": m, "verb": "member_of", "object": e.guid, "created": stamp}
                          for m in chosen]
                 acts.append({"site": site.id, "actor": e.owner_id, "verb": "created", "entity": e.guid,
-                             "container": e.guid, "kind": "groups.group", "access": e.access, "created": stamp})
+                             "container": e.guid, "kind": "groups.group", "created": stamp})
             for start in range(0, len(rels), 2000):
                 Relationship.insert_many(rels[start:start + 2000]).execute()
             Activity.insert_many(acts).execute()

@@ -41,5 +41,5 @@ def generate(site, scale: str, rng, demo) -> None:
                            .where(Entity.guid > last, Entity.kind == "wire.status").order_by(Entity.guid).tuples())
             Status.insert_many([{"entity": g, "body": t} for g, _o, _a, t in created]).execute()
             Activity.insert_many([{"site": site.id, "actor": o, "verb": "posted", "entity": g, "kind": "wire.status",
-                                   "access": a, "created": stamp} for g, o, a, _t in created]).execute()
+                                   "created": stamp} for g, o, a, _t in created]).execute()
         done += n

@@ -77,6 +77,6 @@ def test_my_groups_filter_uses_membership(signed_in, app):
         inside = entities.create(site, "wire.status", owner=bob.account.guid, title="Inside the club",
                                  access_level="container", container=group)
         Activity.create(site="test", actor=bob.account.guid, verb="posted", entity=inside, container=group,
-                        kind="wire.status", access="container")
+                        kind="wire.status")
     assert "Inside the club" in ada.get("/feed?filter=groups").text
     assert "Inside the club" not in signed_in("eve").get("/").text
