@@ -36,6 +36,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 import core
+from core import manifest as declarations
 
 log = logging.getLogger("maillage.plugins")
 
@@ -57,6 +58,7 @@ class PluginInfo:
     core: str = ""
     hooks_module: str = "hooks"
     source: str = "bundled"
+    declared: dict = field(default_factory=dict, repr=False)  # kinds, menus, ... (core.manifest)
     module: ModuleType | None = field(default=None, repr=False)
     error: str | None = None
 
@@ -106,6 +108,10 @@ def read_manifest(package: str, path: Path, source: str) -> PluginInfo:
         hooks_module=str(data.get("hooks", "hooks")),
         source=source,
     )
+    try:
+        info.declared = declarations.declarations(data)
+    except declarations.ManifestError as exc:
+        info.error = f"plugin.toml: {exc}"
     if info.core:
         try:
             if Version(core.__version__) not in SpecifierSet(info.core):

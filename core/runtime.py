@@ -18,7 +18,7 @@ from cachetools import TTLCache
 from starlette.routing import BaseRoute, Mount, Router
 from starlette.staticfiles import StaticFiles
 
-from core import i18n, plugins, routing
+from core import i18n, manifest, plugins, routing
 from core.config import Instance, SiteConfig
 from core.models import Site
 
@@ -58,8 +58,11 @@ class SiteRuntime:
         self.enabled_names = {info.name for info in self.enabled}
         from core import builtin
 
-        self.pm = plugins.manager([("core", builtin), *((info.name, info.module) for info in self.enabled)],
-                                  report=self.report_error)
+        # each plugin's hooks module, then what its plugin.toml declares (kinds, menus, tools, settings)
+        declared = [(f"{info.name}.manifest", manifest.Declared(info.package, info.declared))
+                    for info in self.enabled if info.declared]
+        self.pm = plugins.manager([("core", builtin), *((info.name, info.module) for info in self.enabled),
+                                   *declared], report=self.report_error)
         self.templates = self._make_templates()
         self.entity_kinds = {k.name: k for k in self.call("maillage_entity_kinds", site=self)}
         self.notification_events = {e.name: e for e in self.call("maillage_notification_events", site=self)}
@@ -120,10 +123,8 @@ class SiteRuntime:
 
     def settings_schema(self, name: str) -> list:
         """The settings fields plugin ``name`` declares (empty if it declares none)."""
-        for impl in self.pm.hook.maillage_settings_schema.get_hookimpls():
-            if impl.plugin_name == name:
-                return list(_answer(impl, {"site": self}) or [])
-        return []
+        return [field for impl in self.pm.hook.maillage_settings_schema.get_hookimpls()
+                if impl.plugin_name in (name, f"{name}.manifest") for field in _answer(impl, {"site": self}) or []]
 
     # --- templates ----------------------------------------------------------------------
 

@@ -67,7 +67,8 @@ def components(names=(), folder: Path | None = None) -> dict[str, Path]:
 
 
 def extract(folder: Path) -> Catalog:
-    """The strings to translate in ``folder``: Python, templates and the manifest's label and description."""
+    """The strings to translate in ``folder``: Python, templates, the manifest's label and description
+    and the labels of what it declares (kinds, menus, container tools, settings: ``core.manifest``)."""
     template = Catalog(project="maillage", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
             str(folder), METHODS, OPTIONS, KEYWORDS, comment_tags=("Translators:",)):
@@ -75,9 +76,11 @@ def extract(folder: Path) -> Catalog:
     manifest = folder / "plugin.toml"
     if manifest.exists():  # the name and description the administrators' plugins page shows
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-        for key in ("label", "description"):
-            if data.get(key):
-                template.add(data[key], None, [("plugin.toml", 1)])
+        from core import manifest as declared
+
+        for text in [data.get("label"), data.get("description"), *declared.texts(data)]:
+            if text:
+                template.add(text, None, [("plugin.toml", 1)])
     return template
 
 

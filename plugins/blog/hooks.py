@@ -1,16 +1,14 @@
-"""What the blog brings: its pages and feeds, the "blog.post" kind, notifications, data hooks.
+"""What the blog brings in code: its pages and feeds, notifications, permissions, data hooks.
 
-This file is the whole map of the plugin; docs/tutorial-blog.md walks through it.
+The "blog.post" kind, the menu entry, the group tab and the settings are declared in
+plugin.toml; with this file it is the whole map of the plugin (docs/tutorial-blog.md).
 """
 
 from starlette.routing import Route
 
 from core import entities, hookimpl
-from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
-from core.kinds import EntityKind, NotificationEvent
-from core.menus import MenuItem
-from core.settings import SettingField
+from core.kinds import NotificationEvent
 from plugins.blog import views
 
 
@@ -36,20 +34,6 @@ def maillage_routes(site):
 
 
 @hookimpl
-def maillage_menu_items(site, request):
-    return [MenuItem("main", _("Blog"), "/blog/", order=30, name="blog", active_prefix="/blog/")]
-
-
-@hookimpl
-def maillage_entity_kinds(site):
-    from plugins.blog.posts import url
-
-    return [EntityKind("blog.post", _l("Blog post"), url=url, plural=_l("Blog posts"), searchable=True,
-                       summary_template="blog/summary.html", activity_template="blog/activity.html",
-                       commentable=True, likable=True, feed_filter="post")]
-
-
-@hookimpl
 def maillage_permission(site, user, action, entity):
     """No comments on drafts and scheduled posts, nor where the author switched them off;
     the managers of a container edit the posts in it."""
@@ -67,19 +51,8 @@ def maillage_permission(site, user, action, entity):
 
 
 @hookimpl
-def maillage_container_tools(site, container):
-    return [MenuItem("container", _("Blog"), f"/blog/in/{container.guid}", name="blog")]
-
-
-@hookimpl
 def maillage_notification_events(site):
     return [NotificationEvent("blog.new_post", _l("A new post by someone I follow"), default="daily")]
-
-
-@hookimpl
-def maillage_settings_schema(site):
-    return [SettingField("members_can_blog", _l("Members may keep a blog of their own"), type="bool", default=True),
-            SettingField("per_page", _l("Posts per page"), type="int", default=12, min=5, max=50)]
 
 
 @hookimpl

@@ -1,15 +1,13 @@
-"""What the forums bring: a "Forum" tab in groups, the "forums.topic" kind, notifications,
-settings (edit delay) and the data hooks. Requires the groups plugin.
+"""What the forums bring in code: their pages, notifications, permissions and the data hooks.
+The "Forum" tab in groups, the "forums.topic" kind and the settings (edit delay) are declared in
+plugin.toml. Requires the groups plugin.
 """
 
 from starlette.routing import Route
 
 from core import hookimpl
-from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
-from core.kinds import EntityKind, NotificationEvent, RelationshipVerb
-from core.menus import MenuItem
-from core.settings import SettingField
+from core.kinds import NotificationEvent, RelationshipVerb
 from plugins.forums import views
 
 
@@ -28,22 +26,6 @@ def maillage_routes(site):
 
 
 @hookimpl
-def maillage_container_tools(site, container):
-    if container.kind == "groups.group":
-        return [MenuItem("container", _("Forum"), f"/forums/in/{container.guid}", order=10, name="forums")]
-    return None
-
-
-@hookimpl
-def maillage_entity_kinds(site):
-    from plugins.forums.threads import url
-
-    return [EntityKind("forums.topic", _l("Forum topic"), url=url, plural=_l("Forum topics"), searchable=True,
-                       summary_template="forums/summary.html", activity_template="forums/activity.html",
-                       feed_filter="post")]
-
-
-@hookimpl
 def maillage_relationship_verbs(site):
     return [RelationshipVerb("forums.follows", _l("follows the topic"))]
 
@@ -52,12 +34,6 @@ def maillage_relationship_verbs(site):
 def maillage_notification_events(site):
     return [NotificationEvent("forums.new_topic", _l("A new topic in one of my groups"), default="daily"),
             NotificationEvent("forums.reply", _l("A reply in a topic I follow"), default="instant")]
-
-
-@hookimpl
-def maillage_settings_schema(site):
-    return [SettingField("edit_minutes", _l("Minutes during which authors may edit their messages"), type="int",
-                         default=30, min=0, max=100_000)]
 
 
 @hookimpl

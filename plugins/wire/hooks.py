@@ -1,13 +1,12 @@
-"""What the wire brings: status entities, their pages and feed, mention notifications, data hooks."""
+"""What the wire brings in code: its pages and feed, mention notifications, data hooks.
+
+The "wire.status" kind, the menu entry and the settings are declared in plugin.toml."""
 
 from starlette.routing import Route
 
 from core import hookimpl
-from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
-from core.kinds import EntityKind, NotificationEvent
-from core.menus import MenuItem
-from core.settings import SettingField
+from core.kinds import NotificationEvent
 from plugins.wire import views
 
 
@@ -22,26 +21,8 @@ def maillage_routes(site):
 
 
 @hookimpl
-def maillage_menu_items(site, request):
-    return [MenuItem("main", _("Status updates"), "/wire/", order=20, name="wire", active_prefix="/wire/")]
-
-
-@hookimpl
-def maillage_entity_kinds(site):
-    return [EntityKind("wire.status", _l("Status update"), url=lambda e: f"/wire/{e.guid}",
-                       plural=_l("Status updates"), searchable=True, activity_template="wire/activity.html",
-                       commentable=True, likable=True, feed_filter="post")]
-
-
-@hookimpl
 def maillage_notification_events(site):
     return [NotificationEvent("wire.mention", _l("Someone mentions me in a status"), default="instant")]
-
-
-@hookimpl
-def maillage_settings_schema(site):
-    return [SettingField("max_length", _l("Longest status (characters)"), type="int", min=20, max=2000,
-                         default=280)]
 
 
 @hookimpl
