@@ -8,19 +8,15 @@ archives (office files, zip) are refused when they would expand absurdly.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import warnings
 import zipfile
 from dataclasses import dataclass
 
 import filetype
-from PIL import Image, ImageOps
 
 from core.i18n import gettext as _
 
-Image.MAX_IMAGE_PIXELS = 50_000_000
 THUMB_SIZE = (480, 480)
 MAX_TEXT = 200_000
 MAX_EXPANDED = 300 * 1024 * 1024
@@ -174,44 +170,6 @@ def sniff(fh, name: str, allow_zip: bool = False) -> str:
         raise Refused(_("The name ends in %(ext)s but the content is a %(type)s file: rename it or send the "
                         "right file.") % {"ext": ext, "type": TYPES[mime][1]})
     return mime
-
-
-def open_image(data: bytes) -> Image.Image:
-    """Open an image, refusing decompression bombs and damaged files; orientation applied."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise Refused(_("The image has too many pixels to be processed safely.")) from None
-    except Exception:
-        raise Refused(_("The image could not be read; it may be damaged.")) from None
-    return ImageOps.exif_transpose(image)
-
-
-def thumbnail(image: Image.Image) -> bytes:
-    """A small JPEG (or PNG when transparent) copy without metadata."""
-    copy = image.copy()
-    copy.thumbnail(THUMB_SIZE, Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    if copy.mode in ("RGBA", "LA", "P", "PA"):
-        copy.convert("RGBA").save(out, "PNG", optimize=True)
-    else:
-        copy.convert("RGB").save(out, "JPEG", quality=82, optimize=True)
-    return out.getvalue()
-
-
-def without_metadata(image: Image.Image, mime: str) -> bytes:
-    """The image re-encoded at full size without EXIF and other metadata (orientation applied)."""
-    out = io.BytesIO()
-    if mime == "image/jpeg":
-        image.convert("RGB").save(out, "JPEG", quality=92)
-    elif mime == "image/webp":
-        image.save(out, "WEBP", quality=92)
-    else:
-        image.save(out, "PNG")
-    return out.getvalue()
 
 
 def pdf_info(fh) -> tuple[int | None, str]:

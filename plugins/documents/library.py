@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from core import activity, entities
+from core import activity, entities, images
 from core.db import database
 from core.i18n import gettext as _
 from core.models import Entity, Relationship
@@ -75,12 +75,15 @@ def store_upload(site, owner_guid: int, upload, extra_bytes: int = 0) -> Stored:
     if mime.startswith("image/"):
         fh.seek(0)
         data = fh.read()
-        image = files.open_image(data)
+        try:  # the core's image loader: type by content, decompression bombs refused
+            image = images.open_image(data, max_bytes=len(data) + 1)
+        except images.ImageError as exc:
+            raise files.Refused(str(exc)) from None
         if conf["strip_exif"] and mime != "image/gif":
-            data = files.without_metadata(image, mime)
+            data = images.without_metadata(image, mime)
             size = len(data)
         key = store.save(data)
-        thumb_key = store.save(files.thumbnail(image))
+        thumb_key = store.save(images.resized(image, files.THUMB_SIZE, quality=82))
     else:
         if mime == "application/pdf":
             pages, text = files.pdf_info(fh)
