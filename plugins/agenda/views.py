@@ -10,7 +10,7 @@ import secrets
 
 from starlette.responses import JSONResponse, Response
 
-from core import entities, images, tokens, urls, web
+from core import entities, images, listings, tokens, urls, web
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -81,21 +81,15 @@ def index(request, title=None, base="/agenda/", feed_url="/agenda/feed.ics", **s
 
 
 def by_owner(request):
-    site = web.site_of(request)
-    owner = entities.get_visible(site, web.current_user(request), request.path_params["guid"])
-    if owner is None:
-        raise web.not_found()
+    owner, where = listings.scope(request, "owner")
     return index(request, _("Events of %(name)s") % {"name": owner.title}, f"/agenda/by/{owner.guid}",
-                 f"/agenda/by/{owner.guid}/feed.ics", owner=owner.guid)
+                 f"/agenda/by/{owner.guid}/feed.ics", **where)
 
 
 def in_container(request):
-    site = web.site_of(request)
-    container = entities.get_visible(site, web.current_user(request), request.path_params["guid"])
-    if container is None:
-        raise web.not_found()
+    container, where = listings.scope(request, "container")
     return index(request, _("Events of %(name)s") % {"name": container.title}, f"/agenda/in/{container.guid}",
-                 f"/agenda/in/{container.guid}/feed.ics", container=container.guid)
+                 f"/agenda/in/{container.guid}/feed.ics", **where)
 
 
 def month(request):
@@ -179,19 +173,6 @@ def show(request):
     })
 
 
-def _containers(site, user, actor) -> list[Entity]:
-    """Groups and organisations the member may publish in (asked to their plugins: agenda.post_in)."""
-    from core.acting import identities
-    from core.models import Relationship
-
-    candidates = {e.guid: e for e in identities(site, user) if e.guid != user.guid}
-    member_of = Entity.select().join(Relationship, on=(Relationship.object == Entity.guid)).where(
-        Relationship.subject == actor.guid, Relationship.verb.in_(site.membership_verbs), Entity.site == site.id)
-    for e in member_of:
-        candidates.setdefault(e.guid, e)
-    return [e for e in candidates.values() if entities.can(site, user, "agenda.post_in", e)]
-
-
 def edit(request):
     """Create or edit an event; a broken form comes back filled with its errors."""
     user = web.require_user(request)
@@ -201,7 +182,8 @@ def edit(request):
         entity, event = _event(request)
         if not events.can_edit(site, user, entity):
             raise web.forbidden()
-    containers = _containers(site, user, request.state.actor) if entity is None else []
+    containers = (listings.publishable_containers(site, user, request.state.actor, "agenda.post_in")
+                  if entity is None else [])
     if (entity is None and not site.plugin_settings("agenda")["members_can_post"]
             and request.state.actor.kind == "user" and not user.is_admin and not containers):
         raise web.forbidden()  # this site keeps its agenda for organisations and groups
@@ -260,11 +242,8 @@ def delete(request):
     user = web.require_user(request)
     site = web.site_of(request)
     entity, _event_row = _event(request)
-    if not events.can_edit(site, user, entity):
-        raise web.forbidden()
-    entities.trash(site, entity)
-    web.flash(request, _("The event is in the trash; it can be restored from there."))
-    return web.redirect(request, "/agenda/")
+    return listings.trash(request, entity, allowed=events.can_edit(site, user, entity), back="/agenda/",
+                          message=_("The event is in the trash; it can be restored from there."))
 
 
 def answer(request):

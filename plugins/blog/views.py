@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from core import entities, feeds, images, urls, web
+from core import entities, feeds, images, listings, urls, web
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Entity
@@ -47,22 +47,16 @@ def index(request):
 
 def by_author(request):
     """The blog of one member or organisation."""
-    site = web.site_of(request)
-    owner = entities.get_visible(site, web.current_user(request), request.path_params["guid"])
-    if owner is None:
-        raise web.not_found()
+    owner, where = listings.scope(request, "owner")
     return _list_page(request, _("Blog of %(name)s") % {"name": owner.title}, f"/blog/by/{owner.guid}/feed.atom",
-                      f"/blog/by/{owner.guid}", owner=owner.guid)
+                      f"/blog/by/{owner.guid}", **where)
 
 
 def in_container(request):
     """The blog of a group or an organisation (a tab of its page)."""
-    site = web.site_of(request)
-    container = entities.get_visible(site, web.current_user(request), request.path_params["guid"])
-    if container is None:
-        raise web.not_found()
+    container, where = listings.scope(request, "container")
     return _list_page(request, _("Blog of %(name)s") % {"name": container.title},
-                      f"/blog/in/{container.guid}/feed.atom", f"/blog/in/{container.guid}", container=container.guid)
+                      f"/blog/in/{container.guid}/feed.atom", f"/blog/in/{container.guid}", **where)
 
 
 def _post(request, guid: int) -> tuple[Entity, Post]:
@@ -97,19 +91,6 @@ def short(request):
     return RedirectResponse(posts.url(entity, post.slug), status_code=301)
 
 
-def _containers(site, user, actor) -> list[Entity]:
-    """The containers the member may publish in (organisations they act as, their groups)."""
-    from core.acting import identities
-    from core.models import Relationship
-
-    candidates = {e.guid: e for e in identities(site, user)}
-    member_of = Entity.select().join(Relationship, on=(Relationship.object == Entity.guid)).where(
-        Relationship.subject == actor.guid, Relationship.verb.in_(site.membership_verbs), Entity.site == site.id)
-    for e in member_of:
-        candidates.setdefault(e.guid, e)
-    return [e for e in candidates.values() if entities.can(site, user, "blog.post_in", e)]
-
-
 def edit(request):
     """Write or edit a post: preview, save as draft, publish now or at a date."""
     user = web.require_user(request)
@@ -123,7 +104,7 @@ def edit(request):
     elif (not site.plugin_settings("blog")["members_can_blog"] and request.state.actor.kind == "user"
           and not user.is_admin):
         raise web.forbidden()  # this site keeps blogs for organisations and groups
-    containers = _containers(site, user, request.state.actor) if entity is None else []
+    containers = listings.publishable_containers(site, user, request.state.actor, "blog.post_in") if entity is None else []
     values = {"title": entity.title if entity else "", "body": post.body if post else "",
               "excerpt": post.excerpt if post else "", "tags": ", ".join(post.tags) if post else "",
               "access": entity.access if entity else site.settings.get("default_access", "public"),
@@ -214,11 +195,8 @@ def delete(request):
     user = web.require_user(request)
     site = web.site_of(request)
     entity, _post_row = _post(request, request.path_params["guid"])
-    if not posts.can_edit(site, user, entity):
-        raise web.forbidden()
-    entities.trash(site, entity)
-    web.flash(request, _("The post is in the trash; it can be restored from there."))
-    return web.redirect(request, "/blog/")
+    return listings.trash(request, entity, allowed=posts.can_edit(site, user, entity), back="/blog/",
+                          message=_("The post is in the trash; it can be restored from there."))
 
 
 def my_drafts(request):

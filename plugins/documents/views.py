@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response, StreamingResponse
 
 from core import access as core_access
-from core import entities, inputs, web
+from core import entities, inputs, listings, web
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.models import ACCESS_LEVELS, Entity
@@ -127,20 +127,13 @@ def index(request):
 def in_container(request):
     """The documents of a group or an organisation (its "documents" tab)."""
     site, user = web.site_of(request), web.current_user(request)
-    container = _visible_container(request, request.path_params["guid"])
+    container, _where = listings.scope(request, "container")
     before = _int(request.query_params.get("before"))
     items = _items(request, Item.folder.is_null(), Entity.container == container.guid, before=before)
     return web.render(request, "documents/index.html", {
         "items": items, "container": container,
         "may_add": user is not None and entities.can(site, user, "documents.post_in", container),
         "next_before": items[-1].entity.guid if len(items) == PAGE else None})
-
-
-def _visible_container(request, guid) -> Entity:
-    entity = entities.get_visible(web.site_of(request), web.current_user(request), guid)
-    if entity is None:
-        raise web.not_found()
-    return entity
 
 
 def detail(request):
@@ -368,14 +361,12 @@ def delete(request):
     site = web.site_of(request)
     user = web.require_user(request)
     entity = _visible(request, request.path_params["guid"])
-    if not entities.can(site, user, "delete", entity):
-        raise web.forbidden()
+    allowed = entities.can(site, user, "delete", entity)
     item = Item.get_or_none(Item.entity == entity.guid)
-    entities.trash(site, entity)
-    web.flash(request, _("Moved to the trash."))
     parent = Entity.get_or_none(Entity.guid == item.folder_id) if item and item.folder_id else None
     container = Entity.get_or_none(Entity.guid == entity.container_id) if entity.container_id else None
-    return web.redirect(request, _back_url(parent, container))
+    return listings.trash(request, entity, allowed=allowed, back=_back_url(parent, container),
+                          message=_("Moved to the trash."))
 
 
 # --- serving files ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, activity, entities, feeds, notifications, web
+from core import access, activity, entities, feeds, listings, notifications, web
 from core.db import database
 from core.i18n import gettext as _
 from core.models import Entity
@@ -73,14 +73,9 @@ def delete(request):
     """Move one's status to the trash."""
     user = web.require_user(request)
     site = web.site_of(request)
-    entity = entities.get_visible(site, user, request.path_params["guid"], kind="wire.status")
-    if entity is None:
-        raise web.not_found()
-    if not entities.can(site, user, "edit", entity):
-        raise web.forbidden()
-    entities.trash(site, entity)
-    web.flash(request, _("The status is in the trash; it can be restored from there."))
-    return web.redirect(request, "/wire/")
+    entity = listings.visible_or_404(request, request.path_params["guid"], kind="wire.status")
+    return listings.trash(request, entity, allowed=entities.can(site, user, "edit", entity), back="/wire/",
+                          message=_("The status is in the trash; it can be restored from there."))
 
 
 def atom(request):
