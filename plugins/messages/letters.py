@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from core import entities, mail, ratelimit, search, text, tokens, urls, web
+from core import entities, mail, ratelimit, text, tokens, urls, web
 from core.db import database, in_ids, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -71,7 +71,7 @@ def save(site, user: Account, sender: Entity, letter_entity: Entity | None, titl
             Letter.create(entity=letter_entity, sender=sender.guid, author=user.guid, body=body,
                           audience=audience_choice, archived=archived)
         else:
-            Entity.update(title=title, updated=now()).where(Entity.guid == letter_entity.guid).execute()
+            entities.update(site, letter_entity, title=title)
             Letter.update(body=body, audience=audience_choice, archived=archived, author=user.guid).where(
                 Letter.entity == letter_entity.guid).execute()
         if stored is not None:
@@ -115,8 +115,8 @@ def _start(site, letter: Letter) -> None:
             Delivery.insert_many([{"letter": letter.entity_id, "recipient": g}
                                   for g in recipients[start:start + 500]]).on_conflict_ignore().execute()
         Letter.update(status="sending").where(Letter.entity == letter.entity_id).execute()
-        if letter.archived:
-            Entity.update(access="public").where(Entity.guid == letter.entity_id).execute()
+        if letter.archived:  # announced as an access change (maillage_entity_changed)
+            entities.update(site, Entity.get_by_id(letter.entity_id), access="public")
     letter.status = "sending"
 
 
@@ -129,8 +129,6 @@ def _mail_batches(site, letter: Letter, batch: int, limit: int | None) -> int:
                     .order_by(Delivery.id).limit(batch if limit is None else min(batch, limit - sent)))
         if not rows:
             Letter.update(status="sent", sent_at=now()).where(Letter.entity == letter.entity_id).execute()
-            if letter.archived:
-                search.index(site, entity)
             break
         for row in rows:
             account = Account.get_or_none(Account.entity == row.recipient_id)
