@@ -108,20 +108,20 @@ def create_app() -> Starlette:
 
     def agenda_month(request):
         """plugins.agenda.views.month for a visitor: this month's grid and its occurrences."""
-        from plugins.agenda import events
+        from plugins.agenda import event_form, schedule
         from plugins.agenda.views import PER_DAY
 
         with database.connection_context():
             today = now().date()
             first = today.replace(day=1)
             weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-            by_day, counts = events.month_days(site, None, weeks[0][0], weeks[-1][-1], PER_DAY)
+            by_day, counts = schedule.month_days(site, None, weeks[0][0], weeks[-1][-1], PER_DAY)
             return render(request, "agenda/month.html", {
                 "first": first, "weeks": weeks, "by_day": by_day, "counts": counts, "today": today,
                 "prev": (first - dt.timedelta(days=1)).replace(day=1),
                 "next": (first + dt.timedelta(days=32)).replace(day=1),
                 "shown": dict.fromkeys(("category", "commune", "near", "km", "from", "to"), ""),
-                "categories": events.categories_of(site),
+                "categories": event_form.categories_of(site),
                 "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)]})
 
     def forum_thread(request):

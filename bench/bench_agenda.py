@@ -37,7 +37,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
     from plugins.agenda import demo as agenda_demo
-    from plugins.agenda import events
+    from plugins.agenda import events, schedule
 
     with tempfile.TemporaryDirectory() as tmp:
         app = testing.make_app(Path(tmp), plugins=["agenda"])
@@ -55,19 +55,19 @@ def main() -> int:
                                              agenda_demo.COMMUNES[i % 6], rng)
                 events.save(site, organisers[0], organisers[0].entity, values)
             member = Account.get(Account.email == "member1@example.org")
-            page = events.listing(site, None)
+            page = schedule.listing(site, None)
             for _ in range(20):
-                page = events.listing(site, None, after=page[-1].key)
+                page = schedule.listing(site, None, after=page[-1].key)
             deep = page[-1].key
-            print("list, visitor, first page:", timed(lambda: events.listing(site, None), args.runs))
-            print("list, member, first page:", timed(lambda: events.listing(site, member), args.runs))
-            print("list, visitor, 21st page (keyset):", timed(lambda: events.listing(site, None, after=deep), args.runs))
-            print("list, past, first page:", timed(lambda: events.listing(site, None, past=True), args.runs))
-            print("list, commune filter:", timed(lambda: events.listing(site, None, commune="Laon"), args.runs))
+            print("list, visitor, first page:", timed(lambda: schedule.listing(site, None), args.runs))
+            print("list, member, first page:", timed(lambda: schedule.listing(site, member), args.runs))
+            print("list, visitor, 21st page (keyset):", timed(lambda: schedule.listing(site, None, after=deep), args.runs))
+            print("list, past, first page:", timed(lambda: schedule.listing(site, None, past=True), args.runs))
+            print("list, commune filter:", timed(lambda: schedule.listing(site, None, commune="Laon"), args.runs))
             print("list, within 10 km of Amiens:",
-                  timed(lambda: events.listing(site, None, near=(49.894, 2.296, 10.0)), args.runs))
+                  timed(lambda: schedule.listing(site, None, near=(49.894, 2.296, 10.0)), args.runs))
             first = now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-            month = lambda: events.window(site, None, first, first + dt.timedelta(days=42))  # noqa: E731
+            month = lambda: schedule.window(site, None, first, first + dt.timedelta(days=42))  # noqa: E731
             print(f"month window ({len(month())} occurrences):", timed(month, args.runs))
         client = testing.client(app)
         print("/agenda/ page:", timed(lambda: client.get("/agenda/"), args.runs))

@@ -7,7 +7,7 @@ import datetime as dt
 from core.db import database, now
 from core.models import Account, Activity, Entity
 from core.search import SearchDocument, fold
-from plugins.agenda import events
+from plugins.agenda import event_form, events
 from plugins.agenda.models import Event
 
 TITLES = ["Assemblée générale", "Fête du jardin partagé", "Atelier réparation vélo", "Concert de la chorale",
@@ -21,7 +21,7 @@ COMMUNES = [("Amiens", "80000", 49.894, 2.296), ("Beauvais", "60000", 49.430, 2.
 def _values(site, title, start_local, hours, rrule, commune, rng, capacity=None):
     name, postcode, lat, lon = commune
     start = events.to_utc(start_local, "Europe/Paris")
-    cats = [c for c, _label in events.categories_of(site)]
+    cats = [c for c, _label in event_form.categories_of(site)]
     return {"title": title, "description": f"**{title}** à {name}. Ouvert à toutes et à tous.", "tz": "Europe/Paris",
             "all_day": False, "place_name": "Salle des fêtes", "address": "", "commune": name, "postcode": postcode,
             "online_url": "", "categories": rng.sample(cats, min(1, len(cats))), "show_participants": "participants",
@@ -53,7 +53,7 @@ def generate(site, scale: str, rng) -> None:
 def bulk(site, organisers, rng, count: int) -> None:
     """Insert ``count`` events in batches (entities, event rows, activity and search rows), over two years."""
     stamp = now()
-    cats = [c for c, _label in events.categories_of(site)] or [""]
+    cats = [c for c, _label in event_form.categories_of(site)] or [""]
     batch = 1000
     for offset in range(0, count, batch):
         with database.atomic():

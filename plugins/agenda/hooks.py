@@ -66,7 +66,7 @@ def maillage_widgets(site, request, place):
     if place not in ("home", "dashboard"):  # the home page of visitors and of members
         return None
     from core import web
-    from plugins.agenda.events import listing
+    from plugins.agenda.schedule import listing
 
     rows = listing(site, web.current_user(request), limit=5)
     return [Widget(_("Next events"), "agenda/widget.html", {"agenda_rows": rows}, order=20)]

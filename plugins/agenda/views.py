@@ -15,7 +15,7 @@ from core.db import now
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from core.storage import StorageError, storage
-from plugins.agenda import events, ical, participation
+from plugins.agenda import event_form, events, ical, participation, places, schedule
 from plugins.agenda.models import Event, FeedKey, Participation
 
 PER_DAY = 4  # events listed in a day of the month view; a link leads to the rest
@@ -48,7 +48,7 @@ def _filters(request) -> tuple[dict, dict]:
             except ValueError:
                 point = None
         if point is None:
-            place = events.gazetteer_lookup(shown["near"])
+            place = places.gazetteer_lookup(shown["near"])
             point = (place.lat, place.lon) if place else None
         if point:
             filters["near"] = (point[0], point[1], min(km, 500.0))
@@ -70,12 +70,12 @@ def index(request, title=None, base="/agenda/", feed_url="/agenda/feed.ics", **s
         except ValueError:
             after = None
     date_to = _date_param(request, "to")
-    rows = events.listing(site, viewer, after=after, past=past, date_from=_date_param(request, "from"),
+    rows = schedule.listing(site, viewer, after=after, past=past, date_from=_date_param(request, "from"),
                           date_to=date_to + dt.timedelta(days=1) if date_to else None, **filters, **scope)
     next_cursor = (f"{rows[-1].start:%Y%m%dT%H%M%S}_{rows[-1].entity.guid}" if len(rows) == events.PAGE else None)
     return web.render(request, "agenda/index.html", {
         "title": title or (_("Past events") if past else _("Agenda")), "rows": rows, "past": past, "shown": shown,
-        "categories": events.categories_of(site), "next_cursor": next_cursor, "base": base, "feed_url": feed_url,
+        "categories": event_form.categories_of(site), "next_cursor": next_cursor, "base": base, "feed_url": feed_url,
         "can_write": viewer is not None,
     })
 
@@ -103,14 +103,14 @@ def month(request):
         first = today.replace(day=1)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     shown, filters = _filters(request)
-    by_day, counts = events.month_days(site, web.current_user(request), weeks[0][0], weeks[-1][-1], PER_DAY,
+    by_day, counts = schedule.month_days(site, web.current_user(request), weeks[0][0], weeks[-1][-1], PER_DAY,
                                        **filters)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = (first + dt.timedelta(days=32)).replace(day=1)
     return web.render(request, "agenda/month.html", {
         "first": first, "weeks": weeks, "by_day": by_day, "counts": counts, "today": today, "prev": prev_month,
         "next": next_month,
-        "shown": shown, "categories": events.categories_of(site),
+        "shown": shown, "categories": event_form.categories_of(site),
         "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)],
     })
 
@@ -121,7 +121,7 @@ def map_page(request):
     return web.render(request, "agenda/map.html", {
         "center": territory.get("center", [46.6, 2.4]), "zoom": territory.get("zoom", 6),
         "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        "shown": _filters(request)[0], "categories": events.categories_of(site)})
+        "shown": _filters(request)[0], "categories": event_form.categories_of(site)})
 
 
 def map_json(request):
@@ -132,7 +132,7 @@ def map_json(request):
     end = _date_param(request, "to") or start + dt.timedelta(days=90)
     features = []
     seen = set()
-    for occ in events.window(site, web.current_user(request), start, end, limit=5000, **filters):
+    for occ in schedule.window(site, web.current_user(request), start, end, limit=5000, **filters):
         if occ.event.lat is None or occ.entity.guid in seen:
             continue
         seen.add(occ.entity.guid)
@@ -168,7 +168,7 @@ def show(request):
         "people": people, "next": events.next_occurrence(event), "upcoming": upcoming,
         "ended": (event.last_end or events.FAR) < moment, "canonical": urls.absolute(web.site_of(request), events.url(entity), request),
         "start": events.to_local(event.start, event.tz), "end": events.to_local(event.end, event.tz),
-        "categories": dict(events.categories_of(site)),
+        "categories": dict(event_form.categories_of(site)),
         "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     })
 
@@ -187,12 +187,12 @@ def edit(request):
     if (entity is None and not site.plugin_settings("agenda")["members_can_post"]
             and request.state.actor.kind == "user" and not user.is_admin and not containers):
         raise web.forbidden()  # this site keeps its agenda for organisations and groups
-    values = events.form_values(event, entity, site)
+    values = event_form.form_values(event, entity, site)
     values["container"] = request.query_params.get("in", "")
     errors: dict = {}
     if request.method == "POST":
         data = web.form(request)
-        values, errors = events.parse(site, data)
+        values, errors = event_form.parse(site, data)
         container = None
         if entity is None and values["container"]:
             container = next((c for c in containers if str(c.guid) == values["container"]), None)
@@ -209,7 +209,7 @@ def edit(request):
             except images.ImageError as exc:
                 errors["image"] = str(exc)
         if not errors:
-            events.locate(site, values)
+            places.locate(site, values)
             old_capacity = event.capacity if event else None
             saved = events.save(site, user, request.state.actor, values, entity, container=container, image=image)
             new_capacity = values["clean"]["capacity"]
@@ -219,7 +219,7 @@ def edit(request):
             return web.redirect(request, events.url(saved))
     return web.render(request, "agenda/edit.html", {
         "entity": entity, "event": event, "values": values, "errors": errors, "containers": containers,
-        "categories": events.categories_of(site), "timezones": events.TIMEZONES,
+        "categories": event_form.categories_of(site), "timezones": events.TIMEZONES,
         "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "center": (site.config.territory or {}).get("center", [46.6, 2.4]),
     }, status_code=400 if errors else 200)
@@ -346,7 +346,7 @@ def _feed(request, name: str, **filters):
     viewer = filters.pop("viewer", viewer)
     if request.query_params.get("category"):
         filters["category"] = request.query_params["category"]
-    query = events._filtered(events._base(site, viewer), filters).where(
+    query = schedule._filtered(schedule._base(site, viewer), filters).where(
         events.Event.last_end.is_null() | (events.Event.last_end > now() - dt.timedelta(days=90)))
     rows = list(query.order_by(Event.start).limit(1000))
     return ical.response(ical.calendar(site, _base_url(request), name, rows), "agenda.ics")
@@ -398,7 +398,7 @@ def my_calendar(request):
         return web.redirect(request, "/agenda/mine")
     going = [p.event_id for p in Participation.select().where(Participation.member == user.guid,
                                                                 Participation.status.in_(("going", "waiting")))]
-    rows = events.listing(site, user, guids=going) if going else []
+    rows = schedule.listing(site, user, guids=going) if going else []
     return web.render(request, "agenda/mine.html", {"link": link, "rows": rows})
 
 

@@ -205,7 +205,7 @@ def test_a_busy_day_of_the_month_view_lists_four_and_links_to_the_rest(signed_in
 def test_month_days_places_events_on_their_own_local_days(signed_in, app):
     """A three-day event counts on each of its days; a late event in Nouméa (UTC+11) sits on its
     local day, not on the UTC one; the earliest events of a day are the ones shown."""
-    from plugins.agenda import events
+    from plugins.agenda import schedule
 
     ada = signed_in("ada")
     create(ada, title="Festival", start_date="2027-06-10", end_date="2027-06-12", start_time="10:00",
@@ -217,7 +217,7 @@ def test_month_days_places_events_on_their_own_local_days(signed_in, app):
                start_time=f"1{n}:00", end_time=f"1{n}:30")
     site = app.runtime("test")
     with database.connection_context():
-        by_day, counts = events.month_days(site, None, dt.date(2027, 5, 31), dt.date(2027, 7, 4), per_day=2)
+        by_day, counts = schedule.month_days(site, None, dt.date(2027, 5, 31), dt.date(2027, 7, 4), per_day=2)
     assert [counts.get(dt.date(2027, 6, d)) for d in (9, 10, 11, 12, 13)] == [None, 1, 1, 1, None]
     assert counts.get(dt.date(2027, 6, 15)) == 1 and dt.date(2027, 6, 14) not in counts
     assert counts[dt.date(2027, 6, 20)] == 3

@@ -1,0 +1,199 @@
+"""Reading events: the occurrences within a window (map, iCalendar feeds), a month's days
+(calendar, kept a minute for visitors), and the paged listing of upcoming or past events.
+Access is applied in the SQL (``access.visible``)."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from types import SimpleNamespace
+
+from peewee import fn
+
+from core import access
+from core.db import database, in_ids, now
+from core.models import Entity
+from plugins.agenda.events import (
+    FAR,
+    MAX_LENGTH,
+    MONTH_SECONDS,
+    MONTHS,
+    PAGE,
+    Occurrence,
+    occurrences,
+    to_utc,
+)
+from plugins.agenda.models import Event
+from plugins.agenda.places import bbox, haversine_km
+
+CELL_COLUMNS = (Event.start, Event.end, Event.tz, Event.all_day, Event.cancelled, Event.lat, Event.lon,
+                Entity.guid, Entity.kind, Entity.title)
+
+
+def _base(site, viewer, columns=None):
+    """Visible events with their entity (``columns``: only those, as tuples; default both models)."""
+    return (Event.select(*(columns or (Event, Entity))).join(Entity, on=(Event.entity == Entity.guid))
+            .where(access.visible(viewer, site)))
+
+
+def _stored_time(value) -> dt.datetime:
+    """A datetime column read by a raw cursor: SQLite gives ISO text, PostgreSQL a datetime."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+
+def _recurring():
+    """Ids of the recurring events, read through the (rrule, start) index: a few among thousands.
+    As a subquery, the database cannot mistake the listing for a scan by start date."""
+    return Event.select(Event.entity).where(Event.rrule > "")
+
+
+def _filtered(query, filters: dict):
+    if filters.get("category"):
+        query = query.where(fn.LOWER(Event.categories).contains(f'"{filters["category"].lower()}"'))  # a JSON list
+    if filters.get("commune"):
+        query = query.where(Event.commune ** filters["commune"])
+    if filters.get("owner"):
+        query = query.where(Entity.owner == filters["owner"])
+    if filters.get("container"):
+        query = query.where(Entity.container == filters["container"])
+    if filters.get("guids") is not None:
+        query = query.where(Event.entity.in_(filters["guids"]))
+    if filters.get("near"):
+        lat, lon, km = filters["near"]
+        s, n, w, e = bbox(lat, lon, km)
+        query = query.where(Event.lat.between(s, n), Event.lon.between(w, e))
+    return query
+
+
+def _near_ok(occ: Occurrence, filters: dict) -> bool:
+    if not filters.get("near"):
+        return True
+    lat, lon, km = filters["near"]
+    return haversine_km(lat, lon, occ.event.lat, occ.event.lon) <= km
+
+
+def window(site, viewer, start: dt.datetime, end: dt.datetime, limit: int = 2000, **filters) -> list[Occurrence]:
+    """Every occurrence overlapping [start, end) the viewer may see, in time order (map, feeds)."""
+    single = _filtered(_base(site, viewer), filters).where(Event.rrule == "", Event.start < end, Event.end > start,
+                                                           Event.start > start - MAX_LENGTH)
+    single = single.order_by(Event.start, Event.entity).limit(limit)
+    result = [Occurrence(e, e.start, e.end) for e in single] + _recurring_between(site, viewer, start, end, filters)
+    result = [o for o in result if _near_ok(o, filters)]
+    result.sort(key=lambda o: o.key)
+    return result[:limit]
+
+
+def _recurring_between(site, viewer, start: dt.datetime, end: dt.datetime, filters: dict) -> list[Occurrence]:
+    """The occurrences of the (few) recurring events over [start, end)."""
+    rec = _filtered(_base(site, viewer), filters).where(Event.entity.in_(_recurring()), Event.start < end,
+                                                        Event.last_end.is_null() | (Event.last_end > start))
+    return [occ for event in rec for occ in occurrences(event, start, end)]
+
+
+def month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: int, tz: str = "Europe/Paris",
+               limit: int = 10_000, **filters) -> tuple[dict, dict]:
+    """The calendar from ``first_day`` to ``last_day`` (wall-clock days of ``tz``):
+    ``({day: first occurrences, at most per_day}, {day: how many})``, each event placed on the days
+    of its own time zone, an event spanning several days counted on each.
+
+    A region's month holds a thousand events, but a calendar shows a few per day: every event is
+    read as raw columns to place and count it (days found by bisecting each zone's midnights),
+    and only the events shown are read in full. What visitors see is the same for all of them:
+    it is kept :data:`MONTH_SECONDS` per worker, per month and filters (members' calendars,
+    which depend on their groups and connections, are always computed)."""
+    if viewer is None and "guids" not in filters:
+        key = (first_day, last_day, per_day, tz, limit, tuple(sorted(filters.items())))
+        return site.remember(MONTHS, key, lambda: _month_days(site, None, first_day, last_day, per_day, tz, limit,
+                                                              filters), seconds=MONTH_SECONDS)
+    return _month_days(site, viewer, first_day, last_day, per_day, tz, limit, filters)
+
+
+def _month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: int, tz: str, limit: int,
+                filters: dict) -> tuple[dict, dict]:
+    days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    start, end = to_utc(dt.datetime.combine(first_day, dt.time()), tz), to_utc(
+        dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()), tz)
+    single = _filtered(_base(site, viewer, (Event.start, Event.end, Event.tz, Event.entity, Event.lat, Event.lon)),
+                       filters).where(Event.rrule == "", Event.start < end, Event.end > start,
+                                      Event.start > start - MAX_LENGTH)
+    sql, params = single.order_by(Event.start, Event.entity).limit(limit).sql()
+    entries = [(_stored_time(s), guid, _stored_time(e), zone_name, None, lat, lon)
+               for s, e, zone_name, guid, lat, lon in database.execute_sql(sql, params).fetchall()]
+    recurring = _recurring_between(site, viewer, start, end, filters)
+    if recurring:
+        entries += [(o.start, o.entity.guid, o.end, o.event.tz, o, o.event.lat, o.event.lon) for o in recurring]
+        entries.sort(key=lambda entry: entry[:2])
+    midnights: dict[str, list[dt.datetime]] = {}  # per zone: each day's local midnight in naive UTC
+    near = filters.get("near")
+    shown: list[list] = [[] for _ in days]
+    counts = [0] * len(days)
+    one_second = dt.timedelta(seconds=1)
+    for entry in entries:
+        begin, _guid, finish, zone_name, _occ, lat, lon = entry
+        if near and haversine_km(near[0], near[1], lat, lon) > near[2]:
+            continue
+        bounds = midnights.get(zone_name)
+        if bounds is None:
+            bounds = midnights[zone_name] = [to_utc(dt.datetime.combine(d, dt.time()), zone_name) for d in days]
+        first = max(bisect.bisect_right(bounds, begin) - 1, 0)
+        for i in range(first, bisect.bisect_right(bounds, finish - one_second)):
+            counts[i] += 1
+            if len(shown[i]) < per_day:
+                shown[i].append(entry)
+    wanted = {entry[1] for cell in shown for entry in cell if entry[4] is None}
+    details = {}
+    if wanted:  # already checked for access by the first query: read by primary key
+        rows = (Event.select(*CELL_COLUMNS).join(Entity, on=(Event.entity == Entity.guid))
+                .where(in_ids(Event.entity, sorted(wanted))).tuples())
+        for s, e, zone_name, all_day, cancelled, lat, lon, guid, kind, title in rows:
+            entity = SimpleNamespace(guid=guid, kind=kind, title=title)
+            details[guid] = SimpleNamespace(entity=entity, start=s, end=e, tz=zone_name, all_day=all_day,
+                                            cancelled=cancelled, lat=lat, lon=lon)
+    by_day = {day: [entry[4] or Occurrence(details[entry[1]], entry[0], entry[2]) for entry in cell
+                    if entry[4] is not None or entry[1] in details]  # an event deleted meanwhile is left out
+              for day, cell in zip(days, shown, strict=True) if cell}
+    return by_day, {day: count for day, count in zip(days, counts, strict=True) if count}
+
+
+def listing(site, viewer, after: tuple | None = None, past: bool = False, limit: int = PAGE,
+            date_from: dt.datetime | None = None, date_to: dt.datetime | None = None, **filters) -> list[Occurrence]:
+    """A page of occurrences: upcoming in time order, or past newest first; keyset on (start, guid).
+
+    Single events are read by the index on ``start`` (LIMIT n); the recurring ones, few,
+    are expanded only over the span the page covers.
+    """
+    moment = now()
+    query = _filtered(_base(site, viewer), filters).where(Event.rrule == "")
+    if past:
+        lo, hi = date_from or dt.datetime(1900, 1, 1), min(date_to or moment, moment)
+        query = query.where(Event.end <= moment, Event.start >= lo, Event.start < hi)
+        if after:
+            query = query.where((Event.start < after[0]) | ((Event.start == after[0]) & (Event.entity < after[1])))
+        query = query.order_by(Event.start.desc(), Event.entity.desc())
+    else:
+        lo, hi = date_from or moment, date_to or FAR
+        query = query.where(Event.end > lo, Event.start > lo - MAX_LENGTH, Event.start < hi)
+        if after:
+            query = query.where((Event.start > after[0]) | ((Event.start == after[0]) & (Event.entity > after[1])))
+        query = query.order_by(Event.start, Event.entity)
+    rows = [Occurrence(e, e.start, e.end) for e in query.limit(limit)]
+    if past:
+        span_lo = rows[-1].start if len(rows) == limit else lo
+        span_hi = after[0] + dt.timedelta(seconds=1) if after else hi
+    else:
+        span_lo = after[0] if after else lo
+        span_hi = rows[-1].start + dt.timedelta(seconds=1) if len(rows) == limit else min(hi, moment + dt.timedelta(
+            days=730) if hi == FAR else hi)
+    rec = _filtered(_base(site, viewer), filters).where(
+        Event.entity.in_(_recurring()), Event.start < span_hi, Event.last_end.is_null() | (Event.last_end > span_lo))
+    for event in rec:
+        for occ in occurrences(event, span_lo, span_hi):
+            if past and occ.end > moment:
+                continue
+            if after and ((occ.key >= after) if past else (occ.key <= after)):
+                continue
+            rows.append(occ)
+    rows = [o for o in rows if _near_ok(o, filters)]
+    rows.sort(key=lambda o: o.key, reverse=past)
+    return rows[:limit]
+
