@@ -12,7 +12,7 @@ generator). At each size it times, as wall-clock and CPU time p50/p95:
 - the directory's "near me" within 10 km of Amiens (``geo.near``, as the page asks: 100 cards);
 - the GeoJSON of the Somme's bounding box at zoom 9 (``geo.geojson``), for a visitor and a
   member: as served (the public clusters are kept 60 s per worker) and uncached (the cache
-  dropped with ``geo.forget_aggregates`` before each call: what the first request pays).
+  dropped with ``cards.forget_aggregates`` before each call: what the first request pays).
 
 Keyset pagination and indexed access filters should keep the feed flat; "near me" reads
 every card of its bounding box, so it grows with the density of cards. Results go to
@@ -85,13 +85,13 @@ def feed_figures(app, requests: int) -> dict:
 
 def directory_figures(site, requests: int, uncached_requests: int) -> dict:
     from core import gazetteer
-    from plugins.directory import geo
+    from plugins.directory import cards, geo
 
     amiens = gazetteer.lookup("80000")[0]
     member = Account.get(Account.site == site.id, Account.email == MEMBER)
 
     def uncached(viewer):
-        geo.forget_aggregates(site)
+        cards.forget_aggregates(site)
         geo.geojson(site, viewer, SOMME, 9)
 
     figures = {}

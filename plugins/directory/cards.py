@@ -9,7 +9,6 @@ from core.db import database
 from core.i18n import gettext as _
 from core.models import Entity
 from core.storage import StorageError, storage
-from plugins.directory.geo import forget_aggregates
 from plugins.directory.models import Organisation
 
 KIND = "directory.organisation"
@@ -21,6 +20,14 @@ TEXT_FIELDS = ("acronym", "short_description", "description", "president", "dire
 FIELD_LIMITS = {"acronym": 40, "short_description": 300, "president": 200, "director": 200, "address": 300,
                 "commune": 200, "postcode": 10, "email": 200, "phone": 40, "website": 300, "links": 5000,
                 "description": 100_000}  # the columns' sizes
+
+
+AGGREGATES = "directory.aggregates"  # site.remember namespace of the map's clusters and the theme counts
+
+
+def forget_aggregates(site) -> None:
+    """Drop this worker's cached clusters and counts of ``site`` (after a card changes here)."""
+    site.forget(AGGREGATES)
 
 
 def taxonomy(site) -> list[dict]:

@@ -17,6 +17,7 @@ import peewee as pw
 
 from core import access, gazetteer
 from core.models import Entity
+from plugins.directory import cards
 from plugins.directory.models import Organisation
 
 KIND = "directory.organisation"
@@ -55,12 +56,7 @@ def _beyond_public(site, viewer) -> list:
 
 
 def _cached(site, key, compute):
-    return site.remember("directory.aggregates", key, compute, seconds=AGGREGATE_SECONDS)
-
-
-def forget_aggregates(site) -> None:
-    """Drop this worker's cached clusters and counts of ``site`` (after a card changes here)."""
-    site.forget("directory.aggregates")
+    return site.remember(cards.AGGREGATES, key, compute, seconds=AGGREGATE_SECONDS)
 
 
 def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme: str = ""):
@@ -112,9 +108,8 @@ def _grid(where, zoom: int) -> dict[tuple[int, int], list]:
 
 def theme_family(site, theme: str) -> list[str]:
     """``theme`` and the keys of its sub-themes: a parent theme holds the cards of its descendants."""
-    from plugins.directory.cards import taxonomy  # cards imports this module
 
-    for node in taxonomy(site):
+    for node in cards.taxonomy(site):
         if node["key"] == theme:
             return [theme] + [child["key"] for child in node["children"]]
     return [theme]
@@ -133,9 +128,8 @@ def theme_filter(site, theme: str):
 
 def _parents(site) -> dict[str, str]:
     """{sub-theme key: parent key} of the site's theme tree."""
-    from plugins.directory.cards import taxonomy
 
-    return {child["key"]: node["key"] for node in taxonomy(site) for child in node["children"]}
+    return {child["key"]: node["key"] for node in cards.taxonomy(site) for child in node["children"]}
 
 
 def _clusters(site, viewer, bbox, zoom: int, theme: str) -> list[dict]:
@@ -181,13 +175,12 @@ def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, th
              .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east), valid_point(),
                     _visible(site, viewer), theme_filter(site, theme))
              .limit(MAX_POINTS))
-    from plugins.directory.cards import logo_url  # cards imports this module
 
     features = []
     for guid, title, plat, plon, logo in query.tuples():
         props = {"guid": guid, "name": title, "count": 1, "url": f"/directory/{guid}"}
         if logo:
-            props["logo"] = logo_url(guid, logo)
+            props["logo"] = cards.logo_url(guid, logo)
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [plon, plat]},
                          "properties": props})
     return {"type": "FeatureCollection", "features": features}

@@ -9,7 +9,7 @@ from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem
 from core.settings import SettingField
-from plugins.directory import managing, themes, views
+from plugins.directory import managing, managing_views, themes, views
 
 KIND = "directory.organisation"
 
@@ -27,13 +27,13 @@ def maillage_routes(site):
         Route("/{guid:int}", views.show, name="directory-card"),
         Route("/{guid:int}/edit", views.edit, methods=["GET", "POST"], name="directory-edit"),
         Route("/{guid:int}/logo", views.logo, name="directory-logo"),
-        Route("/claims", managing.claims_view, methods=["GET", "POST"], name="directory-claims"),
-        Route("/{guid:int}/managers", managing.invite_view, methods=["POST"], name="directory-managers"),
-        Route("/{guid:int}/managers/{uid:int}/remove", managing.remove_view, methods=["POST"],
+        Route("/claims", managing_views.claims_view, methods=["GET", "POST"], name="directory-claims"),
+        Route("/{guid:int}/managers", managing_views.invite_view, methods=["POST"], name="directory-managers"),
+        Route("/{guid:int}/managers/{uid:int}/remove", managing_views.remove_view, methods=["POST"],
               name="directory-manager-remove"),
-        Route("/{guid:int}/invitations/{id:int}/cancel", managing.cancel_view, methods=["POST"],
+        Route("/{guid:int}/invitations/{id:int}/cancel", managing_views.cancel_view, methods=["POST"],
               name="directory-invitation-cancel"),
-        Route("/{guid:int}/invitation", managing.invitation_view, methods=["GET", "POST"],
+        Route("/{guid:int}/invitation", managing_views.invitation_view, methods=["GET", "POST"],
               name="directory-invitation"),
         Route("/{guid:int}/claim", views.claim, methods=["POST"], name="directory-claim"),
         Route("/{guid:int}/claim/confirm", views.claim_confirm, name="directory-claim-confirm"),

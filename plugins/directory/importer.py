@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from core import entities, gazetteer, inputs
 from core.db import database
 from core.models import Entity
+from plugins.directory import cards
 from plugins.directory.models import Organisation
 
 KIND = "directory.organisation"
@@ -109,10 +110,9 @@ def import_rows(site, rows, mapping: dict | None = None, dry_run: bool = False, 
             txn.rollback()
     if not dry_run:
         from core.db import analyze
-        from plugins.directory.geo import forget_aggregates
 
         analyze()
-        forget_aggregates(site)
+        cards.forget_aggregates(site)
     return report
 
 

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import peewee as pw
 
-from core import entities, mail, notifications, ratelimit, relationships, tokens, urls, web
+from core import entities, mail, notifications, ratelimit, relationships, tokens, urls
 from core.accounts import AccountError, normalise_email
 from core.db import database, now
 from core.i18n import gettext as _
@@ -259,9 +259,8 @@ def hand_over_cards(site, user: Account, mode: str) -> None:
     for card in Entity.select().where(Entity.guid.in_(deleted)) if deleted else ():
         cards.delete_logo_file(site, card)
     if deleted:
-        from plugins.directory.geo import forget_aggregates
 
-        forget_aggregates(site)
+        cards.forget_aggregates(site)
 
 
 def _successor(card_guid: int, leaving: int) -> int | None:
@@ -335,147 +334,3 @@ def card_context(site, viewer: Account | None, card: Entity) -> dict:
     return ctx
 
 
-def _card(request, user):
-    from plugins.directory.views import _card as visible_card
-
-    return visible_card(web.site_of(request), user, request.path_params["guid"])
-
-
-def invite_view(request):
-    """POST: a manager (or an administrator) invites an e-mail address to co-manage the card."""
-    user = web.require_user(request)
-    site = web.site_of(request)
-    card, org = _card(request, user)
-    if not may_manage(user, card):
-        raise web.forbidden()
-    address = (web.form(request).get("email") or "").strip()
-    try:
-        invitation = invite(site, request, card, user, address)
-    except ManagingError as exc:
-        from plugins.directory.views import render_card
-
-        return render_card(request, card, org, {"invite_error": str(exc), "invite_email": address},
-                           status_code=400)
-    if invitation.invitee_id:
-        web.flash(request, _("%(email)s is invited: they manage the card once they accept.")
-                  % {"email": invitation.email})
-    else:
-        web.flash(request, _("%(email)s is not a member yet: a link valid %(days)s days is mailed to them; "
-                             "they manage the card once they accept.")
-                  % {"email": invitation.email, "days": INVITATION_DAYS})
-    return web.redirect(request, f"/directory/{card.guid}#managers")
-
-
-def remove_view(request):
-    """POST: remove a co-manager, or stop managing the card oneself."""
-    user = web.require_user(request)
-    site = web.site_of(request)
-    card, _org = _card(request, user)
-    if not may_manage(user, card):
-        raise web.forbidden()
-    member = request.path_params["uid"]
-    try:
-        remove_manager(site, card, member, user)
-    except ManagingError as exc:
-        web.flash(request, str(exc), "error")
-        return web.redirect(request, f"/directory/{card.guid}#managers")
-    if member == user.guid:
-        web.flash(request, _("You no longer manage this card."))
-        if not user.is_admin:
-            return web.redirect(request, f"/directory/{card.guid}")
-    else:
-        web.flash(request, _("The member no longer manages the card."))
-    return web.redirect(request, f"/directory/{card.guid}#managers")
-
-
-def cancel_view(request):
-    """POST: a manager cancels a pending invitation (its mailed link stops working)."""
-    user = web.require_user(request)
-    card, _org = _card(request, user)
-    if not may_manage(user, card):
-        raise web.forbidden()
-    Invitation.delete().where(Invitation.id == request.path_params["id"], Invitation.card == card.guid).execute()
-    web.flash(request, _("The invitation is cancelled."))
-    return web.redirect(request, f"/directory/{card.guid}#managers")
-
-
-def invitation_view(request):
-    """The invited person's page: accept or decline (signed in); visitors with a mailed link are asked to sign in."""
-    site = web.site_of(request)
-    user = web.current_user(request)
-    token = request.query_params.get("token", "") or (web.form(request).get("token") or "")
-    path = f"/directory/{request.path_params['guid']}/invitation"
-    if user is None:
-        if not token:
-            raise web.SignInRequired()
-        card = Entity.get_or_none(Entity.guid == request.path_params["guid"], Entity.kind == cards.KIND,
-                                  Entity.site == site.id, Entity.deleted_at.is_null())
-        if card is None:
-            raise web.not_found()
-        try:
-            invitation = find_invitation(site, card, None, token)
-        except ManagingError as exc:
-            return web.render(request, "directory/invitation.html", {"card": card, "error": str(exc)},
-                              status_code=404)
-        from urllib.parse import quote
-
-        return web.render(request, "directory/invitation.html", {
-            "card": card, "invitation": invitation, "inviter": _inviter(invitation),
-            "signin_url": "/signin?next=" + quote(f"{path}?token={token}", safe="")})
-    card, _org = _card(request, user)
-    try:
-        invitation = find_invitation(site, card, user, token)
-    except ManagingError as exc:
-        return web.render(request, "directory/invitation.html", {"card": card, "error": str(exc)}, status_code=404)
-    if entities.manages(user, card):
-        if invitation is not None:
-            invitation.delete_instance()
-        web.flash(request, _("You already manage this card."))
-        return web.redirect(request, f"/directory/{card.guid}")
-    if invitation is None:
-        return web.render(request, "directory/invitation.html",
-                          {"card": card, "error": _("You have no invitation to co-manage this card.")},
-                          status_code=404)
-    if request.method == "POST":
-        if web.form(request).get("answer") == "accept":
-            accept(site, invitation, user)
-            web.flash(request, _("You manage %(card)s now: you may act in its name (see the identity switch).")
-                      % {"card": card.title})
-        else:
-            decline(site, invitation, user)
-            web.flash(request, _("You declined the invitation."))
-        return web.redirect(request, f"/directory/{card.guid}")
-    return web.render(request, "directory/invitation.html", {
-        "card": card, "invitation": invitation, "inviter": _inviter(invitation), "token": token})
-
-
-def _inviter(invitation: Invitation) -> Entity | None:
-    return Entity.get_or_none(Entity.guid == invitation.inviter_id) if invitation.inviter_id else None
-
-
-def claims_view(request):
-    """Administrators: pending claims, approve or refuse each."""
-    admin = web.require_admin(request)
-    site = web.site_of(request)
-    if request.method == "POST":
-        data = web.form(request)
-        try:
-            card_guid, claimant = int(data.get("card") or 0), int(data.get("claimant") or 0)
-        except ValueError:
-            raise web.not_found() from None
-        card = Entity.get_or_none(Entity.guid == card_guid, Entity.kind == cards.KIND, Entity.site == site.id)
-        if card is None:
-            raise web.not_found()
-        approve = data.get("answer") == "approve"
-        try:
-            answer_claim(site, card, claimant, admin, approve)
-        except ManagingError as exc:
-            web.flash(request, str(exc), "error")
-        else:
-            web.flash(request, _("Claim approved: the member manages %(card)s.") % {"card": card.title} if approve
-                      else _("Claim refused; the member is told."))
-        return web.redirect(request, "/directory/claims")
-    after = request.query_params.get("after", "")
-    rows = pending_claims(site, int(after) if after.isdigit() else 0)
-    return web.render(request, "directory/claims.html", {
-        "claims": rows, "next_after": rows[-1].id if len(rows) == CLAIMS_PAGE else None})

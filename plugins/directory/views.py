@@ -105,7 +105,7 @@ def map_json(request):
     return JSONResponse(data, headers={"Cache-Control": "public, max-age=60"})
 
 
-def _card(site, viewer, guid):
+def visible_card(site, viewer, guid):
     entity = entities.get_visible(site, viewer, guid, kind=cards.KIND)
     if entity is None:
         raise web.not_found()
@@ -114,7 +114,7 @@ def _card(site, viewer, guid):
 
 def show(request):
     site = web.site_of(request)
-    entity, org = _card(site, web.current_user(request), request.path_params["guid"])
+    entity, org = visible_card(site, web.current_user(request), request.path_params["guid"])
     return render_card(request, entity, org)
 
 
@@ -182,7 +182,7 @@ def new(request):
 def edit(request):
     user = web.require_user(request)
     site = web.site_of(request)
-    entity, org = _card(site, user, request.path_params["guid"])
+    entity, org = visible_card(site, user, request.path_params["guid"])
     if not entities.can(site, user, "edit", entity):
         raise web.forbidden()
     if request.method == "POST":
@@ -202,7 +202,7 @@ def logo(request):
     """A card's logo, to whoever may see the card. Its address carries ``?v=`` (the start of the file's
     key, see :func:`cards.logo_url`): a new logo has a new address, so the image may be kept long."""
     site = web.site_of(request)
-    entity, org = _card(site, web.current_user(request), request.path_params["guid"])
+    entity, org = visible_card(site, web.current_user(request), request.path_params["guid"])
     if not org.logo:
         raise web.not_found()
     etag = f'"{org.logo}"'
@@ -224,7 +224,7 @@ def claim(request):
     """A member asks to manage an imported card: an administrator approves (directory admin page)."""
     user = web.require_user(request)
     site = web.site_of(request)
-    entity, org = _card(site, user, request.path_params["guid"])
+    entity, org = visible_card(site, user, request.path_params["guid"])
     if user.is_admin:
         cards.add_manager(site, entity, user.guid)
         managing.clear_claim(user.guid, entity.guid)

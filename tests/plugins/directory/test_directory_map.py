@@ -5,7 +5,7 @@ import pytest
 
 from core.db import database
 from core.models import Entity
-from plugins.directory import geo
+from plugins.directory import cards
 from plugins.directory.models import Organisation
 
 SITE_TOML = """
@@ -55,7 +55,7 @@ def test_hidden_and_private_cards_stay_out_of_the_public_clusters(signed_in, cli
     with database.connection_context():
         Entity.update(hidden=True).where(Entity.guid == hidden).execute()  # moderation
         Entity.update(access="private").where(Entity.guid == private).execute()
-        geo.forget_aggregates(site)
+        cards.forget_aggregates(site)
         assert Organisation.select().count() == 2
     assert _total(client) == 0
     assert _total(ada) == 2  # the owner sees their hidden card and their private one
