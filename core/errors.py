@@ -30,6 +30,7 @@ class ErrorLog(BaseModel):
 
     class Meta:
         table_name = "error_log"
+        indexes = ((("site", "created"), False),)  # as migration 0007 creates it (tests/core/test_schema.py)
 
 
 def record(site_id: str, source: str, message: str, trace: str | None = None) -> None:
