@@ -18,7 +18,7 @@ from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem
 from core.models import Entity
 from core.settings import SettingField
-from plugins.documents import demo, files, library, views
+from plugins.documents import demo, files, library, serving, views
 from plugins.documents.models import FILE, FOLDER, KINDS, LINK, Item, Version
 
 
@@ -32,8 +32,8 @@ def maillage_routes(site):
         Route("/links/new", views.new_link, methods=both, name="documents-new-link"),
         Route("/in/{guid:int}", views.in_container, methods=get, name="documents-in"),
         Route("/{guid:int}", views.detail, methods=get, name="documents-detail"),
-        Route("/{guid:int}/download", views.download, methods=get, name="documents-download"),
-        Route("/{guid:int}/thumb", views.thumb, methods=get, name="documents-thumb"),
+        Route("/{guid:int}/download", serving.download, methods=get, name="documents-download"),
+        Route("/{guid:int}/thumb", serving.thumb, methods=get, name="documents-thumb"),
         Route("/{guid:int}/edit", views.edit, methods=both, name="documents-edit"),
         Route("/{guid:int}/versions", views.new_version, methods=["POST"], name="documents-version"),
         Route("/{guid:int}/delete", views.delete, methods=["POST"], name="documents-delete"),

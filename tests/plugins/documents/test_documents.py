@@ -2,7 +2,7 @@
 
 import pytest
 
-from plugins.documents.views import content_disposition
+from plugins.documents.serving import content_disposition
 
 pytestmark = pytest.mark.site(plugins=["documents"], language="en")
 
