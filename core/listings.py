@@ -24,19 +24,21 @@ from core.models import Entity, Relationship
 SCOPES = ("owner", "container")
 
 
-def scope(request, by: str, param: str = "guid") -> tuple[Entity, dict]:
+def scope(request, by: str, param: str = "guid", visitor: bool = False) -> tuple[Entity, dict]:
     """The entity named by the path parameter ``param`` if the viewer may see it (404 otherwise),
     and the filter listing what it owns (``by="owner"``) or holds (``by="container"``):
-    ``{"owner": guid}`` or ``{"container": guid}``."""
+    ``{"owner": guid}`` or ``{"container": guid}``. ``visitor``: as a visitor sees it (a public feed)."""
     if by not in SCOPES:
         raise ValueError(f"scope is 'owner' or 'container', not {by!r}")
-    entity = visible_or_404(request, request.path_params[param])
+    entity = visible_or_404(request, request.path_params[param], visitor=visitor)
     return entity, {by: entity.guid}
 
 
-def visible_or_404(request, guid: int, kind: str | None = None) -> Entity:
-    """Entity ``guid`` of the request's site if the viewer may see it; else the 404 page."""
-    entity = entities.get_visible(web.site_of(request), web.current_user(request), guid, kind=kind)
+def visible_or_404(request, guid: int, kind: str | None = None, visitor: bool = False) -> Entity:
+    """Entity ``guid`` of the request's site if the viewer (a visitor, with ``visitor``) may see it;
+    else the 404 page."""
+    viewer = None if visitor else web.current_user(request)
+    entity = entities.get_visible(web.site_of(request), viewer, guid, kind=kind)
     if entity is None:
         raise web.not_found()
     return entity

@@ -12,7 +12,7 @@ from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem, Widget
 from core.settings import SettingField
-from plugins.agenda import views
+from plugins.agenda import calendar_feeds, views
 
 
 @hookimpl
@@ -22,14 +22,14 @@ def maillage_routes(site):
         Route("/month", views.month, name="agenda-month"),
         Route("/map", views.map_page, name="agenda-map"),
         Route("/map.json", views.map_json, name="agenda-map-json"),
-        Route("/feed.ics", views.site_feed, name="agenda-ics"),
+        Route("/feed.ics", calendar_feeds.site_feed, name="agenda-ics"),
         Route("/new", views.edit, methods=["GET", "POST"], name="agenda-new"),
-        Route("/mine", views.my_calendar, methods=["GET", "POST"], name="agenda-mine"),
-        Route("/private/{token}.ics", views.private_feed, name="agenda-private-ics"),
+        Route("/mine", calendar_feeds.my_calendar, methods=["GET", "POST"], name="agenda-mine"),
+        Route("/private/{token}.ics", calendar_feeds.private_feed, name="agenda-private-ics"),
         Route("/by/{guid:int}", views.by_owner, name="agenda-owner"),
-        Route("/by/{guid:int}/feed.ics", views.owner_feed, name="agenda-owner-ics"),
+        Route("/by/{guid:int}/feed.ics", calendar_feeds.owner_feed, name="agenda-owner-ics"),
         Route("/in/{guid:int}", views.in_container, name="agenda-container"),
-        Route("/in/{guid:int}/feed.ics", views.container_feed, name="agenda-container-ics"),
+        Route("/in/{guid:int}/feed.ics", calendar_feeds.container_feed, name="agenda-container-ics"),
         Route("/{guid:int}", views.show, name="agenda-event"),
         Route("/{guid:int}/event.ics", views.event_ics, name="agenda-event-ics"),
         Route("/{guid:int}/edit", views.edit, methods=["GET", "POST"], name="agenda-edit"),

@@ -6,17 +6,16 @@ import calendar as pycalendar
 import csv
 import datetime as dt
 import io
-import secrets
 
 from starlette.responses import JSONResponse, Response
 
-from core import entities, images, listings, tokens, urls, web
+from core import entities, images, listings, urls, web
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from core.storage import StorageError, storage
 from plugins.agenda import event_form, events, ical, participation, places, schedule
-from plugins.agenda.models import Event, FeedKey, Participation
+from plugins.agenda.models import Event
 
 PER_DAY = 4  # events listed in a day of the month view; a link leads to the rest
 
@@ -329,89 +328,11 @@ def image(request):
 # --- iCalendar ----------------------------------------------------------------------------------
 
 
-def _base_url(request) -> str:
-    return urls.base_url(web.site_of(request), request)
-
-
 def event_ics(request):
     entity, event = _event(request)
     event.entity = entity
-    body = ical.calendar(web.site_of(request), _base_url(request), entity.title, [event])
+    site = web.site_of(request)
+    body = ical.calendar(site, urls.base_url(site, request), entity.title, [event])
     return ical.response(body, f"event-{entity.guid}.ics")
 
 
-def _feed(request, name: str, **filters):
-    site = web.site_of(request)
-    viewer = web.current_user(request) if not filters.pop("anonymous", False) else None
-    viewer = filters.pop("viewer", viewer)
-    if request.query_params.get("category"):
-        filters["category"] = request.query_params["category"]
-    query = schedule._filtered(schedule._base(site, viewer), filters).where(
-        events.Event.last_end.is_null() | (events.Event.last_end > now() - dt.timedelta(days=90)))
-    rows = list(query.order_by(Event.start).limit(1000))
-    return ical.response(ical.calendar(site, _base_url(request), name, rows), "agenda.ics")
-
-
-def site_feed(request):
-    return _feed(request, web.site_of(request).config.name, anonymous=True)
-
-
-def owner_feed(request):
-    site = web.site_of(request)
-    owner = entities.get_visible(site, None, request.path_params["guid"])
-    if owner is None:
-        raise web.not_found()
-    return _feed(request, owner.title, anonymous=True, owner=owner.guid)
-
-
-def container_feed(request):
-    site = web.site_of(request)
-    container = entities.get_visible(site, None, request.path_params["guid"])
-    if container is None:
-        raise web.not_found()
-    return _feed(request, container.title, anonymous=True, container=container.guid)
-
-
-def _feed_key(member_guid: int, renew: bool = False) -> str:
-    key = FeedKey.get_or_none(FeedKey.member == member_guid)
-    if key is None:
-        key = FeedKey.create(member=member_guid, nonce=secrets.token_hex(8))
-    elif renew:
-        key.nonce = secrets.token_hex(8)
-        key.save()
-    return key.nonce
-
-
-def private_link(site, request, member_guid: int, renew: bool = False) -> str:
-    token = tokens.make(site, "agenda-feed", [member_guid, _feed_key(member_guid, renew)])
-    return urls.absolute(web.site_of(request), f"/agenda/private/{token}.ics", request)
-
-
-def my_calendar(request):
-    """The member's private calendar address (events they go to); a new address revokes the old one."""
-    user = web.require_user(request)
-    site = web.site_of(request)
-    renew = request.method == "POST"
-    link = private_link(site, request, user.guid, renew=renew)
-    if renew:
-        web.flash(request, _("A new address is made; the old one no longer works."))
-        return web.redirect(request, "/agenda/mine")
-    going = [p.event_id for p in Participation.select().where(Participation.member == user.guid,
-                                                                Participation.status.in_(("going", "waiting")))]
-    rows = schedule.listing(site, user, guids=going) if going else []
-    return web.render(request, "agenda/mine.html", {"link": link, "rows": rows})
-
-
-def private_feed(request):
-    site = web.site_of(request)
-    try:
-        member_guid, nonce = tokens.read(site, "agenda-feed", request.path_params["token"], max_age=10 * 365 * 86400)
-    except (tokens.TokenError, ValueError, TypeError):
-        raise web.not_found() from None
-    key = FeedKey.get_or_none(FeedKey.member == member_guid)
-    account = Account.get_or_none(Account.entity == member_guid)
-    if key is None or key.nonce != nonce or account is None:
-        raise web.not_found()
-    going = [p.event_id for p in Participation.select().where(Participation.member == member_guid,
-                                                                Participation.status == "going")]
-    return _feed(request, _("My events"), viewer=account, guids=going or [0])
