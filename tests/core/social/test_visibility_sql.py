@@ -16,8 +16,9 @@ def _items(site, owner, kind, titles):
     for title in titles:
         entity = entities.create(site, kind, owner=owner, title=title, access_level="public")
         activity.record(site, actor=owner, verb="posted", entity=entity)
-        search.SearchDocument.insert(entity=entity.guid, site=site.id, kind=kind,
-                                     title=search.fold(title), body="").execute()
+        if kind not in site.entity_kinds:  # a disabled plugin's rows, indexed while it was enabled
+            search.SearchDocument.insert(entity=entity.guid, site=site.id, kind=kind,
+                                         title=search.fold(title), body="").execute()
 
 
 def test_a_feed_page_of_20_over_a_disabled_plugins_newest_rows_shows_20_items(app, member_factory, client):
