@@ -1,7 +1,8 @@
-"""What the agenda brings: its pages and calendar feeds, the "agenda.event" kind, notifications,
-a home widget, settings, the reminders command, data hooks.
+"""What the agenda brings in code: its pages and calendar feeds, notifications, a home widget, the
+reminders command, data hooks. The "agenda.event" kind, the menu entry, the group tab and the
+settings are declared in plugin.toml.
 
-This file is the whole map of the plugin; docs/plugins/agenda.md describes it for people.
+With plugin.toml this file is the whole map of the plugin; docs/plugins/agenda.md describes it for people.
 """
 
 from starlette.routing import Route
@@ -9,9 +10,8 @@ from starlette.routing import Route
 from core import hookimpl
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
-from core.kinds import EntityKind, NotificationEvent
-from core.menus import MenuItem, Widget
-from core.settings import SettingField
+from core.kinds import NotificationEvent
+from core.menus import Widget
 from plugins.agenda import calendar_feeds, views
 
 
@@ -40,25 +40,6 @@ def maillage_routes(site):
         Route("/{guid:int}/message", views.message, methods=["POST"], name="agenda-message"),
         Route("/{guid:int}/image", views.image, name="agenda-image"),
     ]
-
-
-@hookimpl
-def maillage_menu_items(site, request):
-    return [MenuItem("main", _("Agenda"), "/agenda/", order=25, name="agenda", active_prefix="/agenda/")]
-
-
-@hookimpl
-def maillage_entity_kinds(site):
-    from plugins.agenda.events import url
-
-    return [EntityKind("agenda.event", _l("Event"), url=url, plural=_l("Events"), searchable=True,
-                       summary_template="agenda/summary.html", activity_template="agenda/activity.html",
-                       commentable=True, likable=True, feed_filter="event")]
-
-
-@hookimpl
-def maillage_container_tools(site, container):
-    return [MenuItem("container", _("Agenda"), f"/agenda/in/{container.guid}", name="agenda")]
 
 
 @hookimpl
@@ -92,21 +73,6 @@ def maillage_notification_events(site):
         NotificationEvent("agenda.moved_up", _l("A seat freed up for me at an event"), default="instant"),
         NotificationEvent("agenda.reminder", _l("A reminder the day before an event I go to"), default="instant"),
         NotificationEvent("agenda.cancelled", _l("An event I answered is cancelled"), default="instant"),
-    ]
-
-
-@hookimpl
-def maillage_settings_schema(site):
-    return [
-        SettingField("geocoder", _l("Geocoding service for addresses"), type="choice", default="none",
-                     choices=(("none", _l("None (places found from the commune or postal code)")),
-                              ("nominatim", _l("Nominatim (OpenStreetMap)")),
-                              ("ban", _l("French national address API"))),
-                     help=_l("Called by the server when an organiser gives an address without a point on the map.")),
-        SettingField("geocoder_url", _l("Address of the geocoding service"), type="url", default="",
-                     help=_l("For example https://nominatim.openstreetmap.org or https://api-adresse.data.gouv.fr")),
-        SettingField("members_can_post", _l("Members may publish events in their own name"), type="bool",
-                     default=True),
     ]
 
 

@@ -1,20 +1,14 @@
-"""What the groups plugin brings: the "groups.group" kind, membership verbs, pages,
-permissions inside groups (``<plugin>.post_in``), settings, notifications and data hooks.
+"""What the groups plugin brings in code: membership verbs, pages, permissions inside groups
+(``<plugin>.post_in``), notifications and data hooks. The "groups.group" kind, the menu entry and
+the settings are declared in plugin.toml.
 """
 
 from starlette.routing import Route
 
 from core import hookimpl
-from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
-from core.kinds import EntityKind, NotificationEvent, RelationshipVerb
-from core.menus import MenuItem
-from core.settings import SettingField
+from core.kinds import NotificationEvent, RelationshipVerb
 from plugins.groups import views
-
-
-def _url(entity):
-    return f"/groups/{entity.guid}"
 
 
 @hookimpl
@@ -33,18 +27,6 @@ def maillage_routes(site):
         Route(g + "/image", views.image, name="groups-image"),
         Route(g + "/announce", views.announce, methods=["GET", "POST"], name="groups-announce"),
     ]
-
-
-@hookimpl
-def maillage_menu_items(site, request):
-    return [MenuItem("main", _("Groups"), "/groups/", order=40, name="groups", active_prefix="/groups/")]
-
-
-@hookimpl
-def maillage_entity_kinds(site):
-    return [EntityKind("groups.group", _l("Group"), url=_url, plural=_l("Groups"), searchable=True,
-                       summary_template="groups/summary.html", activity_template="groups/activity.html",
-                       container=True)]
 
 
 @hookimpl
@@ -74,13 +56,6 @@ def maillage_permission(site, user, action, entity):
     if action in ("edit", "moderate", "delete", "groups.manage"):
         return True if membership.is_admin(user, entity) else None
     return None
-
-
-@hookimpl
-def maillage_settings_schema(site):
-    return [SettingField("who_can_create", _l("Who may create groups"), type="choice", default="everyone",
-                         choices=(("everyone", _l("Every member")), ("moderators", _l("Moderators")),
-                                  ("administrators", _l("Administrators"))))]
 
 
 @hookimpl
