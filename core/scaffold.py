@@ -188,7 +188,8 @@ def maillage_menu_items(site, request):
 def maillage_entity_kinds(site):
     return [EntityKind("__NAME__.item", _l("Item"), plural=_l("Items"),
                        url=lambda entity: web.url_for(site, "__NAME__-item", guid=entity.guid),
-                       activity_template="__NAME__/activity.html", comments=True, likes=True)]
+                       activity_template="__NAME__/activity.html", searchable=True, commentable=True,
+                       likable=True)]
 
 
 @hookimpl
@@ -241,7 +242,8 @@ def up(migrator, db):
 ''',
 "__PACKAGE__/views.py": '''"""The __NAME__ plugin's pages: the list of items with the form to publish one, and one item."""
 
-from core import access, activity, entities, inputs, search, web
+from core import access, activity, entities, inputs, web
+from core.db import database
 from core.i18n import gettext as _
 from core.models import Entity
 
@@ -278,10 +280,10 @@ def index(request):
             errors["access"] = _("Choose who may see it.")
         if not errors:
             actor = request.state.actor
-            entity = entities.create(site, "__NAME__.item", owner=actor, title=values["title"],
-                                     access_level=values["access"], container=container)
-            Item.create(entity=entity, body=values["body"])
-            search.index(site, entity)
+            with database.atomic():  # announced after commit: the search index finds the item's body
+                entity = entities.create(site, "__NAME__.item", owner=actor, title=values["title"],
+                                         access_level=values["access"], container=container)
+                Item.create(entity=entity, body=values["body"])
             activity.record(site, actor=actor, verb="published", entity=entity, container=container)
             web.flash(request, _("Published."))
             return web.redirect(request, web.url_for(site, "__NAME__-item", guid=entity.guid))
