@@ -77,60 +77,72 @@ def edit(request):
     errors: dict[str, str] = {}
     if request.method == "POST":
         data = web.form(request)
-        values["name"] = (data.get("name") or "").strip()
-        values["bio"] = (data.get("bio") or "").strip()
-        values["kind"] = data.get("kind", "")
-        if not values["name"] or len(values["name"]) > 100:
-            errors["name"] = _("Give a name of 1 to 100 characters.")
-        if len(values["bio"]) > 1000:
-            errors["bio"] = _("%(max)s characters at most.") % {"max": 1000}
-        if values["kind"] and values["kind"] not in profiles.kinds(site):
-            errors["kind"] = _("Choose one of the proposed values.")
-        stored = dict(profile.fields or {})
-        for f in fields:
-            raw = data.get(f.name, "")
-            values[f.name] = raw
-            try:
-                stored[f.name] = f.parse(raw)
-            except ValueError as exc:
-                errors[f.name] = str(exc)
-            level = data.get(f"visibility_{f.name}", f.default_visibility)
-            visibility[f.name] = level if level in f.visibilities else f.default_visibility
-        upload = data.get("avatar")
-        avatar_key = None
-        if upload is not None and getattr(upload, "filename", "") and not errors:
-            try:
-                content = upload.file.read(10 * 1024 * 1024 + 1)
-                avatar_key = storage(site).save(images.thumbnail(content, AVATAR_SIZE, square=True))
-            except images.ImageError as exc:
-                errors["avatar"] = str(exc)
+        stored = _read_profile(site, data, fields, profile, values, visibility, errors)
+        avatar_key = None if errors else _read_avatar(site, data, errors)
         if not errors:
-            if avatar_key and profile.avatar:
-                storage(site).delete(profile.avatar)
-            profile.avatar = avatar_key or profile.avatar
-            profile.bio, profile.kind, profile.fields, profile.visibility = \
-                values["bio"], values["kind"], stored, visibility
-            with database.atomic():
-                entities.update(site, account.entity, title=values["name"])  # announced (search) after commit
-                if profiles.Profile.get_or_none(profiles.Profile.entity == account.guid) is None:
-                    profile.save(force_insert=True)
-                else:
-                    profile.save()
+            _save_profile(site, account, profile, values, stored, visibility, avatar_key)
             web.flash(request, _("Your profile is saved.") if user.guid == account.guid else _("Profile saved."))
             return web.redirect(request, f"/members/{account.guid}")
-        for f in fields:
-            if f.type == "tags" and isinstance(values.get(f.name), list):
-                values[f.name] = ", ".join(values[f.name])
-    else:
-        for f in fields:
-            if isinstance(values.get(f.name), list):
-                values[f.name] = ", ".join(values[f.name])
+    for f in fields:  # lists (tags) shown back as text
+        if isinstance(values.get(f.name), list):
+            values[f.name] = ", ".join(values[f.name])
     return web.render(request, "core/profile_edit.html", {
         "member": account, "profile": profile, "fields": fields, "values": values, "visibility": visibility,
         "errors": errors, "kinds": profiles.kinds(site),
         "choice_options": {f.name: [("", "—")] + [(c, c) for c in f.choices] for f in fields},
         "visibility_options": {f.name: [(v, profiles.VISIBILITY_LABELS[v]) for v in f.visibilities] for f in fields},
     }, status_code=400 if errors else 200)
+
+
+def _read_profile(site, data, fields, profile, values: dict, visibility: dict, errors: dict) -> dict:
+    """Read the name, bio, kind and the site's fields (with who sees each) into ``values`` and
+    ``visibility``; return the fields' typed values to store."""
+    values["name"] = (data.get("name") or "").strip()
+    values["bio"] = (data.get("bio") or "").strip()
+    values["kind"] = data.get("kind", "")
+    if not values["name"] or len(values["name"]) > 100:
+        errors["name"] = _("Give a name of 1 to 100 characters.")
+    if len(values["bio"]) > 1000:
+        errors["bio"] = _("%(max)s characters at most.") % {"max": 1000}
+    if values["kind"] and values["kind"] not in profiles.kinds(site):
+        errors["kind"] = _("Choose one of the proposed values.")
+    stored = dict(profile.fields or {})
+    for f in fields:
+        raw = data.get(f.name, "")
+        values[f.name] = raw
+        try:
+            stored[f.name] = f.parse(raw)
+        except ValueError as exc:
+            errors[f.name] = str(exc)
+        level = data.get(f"visibility_{f.name}", f.default_visibility)
+        visibility[f.name] = level if level in f.visibilities else f.default_visibility
+    return stored
+
+
+def _read_avatar(site, data, errors: dict) -> str | None:
+    """The stored key of a new avatar (a square thumbnail through core.images), None without one."""
+    upload = data.get("avatar")
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    try:
+        return storage(site).save(images.thumbnail(upload.file.read(10 * 1024 * 1024 + 1), AVATAR_SIZE, square=True))
+    except images.ImageError as exc:
+        errors["avatar"] = str(exc)
+        return None
+
+
+def _save_profile(site, account: Account, profile, values: dict, stored: dict, visibility: dict,
+                  avatar_key: str | None) -> None:
+    if avatar_key and profile.avatar:
+        storage(site).delete(profile.avatar)
+    profile.avatar = avatar_key or profile.avatar
+    profile.bio, profile.kind, profile.fields, profile.visibility = values["bio"], values["kind"], stored, visibility
+    with database.atomic():
+        entities.update(site, account.entity, title=values["name"])  # announced (search) after commit
+        if profiles.Profile.get_or_none(profiles.Profile.entity == account.guid) is None:
+            profile.save(force_insert=True)
+        else:
+            profile.save()
 
 
 def avatar(request):

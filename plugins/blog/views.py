@@ -9,7 +9,7 @@ from core.db import now
 from core.i18n import gettext as _
 from core.models import Entity
 from core.storage import StorageError, storage
-from core.text import plain_text
+from core.text import plain_text, render_markdown
 from plugins.blog import posts
 from plugins.blog.models import Post, Revision
 
@@ -95,23 +95,9 @@ def edit(request):
     """Write or edit a post: preview, save as draft, publish now or at a date."""
     user = web.require_user(request)
     site = web.site_of(request)
-    guid = request.path_params.get("guid")
-    entity = post = None
-    if guid is not None:
-        entity, post = _post(request, guid)
-        if not posts.can_edit(site, user, entity):
-            raise web.forbidden()
-    elif (not site.plugin_settings("blog")["members_can_blog"] and request.state.actor.kind == "user"
-          and not user.is_admin):
-        raise web.forbidden()  # this site keeps blogs for organisations and groups
+    entity, post = _editable(request, site, user)
     containers = listings.publishable_containers(site, user, request.state.actor, "blog.post_in") if entity is None else []
-    values = {"title": entity.title if entity else "", "body": post.body if post else "",
-              "excerpt": post.excerpt if post else "", "tags": ", ".join(post.tags) if post else "",
-              "access": entity.access if entity else site.settings.get("default_access", "public"),
-              "comments": post.comments if post else True,
-              "publish_at": post.publish_at.strftime("%Y-%m-%dT%H:%M") if post and post.publish_at
-              and post.publish_at > now() else "",
-              "container": request.query_params.get("in", "")}
+    values = _form_values(request, site, entity, post)
     errors, preview = {}, None
     if request.method == "POST":
         data = web.form(request)
@@ -120,44 +106,82 @@ def edit(request):
         action = data.get("action", "draft")
         if post is not None and post.announced and values["when"] and values["when"] > now():
             errors["publish_at"] = _("This post is already public: its date cannot move to the future.")
-        container = None
-        if entity is None and values["container"]:
-            container = next((c for c in containers if str(c.guid) == values["container"]), None)
-            if container is None:
-                errors["container"] = _("You cannot publish there.")
-        cover = None
-        upload = data.get("cover")
-        if upload is not None and getattr(upload, "filename", ""):
-            cover = upload.file.read(10 * 1024 * 1024 + 1)
-            try:
-                images.open_image(cover)
-            except images.ImageError as exc:
-                errors["cover"] = str(exc)
+        container = _chosen_container(entity, values, containers, errors)
+        cover = _read_cover(data, errors)
         if action == "preview" and not errors:
-            from core.text import render_markdown
-
             preview = render_markdown(values["body"])
         elif not errors:
             saved = posts.save(site, user, request.state.actor, values, entity, publish=action == "publish",
                                cover=cover, container=container)
             post = Post.get_by_id(saved.guid)
-            if action == "publish":
-                message = _("Your post is published.") if posts.is_public(post) else _(
-                    "Your post will be published on %(date)s.") % {"date": post.publish_at.strftime("%d/%m/%Y %H:%M")}
-            else:
-                message = _("Draft saved.")
-            web.flash(request, message)
+            web.flash(request, _saved_message(post, action))
             return web.redirect(request, posts.url(saved, post.slug))
     return web.render(request, "blog/edit.html", {
         "entity": entity, "post": post, "values": values, "errors": errors, "preview": preview,
         "containers": containers}, status_code=400 if errors else 200)
 
 
+def _editable(request, site, user) -> tuple[Entity | None, Post | None]:
+    """The post being edited (None, None for a new one), after checking the member may write it."""
+    guid = request.path_params.get("guid")
+    if guid is not None:
+        entity, post = _post(request, guid)
+        if not posts.can_edit(site, user, entity):
+            raise web.forbidden()
+        return entity, post
+    if (not site.plugin_settings("blog")["members_can_blog"] and request.state.actor.kind == "user"
+            and not user.is_admin):
+        raise web.forbidden()  # this site keeps blogs for organisations and groups
+    return None, None
+
+
+def _form_values(request, site, entity: Entity | None, post: Post | None) -> dict:
+    """The editor's values: the post's, or the defaults of a new one."""
+    if post is None:
+        return {"title": "", "body": "", "excerpt": "", "tags": "", "comments": True, "publish_at": "",
+                "access": site.settings.get("default_access", "public"),
+                "container": request.query_params.get("in", "")}
+    later = post.publish_at is not None and post.publish_at > now()
+    return {"title": entity.title, "body": post.body, "excerpt": post.excerpt, "tags": ", ".join(post.tags),
+            "access": entity.access, "comments": post.comments,
+            "publish_at": post.publish_at.strftime("%Y-%m-%dT%H:%M") if later else "",
+            "container": request.query_params.get("in", "")}
+
+
+def _chosen_container(entity: Entity | None, values: dict, containers: list[Entity], errors: dict) -> Entity | None:
+    """The container a new post goes to, among those the member may publish in."""
+    if entity is not None or not values["container"]:
+        return None
+    container = next((c for c in containers if str(c.guid) == values["container"]), None)
+    if container is None:
+        errors["container"] = _("You cannot publish there.")
+    return container
+
+
+def _read_cover(data, errors: dict) -> bytes | None:
+    """The uploaded cover image, checked by core.images (None without one)."""
+    upload = data.get("cover")
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    cover = upload.file.read(10 * 1024 * 1024 + 1)
+    try:
+        images.open_image(cover)
+    except images.ImageError as exc:
+        errors["cover"] = str(exc)
+    return cover
+
+
+def _saved_message(post: Post, action: str) -> str:
+    if action != "publish":
+        return _("Draft saved.")
+    if posts.is_public(post):
+        return _("Your post is published.")
+    return _("Your post will be published on %(date)s.") % {"date": post.publish_at.strftime("%d/%m/%Y %H:%M")}
+
+
 def preview(request):
     """The rendered markdown of a text, for the editor's live preview (static/editor.js)."""
     web.require_user(request)
-    from core.text import render_markdown
-
     body = (web.form(request).get("body") or "")[:200_000]
     return HTMLResponse(str(render_markdown(body)))
 
@@ -222,8 +246,6 @@ def _atom(request, title: str, self_url: str, **filters):
     site = web.site_of(request)
     posts.announce_due(site)
     rows = posts.listing(site, None, limit=30, **filters)
-    from core.text import render_markdown
-
     entries = [{"id": f"tag:maillage,{site.id}:blog:{p.entity_id}", "title": p.entity.title,
                 "url": posts.url(p.entity, p.slug), "updated": p.entity.updated, "published": p.publish_at,
                 "author": p.entity.owner.title,
