@@ -66,16 +66,26 @@ def free_fields(site) -> list[str]:
 
 def parse(site, data) -> tuple[dict, dict, list[str]]:
     """Form data -> (entity values, card values, errors). Values are kept for re-display."""
-    settings = site.plugin_settings("directory")
-    errors = []
+    errors: list[str] = []
     name = (data.get("name") or "").strip()
     if not name:
         errors.append(_("Give the organisation's name."))
     values = {f: (data.get(f) or "").strip() for f in TEXT_FIELDS}
     values["contacts_public"] = data.get("contacts_public") in ("1", "on")
+    for read in (_read_description, _read_identity, _read_contacts, _read_place):
+        read(site, data, values, errors)
+    access_level = data.get("access") or "public"
+    if access_level not in ("public", "members"):
+        errors.append(_("Choose who may see the card."))
+    return {"name": name, "access": access_level}, values, errors
+
+
+def _read_description(site, data, values: dict, errors: list[str]) -> None:
+    """Competences (a bounded list), themes of the site's tree, founding date, text lengths."""
+    limit = int(site.plugin_settings("directory").get("max_competences") or 7)
     competences = [c.strip() for c in values["competences"].splitlines() if c.strip()]
-    if len(competences) > int(settings.get("max_competences") or 7):
-        errors.append(_("%(max)s competences at most.") % {"max": settings.get("max_competences") or 7})
+    if len(competences) > limit:
+        errors.append(_("%(max)s competences at most.") % {"max": limit})
     values["competences"] = "\n".join(competences)
     allowed = theme_keys(site)
     chosen = [t for t in data.getlist("themes") if t in allowed] if hasattr(data, "getlist") else []
@@ -85,13 +95,21 @@ def parse(site, data) -> tuple[dict, dict, list[str]]:
     except inputs.InvalidInput as exc:
         errors.append(str(exc))
         values["founded"] = None
-    for field, limit in FIELD_LIMITS.items():
-        if len(values[field]) > limit:
-            errors.append(_("%(field)s: %(max)s characters at most.") % {"field": field, "max": limit})
+    for field, most in FIELD_LIMITS.items():
+        if len(values[field]) > most:
+            errors.append(_("%(field)s: %(max)s characters at most.") % {"field": field, "max": most})
+
+
+def _read_identity(site, data, values: dict, errors: list[str]) -> None:
+    """The site's identifiers (the first one given is the legal id) and its free fields."""
     idents = {n: (data.get(f"id_{n}") or "").strip() for n in identifier_names(site)}
     values["identifiers"] = json.dumps({k: v for k, v in idents.items() if v})
     values["legal_id"] = next((v for v in idents.values() if v), None)
     values["extra"] = json.dumps({f: (data.get(f"extra_{f}") or "").strip() for f in free_fields(site)})
+
+
+def _read_contacts(site, data, values: dict, errors: list[str]) -> None:
+    """Web site, e-mail, postal code and social links, through the core's typed parsers."""
     for field, parser in (("website", inputs.url), ("email", inputs.email), ("postcode", inputs.postcode)):
         try:
             parser(values[field])
@@ -101,6 +119,10 @@ def parse(site, data) -> tuple[dict, dict, list[str]]:
         values["links"] = "\n".join(inputs.url(line) for line in values["links"].splitlines() if line.strip())
     except inputs.InvalidInput:
         errors.append(_("Social links: one address starting with http:// or https:// per line."))
+
+
+def _read_place(site, data, values: dict, errors: list[str]) -> None:
+    """Coordinates as given, else those of the commune or postal code (offline gazetteer)."""
     try:
         values["lat"], values["lon"] = inputs.coordinates(data.get("lat"), data.get("lon"))
     except inputs.InvalidInput as exc:
@@ -111,10 +133,6 @@ def parse(site, data) -> tuple[dict, dict, list[str]]:
         if found:
             values["lat"], values["lon"] = found[0].lat, found[0].lon
             values["commune"] = values["commune"] or found[0].name
-    access_level = data.get("access") or "public"
-    if access_level not in ("public", "members"):
-        errors.append(_("Choose who may see the card."))
-    return {"name": name, "access": access_level}, values, errors
 
 
 def read_logo(data) -> bytes | None:
