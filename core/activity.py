@@ -64,12 +64,13 @@ def _base(site, viewer: Account | None, before: int | None, limit: int, kinds=No
     return query.where(Entity.kind.in_(enabled_kinds(site)))
 
 
-def enabled_kinds(site, kinds=None) -> list[str]:
-    """The kinds of the site's enabled plugins (and the core's), among ``kinds`` when given.
+def enabled_kinds(site, kinds=None, capability: str = "in_activity") -> list[str]:
+    """The kinds of the site's enabled plugins (and the core's) declaring ``capability``
+    (``in_activity`` for feeds, ``searchable`` for search), among ``kinds`` when given.
 
     Feeds and search put this list in their SQL: a disabled plugin's items vanish from a page
     without being fetched, so a page of 20 still shows 20 items."""
-    enabled = sorted(site.entity_kinds)
+    enabled = sorted(name for name, kind in site.entity_kinds.items() if getattr(kind, capability))
     return enabled if not kinds else [k for k in enabled if k in set(kinds)] or ["__none__"]
 
 

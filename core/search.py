@@ -93,7 +93,7 @@ def search(site, viewer: Account | None, text: str, kinds=None, before: int | No
                  .where(in_ids(Entity.guid, matching) if isinstance(matching, list) else Entity.guid.in_(matching),
                         access.visible(viewer, site))
                  .order_by(Entity.guid.desc()).limit(wanted))
-        query = query.where(Entity.kind.in_(activity.enabled_kinds(site, kinds)))
+        query = query.where(Entity.kind.in_(activity.enabled_kinds(site, kinds, "searchable")))
         if below:
             query = query.where(Entity.guid < below)
         return list(query)

@@ -14,5 +14,5 @@ def page(request):
     results = [{"entity": e, "kind": site.entity_kinds[e.kind], "url": web.entity_url(site, e)} for e in rows]
     return web.render(request, "core/search.html", {
         "q": q, "kind": kind, "results": results,
-        "kinds": [(k.name, k.plural or k.label) for k in site.entity_kinds.values() if k.name != "comment"],
+        "kinds": [(k.name, k.plural or k.label) for k in site.entity_kinds.values() if k.searchable],
         "next_before": rows[-1].guid if len(rows) == search.PAGE else None})

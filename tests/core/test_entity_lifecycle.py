@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from core import entities, hookimpl, moderation, search
+from core import activity, entities, hookimpl, moderation, search
 from core.db import database
 from core.kinds import EntityKind
 from core.models import Entity
@@ -87,7 +87,7 @@ class Capabilities:
     @hookimpl
     def maillage_entity_kinds(self, site):
         return [EntityKind("test.note", "Note", url=lambda e: f"/notes/{e.guid}", restorable=False,
-                           to_json=lambda e: {"stars": 3})]
+                           in_activity=False, to_json=lambda e: {"stars": 3})]
 
     @hookimpl
     def maillage_search_documents(self, site, entity):
@@ -110,6 +110,11 @@ def test_kinds_declare_what_they_can_do(app, member_factory):
             assert note.guid not in [e.guid for e in moderation.trash_items(site, ada)]
             data = site.entity_kinds["test.note"].as_json(note)
             assert data["kind"] == "test.note" and data["url"] == f"/notes/{note.guid}" and data["stars"] == 3
+            # not declared in_activity: its items stay out of feeds, in the SQL
+            quiet = entities.create(site, "test.note", owner=ada.guid, title="Quiet note")
+            activity.record(site, actor=ada.guid, verb="posted", entity=quiet)
+            assert activity.enabled_kinds(site) == sorted(k for k in site.entity_kinds if k != "test.note")
+            assert quiet.guid not in [row.entity_id for row in activity.site_feed(site, ada)]
         wire = site.entity_kinds["wire.status"]
         assert wire.searchable and wire.commentable and wire.likable and wire.in_activity and wire.restorable
     finally:
