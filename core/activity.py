@@ -12,17 +12,23 @@ newest first, ``before`` an item id (keyset pagination on indexed columns).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from peewee import PostgresqlDatabase, Select
 
 from core import access
 from core.db import database, now
 from core.models import Account, Activity, Entity, Relationship
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 PAGE = 20
 FEW_SOURCES = 300  # below this many followed sources, the network feed reads per source
 
 
-def record(site, actor: Entity | int, verb: str, entity: Entity, container: Entity | int | None = None) -> Activity:
+def record(site: SiteRuntime, actor: Entity | int, verb: str, entity: Entity,
+           container: Entity | int | None = None) -> Activity:
     """Add one item to the river: ``actor`` did ``verb`` to ``entity``."""
     if container is None:
         container = entity.container_id
@@ -30,7 +36,7 @@ def record(site, actor: Entity | int, verb: str, entity: Entity, container: Enti
                            kind=entity.kind, created=now())
 
 
-def _base(site, viewer: Account | None, before: int | None, limit: int, kinds=None, ids=None):
+def _base(site: SiteRuntime, viewer: Account | None, before: int | None, limit: int, kinds=None, ids=None):
     """Visible items, newest first; ``ids`` (subqueries of candidate ids) restrict them to a short list.
 
     With candidates, the query starts from their ids instead of walking the site's river: on
@@ -64,7 +70,7 @@ def _base(site, viewer: Account | None, before: int | None, limit: int, kinds=No
     return query.where(Entity.kind.in_(enabled_kinds(site)))
 
 
-def enabled_kinds(site, kinds=None, capability: str = "in_activity") -> list[str]:
+def enabled_kinds(site: SiteRuntime, kinds=None, capability: str = "in_activity") -> list[str]:
     """The kinds of the site's enabled plugins (and the core's) declaring ``capability``
     (``in_activity`` for feeds, ``searchable`` for search), among ``kinds`` when given.
 
@@ -74,12 +80,13 @@ def enabled_kinds(site, kinds=None, capability: str = "in_activity") -> list[str
     return enabled if not kinds else [k for k in enabled if k in set(kinds)] or ["__none__"]
 
 
-def site_feed(site, viewer: Account | None, before: int | None = None, limit: int = PAGE, kinds=None) -> list:
+def site_feed(site: SiteRuntime, viewer: Account | None, before: int | None = None, limit: int = PAGE,
+              kinds=None) -> list:
     """Everything visible to ``viewer`` on the site, newest first."""
     return list(_base(site, viewer, before, limit, kinds))
 
 
-def network_feed(site, viewer: Account, actor_guid: int | None = None, before: int | None = None,
+def network_feed(site: SiteRuntime, viewer: Account, actor_guid: int | None = None, before: int | None = None,
                  limit: int = PAGE, kinds=None, groups_only: bool = False) -> list:
     """What ``actor_guid`` (the viewer or who they act as) follows or is connected to, and their groups.
 
@@ -116,7 +123,7 @@ def network_feed(site, viewer: Account, actor_guid: int | None = None, before: i
     return list(_base(site, viewer, before, limit, kinds, ids=(theirs, within) if groups else theirs))
 
 
-def entity_feed(site, viewer: Account | None, guid: int, before: int | None = None, limit: int = PAGE,
+def entity_feed(site: SiteRuntime, viewer: Account | None, guid: int, before: int | None = None, limit: int = PAGE,
                 kinds=None) -> list:
     """What one member or organisation did, and what happened inside one container (group, card)."""
     # the newest ids through each index, so a quiet member costs as little as a busy one
@@ -128,7 +135,7 @@ def entity_feed(site, viewer: Account | None, guid: int, before: int | None = No
     return list(_base(site, viewer, before, limit, kinds, ids=(mine, within)))
 
 
-def items(site, rows: list) -> list[dict]:
+def items(site: SiteRuntime, rows: list) -> list[dict]:
     """The context each activity template gets: the item, its entity, the entity's URL and kind.
 
     The items' actors are read in one query (templates show ``item.actor``; one query per item
@@ -149,7 +156,7 @@ def items(site, rows: list) -> list[dict]:
     return result
 
 
-def filters(site) -> list[tuple[str, str]]:
+def filters(site: SiteRuntime) -> list[tuple[str, str]]:
     """The feed filters offered: everything, posts only, my groups, then one per kind with a feed filter."""
     from core.i18n import gettext as _
 
@@ -158,7 +165,7 @@ def filters(site) -> list[tuple[str, str]]:
     return result
 
 
-def kinds_for(site, choice: str) -> list[str] | None:
+def kinds_for(site: SiteRuntime, choice: str) -> list[str] | None:
     """The kinds a filter keeps (None: all)."""
     if choice == "posts":
         return [k.name for k in site.entity_kinds.values() if k.feed_filter == "post"] or ["__none__"]

@@ -16,10 +16,15 @@ and filter their own listing with what :func:`scope` returns::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.responses import Response
 
 from core import acting, entities, web
 from core.models import Entity, Relationship
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 SCOPES = ("owner", "container")
 
@@ -44,7 +49,7 @@ def visible_or_404(request, guid: int, kind: str | None = None, visitor: bool = 
     return entity
 
 
-def publishable_containers(site, user, actor: Entity, action: str) -> list[Entity]:
+def publishable_containers(site: SiteRuntime, user, actor: Entity, action: str) -> list[Entity]:
     """The containers ``user`` (acting as ``actor``) may publish in: the entities they act as and
     the containers ``actor`` is a member of, kept when ``entities.can(site, user, action, c)``
     (``action`` is the plugin's ``"<plugin>.post_in"``, answered by the container's plugin)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import peewee as pw
 from peewee import SQL
@@ -20,6 +21,9 @@ from peewee import SQL
 from core import access, activity
 from core.db import BaseModel, database, in_ids, is_postgres
 from core.models import Account, Entity
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PAGE = 20
 SLICE = 500
@@ -45,7 +49,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-def index(site, entity: Entity) -> bool:
+def index(site: SiteRuntime, entity: Entity) -> bool:
     """(Re)index ``entity`` with the text its plugin gives; with no text (no plugin answers, or it
     gives None: a draft) the entity is not found, and False is returned."""
     doc = site.pm.hook.maillage_search_documents(site=site, entity=entity)
@@ -59,7 +63,7 @@ def index(site, entity: Entity) -> bool:
     return True
 
 
-def remove(site, entity: Entity) -> None:
+def remove(site: SiteRuntime, entity: Entity) -> None:
     """Forget ``entity``'s text."""
     SearchDocument.delete().where(SearchDocument.entity == entity.guid).execute()
 
@@ -82,7 +86,7 @@ def _ts_query(text: str) -> str:
     return " & ".join(words[:-1] + [f"{words[-1]}:*"])
 
 
-def search(site, viewer: Account | None, text: str, kinds=None, before: int | None = None,
+def search(site: SiteRuntime, viewer: Account | None, text: str, kinds=None, before: int | None = None,
            limit: int = PAGE) -> list[Entity]:
     """The entities matching ``text`` that ``viewer`` may see, newest first."""
     text = (text or "").strip()
