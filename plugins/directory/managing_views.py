@@ -29,13 +29,17 @@ def _card(request, user):
     return views.visible_card(web.site_of(request), user, request.path_params["guid"])
 
 
+def _managed_card(request, user):
+    """The card of the path and its row, when ``user`` may manage it (403 otherwise)."""
+    card, org = _managed_card(request, user)
+    return card, org
+
+
 def invite_view(request):
     """POST: a manager (or an administrator) invites an e-mail address to co-manage the card."""
     user = web.require_user(request)
     site = web.site_of(request)
-    card, org = _card(request, user)
-    if not may_manage(user, card):
-        raise web.forbidden()
+    card, org = _managed_card(request, user)
     address = (web.form(request).get("email") or "").strip()
     try:
         invitation = invite(site, request, card, user, address)
@@ -56,9 +60,7 @@ def remove_view(request):
     """POST: remove a co-manager, or stop managing the card oneself."""
     user = web.require_user(request)
     site = web.site_of(request)
-    card, _org = _card(request, user)
-    if not may_manage(user, card):
-        raise web.forbidden()
+    card, _org = _managed_card(request, user)
     member = request.path_params["uid"]
     try:
         remove_manager(site, card, member, user)
@@ -77,9 +79,7 @@ def remove_view(request):
 def cancel_view(request):
     """POST: a manager cancels a pending invitation (its mailed link stops working)."""
     user = web.require_user(request)
-    card, _org = _card(request, user)
-    if not may_manage(user, card):
-        raise web.forbidden()
+    card, _org = _managed_card(request, user)
     Invitation.delete().where(Invitation.id == request.path_params["id"], Invitation.card == card.guid).execute()
     web.flash(request, _("The invitation is cancelled."))
     return web.redirect(request, f"/directory/{card.guid}#managers")

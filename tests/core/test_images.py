@@ -1,5 +1,6 @@
 """One image loader for every upload (core.images): the documents library has no copy of it."""
 
+import importlib.util
 import io
 from pathlib import Path
 
@@ -9,19 +10,11 @@ from PIL import Image
 from core import images
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def png_bomb(width=100_000, height=100_000) -> bytes:
-    """A tiny PNG whose header claims ``width`` x ``height`` pixels."""
-    import struct
-    import zlib
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-            + chunk(b"IEND", b""))
+_spec = importlib.util.spec_from_file_location("documents_test_helpers",
+                                               ROOT / "tests" / "plugins" / "documents" / "helpers.py")
+_helpers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_helpers)
+png_bomb = _helpers.png_bomb  # a tiny PNG whose header claims many pixels
 
 
 def test_a_picture_in_pillows_warning_zone_is_refused_not_just_warned_about():
