@@ -19,7 +19,6 @@ from plugins.directory.managing import (
     decline,
     find_invitation,
     invite,
-    may_manage,
     pending_claims,
     remove_manager,
 )
