@@ -3,7 +3,7 @@ conversation with its members and its archived letter."""
 
 from __future__ import annotations
 
-from core import entities, search
+from core import entities
 from core.db import now
 from core.models import Account, Entity, Relationship
 from plugins.messages import conversations, rules
@@ -69,4 +69,3 @@ def _groups(site, members: list[int], scale: str) -> None:
                       archived=True, status="sent", send_at=now(), sent_at=now())
         # demo data: the letter is in the members' inboxes as if it had been mailed (nothing is sent)
         Delivery.insert_many([{"letter": letter.guid, "recipient": g, "mailed_at": now()} for g in readers]).execute()
-        search.index(site, letter)
