@@ -123,3 +123,23 @@ def test_metrics_count_requests_by_route_and_status(client, monkeypatch):
     assert 'maillage_requests_total{method="GET",route="home",site="test",status="200"}' in text
     assert 'status="404"' in text
     assert "maillage_request_duration_seconds_bucket" in text
+
+
+def test_healthz_and_metrics_report_the_mail_queue(client, app, monkeypatch):
+    from core import mail
+
+    outbox = getattr(mail, "Mail", None)
+    if outbox is None:
+        import pytest
+
+        pytest.skip("the mail outbox (issue 18 point 1) is not on this branch yet")
+    app.ensure()
+    with database.connection_context():
+        for state in ("pending", "pending", "sent", "failed"):
+            outbox.create(site="test", recipient="ada@example.org", subject="Hello", message="Subject: Hello\n\nHi",
+                          state=state)
+    assert client.get("/healthz").json()["queue"]["backlog"] == 2
+    monkeypatch.setenv("MAILLAGE_METRICS_ALLOW", "testclient")
+    text = client.get("/metrics").text
+    assert "maillage_mail_queue_backlog 2.0" in text
+    assert "maillage_mails_sent_total 1.0" in text and "maillage_mails_failed_total 1.0" in text
