@@ -35,8 +35,11 @@ REVISION_CHECK_SECONDS = 2.0
 class Maillage:
     """The ASGI application: host dispatch, sessions, security headers, per-site runtimes."""
 
-    def __init__(self, instance: Instance, run_migrations: bool = True):
+    def __init__(self, instance: Instance, run_migrations: bool = True, worker: bool = False):
         self.instance = instance
+        # The mail and job worker thread of this process (started with the lifespan when asked).
+        self.worker = None
+        self.run_worker = worker
         self.db = configure(instance.database_url)
         self.sites = load_sites(instance.sites_dir)
         self.hosts = {host: site_id for site_id, cfg in self.sites.items() for host in cfg.hosts}
@@ -172,8 +175,15 @@ class Maillage:
             if message["type"] == "lifespan.startup":
                 limit_request_threads()
                 self.settle()
+                if self.run_worker:
+                    from core.worker import Worker
+
+                    self.worker = Worker(self)
+                    self.worker.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if self.worker is not None:
+                    await run_in_threadpool(self.worker.stop)
                 if hasattr(self.db, "close_all"):
                     self.db.close_all()
                 await send({"type": "lifespan.shutdown.complete"})
@@ -251,7 +261,11 @@ def unknown_host(host: str) -> HTMLResponse:
 
 
 def create_app(**overrides) -> Maillage:
-    """Build the ASGI application from the environment (see :class:`core.config.Instance`)."""
+    """Build the ASGI application from the environment (see :class:`core.config.Instance`).
+
+    Each process runs the mail and job worker in a thread unless ``MAILLAGE_WORKER=off``
+    (``maillage run --no-worker``, for installations running ``maillage worker`` apart)."""
     instance = Instance.from_env(**overrides)
     logs.setup(instance.debug)
-    return Maillage(instance, run_migrations=not startup.prepared_by_parent())
+    return Maillage(instance, run_migrations=not startup.prepared_by_parent(),
+                    worker=os.environ.get("MAILLAGE_WORKER", "on") != "off")

@@ -89,7 +89,7 @@ def maillage_routes(site):
         Route("/admin/settings", admin.site_settings, methods=["GET", "POST"], name="admin-settings"),
         Route("/admin/errors", admin.errors, name="admin-errors"),
         Route("/admin/outbox", outbox.index, name="admin-outbox"),
-        Route("/admin/outbox/{name}", outbox.show, name="admin-outbox-message"),
+        Route("/admin/outbox/{mail_id:int}", outbox.show, methods=["GET", "POST"], name="admin-outbox-message"),
     ]
 
 

@@ -16,7 +16,7 @@ from core.commands import EXIT_USAGE, CLIError, Parser
 EXIT_ERROR = 1
 
 # the modules of core/commands/, in the order ``maillage --help`` lists them
-COMMANDS = ("init", "run", "backup", "migrate", "sites", "plugins", "createadmin", "check", "new_plugin",
+COMMANDS = ("init", "run", "worker", "backup", "migrate", "sites", "plugins", "createadmin", "check", "new_plugin",
             "i18n", "demo", "import_members", "send_digests", "purge")
 
 

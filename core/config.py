@@ -43,10 +43,6 @@ class Instance:
             return Path(unquote(urlparse(self.media_url).path))
         return self.home / "media"
 
-    @property
-    def outbox_dir(self) -> Path:
-        return self.home / "outbox"
-
     @classmethod
     def from_env(cls, **overrides) -> Instance:
         """Read the instance settings from the environment, with explicit overrides."""

@@ -2,8 +2,11 @@
 
 ``sqlite:///path/to/file.db`` (the default, ``var/maillage.db``) or
 ``postgresql://user:password@host:port/name``. SQLite runs in WAL mode with a
-busy timeout and foreign keys on. Models bind to :data:`database`, a proxy
-initialised by :func:`configure`.
+busy timeout and foreign keys on, and every ``database.atomic()`` block begins
+``IMMEDIATE``: a transaction that reads then writes holds the write lock from its
+start, so it waits its turn (the busy timeout) instead of failing with "database is
+locked" when another worker wrote in between (WAL refuses that upgrade at once).
+Models bind to :data:`database`, a proxy initialised by :func:`configure`.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ def make_database(url: str) -> peewee.Database:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return PooledSqliteDatabase(
             path, pragmas=SQLITE_PRAGMAS, max_connections=32, stale_timeout=300,
-            check_same_thread=False,
+            check_same_thread=False, lock_type="IMMEDIATE",
         )
     if parsed.scheme in ("postgres", "postgresql"):
         try:

@@ -179,6 +179,16 @@ def maillage_cli_commands(subparsers):
 
 
 @hookspec
+def maillage_jobs(site):
+    """Return a dict ``{name: function}`` of the jobs this plugin runs (see :mod:`core.jobs`).
+
+    ``function(site, **args)`` is called by the worker with the arguments given to
+    ``core.jobs.enqueue(name, site=site, args={...})``. Name jobs ``<plugin>.<what>``. A job
+    may run twice after a crash: make it check what is already done.
+    """
+
+
+@hookspec
 def maillage_demo_data(site, scale, rng):
     """Create demonstration content for ``site``.
 

@@ -5,6 +5,11 @@ profile fields. People already on the site are recognised by e-mail and updated;
 new people get an account waiting for them (state ``invited``) and an invitation by
 mail to choose their password. Every rejected row is reported with its reason, a dry
 run changes nothing, and importing the same file twice changes nothing the second time.
+
+Each row is imported in one transaction with its invitation mail (written to the outbox,
+:mod:`core.mail`): an import killed midway resumes where it stopped when run again, an
+invitation that never reached the outbox is sent by the next run, and a mail server that is
+down delays the mail, never the import.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import io
 import secrets
 from dataclasses import dataclass, field
 
-from core import accounts, mail, profiles, registration, urls
+from core import accounts, profiles, registration, urls
 from core.db import analyze, database, now
 from core.i18n import gettext as _
 from core.models import Account
@@ -109,24 +114,36 @@ def run(site, rows: list[dict], mapping: dict[str, str], dry_run: bool = False, 
         existing = Account.get_or_none(Account.site == site.id, Account.email == email)
         if existing is None:
             report.created += 1
+            if invite:
+                report.invited += 1
             if not dry_run:
-                with database.atomic():
+                with database.atomic():  # the account, its fields and its invitation mail, or nothing
                     account = accounts.create_account(site.id, email, name, state="invited", role=role)
                     _set_fields(account, values)
-                if invite:
-                    _invite(site, account, base_url)
-                    report.invited += 1
+                    if invite:
+                        _invite(site, account, base_url)
             continue
+        # An account left waiting by an earlier run whose invitation never reached the outbox
+        # (a run killed before mail was transactional, or run with --no-invite) gets it now.
+        owed = invite and existing.state == "invited" and not registration.Invitation.select().where(
+            registration.Invitation.site == site.id, registration.Invitation.email == email,
+            registration.Invitation.mailed_at.is_null(False)).exists()
+        if owed:
+            report.invited += 1
+            if not dry_run:
+                _invite(site, existing, base_url)
         profile = profiles.get(existing.guid)
         merged = {**(profile.fields or {}), **values}
         if existing.role == role and merged == (profile.fields or {}):
-            report.unchanged += 1
+            if not owed:
+                report.unchanged += 1
             continue
         report.updated += 1
         if not dry_run:
-            existing.role = role
-            existing.save()
-            _set_fields(existing, values)
+            with database.atomic():
+                existing.role = role
+                existing.save()
+                _set_fields(existing, values)
     if report.created and not dry_run:
         analyze()
     return report
@@ -144,10 +161,18 @@ def _set_fields(account: Account, values: dict) -> None:
 
 
 def _invite(site, account: Account, base_url: str | None) -> None:
-    invitation = registration.Invitation.create(site=site.id, email=account.email, inviter=None,
-                                                token=secrets.token_urlsafe(24), role=account.role, created=now())
-    link = f"{base_url or urls.base_url(site)}/signup?invitation={invitation.token}"
-    mail.send(site, account.email, _("Your account on %(site)s is waiting for you") % {"site": site.name},
-              _("Hello %(name)s,\n\n%(site)s now has its own site, and an account is ready for you.\n"
-                "To choose your password, open this link:\n%(link)s\n")
-              % {"name": account.name, "site": site.name, "link": link})
+    """Mail ``account`` its invitation (reusing one not yet accepted) and record when."""
+    with database.atomic():
+        invitation = registration.Invitation.get_or_none(
+            registration.Invitation.site == site.id, registration.Invitation.email == account.email,
+            registration.Invitation.accepted.is_null())
+        if invitation is None:
+            invitation = registration.Invitation.create(site=site.id, email=account.email, inviter=None,
+                                                        token=secrets.token_urlsafe(24), role=account.role,
+                                                        created=now())
+        link = f"{base_url or urls.base_url(site)}/signup?invitation={invitation.token}"
+        registration.mail_invitation(
+            site, invitation, _("Your account on %(site)s is waiting for you") % {"site": site.name},
+            _("Hello %(name)s,\n\n%(site)s now has its own site, and an account is ready for you.\n"
+              "To choose your password, open this link:\n%(link)s\n")
+            % {"name": account.name, "site": site.name, "link": link})

@@ -115,16 +115,15 @@ def notify(site, event: str, recipients, actor: Entity | None, entity: Entity | 
         if entity is not None and not private and not access.can_see(account, site, entity):
             continue
         delivery = delivery_for(site, account.guid, event)
-        row = Notification.create(site=site.id, recipient=account.guid, event=event, actor=actor, entity=entity,
-                                  text=text[:1000], group_key=f"{event}:{entity.guid if entity else ''}",
-                                  delivery=delivery, created=now(), read_at=now() if private else None)
-        sent += 1
-        if delivery == "instant":
-            try:
+        with database.atomic():  # the notification and its mail are committed together
+            row = Notification.create(site=site.id, recipient=account.guid, event=event, actor=actor,
+                                      entity=entity, text=text[:1000],
+                                      group_key=f"{event}:{entity.guid if entity else ''}",
+                                      delivery=delivery, created=now(), read_at=now() if private else None)
+            if delivery == "instant":
                 with in_language(site, account):
                     _mail_instant(site, account, row)
-            except mail.MailError as exc:
-                log.warning("instant notification not mailed: %s", exc)
+        sent += 1
     return sent
 
 
@@ -254,57 +253,60 @@ def send_digests(site, period: str, progress=None) -> dict:
     with digest_lock(site, period) as mine:
         if not mine:
             log.warning("another send-digests run is at work on %s (%s); nothing sent", site.id, period)
-            return {"members": 0, "items": 0, "failed": 0, "busy": 1}
+            return {"members": 0, "items": 0, "busy": 1}
         return _send_digests(site, period, progress)
 
 
 def _send_digests(site, period: str, progress=None) -> dict:
     """Send the ``daily`` or ``weekly`` digests of ``site``; return counts.
 
-    Each member's digest is committed as sent right after the mail server accepted it,
-    so a run stopped halfway resumes with the members not yet served, and no item is
-    sent twice.
+    Each member's digest is put in the outbox and its items marked as mailed in one
+    transaction: a run killed at any point resumes with the members not yet served, and
+    nobody gets a digest twice. Delivery (and its retries) is the outbox's work.
     """
     assert period in ("daily", "weekly")
     pending = (Notification.select(Notification.recipient).distinct()
                .where(Notification.site == site.id, Notification.delivery == period, Notification.mailed_at.is_null()))
     recipients = [row.recipient_id for row in pending]
-    counts = {"members": 0, "items": 0, "failed": 0}
+    counts = {"members": 0, "items": 0}
     for guid in recipients:
-        account = Account.select(Account, Entity).join(Entity).where(Account.entity == guid).first()
-        rows = list(Notification.select().where(Notification.recipient == guid, Notification.delivery == period,
-                                                Notification.mailed_at.is_null()).order_by(Notification.id))
-        if account is None or account.state != "active" or not rows:
-            Notification.update(mailed_at=now()).where(Notification.id.in_([r.id for r in rows])).execute()
-            continue
-        groups: OrderedDict[str, list] = OrderedDict()
-        for row in rows:
-            groups.setdefault(row.group_key, []).append(row)
-        from core.urls import base_url
-
-        with in_language(site, account):
-            lines = [f"- {describe(site, items[-1], len(items))}\n  {base_url(site)}{url_of(site, items[-1].entity)}"
-                     for items in groups.values()]
-            stop = unsubscribe_link(site, account, "*")
-            title = (_("Your daily digest from %(site)s") if period == "daily"
-                     else _("Your weekly digest from %(site)s"))
-            text = _("Hello %(name)s,\n\nWhat happened on %(site)s:\n\n%(lines)s\n\n--\n"
-                     "To stop these messages: %(stop)s") % {
-                "name": account.name, "site": site.name, "lines": "\n".join(lines), "stop": stop}
-        try:
-            mail.send(site, account.email, title % {"site": site.name}, text,
-                      headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
-        except mail.MailError as exc:
-            counts["failed"] += 1
-            log.warning("digest not sent to member %s: %s", guid, exc)
-            continue
         with database.atomic():
-            Notification.update(mailed_at=now()).where(Notification.id.in_([r.id for r in rows])).execute()
-        counts["members"] += 1
-        counts["items"] += len(rows)
+            served = _digest_for(site, period, guid)
+        if served:
+            counts["members"] += 1
+            counts["items"] += served
         if progress:
             progress()
     return counts
+
+
+def _digest_for(site, period: str, guid: int) -> int:
+    """Queue one member's digest and mark its items mailed (call in a transaction); return how
+    many items it held (0: nothing to send, or a member who can no longer receive mail)."""
+    from core.urls import base_url
+
+    account = Account.select(Account, Entity).join(Entity).where(Account.entity == guid).first()
+    rows = list(Notification.select().where(Notification.recipient == guid, Notification.delivery == period,
+                                            Notification.mailed_at.is_null()).order_by(Notification.id))
+    if rows:
+        Notification.update(mailed_at=now()).where(Notification.id.in_([r.id for r in rows])).execute()
+    if account is None or account.state != "active" or not rows:
+        return 0
+    groups: OrderedDict[str, list] = OrderedDict()
+    for row in rows:
+        groups.setdefault(row.group_key, []).append(row)
+    with in_language(site, account):
+        lines = [f"- {describe(site, items[-1], len(items))}\n  {base_url(site)}{url_of(site, items[-1].entity)}"
+                 for items in groups.values()]
+        stop = unsubscribe_link(site, account, "*")
+        title = (_("Your daily digest from %(site)s") if period == "daily"
+                 else _("Your weekly digest from %(site)s"))
+        text = _("Hello %(name)s,\n\nWhat happened on %(site)s:\n\n%(lines)s\n\n--\n"
+                 "To stop these messages: %(stop)s") % {
+            "name": account.name, "site": site.name, "lines": "\n".join(lines), "stop": stop}
+    mail.send(site, account.email, title % {"site": site.name}, text,
+              headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    return len(rows)
 
 
 def unsubscribe(site, token: str) -> tuple[Account, str]:

@@ -11,7 +11,7 @@ import datetime as dt
 
 import peewee as pw
 
-from core.db import BaseModel, database, now
+from core.db import BaseModel, now
 
 
 class RateLimit(BaseModel):
@@ -23,17 +23,21 @@ class RateLimit(BaseModel):
 
 
 def hit(key: str, limit: int, seconds: int) -> bool:
-    """Count an attempt for ``key``; False when more than ``limit`` happened within ``seconds``."""
+    """Count an attempt for ``key``; False when more than ``limit`` happened within ``seconds``.
+
+    One statement (an upsert returning the new count): a window that ended starts again at 1,
+    otherwise the count grows by one. No read-then-write transaction, so two workers counting
+    the same key at once never collide (SQLite refused such a transaction's upgrade at once
+    with "database is locked")."""
     stamp = now()
-    with database.atomic():
-        row = RateLimit.get_or_none(RateLimit.key == key)
-        if row is None or stamp - row.window_start > dt.timedelta(seconds=seconds):
-            RateLimit.insert(key=key, window_start=stamp, count=1).on_conflict(
-                conflict_target=[RateLimit.key], update={RateLimit.window_start: stamp, RateLimit.count: 1}
-            ).execute()
-            return True
-        RateLimit.update(count=RateLimit.count + 1).where(RateLimit.key == key).execute()
-        return row.count + 1 <= limit
+    expired = RateLimit.window_start < stamp - dt.timedelta(seconds=seconds)
+    query = (RateLimit.insert(key=key, window_start=stamp, count=1)
+             .on_conflict(conflict_target=[RateLimit.key], update={
+                 RateLimit.count: pw.Case(None, [(expired, 1)], RateLimit.count + 1),
+                 RateLimit.window_start: pw.Case(None, [(expired, stamp)], RateLimit.window_start)})
+             .returning(RateLimit.count).tuples())
+    [(count,)] = list(query.execute())
+    return count <= limit
 
 
 def exceeded(key: str, limit: int, seconds: int) -> bool:

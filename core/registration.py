@@ -20,7 +20,7 @@ import altcha
 import peewee as pw
 
 from core import mail, ratelimit, tokens, urls
-from core.db import BaseModel, now
+from core.db import BaseModel, database, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
 
@@ -60,6 +60,7 @@ class Invitation(BaseModel):
     role = pw.CharField(max_length=16, default="member")
     created = pw.DateTimeField(default=now)
     accepted = pw.DateTimeField(null=True)
+    mailed_at = pw.DateTimeField(null=True)  # when its mail was put in the outbox
 
     class Meta:
         indexes = ((("site", "email"), False), (("site", "inviter"), False))
@@ -108,18 +109,28 @@ def invite(site, request, inviter: Account | None, email: str, role: str = "memb
     email = normalise_email(email)
     if inviter is not None and invitations_left(site, inviter) == 0:
         raise RegistrationError(_("You have used all your invitations."))
-    existing = Invitation.get_or_none(Invitation.site == site.id, Invitation.email == email,
-                                      Invitation.accepted.is_null())
-    invitation = existing or Invitation.create(
-        site=site.id, email=email, inviter=inviter.guid if inviter else None,
-        token=secrets.token_urlsafe(24), role=role, created=now())
-    inviter_name = inviter.name if inviter else site.name
-    link = urls.absolute(site, f"/signup?invitation={invitation.token}", request)
-    mail.send(site, email, _("%(name)s invites you to join %(site)s") % {"name": inviter_name, "site": site.name},
-              _("Hello,\n\n%(name)s invites you to join %(site)s.\n\nTo create your account, open this link:\n"
-                "%(link)s\n\nIf you do not want to join, ignore this message.")
-              % {"name": inviter_name, "site": site.name, "link": link})
+    with database.atomic():  # the invitation and its mail are committed together
+        existing = Invitation.get_or_none(Invitation.site == site.id, Invitation.email == email,
+                                          Invitation.accepted.is_null())
+        invitation = existing or Invitation.create(
+            site=site.id, email=email, inviter=inviter.guid if inviter else None,
+            token=secrets.token_urlsafe(24), role=role, created=now())
+        inviter_name = inviter.name if inviter else site.name
+        link = urls.absolute(site, f"/signup?invitation={invitation.token}", request)
+        mail_invitation(site, invitation, _("%(name)s invites you to join %(site)s") % {
+            "name": inviter_name, "site": site.name},
+            _("Hello,\n\n%(name)s invites you to join %(site)s.\n\nTo create your account, open this link:\n"
+              "%(link)s\n\nIf you do not want to join, ignore this message.")
+            % {"name": inviter_name, "site": site.name, "link": link})
     return invitation
+
+
+def mail_invitation(site, invitation: Invitation, subject: str, text: str) -> None:
+    """Put the invitation's mail in the outbox and record when (``mailed_at``), in one transaction."""
+    with database.atomic():
+        mail.send(site, invitation.email, subject, text)
+        invitation.mailed_at = now()
+        Invitation.update(mailed_at=invitation.mailed_at).where(Invitation.id == invitation.id).execute()
 
 
 def find_invitation(site, token: str) -> Invitation:

@@ -11,16 +11,26 @@ import pytest
 
 
 class SMTPCollector:
-    """An aiosmtpd handler keeping every message it receives."""
+    """An aiosmtpd handler keeping every message it receives.
+
+    Mail goes through the outbox: reading ``messages`` first runs the delivery loop once
+    in the test's thread (``use_smtp`` sets ``deliver``), so what was queued has arrived."""
 
     def __init__(self):
-        self.messages = []
+        self.received = []
+        self.deliver = None
+
+    @property
+    def messages(self):
+        if self.deliver is not None:
+            self.deliver()
+        return self.received
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
 
         msg = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append(msg)
+        self.received.append(msg)
         return "250 OK"
 
     def texts(self):
@@ -54,7 +64,10 @@ def use_smtp(app, smtp_server):
     from core.db import database
 
     app.ensure()
+    from core.worker import Worker
+
     with database.connection_context():
         sites.save_settings("test", smtp_server.settings)
     app.invalidate()
+    smtp_server.deliver = Worker(app).drain
     return smtp_server

@@ -33,6 +33,8 @@ def run(args) -> int:
                   "`maillage migrate`)", file=sys.stderr)
     db.close_all() if hasattr(db, "close_all") else db.close()
     startup.mark_prepared()
+    if args.no_worker:
+        os.environ["MAILLAGE_WORKER"] = "off"  # read by create_app in every worker process
     if args.workers > 1:  # /metrics adds up the figures of every worker
         import shutil
 
@@ -53,6 +55,8 @@ def add_parser(sub) -> None:
     p.add_argument("--port", type=int, default=8000, help="port to listen on")
     p.add_argument("--workers", type=int, default=1, help="number of worker processes")
     p.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations first")
+    p.add_argument("--no-worker", action="store_true",
+                   help="do not deliver mail and run jobs in the server's processes (run `maillage worker` apart)")
     p.add_argument("--access-log", action="store_true", help="log every request")
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1", help="proxies trusted for X-Forwarded-*")
     p.set_defaults(func=run)

@@ -101,11 +101,12 @@ def signup(request):
                     account.save()
                 if code is not None:
                     type(code).update(uses=type(code).uses + 1).where(type(code).id == code.id).execute()
+                if invitation is None:  # the account and its validation mail are committed together
+                    registration.send_validation(site, request, account)
             if invitation is not None:
                 auth.login(request, account)
                 web.flash(request, _("Welcome! Your account is ready; complete your profile."))
                 return web.redirect(request, f"/members/{account.guid}/edit")
-            registration.send_validation(site, request, account)
             return web.render(request, "core/signup_done.html", {"email": values["email"]})
     return web.render(request, "core/signup.html", {
         "values": values, "errors": errors, "mode": how, "invitation": invitation,

@@ -1,38 +1,47 @@
-"""Administration > Outbox: the mail written to disk while no SMTP server is configured."""
-
-from email import policy
-from email.parser import BytesParser
+"""Administration > Outbox: the site's mail queue, read from the database (every server's)."""
 
 from markupsafe import Markup, escape
 
 from core import mail, web
+from core.i18n import gettext as _
 from core.text import _cleaner
 
+STATE_LABELS = {
+    "pending": lambda: _("Waiting to be sent"),
+    "sent": lambda: _("Sent"),
+    "failed": lambda: _("Not sent (given up)"),
+    "kept": lambda: _("Kept here (no mail server)"),
+}
 
-def _read(path):
-    with path.open("rb") as fh:
-        msg = BytesParser(policy=policy.default).parse(fh)
-    body = msg.get_body(preferencelist=("plain",))
-    text = body.get_content() if body else ""
-    return {"name": path.name, "to": msg["To"], "subject": msg["Subject"], "date": msg["Date"],
-            "text": Markup(_cleaner.clean(str(escape(text))))}
+
+def _row(site, mail_id: int) -> mail.Mail:
+    row = mail.Mail.get_or_none(mail.Mail.id == mail_id, mail.Mail.site == site.id)
+    if row is None:
+        raise web.not_found()
+    return row
 
 
 def index(request):
-    """The list of messages in the outbox, newest first."""
+    """The site's messages, newest first, with their state, attempts and last error."""
     web.require_admin(request)
     site = web.site_of(request)
-    messages = [_read(p) for p in mail.outbox(site)]
+    messages = mail.outbox(site)
     return web.render(request, "core/admin/outbox.html", {
-        "messages": messages, "smtp": bool(site.settings.get("smtp_host"))})
+        "messages": messages, "states": {k: v() for k, v in STATE_LABELS.items()},
+        "smtp": bool(site.settings.get("smtp_host"))})
 
 
 def show(request):
-    """One message of the outbox, with its links clickable (to validate an account by hand)."""
+    """One message, with its links clickable (to validate an account by hand); a failed one can be
+    sent again."""
     web.require_admin(request)
     site = web.site_of(request)
-    name = request.path_params["name"]
-    path = mail.outbox_dir(site) / name
-    if "/" in name or not name.endswith(".eml") or not path.is_file():
-        raise web.not_found()
-    return web.render(request, "core/admin/outbox_message.html", {"message": _read(path)})
+    row = _row(site, request.path_params["mail_id"])
+    if request.method == "POST":
+        if web.form(request).get("action") == "retry" and row.state == "failed":
+            mail.retry(row.id)
+            web.flash(request, _("The message will be sent again."))
+        return web.redirect(request, f"/admin/outbox/{row.id}")
+    return web.render(request, "core/admin/outbox_message.html", {
+        "message": row, "state": STATE_LABELS[row.state](),
+        "text": Markup(_cleaner.clean(str(escape(row.text()))))})

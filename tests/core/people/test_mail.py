@@ -11,9 +11,11 @@ def test_without_smtp_mail_goes_to_the_outbox_shown_in_the_admin(app, signed_in)
     admin = signed_in("root", role="admin")
     listing = admin.get("/admin/outbox")
     assert "Validate your account" in listing.text and "ada@example.org" in listing.text
-    name = mail.outbox(site)[0].name
-    message = admin.get(f"/admin/outbox/{name}")
+    row = mail.outbox(site)[0]
+    assert row.state == "kept"
+    message = admin.get(f"/admin/outbox/{row.id}")
     assert '<a href="https://example.org/v/abc"' in message.text
+    assert admin.get(f"/admin/outbox/{row.id + 1}").status_code == 404
     assert admin.get("/admin/outbox/..%2Fsecret.key").status_code == 404
 
 
@@ -26,7 +28,8 @@ def test_with_smtp_mail_reaches_the_real_server(app, use_smtp):
     assert received["To"] == "bob@example.org" and received["Subject"] == "Bonjour"
     assert received["List-Unsubscribe"] == "<https://example.org/u>"
     assert [t.strip() for t in use_smtp.texts()] == ["Texte"]
-    assert mail.outbox(site) == []
+    [row] = mail.outbox(site)
+    assert row.state == "sent" and row.attempts == 1 and row.sent_at is not None
 
 
 def test_smtp_password_is_never_shown_back_and_kept_when_left_empty(app, signed_in):

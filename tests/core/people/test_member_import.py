@@ -71,7 +71,7 @@ def test_import_creates_invites_updates_and_a_second_run_changes_nothing(app, cl
 
     outbox = mail.outbox(app.runtime("test"))
     assert len(outbox) == 1
-    link = re.search(r"(/signup\?invitation=[\w-]+)", outbox[0].read_text()).group(1)
+    link = re.search(r"(/signup\?invitation=[\w-]+)", outbox[0].message).group(1)
     client = testing.client(app)
     response = client.post_form(link, {"name": "Nouveau Membre", "password": "a-long-password", "website": ""},
                                 token_from=link, follow_redirects=False)

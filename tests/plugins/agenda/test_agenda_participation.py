@@ -132,7 +132,7 @@ def test_organiser_messages_participants(signed_in, app):
     from core import mail
 
     site = _site(app)
-    texts = [p.read_text() for p in mail.outbox(site)]
+    texts = [m.message for m in mail.outbox(site)]
     assert any("Changement de salle" in t and "ann@example.org" in t for t in texts)
 
 

@@ -83,7 +83,7 @@ def test_claim_confirmed_by_the_link_mailed_to_the_card(app, signed_in, client):
     eve = signed_in("eve")
     eve.post_form(f"/directory/{guid}/claim", {}, token_from=f"/directory/{guid}")
     with database.connection_context():
-        sent = [p.read_text(encoding="utf-8") for p in mail.outbox(site)]
+        sent = [m.message for m in mail.outbox(site)]
     text = next(t for t in sent if "club@example.org" in t)
     text = text.replace("=\n", "").replace("=3D", "=")  # quoted-printable
     link = re.search(r"(/directory/\d+/claim/confirm\?token=[\w.\-]+)", text).group(1)

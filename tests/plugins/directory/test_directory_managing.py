@@ -32,8 +32,8 @@ def _mails(app, to):
     """(subject, text) of the mails written to the outbox for ``to``."""
     site = app.runtime("test")
     found = []
-    for path in mail.outbox(site):
-        msg = message_from_bytes(path.read_bytes(), policy=policy.default)
+    for row in mail.outbox(site):
+        msg = message_from_bytes(row.message.encode(), policy=policy.default)
         if msg["To"] == to:
             found.append((str(msg["Subject"]), msg.get_body(preferencelist=("plain",)).get_content()))
     return found
