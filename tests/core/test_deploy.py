@@ -20,7 +20,7 @@ DEPLOY = ROOT / "deploy"
 ADMIN = (ROOT / "docs" / "admin.md").read_text(encoding="utf-8")
 VENV_BIN = Path(sys.executable).parent
 TIMERS = {"digests": "send-digests", "purge": "purge", "publish": "publish-scheduled",
-          "reminders": "agenda-reminders"}
+          "reminders": "agenda-reminders", "animation": "animation-aggregate"}
 
 
 def test_every_timer_runs_an_existing_command_through_the_template_service():
