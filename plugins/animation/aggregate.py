@@ -38,10 +38,10 @@ def _replace(site, figure: str, period: int, first: dt.date, last: dt.date, valu
     DailyFigure.delete().where(DailyFigure.site == site.id, DailyFigure.figure == figure,
                                DailyFigure.period == period, DailyFigure.day >= first,
                                DailyFigure.day <= last).execute()
-    rows = [{"site": site.id, "figure": figure, "period": period, "day": day, "value": int(value)}
-            for day, value in sorted(values.items()) if value or zeros]
+    fields = [DailyFigure.site, DailyFigure.figure, DailyFigure.period, DailyFigure.day, DailyFigure.value]
+    rows = [(site.id, figure, period, day, int(value)) for day, value in sorted(values.items()) if value or zeros]
     for start in range(0, len(rows), 500):
-        DailyFigure.insert_many(rows[start:start + 500]).execute()
+        DailyFigure.insert_many(rows[start:start + 500], fields=fields).execute()
 
 
 def _stored(site, figure: str, period: int, day: dt.date) -> bool:

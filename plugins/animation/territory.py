@@ -12,7 +12,7 @@ import functools
 from collections import defaultdict
 
 from core import gazetteer
-from core.db import now
+from core.db import database, now
 from core.models import Activity, Entity
 from plugins.animation.models import AreaFigure
 from plugins.directory.figures import KIND, SILENT_DAYS
@@ -85,10 +85,14 @@ def compute(site, last: dt.date, period: int) -> dict[str, list[dict]]:
 def record(site, last: dt.date, period: int) -> None:
     """Replace the stored areas of ``period`` by those ending ``last``."""
     AreaFigure.delete().where(AreaFigure.site == site.id, AreaFigure.period == period).execute()
-    rows = [dict(area, site=site.id, day=last, period=period)
+    names = ("level", "code", "label", "cards", "active", "silent", "lat", "lon")
+    rows = [(site.id, last, period, *(area[n] for n in names))
             for level_rows in compute(site, last, period).values() for area in level_rows]
-    for start in range(0, len(rows), 500):
-        AreaFigure.insert_many(rows[start:start + 500]).execute()
+    # thousands of communes: one prepared statement (peewee would build the SQL of every value)
+    columns = ", ".join(("site", "day", "period") + names)
+    marks = ", ".join([database.param] * (3 + len(names)))
+    cursor = database.cursor()
+    cursor.executemany(f"INSERT INTO {AreaFigure._meta.table_name} ({columns}) VALUES ({marks})", rows)
 
 
 def read(site, period: int, level: str, order: str = "silent") -> list[AreaFigure]:
