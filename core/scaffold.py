@@ -101,7 +101,6 @@ FRENCH = {
     "Only me": "Moi seulement",
     "Members of %(name)s": "Les membres de %(name)s",
     "Publish": "Publier",
-    "Give it a title.": "Donnez-lui un titre.",
     "Choose who may see it.": "Choisissez qui peut le voir.",
     "Published.": "Publié.",
     "Nothing yet.": "Rien pour l'instant.",

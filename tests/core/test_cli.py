@@ -164,3 +164,21 @@ def test_init_demo_gives_every_site_an_administrator_and_prints_them(env, capsys
     assert base == {"demo": "http://demo.localhost:8123", "asso": "http://asso.localhost:8123"}
     assert "http://demo.localhost:8123/" in out and "http://asso.localhost:8123/" in out
     assert out.count("administrator: admin@example.org  password: ") == 2
+
+
+def test_i18n_extracts_compiles_and_checks_a_plugin_folder(env, capsys, tmp_path):
+    assert run(capsys, "new-plugin", "poll", "--dir", str(tmp_path / "src"))[0] == 0
+    plugin = tmp_path / "src" / "maillage_poll" / "maillage_poll"
+    assert run(capsys, "i18n", "extract", "--dir", str(plugin))[0] == 0
+    assert 'msgid "Choose who may see it."' in (plugin / "locale" / "messages.pot").read_text()
+    assert run(capsys, "i18n", "compile", "--dir", str(plugin))[0] == 0
+    assert (plugin / "locale" / "fr" / "LC_MESSAGES" / "messages.mo").stat().st_size > 0
+    views = plugin / "views.py"
+    views.write_text(views.read_text().replace('_("Published.")', '_("Published at last.")'))
+    code, out, err = run(capsys, "i18n", "check", "--dir", str(plugin))
+    assert code == 1 and "Published at last." in out
+    assert run(capsys, "i18n", "update", "--dir", str(plugin))[0] == 0
+    english = (plugin / "locale" / "en" / "LC_MESSAGES" / "messages.po").read_text()
+    assert 'msgid "Published at last."\nmsgstr "Published at last."' in english
+    code, out, _ = run(capsys, "i18n", "check", "--dir", str(plugin))
+    assert code == 1 and "[fr]: 1 untranslated" in out
