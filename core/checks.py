@@ -26,6 +26,11 @@ def run() -> tuple[list[str], list[str]]:
     for info in available.values():
         if info.error:
             problems.append(f"plugin {info.name} ({info.source}) {info.error}")
+        elif info.module is not None:
+            try:  # an unknown hook or argument, found before a site refuses to start with it
+                plugins.manager([(info.name, info.module)], report=lambda *_: None)
+            except plugins.PluginContractError as exc:
+                problems.append(f"{exc} ({info.source})")
         for req in info.requires:
             if req not in available:
                 problems.append(f"plugin {info.name} requires {req}, which is not installed")

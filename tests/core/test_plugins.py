@@ -129,6 +129,18 @@ def test_a_misspelt_hook_stops_the_start_of_the_site_with_its_name(third_party, 
         plugins.check_enable("misspelt", set())
 
 
+def test_maillage_check_reports_a_plugin_breaking_the_hook_contract(third_party, tmp_path, monkeypatch):
+    from core import checks, testing
+
+    testing.write_site(tmp_path / "sites")
+    monkeypatch.setenv("MAILLAGE_HOME", str(tmp_path / "var"))
+    monkeypatch.setenv("MAILLAGE_SITES", str(tmp_path / "sites"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'check.db'}")
+    problems, _notes = checks.run()
+    assert [p for p in problems if "maillage_rotues" in p and "'misspelt'" in p]
+    assert not [p for p in problems if "'hello'" in p]
+
+
 def test_an_async_endpoint_is_refused_at_start_so_its_post_never_skips_csrf(third_party, make_app):
     app = make_app(plugins=["asyncpost"])
     with pytest.raises(plugins.PluginContractError, match="asyncpost.*/vote.*async function"):
