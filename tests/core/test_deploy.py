@@ -116,6 +116,35 @@ def test_the_admin_guide_writes_an_env_file_without_inline_comments_and_its_comm
     with database.connection_context():
         assert Account.get(Account.email == "you@example.org").role == "admin"
 
+    # The Backups section's commands: a backup of this installation, restored into an empty one.
+    section = ADMIN[ADMIN.index("## Backups"):ADMIN.index("## Upgrades")]
+    commands = [line for line in section.splitlines() if line.startswith("sudo -u maillage bash -c")]
+    assert [c.split(".venv/bin/maillage ")[1].split()[0].strip("'") for c in commands] == ["backup", "restore", "migrate"]
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    empty_env = tmp_path / "empty.env"
+    empty_url = fresh_database_url(tmp_path / "restored") if url.startswith("postgres") \
+        else f"sqlite:///{tmp_path / 'restored' / 'maillage.db'}"
+    empty_env.write_text(env_file.read_text().replace(str(tmp_path / "data"), str(tmp_path / "restored"))
+                         .replace(url, empty_url))
+
+    def run_as_written(command, env_path):
+        line = (command.removeprefix("sudo -u maillage ").replace("/etc/maillage.env", str(env_path))
+                .replace(".venv/bin/maillage", str(VENV_BIN / "maillage"))
+                .replace("/srv/maillage/backups", str(backups)))
+        done = subprocess.run(line, shell=True, executable="/bin/bash", capture_output=True, text=True,
+                              timeout=300, cwd=ROOT, env=clean)
+        assert done.returncode == 0, (command, done.stderr)
+
+    run_as_written(commands[0], env_file)
+    archive = next(backups.iterdir())
+    run_as_written(commands[1].replace(re.search(r"maillage-[\d-]+\.tar\.gz", commands[1]).group(0), archive.name),
+                   empty_env)
+    run_as_written(commands[2], empty_env)
+    configure(empty_url)
+    with database.connection_context():
+        assert Account.get(Account.email == "you@example.org").role == "admin"
+
 
 def test_nginx_site_redirects_to_https_and_proxies_to_maillage(tmp_path):
     """The site file served by a real nginx (ports moved to free ones) in front of `maillage run`."""
