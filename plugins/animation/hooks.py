@@ -23,6 +23,7 @@ def maillage_routes(site):
         Route("/introduce", views.introduce, methods=["GET", "POST"], name="animation-introduce"),
         Route("/introductions/{id:int}", views.introduction, name="animation-introduction"),
         Route("/introductions/{id:int}/connect", views.connect, methods=["POST"], name="animation-connect"),
+        Route("/write", views.write, methods=["GET", "POST"], name="animation-write"),
         Route("/featured", views.featured_page, methods=["GET", "POST"], name="animation-featured"),
         Route("/featured/{id:int}/{action}", views.featured_action, methods=["POST"],
               name="animation-featured-action"),

@@ -13,9 +13,9 @@ from starlette.responses import JSONResponse, Response
 
 from core import entities, web
 from core.db import now
-from core.i18n import format_date
+from core.i18n import format_date, ngettext
 from core.i18n import gettext as _
-from plugins.animation import charts, dashboard, featured, introductions, territory
+from plugins.animation import charts, dashboard, featured, introductions, territory, writing
 from plugins.animation.aggregate import PERIODS
 
 RIGHT = "animation.dashboard"
@@ -85,7 +85,7 @@ def territory_page(request):
     order = order if order in ("silent", "cards", "active") else "silent"
     return web.render(request, "animation/territory.html", {
         "period": period, "periods": PERIODS, "level": level, "order": order,
-        "areas": territory.read(site, period, level, order)})
+        "areas": territory.read(site, period, level, order), "can_write": writing.enabled(site)})
 
 
 def territory_json(request):
@@ -248,3 +248,34 @@ def _date(text: str) -> dt.date | None:
         raise featured.FeatureError(_("Give the end date as a date (for example %(example)s).") % {
             "example": format_date(now().date(), "short")}) from None
     return day
+
+
+def write(request):
+    """Write to the managers of a selection of cards (a département's silent cards...), by messages."""
+    user = require_animator(request)
+    site = web.site_of(request)
+    if not writing.enabled(site):
+        raise web.not_found()
+    source = web.form(request) if request.method == "POST" else request.query_params
+    which = source.get("which") if source.get("which") in writing.SELECTIONS else "silent"
+    dep = (source.get("departement") or "").strip()[:3]
+    cards = writing.selection(site, user, which, dep) if dep else []
+    values = {"subject": (source.get("subject") or "").strip()[:200], "body": (source.get("body") or "").strip()}
+    error = None
+    if request.method == "POST":
+        try:
+            if not cards:
+                raise ValueError(_("No organisation in this selection."))
+            sent, refused = writing.send(site, user, cards, values["subject"], values["body"])
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            web.flash(request, ngettext("Your message is sent to %(num)s organisation.",
+                                        "Your message is sent to %(num)s organisations.", sent) % {"num": sent})
+            for reason in refused[:5]:
+                web.flash(request, reason, "error")
+            return web.redirect(request, web.url_for(request, "animation-territory"))
+    return web.render(request, "animation/write.html", {
+        "which": which, "departement": dep, "label": territory.departement_names().get(dep, dep), "cards": cards,
+        "too_many": len(cards) > writing.MAX_CARDS, "max": writing.MAX_CARDS, "values": values, "error": error},
+        status_code=400 if error else 200)

@@ -188,3 +188,28 @@ def test_plugins_add_their_figures_through_the_hook(app, signed_in):
     with database.connection_context():
         user = Account.get_or_none(Account.role == "admin")
         assert user is None or entities.can(site, user, "animation.dashboard")
+
+
+@pytest.mark.site(plugins=["directory", "messages", "animation"], language="en")
+def test_an_animator_writes_to_the_managers_of_a_departements_silent_cards(app, signed_in):
+    admin = signed_in("ada", role="admin")
+    bob = signed_in("bob")
+    silent = _card(bob, "Club silencieux", postcode="60000", commune="Beauvais")
+    _card(bob, "Club actif", postcode="60000", commune="Beauvais")
+    elsewhere = _card(bob, "Club d'Amiens silencieux")
+    with database.connection_context():
+        _age(silent, 400)
+        _age(elsewhere, 400)
+    _aggregate(app)
+    assert "Write to them" in admin.get("/animation/territory").text
+    form = admin.get("/animation/write?which=silent&departement=60").text
+    assert "Club silencieux" in form and "Club actif" not in form and "Club d'Amiens" not in form
+    refused = admin.post_form("/animation/write", {"which": "silent", "departement": "60", "subject": "",
+                                                   "body": "Bonjour"}, token_from="/animation/territory")
+    assert refused.status_code == 400 and "Bonjour" in refused.text
+    sent = admin.post_form("/animation/write", {"which": "silent", "departement": "60", "subject": "Nouvelles ?",
+                                                "body": "Votre fiche date d'il y a un an."},
+                           token_from="/animation/territory")
+    assert sent.status_code == 200 and "sent to 1 organisation" in sent.text
+    inbox = bob.get("/messages/").text
+    assert "Nouvelles ?" in inbox
