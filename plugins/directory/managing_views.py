@@ -19,6 +19,7 @@ from plugins.directory.managing import (
     decline,
     find_invitation,
     invite,
+    may_manage,
     pending_claims,
     remove_manager,
 )
@@ -30,7 +31,9 @@ def _card(request, user):
 
 def _managed_card(request, user):
     """The card of the path and its row, when ``user`` may manage it (403 otherwise)."""
-    card, org = _managed_card(request, user)
+    card, org = _card(request, user)
+    if not may_manage(user, card):
+        raise web.forbidden()
     return card, org
 
 
