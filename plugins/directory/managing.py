@@ -130,19 +130,15 @@ def invite(site, request, card: Entity, inviter: Account, address: str) -> Invit
         return invitation
     token = tokens.make(site, TOKEN_PURPOSE, [invitation.id, email])
     link = urls.absolute(site, f"{path}?token={token}", request)
-    try:
-        with notifications.in_language(site, SimpleNamespace(language="")):
-            mail.send(site, email, _("%(name)s invites you to co-manage %(card)s") % {
-                "name": inviter.name, "card": card.title},
-                _("Hello,\n\n%(name)s invites you to co-manage the card of %(card)s on %(site)s: its managers "
-                  "keep it up to date and act in the name of the organisation.\n\nTo answer, open this link "
-                  "(valid %(days)s days), then sign in or create an account:\n%(link)s\n\n"
-                  "If you do not know this organisation, ignore this message.") % {
-                    "name": inviter.name, "card": card.title, "site": site.name, "days": INVITATION_DAYS,
-                    "link": link})
-    except mail.MailError:
-        invitation.delete_instance()
-        raise ManagingError(_("The invitation could not be mailed; try again later.")) from None
+    with notifications.in_language(site, SimpleNamespace(language="")):
+        mail.send(site, email, _("%(name)s invites you to co-manage %(card)s") % {
+            "name": inviter.name, "card": card.title},
+            _("Hello,\n\n%(name)s invites you to co-manage the card of %(card)s on %(site)s: its managers "
+              "keep it up to date and act in the name of the organisation.\n\nTo answer, open this link "
+              "(valid %(days)s days), then sign in or create an account:\n%(link)s\n\n"
+              "If you do not know this organisation, ignore this message.") % {
+                "name": inviter.name, "card": card.title, "site": site.name, "days": INVITATION_DAYS,
+                "link": link})
     return invitation
 
 

@@ -132,16 +132,12 @@ def _mail_batches(site, letter: Letter, batch: int, limit: int | None) -> int:
             break
         for row in rows:
             account = Account.get_or_none(Account.entity == row.recipient_id)
-            try:
-                with database.atomic():
-                    if account is not None and account.state == "active" and not OptOut.select().where(
-                            OptOut.member == account.guid, OptOut.sender == sender.guid).exists():
-                        _mail(site, account, sender, entity, letter)
-                        sent += 1
-                    Delivery.update(mailed_at=now()).where(Delivery.id == row.id).execute()
-            except mail.MailError as exc:
-                log.warning("letter %s not mailed to %s: %s", letter.entity_id, row.recipient_id, exc)
-                return sent
+            with database.atomic():  # the letter's mail goes to the outbox with the mark of its delivery
+                if account is not None and account.state == "active" and not OptOut.select().where(
+                        OptOut.member == account.guid, OptOut.sender == sender.guid).exists():
+                    _mail(site, account, sender, entity, letter)
+                    sent += 1
+                Delivery.update(mailed_at=now()).where(Delivery.id == row.id).execute()
     return sent
 
 
