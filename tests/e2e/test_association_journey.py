@@ -33,7 +33,7 @@ def test_association_signs_up_fills_its_card_and_publishes_its_first_event(live_
     page.wait_for_function("document.querySelector('input[name=altcha]').value !== ''", timeout=30000)
     click("main button[type=submit]")
     page.wait_for_selector("text=camille@example.org")
-    link = re.search(r"http://[^\s]+/validate/[^\s]+", mail.outbox(site)[0].read_text().replace("=\n", "")).group(0)
+    link = re.search(r"http://[^\s]+/validate/[^\s]+", mail.outbox(site)[0].message.replace("=\n", "")).group(0)
     clicks.append("the validation link in the mail")
     page.goto(link)
     click(".site-header >> text=Annuaire")
