@@ -35,7 +35,7 @@ def from_form(site, owner_guid: int, upload):
 def serve(request, key: str, mime: str, filename: str):
     from core import web
     from plugins.documents import files
-    from plugins.documents.views import serve as documents_serve
+    from plugins.documents.serving import serve as documents_serve
 
     if not enabled(web.site_of(request)):
         raise web.not_found()
