@@ -42,6 +42,9 @@ def main() -> int:
         for name, viewport in VIEWPORTS.items():
             visitor = browser.new_context(viewport=viewport, locale="fr-FR").new_page()
             card = first_link(visitor, portail, "/directory/", r"/directory/\d+")
+            with_logo = visitor.locator("ul.directory-results li:has(img.directory-logo-small) a").first
+            if with_logo.count():
+                card = with_logo.get_attribute("href")  # a card with its logo shows more
             event = first_link(visitor, portail, "/agenda/", r"/agenda/\d+")
             member = browser.new_context(viewport=viewport, locale="fr-FR").new_page()
             sign_in(member, portail, MEMBER)
@@ -52,7 +55,7 @@ def main() -> int:
                      (member, forum, "group-forum"), (member, "/", "member-home")]
             for page, path, label in shots:
                 page.goto(portail + path)
-                if label == "agenda-month" and page.locator(".calendar li").count() == 0:
+                if label == "agenda-month" and page.locator(".calendar td:not(.other-month) li").count() == 0:
                     page.click("a[rel=next]")  # the demo's events start next month
                 page.wait_for_load_state("networkidle")
                 page.screenshot(path=OUT / f"{label}-{name}.png")
