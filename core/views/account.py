@@ -27,91 +27,115 @@ def signup(request):
     params = request.query_params
     values = {"name": "", "email": "", "code": params.get("code", ""), "invitation": params.get("invitation", "")}
     errors: dict[str, str] = {}
-    invitation = None
     if how == "closed":
         return web.render(request, "core/signup_closed.html", status_code=403)
-    if how == "invitation" or values["invitation"]:
-        try:
-            invitation = registration.find_invitation(site, values["invitation"])
-            values["email"] = invitation.email
-        except registration.RegistrationError as exc:
-            if how == "invitation":
-                return web.render(request, "core/signup_closed.html", {"error": str(exc)}, status_code=403)
-            values["invitation"] = ""
+    invitation, refused = _invitation(site, how, values)
+    if refused:
+        return web.render(request, "core/signup_closed.html", {"error": refused}, status_code=403)
     if request.method == "POST":
         data = web.form(request)
-        for key in ("name", "email", "code"):
-            values[key] = (data.get(key) or "").strip()
-        if invitation is not None:
-            values["email"] = invitation.email
-        password = data.get("password") or ""
-        address = ratelimit.client_address(request)
-        solved = registration.pow_solved(site, data.get("altcha"))
         if data.get("website"):  # the honeypot: people never see this field
-            return web.render(request, "core/signup_done.html", {"email": values["email"]})
-        allowed = ratelimit.hit(f"signup:ip:{address}", SIGNUP_PER_HOUR, 3600)
-        if allowed and not solved and invitation is None:
-            allowed = ratelimit.hit(f"signup-nopow:ip:{address}", SIGNUP_WITHOUT_POW_PER_HOUR, 3600)
-        if not allowed:
-            errors["form"] = _too_many()
-        if not values["name"]:
-            errors["name"] = _("Tell us your name.")
-        elif len(values["name"]) > 100:
-            errors["name"] = _("100 characters at most.")
-        try:
-            values["email"] = accounts.normalise_email(values["email"])
-        except accounts.AccountError:
-            errors["email"] = _("Enter a valid e-mail address.")
-        if len(password) < auth.MIN_PASSWORD_LENGTH:
-            errors["password"] = _("Choose a password of at least %(n)s characters.") % {"n": auth.MIN_PASSWORD_LENGTH}
-        code = None
-        if how == "code" and invitation is None:
-            try:
-                code = registration.find_code(site, values["code"])
-            except registration.RegistrationError as exc:
-                errors["code"] = str(exc)
+            return web.render(request, "core/signup_done.html", {"email": (data.get("email") or "").strip()})
+        password, code = _read_signup(request, site, how, data, values, invitation, errors)
         if not errors:
-            existing = Account.get_or_none(Account.site == site.id, Account.email == values["email"])
-            if existing is not None and existing.state == "invited" and invitation is not None:
-                with database.atomic():
-                    existing.password_hash = auth.hash_password(password)
-                    existing.state, existing.email_validated = "active", now()
-                    existing.save()
-                    Entity.update(title=values["name"]).where(Entity.guid == existing.guid).execute()
-                    invitation.accepted = now()
-                    invitation.save()
-                auth.login(request, existing)
-                web.flash(request, _("Welcome! Your account is ready; complete your profile."))
-                return web.redirect(request, f"/members/{existing.guid}/edit")
-            if existing is not None:
-                mail.send(site, existing.email, _("Someone tried to sign up with your address"),
-                          _("Hello,\n\nSomeone tried to create an account on %(site)s with this address, which "
-                            "already has one. If it was you, sign in, or choose a new password here:\n%(link)s\n")
-                          % {"site": site.name, "link": urls.absolute(site, "/reset", request)})
-                return web.render(request, "core/signup_done.html", {"email": values["email"]})
-            with database.atomic():
-                state = "active" if invitation is not None else "pending"
-                account = accounts.create_account(site.id, values["email"], values["name"], password,
-                                                  state=state, language=getattr(request.state, "lang", ""),
-                                                  role=invitation.role if invitation else "member")
-                if invitation is not None:
-                    invitation.accepted = now()
-                    invitation.save()
-                    account.email_validated = now()
-                    account.save()
-                if code is not None:
-                    type(code).update(uses=type(code).uses + 1).where(type(code).id == code.id).execute()
-                if invitation is None:  # the account and its validation mail are committed together
-                    registration.send_validation(site, request, account)
-            if invitation is not None:
-                auth.login(request, account)
-                web.flash(request, _("Welcome! Your account is ready; complete your profile."))
-                return web.redirect(request, f"/members/{account.guid}/edit")
-            return web.render(request, "core/signup_done.html", {"email": values["email"]})
+            return _join(request, site, values, password, invitation, code)
     return web.render(request, "core/signup.html", {
         "values": values, "errors": errors, "mode": how, "invitation": invitation,
         "challenge": json.dumps(registration.challenge(site)),
     }, status_code=400 if errors else 200)
+
+
+def _invitation(site, how: str, values: dict):
+    """The invitation the sign-up follows (None without one) and, when the site is by invitation
+    only and it is not valid, why the form is refused."""
+    if how != "invitation" and not values["invitation"]:
+        return None, ""
+    try:
+        invitation = registration.find_invitation(site, values["invitation"])
+    except registration.RegistrationError as exc:
+        if how == "invitation":
+            return None, str(exc)
+        values["invitation"] = ""
+        return None, ""
+    values["email"] = invitation.email
+    return invitation, ""
+
+
+def _read_signup(request, site, how: str, data, values: dict, invitation, errors: dict):
+    """Read the form into ``values`` and ``errors`` (limits per address, name, e-mail, password,
+    sign-up code); return the password and the sign-up code row."""
+    for key in ("name", "email", "code"):
+        values[key] = (data.get(key) or "").strip()
+    if invitation is not None:
+        values["email"] = invitation.email
+    password = data.get("password") or ""
+    address = ratelimit.client_address(request)
+    solved = registration.pow_solved(site, data.get("altcha"))
+    allowed = ratelimit.hit(f"signup:ip:{address}", SIGNUP_PER_HOUR, 3600)
+    if allowed and not solved and invitation is None:
+        allowed = ratelimit.hit(f"signup-nopow:ip:{address}", SIGNUP_WITHOUT_POW_PER_HOUR, 3600)
+    if not allowed:
+        errors["form"] = _too_many()
+    if not values["name"]:
+        errors["name"] = _("Tell us your name.")
+    elif len(values["name"]) > 100:
+        errors["name"] = _("100 characters at most.")
+    try:
+        values["email"] = accounts.normalise_email(values["email"])
+    except accounts.AccountError:
+        errors["email"] = _("Enter a valid e-mail address.")
+    if len(password) < auth.MIN_PASSWORD_LENGTH:
+        errors["password"] = _("Choose a password of at least %(n)s characters.") % {"n": auth.MIN_PASSWORD_LENGTH}
+    code = None
+    if how == "code" and invitation is None:
+        try:
+            code = registration.find_code(site, values["code"])
+        except registration.RegistrationError as exc:
+            errors["code"] = str(exc)
+    return password, code
+
+
+def _join(request, site, values: dict, password: str, invitation, code):
+    """Create the account (or activate an invited one); an address that has one gets a mail instead."""
+    existing = Account.get_or_none(Account.site == site.id, Account.email == values["email"])
+    if existing is not None and existing.state == "invited" and invitation is not None:
+        with database.atomic():
+            existing.password_hash = auth.hash_password(password)
+            existing.state, existing.email_validated = "active", now()
+            existing.save()
+            Entity.update(title=values["name"]).where(Entity.guid == existing.guid).execute()
+            invitation.accepted = now()
+            invitation.save()
+        return _welcome(request, existing)
+    if existing is not None:
+        mail.send(site, existing.email, _("Someone tried to sign up with your address"),
+                  _("Hello,\n\nSomeone tried to create an account on %(site)s with this address, which "
+                    "already has one. If it was you, sign in, or choose a new password here:\n%(link)s\n")
+                  % {"site": site.name, "link": urls.absolute(site, "/reset", request)})
+        return web.render(request, "core/signup_done.html", {"email": values["email"]})
+    with database.atomic():
+        state = "active" if invitation is not None else "pending"
+        account = accounts.create_account(site.id, values["email"], values["name"], password,
+                                          state=state, language=getattr(request.state, "lang", ""),
+                                          role=invitation.role if invitation else "member")
+        if invitation is not None:
+            invitation.accepted = now()
+            invitation.save()
+            account.email_validated = now()
+            account.save()
+        if code is not None:
+            type(code).update(uses=type(code).uses + 1).where(type(code).id == code.id).execute()
+        if invitation is None:  # the account and its validation mail are committed together
+            registration.send_validation(site, request, account)
+    if invitation is not None:
+        return _welcome(request, account)
+    return web.render(request, "core/signup_done.html", {"email": values["email"]})
+
+
+def _welcome(request, account: Account):
+    auth.login(request, account)
+    web.flash(request, _("Welcome! Your account is ready; complete your profile."))
+    return web.redirect(request, f"/members/{account.guid}/edit")
 
 
 def validate(request):
