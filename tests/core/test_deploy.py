@@ -33,6 +33,8 @@ def test_every_timer_runs_an_existing_command_through_the_template_service():
         assert command in commands
     service = (DEPLOY / "systemd" / "maillage.service").read_text()
     assert "EnvironmentFile=/etc/maillage.env" in service and "maillage run" in service
+    worker = (DEPLOY / "systemd" / "maillage-worker.service").read_text()
+    assert "bin/maillage worker" in worker and "worker" in commands
 
 
 def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
