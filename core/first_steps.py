@@ -47,12 +47,12 @@ def steps(site, user) -> list[FirstStep]:
 
 def core_steps(site, user) -> list[FirstStep]:
     """The core's steps: a profile with a description or a picture; an invitation sent."""
-    from core import profiles, registration
+    from core import profiles, registration, web
     from core.i18n import gettext as _
 
     profile = profiles.get(user.guid)
     invited = registration.Invitation.select().where(registration.Invitation.site == site.id,
                                                      registration.Invitation.inviter == user.guid).exists()
-    return [FirstStep("profile", _("Fill in your profile: a few words and a picture"), f"/members/{user.guid}/edit",
+    return [FirstStep("profile", _("Fill in your profile: a few words and a picture"), web.url_for(site, "member-edit", guid=user.guid),
                       done=bool(profile.bio.strip() or profile.avatar), order=10),
-            FirstStep("invite", _("Invite the people you work with"), "/invite", done=invited, order=90)]
+            FirstStep("invite", _("Invite the people you work with"), web.url_for(site, "invite"), done=invited, order=90)]

@@ -56,14 +56,14 @@ def maillage_widgets(site, request, place):
 @hookimpl
 def maillage_first_steps(site, user):
     """A new member's step: publish an event (in their name or an organisation's they manage)."""
-    from core import access
+    from core import access, web
     from core.first_steps import FirstStep
     from core.models import Entity
 
     owners = sorted({user.guid, *access.managed(user, site)})
     done = Entity.select().where(Entity.owner.in_(owners), Entity.kind == "agenda.event",
                                  Entity.deleted_at.is_null()).exists()
-    return [FirstStep("agenda", _("Publish an event"), "/agenda/new", done=done, order=30)]
+    return [FirstStep("agenda", _("Publish an event"), web.url_for(site, "agenda-new"), done=done, order=30)]
 
 
 @hookimpl

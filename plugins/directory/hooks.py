@@ -52,7 +52,7 @@ def maillage_menu_items(site, request):
 @hookimpl
 def maillage_first_steps(site, user):
     """A new member's step: add their organisation's card, or claim it when it is already listed."""
-    from core import access
+    from core import access, web
     from core.first_steps import FirstStep
     from core.models import Entity
 
@@ -60,7 +60,7 @@ def maillage_first_steps(site, user):
     done = bool(managed) and Entity.select().where(Entity.guid.in_(sorted(managed)), Entity.kind == KIND,
                                                    Entity.deleted_at.is_null()).exists()
     return [FirstStep("directory", _("Add your organisation's card, or claim it if it is already listed"),
-                      "/directory/", done=done, order=20)]
+                      web.url_for(site, "directory"), done=done, order=20)]
 
 
 @hookimpl
