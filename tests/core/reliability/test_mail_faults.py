@@ -60,3 +60,24 @@ def test_mail_server_down_then_up_delivers_each_message_once(serve, smtp, queue_
     [row] = _mails(queue_db)
     assert row.sent_at is not None and row.last_error == "" and row.attempts >= 3
     assert len(smtp.received) == 1 and smtp.received[0]["To"] == "ada@example.org"
+
+
+def test_run_no_worker_leaves_delivery_to_maillage_worker(serve, smtp, queue_db):
+    import subprocess
+    import sys
+
+    from tests.core.reliability.conftest import ROOT
+
+    smtp.controller.start()
+    server = serve(settings={"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_tls": False},
+                   env=FAST, args=("--no-worker",))
+    _member(queue_db)
+    with server.client() as visitor:
+        assert post_form(visitor, "/reset", {"email": "ada@example.org"}).status_code == 200
+        assert visitor.get("/healthz").json()["queue"]["backlog"] == 1
+    assert [(m.state, m.attempts) for m in _mails(queue_db)] == [("pending", 0)]  # nobody delivers in `run`
+    result = subprocess.run([sys.executable, "-m", "core.cli", "worker", "--once"], cwd=ROOT, env=server.env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert [(m.state, m.attempts) for m in _mails(queue_db)] == [("sent", 1)]
+    assert [m["To"] for m in smtp.received] == ["ada@example.org"]
