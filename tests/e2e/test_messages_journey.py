@@ -35,6 +35,9 @@ def test_an_association_writes_to_another_which_answers(live_site, new_page, che
         a, b = _card(ada, "Les Amis du Jardin"), _card(bob, "Vélo Libre")
         sites.save_settings("test", smtp_server.settings)
     live_site.app.invalidate()
+    from core.worker import Worker
+
+    smtp_server.deliver = Worker(live_site.app).drain  # the mail queue's worker, run when the test reads mail
 
     writer = new_page()
     _sign_in(writer, url, "ada@example.org", "password-ada-123")
