@@ -76,7 +76,7 @@ def test_comment_notifies_the_owner(signed_in):
     comment(bob, guid, "Nice one")
     page = ada.get("/notifications").text
     assert "Nice one" in page
-    assert re.search(r'badge badge-on">1<', ada.get("/").text)
+    assert re.search(r'href="/notifications"[^>]*>[^<]*<span class="badge badge-on[^"]*">1<', ada.get("/").text)
 
 
 def test_likes_toggle_and_count(signed_in, app):
