@@ -20,6 +20,7 @@ from plugins.animation.aggregate import PERIODS
 
 RIGHT = "animation.dashboard"
 LEVELS = ("departement", "commune")
+SHOWN_AREAS = 200  # a region has thousands of communes: the page shows the first, the CSV has them all
 
 
 def require_animator(request):
@@ -83,9 +84,11 @@ def territory_page(request):
     level = level if level in LEVELS else "departement"
     order = request.query_params.get("order")
     order = order if order in ("silent", "cards", "active") else "silent"
+    areas = territory.read(site, period, level, order)
     return web.render(request, "animation/territory.html", {
         "period": period, "periods": PERIODS, "level": level, "order": order,
-        "areas": territory.read(site, period, level, order), "can_write": writing.enabled(site)})
+        "areas": areas[:SHOWN_AREAS], "hidden_areas": max(0, len(areas) - SHOWN_AREAS),
+        "can_write": writing.enabled(site)})
 
 
 def territory_json(request):
