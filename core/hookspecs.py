@@ -285,6 +285,16 @@ def maillage_entity_changed(site, entity, change):
 
 
 @hookspec
+def maillage_digest_sections(site, account, period):
+    """Return ``(heading, [lines])`` pairs to add to a member's ``"daily"`` or ``"weekly"`` digest.
+
+    Called once per digest, in the member's language, after their notifications; the lines are
+    plain text (put absolute links with :func:`core.urls.absolute`) and must only show what
+    ``account`` may see. The animation plugin adds the site's featured items this way.
+    """
+
+
+@hookspec
 def maillage_adoption_figures(site):
     """Return :class:`core.kinds.Figure` objects: what this plugin adds to adoption dashboards.
 

@@ -298,6 +298,8 @@ def _digest_for(site, period: str, guid: int) -> int:
     with in_language(site, account):
         lines = [f"- {describe(site, items[-1], len(items))}\n  {base_url(site)}{url_of(site, items[-1].entity)}"
                  for items in groups.values()]
+        for heading, extra in site.call("maillage_digest_sections", site=site, account=account, period=period):
+            lines += ["", f"{heading}:", *extra]
         stop = unsubscribe_link(site, account, "*")
         title = (_("Your daily digest from %(site)s") if period == "daily"
                  else _("Your weekly digest from %(site)s"))

@@ -58,6 +58,17 @@ def maillage_widgets(site, request, place):
 
 
 @hookimpl
+def maillage_digest_sections(site, account, period):
+    from core import urls
+    from plugins.animation import featured
+
+    items = featured.shown(site, account)
+    if not items:
+        return []
+    return [(_("Featured"), [f"- {e.title}\n  {urls.absolute(site, web.entity_url(site, e))}" for e in items])]
+
+
+@hookimpl
 def maillage_cli_commands(subparsers):
     p = subparsers.add_parser("animation-aggregate",
                               help="record yesterday's adoption figures for the animation dashboard")

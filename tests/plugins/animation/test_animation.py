@@ -213,3 +213,19 @@ def test_an_animator_writes_to_the_managers_of_a_departements_silent_cards(app, 
     assert sent.status_code == 200 and "sent to 1 organisation" in sent.text
     inbox = bob.get("/messages/").text
     assert "Nouvelles ?" in inbox
+
+
+def test_featured_items_are_in_the_digest(app, signed_in, use_smtp):
+    from core import notifications
+
+    admin = signed_in("ada", role="admin")
+    bob = signed_in("bob")
+    card = _card(admin, "Club à la une")
+    admin.post_form("/animation/featured", {"item": f"/directory/{card}"})
+    site = app.runtime("test")
+    with database.connection_context():
+        notifications.Notification.create(site="test", recipient=bob.account.guid, event="core.test",
+                                          text="Quelque chose", delivery="daily", created=now())
+        notifications.send_digests(site, "daily")
+    text = next(t for t in use_smtp.texts() if "Quelque chose" in t)
+    assert "Featured:" in text and "Club à la une" in text and f"/directory/{card}" in text
