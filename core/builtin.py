@@ -34,7 +34,7 @@ from core.views import (
 def maillage_routes(site):
     return [
         Route("/", home.index, name="home"),
-        Route("/language", home.set_language, name="language"),
+        Route("/language", home.set_language, methods=["GET", "POST"], name="language"),
         Route("/signin", auth.signin, methods=["GET", "POST"], name="signin"),
         Route("/signout", auth.signout, methods=["POST"], name="signout"),
         Route("/signup", account.signup, methods=["GET", "POST"], name="signup"),

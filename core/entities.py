@@ -88,6 +88,8 @@ def update(site: SiteRuntime, entity: Entity, **fields) -> Change:
 
 def get_visible(site, viewer: Account | None, guid: int, kind: str | None = None) -> Entity | None:
     """The entity ``guid`` of ``site`` if ``viewer`` may see it (and it is of ``kind``), else None."""
+    if not isinstance(guid, int) or not 0 < guid < 2**63:
+        return None
     query = Entity.select().where(
         Entity.guid == guid,
         access.visible(viewer, site),

@@ -253,11 +253,32 @@ def query_month(request, name: str, default: dt.date | None = None) -> dt.date |
     return _query(request, name, month, default=default)
 
 
+def query_moment(request, name: str, default: dt.datetime | None = None) -> dt.datetime | None:
+    """The date-and-time query parameter ``name`` (ISO 8601); 400 when it is not one."""
+    return _query(request, name, moment, default=default)
+
+
 def _query(request, name, parser, **kwargs):
     try:
         return parser(request.query_params.get(name), **kwargs)
     except InvalidInput as exc:
         raise HTTPException(400, detail=str(exc)) from None
+
+
+def id_or_none(raw) -> int | None:
+    """A positive 64-bit id (a guid, a row id) from a form or query value, or None when ``raw`` is not one:
+    for fields where anything else simply means "none chosen"."""
+    value = str(raw if raw is not None else "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 19:
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_INT else None
+
+
+def query_id(request, name: str) -> int | None:
+    """The id query parameter ``name`` (a keyset cursor such as ``before``); None when missing, 400 when
+    it is not a positive 64-bit integer."""
+    return query_int(request, name, minimum=1)
 
 
 def in_int_range(value) -> bool:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from core import activity, entities, feeds, web
+from core import activity, entities, feeds, inputs, web
 from core.i18n import gettext as _
 from core.text import plain_text
 
 
 def _before(request) -> int | None:
-    value = request.query_params.get("before", "")
-    return int(value) if value.isdigit() else None
+    return inputs.query_id(request, "before")
 
 
 def feed_context(site, rows: list, request, base: str) -> dict:

@@ -22,16 +22,17 @@ def hide_first_steps(request):
 
 
 def set_language(request):
-    """Remember the visitor's language choice (and the member's, if signed in).
+    """Remember the language chosen in the footer.
 
-    A plain link (GET) so that pages need no form, hence no session, for visitors.
-    """
-    data = request.query_params
+    A visitor follows a plain link (GET), so pages need no form, hence no session: it sets the language of
+    the session only. A signed-in member's footer holds small forms (POST, CSRF-checked) that also save the
+    language of the account; a GET never changes an account (a link or an image on another site could)."""
+    data = web.form(request) if request.method == "POST" else request.query_params
     lang = data.get("lang")
     if lang in i18n.LANGUAGES:
         request.session["lang"] = lang
         user = web.current_user(request)
-        if user is not None:
+        if user is not None and request.method == "POST":
             user.language = lang
             user.save(only=["language"])
     return web.redirect(request, web.safe_next(data.get("next")))

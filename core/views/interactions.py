@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import comments, entities, moderation, notifications, web
+from core import comments, entities, inputs, moderation, notifications, web
 from core.i18n import gettext as _
 from core.models import Entity
 
@@ -106,8 +106,9 @@ def queue(request):
     if request.method == "POST":
         data = web.form(request)
         guid, decision = data.get("entity", ""), data.get("decision", "")
-        if guid.isdigit() and decision in ("hide", "restore", "dismiss"):
-            entity = Entity.get_or_none(Entity.guid == int(guid), Entity.site == site.id)
+        guid = inputs.id_or_none(guid)
+        if guid and decision in ("hide", "restore", "dismiss"):
+            entity = Entity.get_or_none(Entity.guid == guid, Entity.site == site.id)
             if entity is not None:
                 moderation.resolve(site, user, entity, decision)
                 web.flash(request, _("Decision recorded; the reporters are told."))
@@ -121,8 +122,8 @@ def trash(request):
     user = web.require_user(request)
     site = web.site_of(request)
     if request.method == "POST":
-        guid = web.form(request).get("entity", "")
-        entity = Entity.get_or_none(Entity.guid == int(guid), Entity.site == site.id) if guid.isdigit() else None
+        guid = inputs.id_or_none(web.form(request).get("entity"))
+        entity = Entity.get_or_none(Entity.guid == guid, Entity.site == site.id) if guid else None
         kind = site.entity_kinds.get(entity.kind) if entity is not None else None
         if kind is None or not kind.restorable or entity.deleted_at is None \
                 or not (user.is_admin or entity.owner_id == user.guid):
@@ -130,8 +131,7 @@ def trash(request):
         entities.restore(site, entity)
         web.flash(request, _("%(title)s is restored.") % {"title": entity.title or _("The item")})
         return web.redirect(request, "/trash")
-    before = request.query_params.get("before", "")
-    items = moderation.trash_items(site, user, int(before) if before.isdigit() else None)
+    items = moderation.trash_items(site, user, inputs.query_id(request, "before"))
     kinds = site.entity_kinds
     return web.render(request, "core/trash.html", {
         "items": [{"e": e, "kind": kinds[e.kind].label} for e in items],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from core import entities, images, profiles, web
+from core import entities, images, inputs, profiles, web
 from core.db import database
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -35,14 +35,13 @@ def index(request):
     if web.current_user(request) is None and not site.settings.get("public_member_list", True):
         raise web.SignInRequired()
     q = (request.query_params.get("q") or "").strip()
-    before = request.query_params.get("before", "")
     query = (Account.select(Account, Entity).join(Entity)
              .where(Account.site == site.id, Account.state == "active", Entity.deleted_at.is_null())
              .order_by(Account.entity.desc()).limit(PAGE + 1))
     if q:
         query = query.where(Entity.title.contains(q))
-    if before.isdigit():
-        query = query.where(Account.entity < int(before))
+    if inputs.query_id(request, "before"):
+        query = query.where(Account.entity < inputs.query_id(request, "before"))
     rows = list(query)
     more = len(rows) > PAGE
     rows = rows[:PAGE]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from peewee import JOIN
 
-from core import access, notifications, tokens, web
+from core import access, inputs, notifications, tokens, web
 from core.db import now
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy
@@ -18,15 +18,14 @@ def index(request):
     """The member's notifications, newest first; opening the page does not mark them read."""
     user = web.require_user(request)
     site = web.site_of(request)
-    before = request.query_params.get("before", "")
     about = Entity.alias()
     # what the notification is about may since have been trashed, hidden or closed: then it is left out
     query = (Notification.select().join(about, JOIN.LEFT_OUTER, on=(Notification.entity == about.guid))
              .where(Notification.recipient == user.guid, Notification.site == site.id,
                     about.guid.is_null() | access.visible(user, site, entity=about))
              .order_by(Notification.id.desc()).limit(PAGE))
-    if before.isdigit():
-        query = query.where(Notification.id < int(before))
+    if inputs.query_id(request, "before"):
+        query = query.where(Notification.id < inputs.query_id(request, "before"))
     rows = list(query)
     items = [{"n": n, "line": notifications.describe(site, n), "url": notifications.url_of(site, n.entity)}
              for n in rows]
@@ -40,8 +39,8 @@ def mark_read(request):
     data = web.form(request)
     query = Notification.update(read_at=now()).where(Notification.recipient == user.guid,
                                                       Notification.read_at.is_null())
-    if data.get("id", "").isdigit():
-        query = query.where(Notification.id == int(data["id"]))
+    if inputs.id_or_none(data.get("id")):
+        query = query.where(Notification.id == inputs.id_or_none(data.get("id")))
     query.execute()
     target = data.get("next")
     return web.redirect(request, web.safe_next(target, "/notifications"))

@@ -6,7 +6,7 @@ import datetime as dt
 
 from starlette.responses import Response
 
-from core import auth, delegation, personal_data, registration, web
+from core import auth, delegation, inputs, personal_data, registration, web
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -30,10 +30,11 @@ def index(request):
         query = query.where(Account.state == state)
     if role in ROLES:
         query = query.where(Account.role == role)
-    if joined.isdigit():
-        query = query.where(Account.created >= now() - dt.timedelta(days=int(joined)))
-    if p.get("before", "").isdigit():
-        query = query.where(Account.entity < int(p["before"]))
+    days = inputs.query_int(request, "joined", minimum=0, maximum=100_000)
+    if days is not None:
+        query = query.where(Account.created >= now() - dt.timedelta(days=days))
+    if inputs.query_id(request, "before"):
+        query = query.where(Account.entity < inputs.query_id(request, "before"))
     rows = list(query)
     more = len(rows) > PAGE
     rows = rows[:PAGE]
@@ -97,10 +98,10 @@ def show(request):
             if scope not in dict(delegation.scopes(site)):
                 error = _("Choose the part of the site in the list.")
             else:
-                delegation.grant(site, account, scope, int(target) if target.isdigit() else None)
+                delegation.grant(site, account, scope, inputs.id_or_none(target))
                 web.flash(request, _("Rights given."))
-        elif action == "revoke" and data.get("delegation", "").isdigit():
-            delegation.revoke(int(data["delegation"]))
+        elif action == "revoke" and inputs.id_or_none(data.get("delegation")):
+            delegation.revoke(inputs.id_or_none(data.get("delegation")))
             web.flash(request, _("Rights taken back."))
         if error is None:
             return web.redirect(request, f"/admin/people/{account.guid}")
@@ -182,14 +183,17 @@ def signup_codes(request):
     Code = registration.SignupCode
     if request.method == "POST":
         data = web.form(request)
-        if data.get("action") == "delete" and data.get("id", "").isdigit():
-            Code.delete().where(Code.id == int(data["id"]), Code.site == site.id).execute()
+        if data.get("action") == "delete" and inputs.id_or_none(data.get("id")):
+            Code.delete().where(Code.id == inputs.id_or_none(data.get("id")), Code.site == site.id).execute()
             return web.redirect(request, "/admin/signup-codes")
         days, uses = data.get("days", "30"), data.get("max_uses", "0")
-        if not days.isdigit() or not uses.isdigit():
+        try:
+            days = inputs.integer(days, minimum=0, maximum=36_500, default=0)
+            uses = inputs.integer(uses, minimum=0, maximum=1_000_000, default=0)
+        except inputs.InvalidInput:
             error = _("Enter whole numbers for the validity and the number of uses.")
         else:
-            code = registration.create_code(site, (data.get("label") or "")[:200], int(days) or None, int(uses))
+            code = registration.create_code(site, (data.get("label") or "")[:200], days or None, uses)
             web.flash(request, _("New code: %(code)s") % {"code": code.code})
             return web.redirect(request, "/admin/signup-codes")
     codes = Code.select().where(Code.site == site.id).order_by(Code.id.desc())

@@ -1,6 +1,6 @@
 """The search page: one box, results of every kind the viewer may see, a filter by kind."""
 
-from core import search, web
+from core import inputs, search, web
 
 
 def page(request):
@@ -8,9 +8,8 @@ def page(request):
     site = web.site_of(request)
     q = (request.query_params.get("q") or "").strip()[:200]
     kind = request.query_params.get("kind", "")
-    before = request.query_params.get("before", "")
     kinds = [kind] if kind in site.entity_kinds else None
-    rows = search.search(site, web.current_user(request), q, kinds, int(before) if before.isdigit() else None)
+    rows = search.search(site, web.current_user(request), q, kinds, inputs.query_id(request, "before"))
     results = [{"entity": e, "kind": site.entity_kinds[e.kind], "url": web.entity_url(site, e)} for e in rows]
     return web.render(request, "core/search.html", {
         "q": q, "kind": kind, "results": results,

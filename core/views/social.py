@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import acting, relationships, web
+from core import acting, inputs, relationships, web
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy
 from core.models import Entity
@@ -85,15 +85,15 @@ def act(request):
 def _acting(request, site) -> Entity:
     """Who acts: the identity of the header's switch, or the one a form names (``as``: the member or
     an entity they may act as, as on the Relations page, which lists every identity at once)."""
-    chosen = str(web.form(request).get("as") or "")
+    chosen = inputs.id_or_none(web.form(request).get("as"))
     user = web.current_user(request)
-    if not chosen.isdigit() or int(chosen) == request.state.actor.guid:
+    if not chosen or chosen == request.state.actor.guid:
         return request.state.actor
-    if int(chosen) == user.guid:
+    if chosen == user.guid:
         return user.entity
-    if not acting.can_act_as(site, user, int(chosen)):
+    if not acting.can_act_as(site, user, chosen):
         raise web.forbidden()
-    return Entity.get_by_id(int(chosen))
+    return Entity.get_by_id(chosen)
 
 
 RELATIONS = ("requests", "requested", "connections", "followers", "following")
@@ -127,8 +127,7 @@ def listing(request):
         user = web.require_user(request)
         if target.guid not in (request.state.actor.guid, user.guid) and not acting.can_act_as(site, user, target.guid):
             raise web.forbidden()
-    before = request.query_params.get("before", "")
-    rows = relationships.listing(target.guid, which, int(before) if before.isdigit() else None)
+    rows = relationships.listing(target.guid, which, inputs.query_id(request, "before"))
     return web.render(request, "core/relationship_list.html", {
         "target": target, "which": which, "rows": rows, "words": words(site),
         "counts": relationships.counts(site, target.guid, shared=web.current_user(request) is None),
@@ -141,12 +140,12 @@ def switch_identity(request):
     user = web.require_user(request)
     site = web.site_of(request)
     data = web.form(request)
-    guid = data.get("actor", "")
-    if guid.isdigit() and int(guid) != user.guid:
-        if not acting.can_act_as(site, user, int(guid)):
+    guid = inputs.id_or_none(data.get("actor"))
+    if guid and guid != user.guid:
+        if not acting.can_act_as(site, user, guid):
             raise web.forbidden()
-        request.session["actor"] = int(guid)
-        entity = Entity.get_by_id(int(guid))
+        request.session["actor"] = guid
+        entity = Entity.get_by_id(guid)
         web.flash(request, _("You now act as %(name)s.") % {"name": entity.title}, "info")
     else:
         request.session.pop("actor", None)

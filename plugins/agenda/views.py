@@ -9,7 +9,7 @@ import io
 
 from starlette.responses import JSONResponse, Response
 
-from core import entities, images, listings, urls, web
+from core import entities, images, inputs, listings, urls, web
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -21,11 +21,9 @@ PER_DAY = 4  # events listed in a day of the month view; a link leads to the res
 
 
 def _date_param(request, name) -> dt.datetime | None:
-    value = request.query_params.get(name, "")
-    try:
-        return dt.datetime.combine(dt.date.fromisoformat(value), dt.time()) if value else None
-    except ValueError:
-        return None
+    """The date query parameter ``name`` at midnight; 400 when it is not a date of years 1000 to 2999."""
+    value = inputs.query_date(request, name)
+    return dt.datetime.combine(value, dt.time()) if value else None
 
 
 def _filters(request) -> tuple[dict, dict]:
@@ -38,14 +36,15 @@ def _filters(request) -> tuple[dict, dict]:
     if shown["commune"]:
         filters["commune"] = shown["commune"]
     if shown["near"]:
-        km = float(shown["km"]) if shown["km"].replace(".", "", 1).isdigit() else 20.0
+        km = inputs.query_float(request, "km", minimum=0, maximum=100_000) or 20.0
         point = None
         parts = shown["near"].split(",")
         if len(parts) == 2:
             try:
-                point = (float(parts[0]), float(parts[1]))
-            except ValueError:
+                point = inputs.coordinates(parts[0], parts[1])
+            except inputs.InvalidInput:
                 point = None
+            point = point if point and point[0] is not None else None
         if point is None:
             place = places.gazetteer_lookup(shown["near"])
             point = (place.lat, place.lon) if place else None
@@ -65,8 +64,10 @@ def index(request, title=None, base="/agenda/", feed_url="/agenda/feed.ics", **s
     if "_" in cursor:
         stamp, guid = cursor.split("_", 1)
         try:
-            after = (dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S"), int(guid))
+            after = (dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S"), inputs.id_or_none(guid))
         except ValueError:
+            after = None
+        if after is not None and after[1] is None:
             after = None
     date_to = _date_param(request, "to")
     rows = schedule.listing(site, viewer, after=after, past=past, date_from=_date_param(request, "from"),
@@ -95,11 +96,7 @@ def month(request):
     """A month as an accessible table (weeks as rows, days as cells), events in each day."""
     site = web.site_of(request)
     today = now().date()
-    value = request.query_params.get("month", "")
-    try:
-        first = dt.date(int(value[:4]), int(value[5:7]), 1) if value else today.replace(day=1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = inputs.query_month(request, "month") or today.replace(day=1)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     shown, filters = _filters(request)
     by_day, counts = schedule.month_days(site, web.current_user(request), weeks[0][0], weeks[-1][-1], PER_DAY,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from core import entities, feeds, images, listings, urls, web
+from core import entities, feeds, images, inputs, listings, urls, web
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Entity
@@ -15,8 +15,7 @@ from plugins.blog.models import Post, Revision
 
 
 def _before(request):
-    value = request.query_params.get("before", "")
-    return int(value) if value.isdigit() else None
+    return inputs.query_id(request, "before")
 
 
 def _list_page(request, title: str, feed_url: str, base: str, author: Entity | None = None, **filters):
@@ -36,7 +35,7 @@ def index(request):
     """The site's blog, filtered by tag (``?tag=``) and author (``?author=<guid>``)."""
     site = web.site_of(request)
     raw = request.query_params.get("author", "")
-    author = entities.get_visible(site, web.current_user(request), int(raw)) if raw.isdigit() else None
+    author = entities.get_visible(site, web.current_user(request), inputs.id_or_none(raw)) if raw else None
     if raw and author is None:
         raise web.not_found()
     if author is not None:
@@ -194,8 +193,8 @@ def history(request):
     if not posts.can_edit(site, user, entity):
         raise web.forbidden()
     if request.method == "POST":
-        rid = web.form(request).get("revision", "")
-        revision = Revision.get_or_none(Revision.id == int(rid), Revision.post == post) if rid.isdigit() else None
+        rid = inputs.id_or_none(web.form(request).get("revision"))
+        revision = Revision.get_or_none(Revision.id == rid, Revision.post == post) if rid else None
         if revision is None:
             raise web.not_found()
         posts.restore(site, user, entity, revision)

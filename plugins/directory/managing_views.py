@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from core import entities, web
+from core import entities, inputs, web
 from core.i18n import gettext as _
 from core.models import Entity
 from plugins.directory import cards, views
@@ -145,10 +145,9 @@ def claims_view(request):
     site = web.site_of(request)
     if request.method == "POST":
         data = web.form(request)
-        try:
-            card_guid, claimant = int(data.get("card") or 0), int(data.get("claimant") or 0)
-        except ValueError:
-            raise web.not_found() from None
+        card_guid, claimant = inputs.id_or_none(data.get("card")), inputs.id_or_none(data.get("claimant"))
+        if not card_guid or not claimant:
+            raise web.not_found()
         card = Entity.get_or_none(Entity.guid == card_guid, Entity.kind == cards.KIND, Entity.site == site.id)
         if card is None:
             raise web.not_found()
@@ -161,8 +160,7 @@ def claims_view(request):
             web.flash(request, _("Claim approved: the member manages %(card)s.") % {"card": card.title} if approve
                       else _("Claim refused; the member is told."))
         return web.redirect(request, "/directory/claims")
-    after = request.query_params.get("after", "")
-    rows = pending_claims(site, int(after) if after.isdigit() else 0)
+    rows = pending_claims(site, inputs.query_id(request, "after") or 0)
     return web.render(request, "directory/claims.html", {
         "claims": rows, "next_after": rows[-1].id if len(rows) == CLAIMS_PAGE else None})
 

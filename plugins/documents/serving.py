@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response, StreamingResponse
 
-from core import listings, web
+from core import inputs, listings, web
 from core.storage import StorageError, storage
 from plugins.documents import files
 from plugins.documents.models import FILE, Item, Version
@@ -16,8 +16,7 @@ from plugins.documents.models import FILE, Item, Version
 def download(request):
     """Stream a version of a document after checking access; supports range requests."""
     entity = listings.visible_or_404(request, request.path_params["guid"], kind=FILE)
-    raw = request.query_params.get("version", "")
-    number = int(raw) if raw.isdigit() else None
+    number = inputs.query_id(request, "version")
     query = Version.select().where(Version.document == entity.guid)
     version = (query.where(Version.number == number) if number else query.order_by(Version.number.desc())).first()
     if version is None:

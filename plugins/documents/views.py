@@ -30,13 +30,6 @@ def _visible(request, guid, kind=None) -> Entity:
     return entity
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _items(request, *conditions, before=None, limit=PAGE):
     site = web.site_of(request)
     query = (Item.select(Item, Entity).join(Entity, on=(Item.entity == Entity.guid))
@@ -51,14 +44,14 @@ def _place(request, source) -> tuple[Entity | None, Entity | None]:
     """The folder and the container an upload goes to, from ``folder``/``container`` parameters."""
     site, user = web.site_of(request), web.current_user(request)
     folder = container = None
-    folder_guid = _int(source.get("folder"))
+    folder_guid = inputs.id_or_none(source.get("folder"))
     if folder_guid:
         folder = entities.get_visible(site, user, folder_guid, kind=FOLDER)
         if folder is None:
             raise web.not_found()
         container = folder.container
     else:
-        container_guid = _int(source.get("container"))
+        container_guid = inputs.id_or_none(source.get("container"))
         if container_guid:
             container = entities.get_visible(site, user, container_guid)
             if container is None:
@@ -113,7 +106,7 @@ def _check_access(value, container, folder=None) -> str | None:
 
 def index(request):
     """The library: folders, documents and links not inside a folder, newest first."""
-    before = _int(request.query_params.get("before"))
+    before = inputs.query_id(request, "before")
     items = _items(request, Item.folder.is_null(), Entity.container.is_null(), before=before)
     return web.render(request, "documents/index.html", {
         "items": items, "container": None, "may_add": web.current_user(request) is not None,
@@ -124,7 +117,7 @@ def in_container(request):
     """The documents of a group or an organisation (its "documents" tab)."""
     site, user = web.site_of(request), web.current_user(request)
     container, _where = listings.scope(request, "container")
-    before = _int(request.query_params.get("before"))
+    before = inputs.query_id(request, "before")
     items = _items(request, Item.folder.is_null(), Entity.container == container.guid, before=before)
     return web.render(request, "documents/index.html", {
         "items": items, "container": container,
@@ -146,7 +139,7 @@ def detail(request):
                "may_delete": entities.can(site, user, "delete", entity),
                "type_label": files.type_label(item.mime)}
     if entity.kind == FOLDER:
-        before = _int(request.query_params.get("before"))
+        before = inputs.query_id(request, "before")
         children = _items(request, Item.folder == entity.guid, before=before, limit=60)
         context.update(children=children, images=[c for c in children if c.is_image],
                        others=[c for c in children if not c.is_image],

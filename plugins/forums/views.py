@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from core import entities, web
+from core import entities, inputs, web
 from core.db import database, now
 from core.i18n import gettext as _
 from core.models import Entity
@@ -46,11 +44,7 @@ def in_group(request):
     site = web.site_of(request)
     user = web.current_user(request)
     group = _group(request)
-    before = request.query_params.get("before")
-    try:
-        before = dt.datetime.fromisoformat(before) if before else None
-    except ValueError:
-        before = None
+    before = inputs.query_moment(request, "before")
     rows = threads.listing(site, user, group.guid, before)
     ctx = _group_ctx(request, group)
     ctx.update(topics=rows, can_post=threads.can_post(site, user, group),
@@ -80,23 +74,19 @@ def new_topic(request):
                       status_code=400 if errors else 200)
 
 
-def _int(value, default=None):
-    return int(value) if value and value.isdigit() else default
-
-
 def show(request, reply_error: str | None = None, reply_body: str = ""):
     """A topic: the opening post, one page of replies (page links by reply number), the reply form."""
     site = web.site_of(request)
     user = web.current_user(request)
     entity, topic, group = _topic(request)
     total = threads.pages(topic)
-    page = min(max(_int(request.query_params.get("page"), 1), 1), total)
+    page = min(max(inputs.id_or_none(request.query_params.get("page")) or 1, 1), total)
     rows = threads.rendered(threads.replies(topic, page))
     if user is not None and rows:
         threads.mark_read(user.guid, entity.guid, rows[-1].id)
     elif user is not None:
         threads.mark_read(user.guid, entity.guid, 0)
-    quote = _int(request.query_params.get("quote"))
+    quote = inputs.id_or_none(request.query_params.get("quote"))
     if quote and not reply_body:
         quoted = Reply.get_or_none(Reply.id == quote, Reply.topic == entity.guid, Reply.deleted == False)  # noqa: E712
         if quoted is not None:
@@ -155,7 +145,7 @@ def edit(request):
     site = web.site_of(request)
     user = web.require_user(request)
     entity, topic, group = _topic(request)
-    reply_id = _int(request.query_params.get("reply"))
+    reply_id = inputs.id_or_none(request.query_params.get("reply"))
     row = Reply.get_or_none(Reply.id == reply_id, Reply.topic == entity.guid) if reply_id else None
     if reply_id and row is None:
         raise web.not_found()
@@ -197,7 +187,7 @@ def moderate(request):
         setattr(topic, field, action in ("pin", "lock"))
         topic.save(only=[getattr(Topic, field)])
     elif action in ("answer", "unanswer") and (moderator or entity.owner_id == user.guid):
-        rid = _int(form.get("reply"))
+        rid = inputs.id_or_none(form.get("reply"))
         if action == "answer" and not Reply.select().where(Reply.id == rid, Reply.topic == entity.guid).exists():
             raise web.not_found()
         topic.answer = rid if action == "answer" else None
@@ -207,7 +197,7 @@ def moderate(request):
     elif action == "unfollow":
         threads.unfollow(user.guid, entity.guid)
     elif action == "move" and moderator:
-        target = entities.get_visible(site, user, _int(form.get("group"), 0), kind="groups.group")
+        target = entities.get_visible(site, user, inputs.id_or_none(form.get("group")), kind="groups.group")
         if target is None or not threads.is_moderator(site, user, target):
             raise web.forbidden()
         threads.move(entity, target)

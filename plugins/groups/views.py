@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, activity, entities, images, web
+from core import access, activity, entities, images, inputs, web
 from core.db import database
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -15,8 +15,7 @@ ACCESS_OF = {"public": "public", "members": "members", "hidden": "container"}
 
 
 def _before(request):
-    value = request.query_params.get("before", "")
-    return int(value) if value.isdigit() else None
+    return inputs.query_id(request, "before")
 
 
 def _group(request) -> tuple[Entity, Group]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core import tokens, web
+from core import inputs, tokens, web
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Entity
@@ -14,18 +14,17 @@ from plugins.messages.models import Delivery, Letter
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return inputs.id_or_none(value)
 
 
 def _when(site, raw: str) -> dt.datetime | None:
     """A date and time typed in the site's time zone (``YYYY-MM-DDTHH:MM``), as naive UTC."""
     try:
-        local = dt.datetime.fromisoformat(raw)
+        local = inputs.moment(raw)
         zone = ZoneInfo(site.settings.get("timezone") or "Europe/Paris")
-    except (TypeError, ValueError, ZoneInfoNotFoundError):
+    except (TypeError, ValueError, ZoneInfoNotFoundError):  # inputs.InvalidInput is a ValueError
+        return None
+    if local is None:
         return None
     return local.replace(tzinfo=zone).astimezone(dt.UTC).replace(tzinfo=None)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, acting, moderation, web
+from core import access, acting, inputs, moderation, web
 from core.i18n import gettext as _
 from core.models import Entity
 from plugins.messages import attachments, conversations, rules
@@ -11,10 +11,7 @@ from plugins.messages.models import CONVERSATION, Message
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return inputs.id_or_none(value)
 
 
 def _identities(request, user) -> list[Entity]:

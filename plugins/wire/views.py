@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, activity, entities, feeds, listings, notifications, web
+from core import access, activity, entities, feeds, inputs, listings, notifications, web
 from core.db import database
 from core.i18n import gettext as _
 from core.models import Entity
@@ -51,8 +51,7 @@ def index(request):
                                  text=body)
             web.flash(request, _("Your status is published."))
             return web.redirect(request, "/wire/")
-    before = request.query_params.get("before", "")
-    rows = _listing(site, user, int(before) if before.isdigit() else None)
+    rows = _listing(site, user, inputs.query_id(request, "before"))
     return web.render(request, "wire/index.html", {
         "statuses": [(s.entity, render(site.id, s.body)) for s in rows], "error": error, "body": body, "level": level,
         "max_length": settings["max_length"], "next_before": rows[-1].entity_id if len(rows) == PAGE else None,
