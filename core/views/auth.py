@@ -1,11 +1,14 @@
-"""Sign in and sign out, with rate limits per address and per account."""
+"""Sign in and sign out, with rate limits per network address and per account + address pair.
+
+Like Django-axes's "username and address" mode: wrong passwords from one address lock that address out
+of that account only, so an attacker cannot lock the owner out from elsewhere (issue 19, point 7)."""
 
 from core import auth, ratelimit, web
 from core.i18n import gettext as _
 from core.models import Account, Entity
 
 PER_ADDRESS = (30, 15 * 60)  # attempts from one network address per 15 minutes
-PER_ACCOUNT = (8, 15 * 60)  # failed attempts on one e-mail address per 15 minutes
+PER_ACCOUNT = (8, 15 * 60)  # failed attempts on one e-mail address from one network address per 15 minutes
 
 
 def signin(request):
@@ -17,8 +20,9 @@ def signin(request):
         data = web.form(request)
         email = (data.get("email") or "").strip().lower()
         next_url = web.safe_next(data.get("next"))
-        per_account = f"signin:email:{site.id}:{email}"
-        if not ratelimit.hit(f"signin:ip:{ratelimit.client_address(request)}", *PER_ADDRESS) \
+        address = ratelimit.client_address(request)
+        per_account = f"signin:email:{site.id}:{email}:ip:{address}"
+        if not ratelimit.hit(f"signin:ip:{address}", *PER_ADDRESS) \
                 or ratelimit.exceeded(per_account, *PER_ACCOUNT):
             error, status = _("Too many sign-in attempts. Wait 15 minutes, or choose a new password."), 429
         else:
