@@ -47,6 +47,7 @@ class Maillage:
             startup.prepare(self.db, self.sites)
         self.runtimes: dict[str, SiteRuntime] = {}
         self.apps: dict[str, object] = {}
+        self.https_apps: dict[str, object] = {}
         self._lock = threading.Lock()
 
     # --- runtimes -------------------------------------------------------------------------
@@ -77,6 +78,12 @@ class Maillage:
                 runtime.app, secret_key=self.instance.secret, session_cookie="maillage",
                 max_age=60 * 60 * 24 * 30, same_site="lax",
                 https_only=bool(runtime.settings.get("secure_cookies", False)),
+            )
+            # requests that came over HTTPS (uvicorn sets the scheme from X-Forwarded-Proto only when the
+            # proxy is one of --forwarded-allow-ips) always get a Secure cookie
+            self.https_apps[site_id] = SessionMiddleware(
+                runtime.app, secret_key=self.instance.secret, session_cookie="maillage",
+                max_age=60 * 60 * 24 * 30, same_site="lax", https_only=True,
             )
             if current is not None:
                 log.info("site %s rebuilt at revision %s", site_id, row.revision)
@@ -134,8 +141,9 @@ class Maillage:
         if runtime is None or time.monotonic() - runtime.checked_at >= REVISION_CHECK_SECONDS:
             runtime = await run_in_threadpool(self.runtime, site_id)
         scope["maillage.site"] = runtime
-        app = self.apps[site_id]
-        headers = security_headers(runtime)
+        https = scope.get("scheme") == "https"
+        app = (self.https_apps if https else self.apps)[site_id]
+        headers = security_headers(runtime) + ([HSTS] if https else [])
         start = time.perf_counter()
         status = 500
 
@@ -207,6 +215,8 @@ def log_request(site_id: str, scope, status: int, seconds: float) -> None:
         fields["user_id"] = user.guid
     access_log.info("request", extra=fields)
 
+
+HSTS = (b"strict-transport-security", b"max-age=31536000")  # sent on answers to HTTPS requests only
 
 REQUEST_THREADS = 2
 

@@ -108,6 +108,9 @@ def _join(request, site, values: dict, password: str, invitation, code):
             invitation.save()
         return _welcome(request, existing)
     if existing is not None:
+        # the same work as a new account (a password hash, a mail), so the answer's time does not tell
+        # whether the address has an account (issue 19, point 5)
+        auth.hash_password(password)
         mail.send(site, existing.email, _("Someone tried to sign up with your address"),
                   _("Hello,\n\nSomeone tried to create an account on %(site)s with this address, which "
                     "already has one. If it was you, sign in, or choose a new password here:\n%(link)s\n")

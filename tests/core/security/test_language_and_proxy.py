@@ -41,3 +41,18 @@ def test_markup_defects_of_the_outside_test_are_gone(signed_in, make_app):
     ids = re.findall(r'<[^>]*\sid="([^"]+)"', page)
     assert ids and len(ids) == len(set(ids))
     assert 'accept="image/*"' in ada.get("/groups/new").text
+
+
+def test_requests_over_https_get_a_secure_cookie_and_hsts(app):
+    """Behind a proxy uvicorn trusts (--forwarded-allow-ips), X-Forwarded-Proto: https makes the request's
+    scheme https: the session cookie is then Secure and HSTS is sent (issue 19, point 11)."""
+    from core import testing
+
+    with testing.Client(app, base_url="https://testserver") as secure:
+        response = secure.get("/signin")
+        assert "secure" in response.headers["set-cookie"].lower()
+        assert response.headers["strict-transport-security"].startswith("max-age=")
+    with testing.client(app) as plain:
+        response = plain.get("/signin")
+        assert "secure" not in response.headers["set-cookie"].lower()
+        assert "strict-transport-security" not in response.headers
