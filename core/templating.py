@@ -32,6 +32,7 @@ def install(env, site) -> None:
         language_name=i18n.language_name,
         LANGUAGES=i18n.LANGUAGES,
         entity_url=lambda entity: _entity_url(site, entity),
+        container_of=lambda request, entity: _container_of(site, request, entity),
         comment_thread=lambda request, entity: _comment_thread(site, request, entity),
         like_state=lambda request, entity: _like_state(site, request, entity),
         relationship_state=lambda request, target: _relationship_state(site, request, target),
@@ -55,6 +56,16 @@ def _render_widget(context, widget) -> Markup:
 def _zone(site) -> str:
     """The time zone a site shows stored (UTC) times in: its ``timezone`` setting, else Paris's."""
     return site.settings.get("timezone") or "Europe/Paris"
+
+
+def _container_of(site, request, entity):
+    """The group or organisation ``entity`` was published in, when the reader may see it; else None. A public
+    post in a hidden group must not show the group's name nor link to visitors and non-members."""
+    if not getattr(entity, "container_id", None):
+        return None
+    from core import entities
+
+    return entities.get_visible(site, web.current_user(request), entity.container_id)
 
 
 def _atom_link(url, title):
