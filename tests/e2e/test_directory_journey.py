@@ -76,8 +76,8 @@ def test_visitor_finds_nearby_associations_and_manager_edits(live_site, new_page
     logo = manager.locator("article.organisation img.directory-logo")
     assert logo.get_attribute("alt") == "Logo : Club de randonnée d'Amiens"
     manager.wait_for_function("img => img.complete && img.naturalWidth === 400", arg=logo.element_handle())
-    box = logo.bounding_box()  # the fixed box of the stylesheet (12 × 8 rem), the image contained in it
-    assert (round(box["width"]), round(box["height"])) == (192, 128)
+    box = logo.bounding_box()  # the fixed box of the card's head (8 × 6 rem), the image contained in it
+    assert (round(box["width"]), round(box["height"])) == (128, 96)
     check_a11y(manager)
     manager.goto(url + f"/directory/{club.guid}/edit")  # the current logo, with "remove the logo"
     assert manager.locator(".directory-logo-current img").is_visible()
