@@ -44,7 +44,7 @@ def period_of(value: str | None) -> int:
     return int(value) if value and value.isdigit() and int(value) in PERIODS else 30
 
 
-def buckets(last: dt.date, period: int) -> int:
+def buckets(period: int) -> int:
     """Days per point of a chart: days up to 30 days, weeks up to 90, months beyond."""
     return 1 if period <= 30 else 7 if period <= 90 else 30
 
@@ -104,7 +104,7 @@ def sections(lines: list[Line]) -> list[tuple[str, list[Line]]]:
 
 def _series(daily: dict[dt.date, int], last: dt.date, period: int, mode: str) -> list[tuple[dt.date, int]]:
     """The chart's points: sums of each bucket for daily figures, the last known level otherwise."""
-    step = buckets(last, period)
+    step = buckets(period)
     points = []
     start = last - dt.timedelta(days=period - 1)
     day = start
