@@ -19,8 +19,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 # xstatic-bootstrap's sdist needs setuptools < 81 to build (pip >= 25.3 reads this variable)
-export PIP_BUILD_CONSTRAINT="$PWD/scripts/build-constraints.txt"
-.venv/bin/python -m pip install --quiet -e '.[test]'
+PIP_BUILD_CONSTRAINT="$PWD/scripts/build-constraints.txt" .venv/bin/python -m pip install --quiet -e '.[test]'
 export PATH="$PWD/.venv/bin:$PATH"
 echo "== lint (ruff)"
 ruff check .

@@ -2,12 +2,43 @@
 
 The app, clients, members and the ``site`` marker come from ``core/pytest_plugin.py``, which
 pytest loads through maillage's ``pytest11`` entry point (``pip install -e .`` registers it);
-here are the mail server fixtures.
+here are the mail server fixtures and the offline package installer.
 """
 
 from __future__ import annotations
 
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
 import pytest
+
+
+@pytest.fixture(scope="session")
+def pip_install():
+    """Install a package folder with pip, offline and without its dependencies, into a folder.
+
+    The build uses the test environment's setuptools (no isolation, so no download); a
+    ``PIP_BUILD_CONSTRAINT`` left in the environment (scripts/test.sh sets one for its own
+    install) would make pip refuse that, so it is dropped. setuptools writes its build folders
+    beside the sources, so each build works on a copy: two test workers never share one.
+    pip's output is shown on failure."""
+
+    def install(source, target):
+        env = {k: v for k, v in os.environ.items() if k != "PIP_BUILD_CONSTRAINT"}
+        with tempfile.TemporaryDirectory() as build:
+            copy = shutil.copytree(source, pathlib.Path(build) / "src",
+                                   ignore=shutil.ignore_patterns("build", "*.egg-info"))
+            done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                                   "--no-build-isolation", "--target", str(target), str(copy)],
+                                  capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return target
+
+    return install
 
 
 class SMTPCollector:

@@ -104,7 +104,7 @@ def test_check_passes_on_a_valid_installation(env, capsys):
     assert "configuration and plugins are valid" in out
 
 
-def test_new_plugin_writes_a_pip_package_whose_own_test_passes_outside_the_repository(env, capsys, tmp_path):
+def test_new_plugin_writes_a_pip_package_whose_own_test_passes_outside_the_repository(env, capsys, tmp_path, pip_install):
     """new-plugin in a temporary folder, pip-installed offline, enabled on one site only; its
     generated test runs with pytest from its own folder, with no file of this repository."""
     where = tmp_path / "src"
@@ -121,9 +121,7 @@ def test_new_plugin_writes_a_pip_package_whose_own_test_passes_outside_the_repos
     lint = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "E,F,W,I,B,UP",
                            "--line-length", "110", "."], cwd=root, capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout
-    target = tmp_path / "site-packages"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--target", str(target), str(root)], check=True, capture_output=True)
+    target = pip_install(root, tmp_path / "site-packages")
     shutil.rmtree(root / "maillage_poll")  # the installed copy is the one that runs
     assert list(root.rglob("conftest.py")) == []  # the fixtures come from maillage's pytest11 plugin
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],

@@ -1,6 +1,5 @@
 """Plugins: discovery (bundled and entry points), manifests, enabling rules, isolation of failures."""
 
-import subprocess
 import sys
 
 import pytest
@@ -13,12 +12,9 @@ FIXTURE = __import__("pathlib").Path(__file__).resolve().parent.parent / "fixtur
 
 
 @pytest.fixture(scope="session")
-def testplugins_dir(tmp_path_factory):
+def testplugins_dir(tmp_path_factory, pip_install):
     """Install tests/fixtures/testplugins (a real package) with pip into a folder of its own."""
-    target = tmp_path_factory.mktemp("site-packages")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--target", str(target), str(FIXTURE)], check=True)
-    return target
+    return pip_install(FIXTURE, tmp_path_factory.mktemp("site-packages"))
 
 
 @pytest.fixture
