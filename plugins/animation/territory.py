@@ -15,8 +15,7 @@ from core import gazetteer
 from core.db import database, now
 from core.models import Activity, Entity
 from plugins.animation.models import AreaFigure
-from plugins.directory.figures import KIND, SILENT_DAYS
-from plugins.directory.models import Organisation
+from plugins.directory.api import KIND, SILENT_DAYS, Organisation
 
 
 def departement(postcode: str) -> str:

@@ -15,8 +15,7 @@ from core.db import now
 from core.i18n import gettext as _
 from core.models import Entity
 from plugins.animation.territory import departement
-from plugins.directory.figures import KIND, SILENT_DAYS, silent_condition
-from plugins.directory.models import Organisation
+from plugins.directory.api import KIND, SILENT_DAYS, Organisation, silent_condition
 
 MAX_CARDS = 200
 SELECTIONS = ("silent", "all")
@@ -41,15 +40,15 @@ def selection(site, viewer, which: str, dep: str, limit: int = MAX_CARDS + 1) ->
 
 def send(site, user, cards: list[Entity], subject: str, body: str) -> tuple[int, list[str]]:
     """Open one conversation with each card; returns (how many were sent, the refusals' reasons)."""
-    from plugins.messages import conversations
+    from plugins.messages import api as messages
 
     if not subject.strip() or not body.strip():
         raise ValueError(_("Give the message a subject and a text."))
     sent, refused = 0, []
     for card in cards[:MAX_CARDS]:
         try:
-            conversations.start(site, user, user.guid, [card.guid], subject, body)
-        except conversations.Refused as exc:
+            messages.start(site, user, user.guid, [card.guid], subject, body)
+        except messages.Refused as exc:
             refused.append(f"{card.title}: {exc}")
         else:
             sent += 1

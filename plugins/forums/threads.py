@@ -10,7 +10,7 @@ from core import access, activity, entities, notifications, relationships
 from core.db import database, now
 from core.models import Account, Entity, Relationship
 from plugins.forums.models import ReadMarker, Reply, Topic
-from plugins.groups import membership
+from plugins.groups import api as membership
 
 PAGE = 50
 TOPICS_PAGE = 30

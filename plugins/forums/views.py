@@ -8,7 +8,7 @@ from core.i18n import gettext as _
 from core.models import Entity
 from plugins.forums import threads
 from plugins.forums.models import Reply, Topic
-from plugins.groups import membership
+from plugins.groups import api as membership
 
 
 def _group(request, guid: int | None = None) -> Entity:

@@ -9,7 +9,8 @@ from core import inputs, tokens, web
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Entity
-from plugins.messages import attachments, letters, rules
+from plugins.documents import api as documents
+from plugins.messages import letters, rules
 from plugins.messages.models import Delivery, Letter
 
 
@@ -57,7 +58,7 @@ def compose(request):
                       archived=data.get("archived") == "1", send_at=data.get("send_at", ""))
         action = data.get("action", "preview")
         try:
-            stored = attachments.from_form(site, sender.guid, data.get("attachment"))
+            stored = documents.store_file(site, sender.guid, data.get("attachment"))
             letter_entity = letters.save(site, user, sender, letter_entity, values["title"], values["body"],
                                          values["audience"], values["archived"], stored)
             letter = Letter.get_by_id(letter_entity.guid)
@@ -79,12 +80,12 @@ def compose(request):
                 web.flash(request, _("The letter will be sent at the chosen time."))
                 return web.redirect(request, web.url_for(request, "messages-letter", guid=letter_entity.guid))
             preview = letter_entity
-        except (letters.Refused, attachments.Refused) as exc:
+        except (letters.Refused, documents.Refused) as exc:
             error = str(exc)
     count = len(letters.audience(site, Letter(sender=sender.guid, author=user.guid, audience=values["audience"])))
     return web.render(request, "messages/letter_compose.html", {
         "sender": sender, "letter_entity": letter_entity, "letter": letter, "values": values, "error": error,
-        "preview": preview, "count": count, "attachments_on": attachments.enabled(site)},
+        "preview": preview, "count": count, "attachments_on": documents.enabled(site)},
         status_code=400 if error else 200)
 
 
@@ -112,7 +113,7 @@ def attachment(request):
     if found is None or not found[1].attachment:
         raise web.not_found()
     letter = found[1]
-    return attachments.serve(request, letter.attachment, letter.attachment_mime, letter.attachment_name)
+    return documents.serve_file(request, letter.attachment, letter.attachment_mime, letter.attachment_name)
 
 
 def received(request):

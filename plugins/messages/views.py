@@ -5,7 +5,8 @@ from __future__ import annotations
 from core import access, acting, inputs, moderation, web
 from core.i18n import gettext as _
 from core.models import Entity
-from plugins.messages import attachments, conversations, rules
+from plugins.documents import api as documents
+from plugins.messages import conversations, rules
 from plugins.messages.conversations import Refused
 from plugins.messages.models import CONVERSATION, Message
 
@@ -107,9 +108,9 @@ def show(request):
         body = data.get("body", "")
         row = next((r for r in mine if r.member_id == _int(data.get("sender"))), mine[0])
         try:
-            stored = attachments.from_form(site, row.member_id, data.get("attachment"))
+            stored = documents.store_file(site, row.member_id, data.get("attachment"))
             conversations.reply(site, user, conv, row.member_id, body, attachment=stored)
-        except (Refused, attachments.Refused) as exc:
+        except (Refused, documents.Refused) as exc:
             error = str(exc)
         else:
             return web.redirect(request, web.url_for(request, "messages-conversation", guid=conv.guid) + "#last")
@@ -124,7 +125,7 @@ def show(request):
         "people": conversations.participants(conv.guid, current=False), "reply_as": reply_as,
         "signature": conversations.signature, "error": error, "body": body,
         "archived": all(r.archived for r in mine), "muted": all(r.muted for r in mine),
-        "attachments_on": attachments.enabled(site)}, status_code=400 if error else 200)
+        "attachments_on": documents.enabled(site)}, status_code=400 if error else 200)
 
 
 ACTIONS = ("read", "unread", "archive", "unarchive", "mute", "unmute", "leave")
@@ -217,7 +218,7 @@ def attachment(request):
     if conversations.conversation(site, user, row.conversation_id) is None and not (
             user.is_moderator and conversations.reported(row.entity_id)):
         raise web.not_found()
-    return attachments.serve(request, row.attachment, row.attachment_mime, row.attachment_name)
+    return documents.serve_file(request, row.attachment, row.attachment_mime, row.attachment_name)
 
 
 def search(request):

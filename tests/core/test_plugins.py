@@ -230,6 +230,30 @@ def test_bundled_plugins_import_nothing_private_from_the_core():
     assert private == []
 
 
+def test_a_bundled_plugin_uses_another_plugin_only_through_its_api_module():
+    """Plugins change inside: another plugin may rely on its ``api`` module only (docs/plugins.md)."""
+    import ast
+
+    root = FIXTURE.parents[2] / "plugins"
+    crossing = []
+    for path in root.rglob("*.py"):
+        own = path.relative_to(root).parts[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [a.name for a in node.names]
+            else:
+                continue
+            for module in modules:
+                parts = module.split(".")
+                if parts[0] == "plugins" and len(parts) > 2 and parts[1] != own and parts[2] != "api":
+                    crossing.append(f"plugins/{path.relative_to(root)}:{node.lineno} imports {module}: "
+                                    f"use plugins.{parts[1]}.api (add what you need there)")
+                    break
+    assert crossing == []
+
+
 def test_every_core_module_a_bundled_plugin_imports_is_in_the_public_api_of_the_guide():
     import ast
     import re

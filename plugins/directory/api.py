@@ -1,0 +1,13 @@
+"""What other plugins may use of the directory plugin (its only public module).
+
+``Organisation`` holds a card's address, commune and coordinates (one row per organisation
+entity of kind :data:`KIND`); ``silent_condition`` selects cards that have gone silent.
+The animation plugin reads these for its territory figures.
+"""
+
+from __future__ import annotations
+
+from plugins.directory.figures import KIND, SILENT_DAYS, silent_condition
+from plugins.directory.models import Organisation
+
+__all__ = ["KIND", "SILENT_DAYS", "Organisation", "silent_condition"]
