@@ -1,9 +1,10 @@
 """Passwords, sessions and who is acting: the minimum every request needs.
 
 Passwords are hashed with argon2. The session cookie (signed by itsdangerous
-through Starlette's SessionMiddleware) holds the member's guid and the
-``session_epoch`` it was opened with; raising the account's epoch ends every
-other session (after a change of password, a ban).
+through Starlette's SessionMiddleware) holds a random token whose hash names a
+row of the ``session`` table (:mod:`core.sessions`): signing out, a change of
+password, a ban or "end my other sessions" delete rows, and a cookie whose row
+is gone is signed out, even a copy of it.
 """
 
 from __future__ import annotations
@@ -55,40 +56,73 @@ _DUMMY = _hasher.hash("dummy-password-for-timing")
 
 
 def login(request: Request, account: Account) -> None:
-    """Open a session for ``account`` (the session is renewed, keeping only the language)."""
+    """Open a session for ``account`` (the cookie is renewed, keeping only the language)."""
+    from core import ratelimit, sessions
+
     lang = request.session.get("lang")
+    previous = request.session.get("sid")
+    if previous:
+        sessions.end(sessions.digest(str(previous)))
     request.session.clear()
-    request.session.update({"uid": account.guid, "epoch": account.session_epoch})
+    token = sessions.open_session(account.site, account.guid, request.headers.get("user-agent", ""),
+                                  ratelimit.client_address(request))
+    request.session["sid"] = token
     if lang:
         request.session["lang"] = lang
     account.last_login = now()
     account.save(only=[Account.last_login])
 
 
+def current_session_id(request: Request) -> str | None:
+    """The stored id of this request's session (None for a visitor)."""
+    from core import sessions
+
+    token = request.session.get("sid")
+    return sessions.digest(str(token)) if token else None
+
+
 def logout(request: Request) -> None:
-    """End the current session."""
+    """End the current session, on the server and in the browser."""
+    from core import sessions
+
+    session_id = current_session_id(request)
+    if session_id:
+        sessions.end(session_id)
     request.session.clear()
 
 
-def end_other_sessions(request: Request, account: Account) -> None:
-    """Invalidate every session of ``account`` except the current one."""
-    account.session_epoch += 1
-    account.save(only=[Account.session_epoch])
-    if request.session.get("uid") == account.guid:
-        request.session["epoch"] = account.session_epoch
+def end_other_sessions(request: Request, account: Account) -> int:
+    """End every session of ``account`` except the current one; return how many ended."""
+    from core import sessions
+
+    return sessions.end_all(account.guid, keep=current_session_id(request))
 
 
 def session_user(request: Request, site) -> Account | None:
-    """The account of the current session, if it is still valid for this site."""
-    uid = request.session.get("uid")
-    if not uid:
+    """The account of the current session, if the session is still open and valid for this site.
+
+    One indexed query (session by its id, joined to the account and its entity); the result is kept
+    on the request (``request.state.user``) by :func:`core.web._prepare`, so a request asks once."""
+    from core import sessions
+
+    session_id = current_session_id(request)
+    if not session_id:
+        if "uid" in request.session:  # a cookie of before server-side sessions: signed out
+            request.session.pop("uid", None)
+            request.session.pop("epoch", None)
+            request.session.pop("actor", None)
         return None
-    account = (Account.select(Account, Entity).join(Entity)
-               .where(Account.entity == uid, Account.site == site.id).first())
-    if account is None or account.state != "active" or account.session_epoch != request.session.get("epoch"):
-        request.session.pop("uid", None)
+    Session = sessions.Session
+    account = (Account.select(Account, Entity, Session).join(Entity)
+               .switch(Account).join(Session, on=(Session.account == Account.entity), attr="session_row")
+               .where(Session.id == session_id, Session.site == site.id, Account.site == site.id,
+                      Session.last_seen >= sessions.oldest_alive())
+               .first())
+    if account is None or account.state != "active":
+        request.session.pop("sid", None)
         request.session.pop("actor", None)
         return None
+    sessions.touch(account.session_row)
     return account
 
 

@@ -43,6 +43,7 @@ def maillage_routes(site):
         Route("/reset", account.reset_request, methods=["GET", "POST"], name="reset"),
         Route("/reset/{token}", account.reset_confirm, methods=["GET", "POST"], name="reset-confirm"),
         Route("/account", account.settings_page, methods=["GET", "POST"], name="account"),
+        Route("/account/sessions", account.sessions_page, methods=["GET", "POST"], name="account-sessions"),
         Route("/account/email/{token}", account.confirm_email, name="account-email"),
         Route("/invite", account.invite, methods=["GET", "POST"], name="invite"),
         Route("/account/data", people_admin.my_data, name="account-data"),

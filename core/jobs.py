@@ -56,10 +56,11 @@ def _digests(site, period: str) -> None:
 
 
 def _purge(site, days: int | None = None) -> None:
-    from core import mail, moderation, ratelimit
+    from core import mail, moderation, ratelimit, sessions
 
     moderation.purge(site, days)
     ratelimit.purge()
+    sessions.purge()
     mail.purge()
     purge()
 

@@ -61,7 +61,7 @@ class Account(BaseModel):
 
     ``state`` is ``pending`` (e-mail not validated), ``awaiting_approval``,
     ``active`` or ``banned``; ``role`` is ``member``, ``moderator`` or
-    ``admin``. ``session_epoch`` grows when every other session must end.
+    ``admin``. Its sessions are rows of :class:`core.sessions.Session`.
     """
 
     entity = pw.ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE", backref="account")
@@ -72,7 +72,6 @@ class Account(BaseModel):
     state = pw.CharField(max_length=20, default="active")
     role = pw.CharField(max_length=16, default="member")
     language = pw.CharField(max_length=8, default="")
-    session_epoch = pw.IntegerField(default=0)
     created = pw.DateTimeField(default=now)
     last_login = pw.DateTimeField(null=True)
     ban_reason = pw.CharField(max_length=500, default="")

@@ -1,5 +1,5 @@
-"""``maillage purge``: empty the trash of old items, forget old rate-limit counters, outbox
-messages and finished jobs."""
+"""``maillage purge``: empty the trash of old items, forget old rate-limit counters, expired
+sessions, outbox messages and finished jobs."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ def run(args) -> int:
     for site in each_site(args.site):
         removed = moderation.purge(site, args.days)
         print(f"{site.id}: {removed} item(s) removed from the trash for good")
-    from core import jobs, mail, ratelimit
+    from core import jobs, mail, ratelimit, sessions
     from core.db import database
 
     with database.connection_context():
         print(f"{ratelimit.purge()} expired rate-limit counter(s) removed")
+        print(f"{sessions.purge()} expired session(s) removed")
         print(f"{mail.purge()} message(s) older than {mail.KEEP_SENT_DAYS} days removed from the outbox, "
               f"{jobs.purge()} finished job(s) forgotten")
     return 0

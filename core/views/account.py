@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from core import accounts, auth, mail, ratelimit, registration, tokens, urls, web
+from core import accounts, auth, mail, ratelimit, registration, sessions, tokens, urls, web
 from core.db import database, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -182,8 +182,7 @@ def reset_request(request):
             account = Account.select(Account, Entity).join(Entity).where(
                 Account.site == site.id, Account.email == email).first()
             if account is not None and account.state != "banned":
-                token = tokens.make(site, "reset", {"uid": account.guid, "epoch": account.session_epoch,
-                                                    "hash": account.password_hash[-12:]})
+                token = tokens.make(site, "reset", {"uid": account.guid, "hash": account.password_hash[-12:]})
                 link = urls.absolute(site, f"/reset/{token}", request)
                 mail.send(site, account.email, _("Choose a new password for %(site)s") % {"site": site.name},
                           _("Hello %(name)s,\n\nTo choose a new password, open this link within two hours:\n"
@@ -217,8 +216,8 @@ def reset_confirm(request):
             if account.state == "pending":
                 account.state = "active"
                 account.email_validated = now()
-            account.session_epoch += 1
             account.save()
+            sessions.end_all(account.guid)
             auth.login(request, account)
             web.flash(request, _("Your new password is saved."))
             return web.redirect(request, "/")
@@ -318,3 +317,26 @@ def invite(request):
     return web.render(request, "core/invite.html", {
         "error": error, "email": email, "sent": sent, "left": registration.invitations_left(site, user)},
         status_code=400 if error else 200)
+
+
+def sessions_page(request):
+    """The member's open sessions (browser, address, last use; this one marked), each with a button to
+    end it, and one to end all the others."""
+    user = web.require_user(request)
+    current = auth.current_session_id(request)
+    if request.method == "POST":
+        data = web.form(request)
+        if data.get("action") == "end_others":
+            count = auth.end_other_sessions(request, user)
+            web.flash(request, _("Your other sessions are ended (%(n)s).") % {"n": count})
+        elif data.get("action") == "end":
+            chosen = str(data.get("session") or "")
+            if chosen and chosen == current:
+                auth.logout(request)
+                web.flash(request, _("You are signed out."), "info")
+                return web.redirect(request, "/")
+            if chosen and sessions.end(chosen, user.guid):
+                web.flash(request, _("The session is ended."))
+        return web.redirect(request, web.url_for(request, "account-sessions"))
+    return web.render(request, "core/account_sessions.html",
+                      {"sessions": sessions.of_account(user.guid), "current": current})

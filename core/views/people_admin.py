@@ -6,7 +6,7 @@ import datetime as dt
 
 from starlette.responses import Response
 
-from core import auth, delegation, inputs, personal_data, registration, web
+from core import auth, delegation, inputs, personal_data, registration, sessions, web
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -75,8 +75,8 @@ def show(request):
                 error = _("You cannot ban yourself.")
             else:
                 account.state, account.ban_reason = "banned", reason[:500]
-                account.session_epoch += 1
                 account.save()
+                sessions.end_all(account.guid)
                 web.flash(request, _("The member is banned and signed out."))
         elif action == "unban" and account.state == "banned":
             account.state, account.ban_reason = "active", ""
