@@ -3,11 +3,12 @@ tab on an organisation's card, the Atom feed, hostile input and CSRF."""
 
 import feedparser
 import pytest
-from .conftest import act_as, ad_form, publish
 
 from core.db import database
 from core.models import Entity
 from plugins.offers.models import Ad
+
+from .conftest import act_as, ad_form, publish
 
 
 def test_publish_and_read(offers_site, signed_in, client):
@@ -51,7 +52,7 @@ def test_browse_by_kind_theme_commune_and_radius(offers_site, signed_in, client)
     assert "Ballons à prêter" in offers and "Bénévoles à Amiens" not in offers
     premises = client.get("/offers/?category=premises").text
     assert "Salle à Lille" in premises and "Ballons à prêter" not in premises
-    assert client.get(f"/offers/?lat=49.894&lon=2.2957&km=5").text.count("/offers/%d\"" % amiens) >= 1
+    assert f'/offers/{amiens}"' in client.get("/offers/?lat=49.894&lon=2.2957&km=5").text
     unknown = client.get("/offers/?place=Nullepartville")
     assert unknown.status_code == 200 and "This commune is unknown" in unknown.text
     map_page = client.get("/offers/?view=map&theme=Sport")
@@ -116,7 +117,7 @@ def test_atom_feed(offers_site, signed_in, client):
     assert "Annonce des membres" not in titles  # the feed is what a visitor sees
     offers = feedparser.parse(client.get("/offers/feed.atom?direction=offer").content)
     assert [e.title for e in offers.entries] == ["Offre de salle"]
-    assert offers.entries[0].link.endswith("/offers/%s" % offers.entries[0].id.rsplit(":", 1)[1])
+    assert offers.entries[0].link.endswith("/offers/" + offers.entries[0].id.rsplit(":", 1)[1])
 
 
 def test_owner_closes_and_renews_and_the_ad_stays(offers_site, signed_in, client):
