@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from core import logs, metrics, startup
+from core import logs, metrics, proxies, startup
 from core.config import Instance, load_sites
 from core.db import configure, database
 from core.models import Site
@@ -79,8 +79,8 @@ class Maillage:
                 max_age=60 * 60 * 24 * 30, same_site="lax",
                 https_only=bool(runtime.settings.get("secure_cookies", False)),
             )
-            # requests that came over HTTPS (uvicorn sets the scheme from X-Forwarded-Proto only when the
-            # proxy is one of --forwarded-allow-ips) always get a Secure cookie
+            # requests that came over HTTPS (directly, or through a trusted proxy's X-Forwarded-Proto, see
+            # core.proxies) always get a Secure cookie
             self.https_apps[site_id] = SessionMiddleware(
                 runtime.app, secret_key=self.instance.secret, session_cookie="maillage",
                 max_age=60 * 60 * 24 * 30, same_site="lax", https_only=True,
@@ -121,6 +121,7 @@ class Maillage:
             return
         if scope["type"] != "http":
             return
+        proxies.resolve(scope, self.instance.proxy_networks)  # X-Forwarded-* from the trusted proxies only
         path = scope["path"]
         if path == "/healthz":
             await self._health(scope, receive, send)

@@ -4,7 +4,9 @@ Environment variables: ``MAILLAGE_HOME`` (data folder, default ``./var``),
 ``MAILLAGE_SITES`` (site files, default ``./sites``), ``DATABASE_URL``
 (default SQLite in the data folder), ``MAILLAGE_SECRET`` (default: a key
 generated once in the data folder), ``MAILLAGE_MEDIA_URL`` (where uploads live, see
-:mod:`core.storage`; default the ``media`` folder of the data folder), ``MAILLAGE_DEBUG``.
+:mod:`core.storage`; default the ``media`` folder of the data folder), ``MAILLAGE_DEBUG``,
+``MAILLAGE_TRUSTED_PROXIES`` (reverse proxies whose X-Forwarded-* headers are believed, see
+:mod:`core.proxies`; default none).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Instance:
     secret: str
     debug: bool = False
     media_url: str = ""
+    trusted_proxies: str = ""
 
     @property
     def media_dir(self) -> Path:
@@ -54,10 +57,16 @@ class Instance:
         if debug is None:
             debug = os.environ.get("MAILLAGE_DEBUG", "") in ("1", "true", "yes")
         media_url = overrides.get("media_url") or os.environ.get("MAILLAGE_MEDIA_URL") or ""
+        proxies = overrides.get("trusted_proxies")
+        if proxies is None:
+            proxies = os.environ.get("MAILLAGE_TRUSTED_PROXIES", "")
         return cls(home=home, sites_dir=sites_dir, database_url=url, secret=secret, debug=bool(debug),
-                   media_url=media_url)
+                   media_url=media_url, trusted_proxies=proxies)
 
     def __post_init__(self):
+        from core import proxies
+
+        self.proxy_networks = proxies.parse(self.trusted_proxies)  # ConfigurationError on a bad entry
         if not self.media_url:
             self.media_url = (self.home / "media").resolve().as_uri()
 

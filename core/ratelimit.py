@@ -52,7 +52,7 @@ def reset(key: str) -> None:
 
 
 def client_address(request) -> str:
-    """The visitor's address (uvicorn resolves X-Forwarded-For from trusted proxies)."""
+    """The visitor's address (X-Forwarded-For counts from the trusted proxies only, see core.proxies)."""
     return request.client.host if request.client else "unknown"
 
 

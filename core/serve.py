@@ -62,11 +62,13 @@ class Supervisor(Multiprocess):
             self.processes[idx] = replacement
 
 
-def serve(host: str, port: int, workers: int, forwarded_allow_ips: str, access_log: bool = False) -> None:
-    """Serve ``core.app:create_app`` until stopped; raise ServeError when the workers cannot run."""
+def serve(host: str, port: int, workers: int, access_log: bool = False) -> None:
+    """Serve ``core.app:create_app`` until stopped; raise ServeError when the workers cannot run.
+
+    uvicorn's own handling of X-Forwarded-* is off: the application believes them from the proxies
+    of ``MAILLAGE_TRUSTED_PROXIES`` only (:mod:`core.proxies`)."""
     config = uvicorn.Config("core.app:create_app", factory=True, host=host, port=port, workers=workers,
-                            proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips, log_level="info",
-                            access_log=access_log)
+                            proxy_headers=False, log_level="info", access_log=access_log)
     if workers > 1:
         supervisor = Supervisor(config, sockets=[config.bind_socket()])
         supervisor.run()

@@ -63,16 +63,17 @@ def new_postgres_database(server_url: str) -> str:
 
 
 def make_app(tmp_path: Path, plugins=(), site_id: str = "test", debug: bool = False,
-             database_url: str | None = None, **site_extra) -> Maillage:
+             database_url: str | None = None, trusted_proxies: str = "", **site_extra) -> Maillage:
     """An application with one site named ``site_id`` (host ``testserver``) and a fresh database.
 
-    Pass ``database_url`` to reuse a database (to rebuild the app with other plugins).
+    Pass ``database_url`` to reuse a database (to rebuild the app with other plugins), ``trusted_proxies``
+    to believe X-Forwarded-* from those addresses (``MAILLAGE_TRUSTED_PROXIES``).
     """
     sites_dir = tmp_path / "sites"
     write_site(sites_dir, site_id, plugins, **site_extra)
     instance = Instance(home=tmp_path / "var", sites_dir=sites_dir,
                         database_url=database_url or fresh_database_url(tmp_path), secret="test-secret",
-                        debug=debug)
+                        debug=debug, trusted_proxies=trusted_proxies)
     return Maillage(instance)
 
 

@@ -14,6 +14,8 @@ def run(args) -> int:
     from core.config import Instance, load_sites
     from core.db import database
 
+    if args.trusted_proxies is not None:  # read by create_app in every worker process
+        os.environ["MAILLAGE_TRUSTED_PROXIES"] = args.trusted_proxies
     instance = Instance.from_env()  # fail early on bad configuration, and create the secret once
     sites = load_sites(instance.sites_dir)
     problems = startup.configuration_problems(instance, sites)
@@ -43,7 +45,7 @@ def run(args) -> int:
         folder.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     try:
-        serve.serve(args.host, args.port, args.workers, args.forwarded_allow_ips, args.access_log)
+        serve.serve(args.host, args.port, args.workers, args.access_log)
     except serve.ServeError as exc:
         raise CLIError(str(exc)) from None
     return 0
@@ -58,5 +60,7 @@ def add_parser(sub) -> None:
     p.add_argument("--no-worker", action="store_true",
                    help="do not deliver mail and run jobs in the server's processes (run `maillage worker` apart)")
     p.add_argument("--access-log", action="store_true", help="log every request")
-    p.add_argument("--forwarded-allow-ips", default="127.0.0.1", help="proxies trusted for X-Forwarded-*")
+    p.add_argument("--trusted-proxies", "--forwarded-allow-ips", dest="trusted_proxies", default=None,
+                   help="addresses or networks of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+                        "are believed, separated by commas (default: MAILLAGE_TRUSTED_PROXIES, else none)")
     p.set_defaults(func=run)

@@ -98,7 +98,7 @@ def test_the_admin_guide_writes_an_env_file_without_inline_comments_and_its_comm
               .replace("postgresql://maillage:PASSWORD@127.0.0.1/maillage", "URL_OF_THE_TEST"))
     subprocess.run(["bash", "-euc", script.replace("URL_OF_THE_TEST", url)], check=True, timeout=60, cwd=tmp_path)
     lines = env_file.read_text().splitlines()
-    assert len(lines) == 4 and all(re.fullmatch(r"[A-Z_]+=[^\s#'\"]+", line) for line in lines), lines
+    assert len(lines) == 5 and all(re.fullmatch(r"[A-Z_]+=[^\s#'\"]+", line) for line in lines), lines
     assert len(re.search(r"^MAILLAGE_SECRET=(\S+)$", env_file.read_text(), re.M).group(1)) >= 32
     # Step 3's commands, as written, but as this user, with this file and this virtualenv.
     commands = [line.strip() for line in _block_after("3. A site file per site").strip().splitlines()]
