@@ -4,7 +4,7 @@ the answerer's address to reply to. Each answer is counted on the ad; the owner 
 
 from __future__ import annotations
 
-from core import inputs, mail, notifications, ratelimit, urls, web
+from core import entities, inputs, mail, notifications, ratelimit, urls, web
 from core.db import database
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -23,11 +23,13 @@ def through_messages(site) -> bool:
 
 
 def may_answer(site, user: Account | None, sender: Entity | None, ad: Ad) -> bool:
-    """A signed-in member, not the ad's owner (nor acting as it), on an open ad."""
+    """A signed-in member, neither the ad's owner nor one of its managers, on an open ad."""
     if user is None or not ads.is_open(ad):
         return False
     owner = ad.entity.owner_id
-    return owner not in (user.guid, sender.guid if sender is not None else user.guid)
+    if owner in (user.guid, sender.guid if sender is not None else user.guid):
+        return False
+    return not entities.manages(user, owner)
 
 
 def send(site, user: Account, sender: Entity, ad: Ad, body_raw) -> str | None:
