@@ -64,24 +64,36 @@ def unread_count(site, user: Account) -> int:
 
 def inbox(site, user: Account, archived: bool = False, before: str | None = None, limit: int = INBOX_PAGE):
     """A page of the member's conversations, latest activity first; keyset ``before`` is
-    ``"<last message>-<row id>"``. Returns (rows, next keyset or None)."""
-    query = (Participant.select(Participant, Entity)
-             .join(Entity, on=(Participant.conversation == Entity.guid))
-             .where(_mine(site, user), Participant.archived == archived, Entity.site == site.id,
-                    Entity.deleted_at.is_null())
-             .order_by(Participant.last_message.desc(), Participant.id.desc()).limit(limit + 1))
-    if before:
-        try:
-            last, row_id = (int(x) for x in before.split("-", 1))
-        except ValueError:
-            last, row_id = 0, 0
-        query = query.where((Participant.last_message < last)
-                            | ((Participant.last_message == last) & (Participant.id < row_id)))
-    rows = list(query)
-    more = rows[limit] if len(rows) > limit else None
+    ``"<last message>-<row id>"``. Returns (rows, next keyset or None).
+
+    One query per identity the member reads for (themselves, each organisation they manage),
+    each an ordered read of the (member, archived, last message) index, merged here: one query
+    over all of them would sort every conversation of every identity for each page."""
+    last, row_id = _keyset(before)
+    rows = []
+    for member in my_ids(site, user):
+        query = (Participant.select(Participant, Entity)
+                 .join(Entity, on=(Participant.conversation == Entity.guid))
+                 .where(Participant.member == member, Participant.archived == archived,
+                        Participant.left_at.is_null(), Entity.site == site.id, Entity.deleted_at.is_null())
+                 .order_by(Participant.last_message.desc(), Participant.id.desc()).limit(limit + 1))
+        if before:
+            query = query.where((Participant.last_message < last)
+                                | ((Participant.last_message == last) & (Participant.id < row_id)))
+        rows.extend(query)
+    rows.sort(key=lambda r: (r.last_message, r.id), reverse=True)
+    more = len(rows) > limit
     rows = rows[:limit]
     _decorate(rows)
     return rows, (f"{rows[-1].last_message}-{rows[-1].id}" if more else None)
+
+
+def _keyset(before: str | None) -> tuple[int, int]:
+    try:
+        last, row_id = (int(x) for x in (before or "").split("-", 1))
+    except ValueError:
+        return 0, 0
+    return last, row_id
 
 
 def _decorate(rows: list[Participant]) -> None:

@@ -46,7 +46,7 @@ class Participant(BaseModel):
 
     class Meta:
         table_name = "messages_participant"
-        indexes = ((("conversation", "member"), True), (("member", "last_message"), False),
+        indexes = ((("conversation", "member"), True), (("member", "archived", "last_message", "id"), False),
                    (("member", "unread"), False))
 
 
