@@ -7,6 +7,7 @@ import datetime as dt
 
 from core.db import database, now
 from core.models import Account, Activity, Entity, Relationship
+from core.search import fold
 from plugins.veille import links, synthesis, themes
 from plugins.veille.models import KIND, Link, Vote
 
@@ -60,12 +61,11 @@ def generate(site, scale: str, rng) -> None:
                    .order_by(Account.entity).limit(8))
     if len(members) < 3:
         return
-    known = {key for key, _label in themes.choices(site)}
     made = []
     for i, (address, title, description, note, rating, keys, tags) in enumerate(LINKS):
         author = members[i % len(members)]
         values = {"url": address, "title": title, "description": description, "note": note, "rating": rating,
-                  "themes": [k for k in keys if k in known], "tag_list": tags, "access": "public"}
+                  "themes": themes_named(site, keys), "tag_list": tags, "access": "public"}
         made.append(links.add(site, author, author.entity, values, None)[0])
     # a second member shares the first page again: merged, both notes kept
     second = members[1]
@@ -75,6 +75,17 @@ def generate(site, scale: str, rng) -> None:
     made += _group_links(site, members)
     _date_and_vote(site, made, members, rng)
     _subscribe(site, members)
+
+
+def themes_named(site, words: list[str]) -> list[str]:
+    """The keys of the site's themes whose label holds each word (accents and case aside): the demo
+    files its links under whatever taxonomy the site has."""
+    found = []
+    for word in words:
+        key = next((k for k, label in themes.choices(site) if fold(word) in fold(label)), None)
+        if key is not None and key not in found:
+            found.append(key)
+    return found
 
 
 def _group_links(site, members) -> list[Entity]:
@@ -88,11 +99,10 @@ def _group_links(site, members) -> list[Entity]:
     author = Account.get_or_none(Account.entity == member.subject_id)
     if author is None:
         return []
-    known = {key for key, _label in themes.choices(site)}
     made = []
     for address, title, description, note, rating, keys, tags in GROUP_LINKS:
         values = {"url": address, "title": title, "description": description, "note": note, "rating": rating,
-                  "themes": [k for k in keys if k in known], "tag_list": tags, "access": "public"}
+                  "themes": themes_named(site, keys), "tag_list": tags, "access": "public"}
         made.append(links.add(site, author, author.entity, values, group)[0])
     return made
 

@@ -1,26 +1,17 @@
-"""The site's theme taxonomy (``[[taxonomy]]`` of the site file, as the agenda reads it): themes
-and their sub-themes, by id."""
+"""The site's theme taxonomy, as the directory files organisations under it (``plugins.directory.api``:
+the site file's ``[[taxonomy]]``, or the tree the administrator edited at /directory/themes, whether
+or not the directory is enabled): themes and their sub-themes, by key."""
 
 from __future__ import annotations
 
 
 def tree(site) -> list[dict]:
-    """[{"key", "label", "children": [{"key", "label"}]}] in the site file's order."""
-    nodes = []
-    for item in site.config.taxonomy or []:
-        if isinstance(item, str):
-            nodes.append({"key": item, "label": item, "children": []})
-            continue
-        children = []
-        for child in item.get("children", item.get("sub", [])) or []:
-            if isinstance(child, str):
-                children.append({"key": child, "label": child})
-            else:
-                key = str(child.get("id") or child.get("key") or child.get("label") or "")
-                children.append({"key": key, "label": str(child.get("label") or key)})
-        key = str(item.get("id") or item.get("key") or item.get("label") or "")
-        nodes.append({"key": key, "label": str(item.get("label") or key), "children": children})
-    return nodes
+    """[{"key", "label", "children": [{"key", "label"}]}] in the taxonomy's order."""
+    from plugins.directory import api as directory
+
+    return [{"key": str(node["key"]), "label": str(node["label"]),
+             "children": [{"key": str(c["key"]), "label": str(c["label"])} for c in node["children"]]}
+            for node in directory.taxonomy(site)]
 
 
 def choices(site) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ import pytest
 from core.db import database
 from core.models import Entity, Relationship
 
-pytestmark = pytest.mark.site(plugins=["veille", "groups"])
+pytestmark = pytest.mark.site(plugins=["veille", "groups"], language="en")
 
 
 def make_group(owner_guid, member_guids, access="public", title="Randonneurs"):

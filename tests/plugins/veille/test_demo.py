@@ -9,12 +9,12 @@ from plugins.veille.models import Link, Note, Subscription, Synthesis
 
 pytestmark = pytest.mark.site(plugins=["groups", "veille"], language="fr", toml="""
 [[taxonomy]]
-id = "solidarite"
+key = "solidarite"
 label = "Solidarité"
-children = [{ id = "aide", label = "Aide" }]
+children = [{ key = "aide", label = "Aide" }]
 
 [[taxonomy]]
-id = "culture"
+key = "culture"
 label = "Culture"
 """)
 

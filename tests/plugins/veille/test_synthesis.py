@@ -17,11 +17,11 @@ from plugins.veille.models import Delivery, Link
 
 TAXONOMY = """
 [[taxonomy]]
-id = "culture"
+key = "culture"
 label = "Culture"
 
 [[taxonomy]]
-id = "sport"
+key = "sport"
 label = "Sport"
 """
 

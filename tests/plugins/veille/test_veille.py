@@ -12,16 +12,16 @@ from plugins.veille.models import Link, Note
 
 TAXONOMY = """
 [[taxonomy]]
-id = "culture"
+key = "culture"
 label = "Culture"
-children = [{ id = "musique", label = "Musique" }]
+children = [{ key = "musique", label = "Musique" }]
 
 [[taxonomy]]
-id = "sport"
+key = "sport"
 label = "Sport"
 """
 
-pytestmark = pytest.mark.site(plugins=["veille"], toml=TAXONOMY)
+pytestmark = pytest.mark.site(plugins=["veille"], language="en", toml=TAXONOMY)
 
 
 def share(client, **fields):
