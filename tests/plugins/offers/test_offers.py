@@ -105,6 +105,21 @@ def test_forms_need_the_csrf_token(offers_site, signed_in):
         assert Ad.get_by_id(guid).state == "open"
 
 
+def test_every_form_carries_the_token(offers_site, signed_in):
+    import re
+
+    ada, bob = signed_in("ada"), signed_in("bob")
+    guid = publish(ada)
+    for client, path in ((ada, "/offers/new"), (ada, f"/offers/{guid}"), (ada, f"/offers/{guid}/edit"),
+                         (bob, f"/offers/{guid}"), (bob, "/offers/searches")):
+        page = client.get(path).text
+        token = client.csrf(path)
+        forms = re.findall(r'<form method="post".*?</form>', page, re.S)
+        assert forms, path
+        for form in forms:
+            assert f'value="{token}"' in form, (path, form[:200])
+
+
 def test_atom_feed(offers_site, signed_in, client):
     ada = signed_in("ada")
     publish(ada, title="Annonce publique")
