@@ -30,6 +30,7 @@ SAMPLES = [
     ("need", "volunteers", "Collecte solidaire : bras bienvenus", "Tri et distribution le mercredi matin.", 8),
     ("offer", "equipment", "Don de livres jeunesse", "Deux cents livres pour une bibliothèque de rue.", None),
 ]
+TOWNS = ["Amiens", "Longueau", "Abbeville", "Albert", "Corbie", "Beauvais", "Saint-Quentin", "Compiègne"]
 TITLES = ["Bénévoles pour un tournoi", "Prêt de matériel de sonorisation", "Local de stockage", "Aide aux devoirs",
           "Animateur ou animatrice", "Tables et chaises", "Formation aux premiers secours", "Salle pour une exposition",
           "Stage en gestion de projet", "Coup de main pour un déménagement"]
@@ -38,6 +39,24 @@ TITLES = ["Bénévoles pour un tournoi", "Prêt de matériel de sonorisation", "
 def territory_places(site) -> list:
     bounds = (site.config.territory or {}).get("bounds")
     return gazetteer.within(bounds) if bounds else list(gazetteer.places())
+
+
+def demo_places(site) -> list:
+    """A few towns for the small demo: those of :data:`TOWNS` inside the territory (near one another, so
+    that matching shows), else the most populated communes of the territory."""
+    bounds = (site.config.territory or {}).get("bounds")
+    found = [p for name in TOWNS for p in gazetteer.lookup(name, limit=1)]
+    if bounds:
+        (south, west), (north, east) = bounds
+        found = [p for p in found if south <= p.lat <= north and west <= p.lon <= east]
+    if found:
+        return found
+    seen, biggest = set(), []
+    for place in sorted(territory_places(site), key=lambda p: -p.population):
+        if place.insee not in seen:
+            seen.add(place.insee)
+            biggest.append(place)
+    return biggest[:8]
 
 
 def generate(site, scale: str, rng) -> None:
@@ -54,8 +73,7 @@ def generate(site, scale: str, rng) -> None:
                                       Entity.access == "public", Entity.deleted_at.is_null()).limit(4))
     if not members:
         return
-    places = territory_places(site)
-    places = sorted(places, key=lambda p: -p.population)[:30] or [gazetteer.lookup("80000")[0]]
+    places = demo_places(site)
     for i, (direction, category, title, body, quantity) in enumerate(SAMPLES):
         actor = orgs[i % len(orgs)] if orgs and i % 3 == 0 else rng.choice(members).entity
         place = rng.choice(places)
