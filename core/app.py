@@ -17,6 +17,7 @@ import threading
 import time
 
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
@@ -30,6 +31,19 @@ from core.runtime import SiteRuntime
 log = logging.getLogger("maillage.app")
 
 REVISION_CHECK_SECONDS = 2.0
+
+
+# Responses never compressed: pages (text/*: an HTML page carries the member's CSRF token next to
+# text an attacker may choose, the BREACH attack), and what is already compressed or binary.
+UNCOMPRESSED = DEFAULT_EXCLUDED_CONTENT_TYPES + (
+    "text/*", "image/*", "font/*", "application/pdf", "application/octet-stream",
+)
+
+
+def compressed(app):
+    """``app`` with its JSON, GeoJSON and Atom answers over 1 KB gzipped for clients that accept it
+    (Starlette's GZipMiddleware; partial answers to range requests are left alone by it)."""
+    return GZipMiddleware(app, minimum_size=1024, compresslevel=6, exclude_content_types=UNCOMPRESSED)
 
 
 class Maillage:
@@ -74,17 +88,17 @@ class Maillage:
                 current.revision, current.checked_at = row.revision, time.monotonic()
                 return current
             self.runtimes[site_id] = runtime
-            self.apps[site_id] = SessionMiddleware(
+            self.apps[site_id] = compressed(SessionMiddleware(
                 runtime.app, secret_key=self.instance.secret, session_cookie="maillage",
                 max_age=60 * 60 * 24 * 30, same_site="lax",
                 https_only=bool(runtime.settings.get("secure_cookies", False)),
-            )
+            ))
             # requests that came over HTTPS (directly, or through a trusted proxy's X-Forwarded-Proto, see
             # core.proxies) always get a Secure cookie
-            self.https_apps[site_id] = SessionMiddleware(
+            self.https_apps[site_id] = compressed(SessionMiddleware(
                 runtime.app, secret_key=self.instance.secret, session_cookie="maillage",
                 max_age=60 * 60 * 24 * 30, same_site="lax", https_only=True,
-            )
+            ))
             if current is not None:
                 log.info("site %s rebuilt at revision %s", site_id, row.revision)
                 current = None  # nothing holds the old runtime any more: collected now, not frozen

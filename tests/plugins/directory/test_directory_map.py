@@ -72,3 +72,16 @@ def test_clusters_cross_the_greenwich_meridian_and_bbox_filters(signed_in, clien
     west = client.get("/directory/map.json?bbox=-5.5,47,-3,49&zoom=8").json()["features"][0]
     assert west["geometry"]["coordinates"] == pytest.approx([-4.49, 48.39])
     assert west["properties"]["name"] == "Brest"  # a lone card at low zoom shows its name
+
+
+def test_json_answers_over_a_kilobyte_are_gzipped_and_pages_never(signed_in, client):
+    ada = signed_in("ada")
+    for n in range(12):
+        _card(ada, f"Club numéro {n} de la plaine", postcode=["80000", "60000", "02000"][n % 3])
+    zipped = client.get("/directory/export.geojson", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers.get("content-encoding") == "gzip" and "accept-encoding" in zipped.headers["vary"].lower()
+    assert len(zipped.json()["features"]) == 12  # the client unzips it
+    plain = client.get("/directory/export.geojson", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json() == zipped.json()
+    page = ada.get("/directory/", headers={"Accept-Encoding": "gzip"})
+    assert len(page.content) > 1024 and "content-encoding" not in page.headers  # BREACH: no page compressed
