@@ -121,6 +121,21 @@ def test_forms_refuse_a_post_without_its_csrf_token(signed_in):
     assert ada.post("/veille/subscriptions", data={"sub": "site:"}).status_code == 403
 
 
+def test_every_form_of_the_pages_carries_the_session_token(signed_in):
+    import re
+
+    ada = signed_in("ada")
+    share(ada)
+    [link] = links()
+    token = ada.csrf("/veille/")
+    for path in ("/veille/", "/veille/new", f"/veille/{link.entity_id}", "/veille/subscriptions", "/veille/useful",
+                 f"/veille/{link.entity_id}/edit"):
+        forms = re.findall(r'<form method="post".*?</form>', ada.get(path).text, re.S)
+        assert forms, path
+        for form in forms:
+            assert f'name="csrf_token" value="{token}"' in form, (path, form[:200])
+
+
 def test_feeds_parse_and_follow_the_list_filters(signed_in, client):
     ada = signed_in("ada")
     share(ada, url="https://example.org/a", title="Concerts d'été", themes=["musique"])
