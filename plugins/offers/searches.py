@@ -3,7 +3,7 @@ new ad matching it, through their notification choice (event ``offers.match``)."
 
 from __future__ import annotations
 
-from core import gazetteer, inputs, notifications
+from core import gazetteer, inputs, notifications, relationships
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from plugins.offers import ads
@@ -73,9 +73,10 @@ def matching(site, ad: Ad) -> list[int]:
 
 
 def notify_new(site, entity: Entity, ad: Ad) -> int:
-    """Tell the members whose saved search the new ad matches (never its author; only those who may see
-    it: the core checks access for each)."""
-    members = matching(site, ad)
+    """Tell the members whose saved search the new ad matches (never its author, nor the managers of the
+    organisation that published it; only those who may see it: the core checks access for each)."""
+    owner = entity.owner_id
+    members = [m for m in matching(site, ad) if m != owner and not relationships.has(m, "manages", owner)]
     if not members:
         return 0
     return notifications.notify(site, EVENT, members, actor=entity.owner, entity=entity,

@@ -79,3 +79,17 @@ def test_the_list_offers_to_save_its_filters(offers_site, signed_in):
     assert "/offers/searches?direction=need&amp;category=premises&amp;place=Amiens+%2880000%29&amp;km=25" in page
     form = bob.get("/offers/searches?direction=need&category=premises&place=Amiens+%2880000%29&km=25").text
     assert 'value="Amiens (80000)"' in form and 'value="25"' in form
+
+
+def test_the_managers_of_the_publishing_organisation_are_not_told(offers_site, signed_in):
+    from .conftest import act_as
+
+    mia, bob = signed_in("mia"), signed_in("bob")
+    save_search(mia)
+    save_search(bob)
+    response = mia.post_form("/directory/new", {"name": "Les Amis du Stade", "postcode": "80000", "access": "public"},
+                             token_from="/directory/new", follow_redirects=False)
+    act_as(mia, int(response.headers["location"].rsplit("/", 1)[1]))
+    publish(mia, title="Arbitres bénévoles")
+    assert told(mia.account.guid) == []
+    assert len(told(bob.account.guid)) == 1
