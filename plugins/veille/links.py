@@ -196,6 +196,28 @@ def notes(entity: Entity) -> list[Note]:
                 .where(Note.link == entity.guid).order_by(Note.id))
 
 
+def notes_by_link(rows: list[Link]) -> dict[int, list[Note]]:
+    """The notes of the links of a page, by link, with their authors (one query)."""
+    if not rows:
+        return {}
+    author = Entity.alias()
+    found: dict[int, list[Note]] = {}
+    for note in (Note.select(Note, author).join(author, JOIN.LEFT_OUTER, on=(Note.author == author.guid))
+                 .where(Note.link.in_([r.entity_id for r in rows])).order_by(Note.id)):
+        found.setdefault(note.link_id, []).append(note)
+    return found
+
+
+def qualification(rows: list[Link]) -> dict[int, dict]:
+    """For each link of a page: its notes, the authors' mean rating and how many rated."""
+    found = {}
+    for guid, notes in notes_by_link(rows).items():
+        rated = [n.rating for n in notes if n.rating]
+        found[guid] = {"notes": notes, "first": next((n for n in notes if n.body), None), "rated": len(rated),
+                       "mean": round(sum(rated) / len(rated), 1) if rated else None}
+    return found
+
+
 def rating(link_guid: int) -> tuple[float | None, int]:
     """The authors' mean rating and how many rated."""
     mean, count = (Note.select(fn.AVG(Note.rating), fn.COUNT(Note.rating))

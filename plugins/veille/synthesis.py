@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from core import access, mail, text, tokens, urls, web
 from core.db import database, now
@@ -108,14 +108,7 @@ def by_theme(site, rows: list[Link]) -> list[tuple[str, list[Link]]]:
 
 def notes_of(rows: list[Link]) -> dict[int, list[Note]]:
     """The notes of the links of a synthesis, by link, with their authors (one query)."""
-    if not rows:
-        return {}
-    author = Entity.alias()
-    found: dict[int, list[Note]] = {}
-    for note in (Note.select(Note, author).join(author, JOIN.LEFT_OUTER, on=(Note.author == author.guid))
-                 .where(Note.link.in_([r.entity_id for r in rows])).order_by(Note.id)):
-        found.setdefault(note.link_id, []).append(note)
-    return found
+    return links.notes_by_link(rows)
 
 
 def sections_for(site, account: Account, week: dt.date) -> list[tuple[str, list[tuple[str, list[Link]]]]]:

@@ -55,7 +55,7 @@ def _list_page(request, title: str, base: str, feed: str, container: Entity | No
         "feed_url": feed + _query_string(filters), "theme_choices": themes.choices(site),
         "theme_labels": themes.labels(site), "query": _query_string(filters), "tab": "latest",
         "next_before": rows[-1].entity_id if len(rows) == per_page else None,
-        "votes": _my_votes(user, rows), "can_share": user is not None,
+        "votes": _my_votes(user, rows), "can_share": user is not None, "qualified": links.qualification(rows),
         "subscribed": _subscribed(user, container),
     })
 
@@ -100,6 +100,7 @@ def useful(request):
     rows = links.listing(site, user, since=now() - dt.timedelta(days=7),
                          order="useful", limit=20)
     return web.render(request, "veille/useful.html", {"rows": rows, "votes": _my_votes(user, rows),
+                                                      "qualified": links.qualification(rows),
                                                       "theme_labels": themes.labels(site), "tab": "useful"})
 
 
