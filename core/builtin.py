@@ -205,6 +205,20 @@ def maillage_search_documents(site, entity):
 
 
 @hookimpl
+def maillage_entity_images(site, entities, size):
+    """Members' avatars, read for the whole list in one query; a member without one shows initials."""
+    guids = [e.guid for e in entities if e.kind == "user"]
+    if not guids:
+        return None
+    from core import profiles, web
+
+    rows = profiles.Profile.select(profiles.Profile.entity, profiles.Profile.avatar).where(
+        profiles.Profile.entity.in_(guids), profiles.Profile.avatar != "")
+    return {row.entity_id: web.url_for(site, "member-avatar", guid=row.entity_id) + f"?v={row.avatar[:8]}"
+            for row in rows}
+
+
+@hookimpl
 def maillage_entity_changed(site, entity, change):
     """The search index keeps itself up to date: searchable kinds are (re)indexed when created or
     changed, and forgotten when deleted."""

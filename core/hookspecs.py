@@ -100,6 +100,20 @@ def maillage_entity_kinds(site):
 
 
 @hookspec
+def maillage_entity_images(site, entities, size):
+    """Return ``{guid: address}``: the pictures of those of ``entities`` whose kind your plugin owns.
+
+    ``entities`` is a list of Entity rows of any kinds (the actors of a feed page, a list of
+    members, groups and organisations); answer for your kinds only, with one query for the whole
+    list, and leave out the entities without a picture (they show the initials of their name).
+    ``size`` is the width in CSS pixels the picture is shown at (pick a thumbnail if you keep
+    several). Every plugin's answers are merged; the core asks through
+    ``core.entity_images.urls(site, entities, size)`` and keeps them for the rest of the request,
+    and ``core/ui.html``'s ``avatar`` macro shows them.
+    """
+
+
+@hookspec
 def maillage_relationship_verbs(site):
     """Return :class:`core.kinds.RelationshipVerb` objects this plugin adds (``member_of``...)."""
 

@@ -61,3 +61,19 @@ def forget(namespace: str | None = None) -> None:
     else:
         for slot in [s for s in kept if s[0] == namespace]:
             del kept[slot]
+
+
+def remember_many(namespace: str, keys, compute: Callable[[list], dict]) -> dict:
+    """The values of ``keys``: ``compute(missing)`` is called once with the keys not kept yet and returns
+    ``{key: value}`` (a key it leaves out is kept as None), so a list of twenty items costs one call."""
+    keys = list(dict.fromkeys(keys))
+    kept = _kept.get()
+    if kept is None:
+        found = compute(keys) if keys else {}
+        return {key: found.get(key) for key in keys}
+    missing = [key for key in keys if (namespace, key) not in kept]
+    if missing:
+        found = compute(missing)
+        for key in missing:
+            kept[(namespace, key)] = found.get(key)
+    return {key: kept[(namespace, key)] for key in keys}

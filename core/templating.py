@@ -32,6 +32,7 @@ def install(env, site) -> None:
         language_name=i18n.language_name,
         LANGUAGES=i18n.LANGUAGES,
         entity_url=lambda entity: _entity_url(site, entity),
+        entity_image=lambda entity, size=48: _entity_image(site, entity, size),
         container_of=lambda request, entity: _container_of(site, request, entity),
         comment_thread=lambda request, entity: _comment_thread(site, request, entity),
         like_state=lambda request, entity: _like_state(site, request, entity),
@@ -107,6 +108,13 @@ def _entity_feed(site, request, target) -> list:
 
     rows = activity.entity_feed(site, web.current_user(request), target.guid, limit=10)
     return activity.items(site, rows)
+
+
+def _entity_image(site, entity, size: int):
+    """The address of ``entity``'s picture or None (``core.entity_images``; ``ui.avatar`` asks it)."""
+    from core import entity_images
+
+    return entity_images.url(site, entity, size)
 
 
 def _entity_url(site, entity) -> str:

@@ -180,7 +180,7 @@ def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, th
     for guid, title, plat, plon, logo in query.tuples():
         props = {"guid": guid, "name": title, "count": 1, "url": f"/directory/{guid}"}
         if logo:
-            props["logo"] = cards.logo_url(guid, logo)
+            props["logo"] = cards.logo_url(site, guid, logo)
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [plon, plat]},
                          "properties": props})
     return {"type": "FeatureCollection", "features": features}

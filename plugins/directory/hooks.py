@@ -150,6 +150,16 @@ def maillage_cli_commands(subparsers):
 
 
 @hookimpl
+def maillage_entity_images(site, entities, size):
+    """Cards show their logo in feeds and lists."""
+    guids = [e.guid for e in entities if e.kind == KIND]
+    if guids:
+        from plugins.directory.cards import logo_urls
+
+        return logo_urls(site, guids)
+
+
+@hookimpl
 def maillage_entity_deleted(site, entity):
     if entity.kind == KIND:
         from plugins.directory.cards import delete_logo_file

@@ -30,6 +30,19 @@ def maillage_routes(site):
 
 
 @hookimpl
+def maillage_entity_images(site, entities, size):
+    """Groups show their image in feeds and lists (one query for the list)."""
+    guids = [e.guid for e in entities if e.kind == "groups.group"]
+    if not guids:
+        return None
+    from core import web
+    from plugins.groups.models import Group
+
+    rows = Group.select(Group.entity, Group.image).where(Group.entity.in_(guids), Group.image != "").tuples()
+    return {guid: web.url_for(site, "groups-image", guid=guid) + f"?v={key[:8]}" for guid, key in rows}
+
+
+@hookimpl
 def maillage_relationship_verbs(site):
     return [RelationshipVerb("groups.requested", _l("asked to join")),
             RelationshipVerb("groups.invited", _l("is invited to")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, activity, entities, images, inputs, web
+from core import access, activity, entities, entity_images, images, inputs, web
 from core.db import database
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -59,9 +59,11 @@ def index(request):
     if before:
         query = query.where(Entity.guid < before)
     rows = list(query)
+    mine = membership.my_groups(site, user.guid) if user else []
+    invitations = membership.my_groups(site, user.guid, verbs=[membership.INVITED]) if user else []
+    entity_images.prime(site, [row.entity for row in rows] + mine + invitations, 48)
     return web.render(request, "groups/index.html", {
-        "groups": rows, "mine": membership.my_groups(site, user.guid) if user else [],
-        "invitations": membership.my_groups(site, user.guid, verbs=[membership.INVITED]) if user else [],
+        "groups": rows, "mine": mine, "invitations": invitations,
         "can_create": membership.can_create(site, user),
         "next_before": rows[-1].entity_id if len(rows) == PAGE else None,
     })

@@ -80,7 +80,7 @@ def test_shared_macros_render_for_a_plugin(app):
     html = site.templates.from_string(PLUGIN_TEMPLATE).render(polls=polls, day=dt.date(2026, 12, 12))
     assert '<a class="nav-link active" href="/poll/closed" aria-current="page">Closed</a>' in html
     assert 'class="card-list grid' in html and '<a href="/poll/1">Les Amis du Jardin</a>' in html
-    assert re.search(r'<span class="initials s40 c\d" aria-hidden="true">AJ</span>', html)  # small words skipped
+    assert re.search(r'<span class="initials s40 c\d square" aria-hidden="true">AJ</span>', html)  # small words skipped
     assert "No poll yet." in html
     assert 'class="date-badge"' in html and ">déc.<" in html and ">12<" in html and ">sam.<" in html
     assert 'aria-invalid="true"' in html and 'id="f-question-error"' in html and 'for="f-colour"' in html

@@ -1,0 +1,47 @@
+"""The picture of an entity in lists: a member's avatar, an organisation's logo, a group's image.
+
+One way to ask: :func:`urls` (many entities) or :func:`url` (one). The plugin owning each kind
+answers through the ``maillage_entity_images`` hook with one query for a whole list, and the answers
+are kept for the rest of the request (``core.request_cache``), so a feed of twenty items by twenty
+organisations costs one query per plugin, not one per item. ``core/ui.html``'s ``avatar`` macro asks
+:func:`url` and shows the initials of the entity's name when there is no picture; code that lists
+entities calls :func:`prime` with them first (``core.activity.items`` does for the actors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import SimpleNamespace
+
+from core import request_cache
+
+NAMESPACE = "core.entity_images"
+
+
+def urls(site, entities: Iterable, size: int = 48) -> dict[int, str | None]:
+    """``{guid: address of the picture or None}`` for ``entities`` (Entity rows), asked once per request."""
+    wanted = {e.guid: e if hasattr(e, "kind") else SimpleNamespace(guid=e.guid, kind="user")  # an Account
+              for e in entities if e is not None and getattr(e, "guid", None)}
+
+    def compute(keys: list) -> dict:
+        todo = [wanted[guid] for guid, _size in keys]
+        found: dict = {}
+        for answer in site.call("maillage_entity_images", site=site, entities=todo, size=size):
+            if isinstance(answer, dict):
+                found.update({guid: value for guid, value in answer.items() if value and guid not in found})
+        return {(guid, size): found.get(guid) for guid, _size in keys}
+
+    kept = request_cache.remember_many(NAMESPACE, [(guid, size) for guid in wanted], compute)
+    return {guid: value for (guid, _size), value in kept.items()}
+
+
+def url(site, entity, size: int = 48) -> str | None:
+    """The address of ``entity``'s picture, or None (then show its initials)."""
+    if entity is None or not getattr(entity, "guid", None):
+        return None
+    return urls(site, [entity], size).get(entity.guid)
+
+
+def prime(site, entities: Iterable, size: int = 48) -> None:
+    """Ask the pictures of a list at once, before its template asks them one by one."""
+    urls(site, entities, size)
