@@ -145,3 +145,20 @@ def test_group_syntheses_reach_their_subscribers_with_what_they_may_see(week, us
     archive = bob.get(f"/veille/in/{group.guid}/syntheses").text
     assert "Week of" in archive
     assert eve.get(f"/veille/in/{group.guid}/syntheses").status_code == 404
+
+
+def test_a_weekly_digest_shows_the_most_useful_links_to_members_without_a_synthesis(week, use_smtp, app):
+    from core import notifications
+
+    with database.connection_context():
+        site = app.runtime("test")
+        synthesis.unsubscribe(week["eve"].account.guid)  # Eve takes no synthesis, Bob takes the site's
+        for member in (week["bob"], week["eve"]):  # both take weekly digests
+            notifications.set_preference(member.account.guid, notifications.MAIN, "weekly")
+            notifications.notify(site, "test.event", [member.account.guid], actor=None, entity=None)
+        Entity.update(created=now()).where(Entity.guid == week["links"]["musee"]).execute()  # back in this week
+        notifications.send_digests(site, "weekly")
+    [eve] = texts_to(use_smtp, "eve@example.org")
+    assert "Most useful links of the week:" in eve and "Nuit des musées" in eve
+    [bob] = texts_to(use_smtp, "bob@example.org")
+    assert "Most useful links of the week" not in bob  # he gets the synthesis instead
