@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from peewee import JOIN
+
 from core import access, activity, entities, gazetteer, inputs, jobs, mail, notifications, urls
 from core.db import database, now
 from core.i18n import gettext as _
@@ -237,7 +239,9 @@ def listing(site, viewer: Account | None, *, direction: str = "", category: str 
             state: str = "open", before: int | None = None, limit: int = 20, exclude: int | None = None) -> list[Ad]:
     """Ads the viewer may see, newest first (keyset on the guid); ``state`` is ``open``, ``closed`` or
     ``all``. With ``point``, only those within ``km`` (each gets ``distance``, in km)."""
-    query = (Ad.select(Ad, Entity).join(Entity, on=(Ad.entity == Entity.guid))
+    owner_row = Entity.alias()  # read with the ad: a page shows each owner's name and picture
+    query = (Ad.select(Ad, Entity, owner_row).join(Entity, on=(Ad.entity == Entity.guid))
+             .join_from(Entity, owner_row, JOIN.LEFT_OUTER, on=(Entity.owner == owner_row.guid))
              .where(Entity.kind == KIND, access.visible(viewer, site))
              .order_by(Ad.entity.desc()).limit(limit))
     if state == "open":

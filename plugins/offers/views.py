@@ -16,9 +16,11 @@ MAP_LIMIT = 200
 
 def _choices(site) -> dict:
     """The choices of the forms and the labels the listings show."""
+    themes = ads.themes(site)
+    labels = {key: label for key, label, _parent in themes}
     return {"directions": list(ads.DIRECTIONS.items()), "categories": list(ads.CATEGORIES.items()),
-            "themes": ads.themes(site), "directions_labels": ads.DIRECTIONS, "categories_labels": ads.CATEGORIES,
-            "theme_label": lambda key: ads.theme_label(site, key)}
+            "themes": themes, "directions_labels": ads.DIRECTIONS, "categories_labels": ads.CATEGORIES,
+            "theme_label": lambda key: labels.get(key, key)}
 
 
 def _filters(request) -> dict:
