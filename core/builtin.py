@@ -37,6 +37,8 @@ def maillage_routes(site):
         Route("/language", home.set_language, methods=["GET", "POST"], name="language"),
         Route("/signin", auth.signin, methods=["GET", "POST"], name="signin"),
         Route("/signout", auth.signout, methods=["POST"], name="signout"),
+        Route("/signin/unlock", auth.unlock_request, methods=["POST"], name="signin-unlock"),
+        Route("/signin/unlock/{token}", auth.unlock_open, methods=["GET", "POST"], name="signin-unlock-open"),
         Route("/signup", account.signup, methods=["GET", "POST"], name="signup"),
         Route("/validate/resend", account.resend, methods=["GET", "POST"], name="validate-resend"),
         Route("/validate/{token}", account.validate, name="validate"),
