@@ -135,21 +135,28 @@ def entity_feed(site: SiteRuntime, viewer: Account | None, guid: int, before: in
     return list(_base(site, viewer, before, limit, kinds, ids=(mine, within)))
 
 
-def items(site: SiteRuntime, rows: list) -> list[dict]:
+def items(site: SiteRuntime, rows: list, viewer: Account | None = None) -> list[dict]:
     """The context each activity template gets: the item, its entity, the entity's URL and kind.
 
     The items' actors are read in one query (templates show ``item.actor``; one query per item
-    cost a feed page twenty round trips)."""
+    cost a feed page twenty round trips). An actor ``viewer`` may not see (a hidden group whose
+    administrator acted as the group) is replaced by an unnamed stand-in
+    (:func:`core.entities.as_seen_by`); ``viewer`` None reads as a visitor."""
+    from core import entities
+
     actor_ids = {row.actor_id for row in rows}
     actors = {e.guid: e for e in Entity.select().where(Entity.guid.in_(actor_ids))} if actor_ids else {}
+    named = entities.shown_ids(site, viewer, actors.values())
     if actors:
         from core import entity_images
 
-        entity_images.prime(site, actors.values(), 40)  # the feed's pictures in one query per plugin
+        # the feed's pictures in one query per plugin (none for an actor the viewer may not see)
+        entity_images.prime(site, [a for a in actors.values() if a.guid in named], 40)
     result = []
     for row in rows:
         if row.actor_id in actors:
-            row.actor = actors[row.actor_id]
+            actor = actors[row.actor_id]
+            row.actor = actor if actor.guid in named else entities.as_seen_by(site, viewer, actor)
         kind = site.entity_kinds[row.kind]  # the query kept the enabled kinds only
         try:
             url = kind.url(row.entity)

@@ -159,3 +159,42 @@ def delete(site: SiteRuntime, entity: Entity) -> None:
             Activity.delete().where(Activity.entity == guid).execute()
             Entity.delete().where(Entity.guid == guid).execute()
         announce(site, entity, "delete")
+
+
+# --- whose name a reader may see (issue 19, point 4) ------------------------------------------------
+
+
+def shown_ids(site, viewer: Account | None, found) -> set[int]:
+    """Of the entities ``found`` (a group, an organisation: where an item was published, or who published
+    it), the guids whose name and link ``viewer`` may see: members' names always, any other entity when the
+    viewer may see it (one query for them all, kept for the request)."""
+    from core import request_cache
+    from core.db import in_ids
+
+    others = sorted({e.guid for e in found if e is not None and e.kind != "user"})
+    shown = {e.guid for e in found if e is not None and e.kind == "user"}
+    if not others:
+        return shown
+    key = (viewer.guid if viewer is not None else None, tuple(others))
+    visible = request_cache.remember("entities.shown", key, lambda: {guid for (guid,) in Entity.select(Entity.guid).where(
+        in_ids(Entity.guid, others), Entity.site == site.id, access.visible(viewer, site)).tuples()})
+    return shown | visible
+
+
+def shown(site, viewer: Account | None, entity: Entity | None) -> Entity | None:
+    """``entity`` if ``viewer`` may see its name and link, else None: THE check every surface (pages,
+    feeds, calendars, exports, activity items, mails) makes before naming a container, an owner or an
+    actor. A public post published in a hidden group, or by a hidden group's administrator acting as the
+    group, must not give the group's name to visitors and non-members."""
+    if entity is None:
+        return None
+    return entity if entity.guid in shown_ids(site, viewer, [entity]) else None
+
+
+def as_seen_by(site, viewer: Account | None, entity: Entity | None) -> Entity | None:
+    """``entity`` as ``viewer`` may name it: itself when :func:`shown`, else an unsaved stand-in titled with
+    its kind's label ("Group") and linking nowhere, so templates render ``owner.title`` unchanged."""
+    if entity is None or shown(site, viewer, entity) is not None:
+        return entity
+    kind = site.entity_kinds.get(entity.kind)
+    return Entity(guid=None, site=site.id, kind="", title=str(kind.label) if kind else "—", access="public")

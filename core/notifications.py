@@ -16,7 +16,7 @@ from collections import OrderedDict
 
 import peewee as pw
 
-from core import access, i18n, mail, tokens
+from core import access, entities, i18n, mail, tokens
 from core.db import BaseModel, database, is_postgres, now
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy, ngettext
@@ -155,8 +155,9 @@ def in_language(site, account: Account):
         i18n._current_lang.reset(token_l)
 
 
-def describe(site, n: Notification, count: int = 1) -> str:
-    """One line saying what happened ("Ada commented on …", "12 new replies in …").
+def describe(site, n: Notification, count: int = 1, reader: Account | None = None) -> str:
+    """One line saying what happened ("Ada commented on …", "12 new replies in …"), for ``reader`` (the
+    recipient): an actor they may not see (a hidden group) stays unnamed.
 
     An event may word its grouped line itself: ``NotificationEvent(..., extra={"grouped": fn})``
     where ``fn(count, title)`` returns the text (use ``ngettext``).
@@ -164,7 +165,7 @@ def describe(site, n: Notification, count: int = 1) -> str:
     declared = site.notification_events.get(n.event)
     label = str(declared.label) if declared else n.event
     what = n.entity.title if n.entity_id else ""
-    who = n.actor.title if n.actor_id else ""
+    who = entities.as_seen_by(site, reader, n.actor).title if n.actor_id else ""
     grouped = declared.extra.get("grouped") if declared else None
     if count > 1 and grouped:
         return grouped(count, what)
@@ -199,8 +200,8 @@ def _mail_instant(site, account: Account, n: Notification) -> None:
     link = base_url(site) + url_of(site, n.entity)
     stop = unsubscribe_link(site, account, n.event)
     text = _("%(line)s\n\n%(link)s\n\n--\nTo stop these messages: %(stop)s\nYour settings: %(prefs)s") % {
-        "line": describe(site, n), "link": link, "stop": stop, "prefs": base_url(site) + "/notifications/settings"}
-    mail.send(site, account.email, f"[{site.name}] {describe(site, n).splitlines()[0][:120]}", text,
+        "line": describe(site, n, reader=account), "link": link, "stop": stop, "prefs": base_url(site) + "/notifications/settings"}
+    mail.send(site, account.email, f"[{site.name}] {describe(site, n, reader=account).splitlines()[0][:120]}", text,
               headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
     Notification.update(mailed_at=now()).where(Notification.id == n.id).execute()
 
@@ -296,7 +297,7 @@ def _digest_for(site, period: str, guid: int) -> int:
     for row in rows:
         groups.setdefault(row.group_key, []).append(row)
     with in_language(site, account):
-        lines = [f"- {describe(site, items[-1], len(items))}\n  {base_url(site)}{url_of(site, items[-1].entity)}"
+        lines = [f"- {describe(site, items[-1], len(items), reader=account)}\n  {base_url(site)}{url_of(site, items[-1].entity)}"
                  for items in groups.values()]
         for heading, extra in site.call("maillage_digest_sections", site=site, account=account, period=period):
             lines += ["", f"{heading}:", *extra]

@@ -34,6 +34,7 @@ def install(env, site) -> None:
         entity_url=lambda entity: _entity_url(site, entity),
         entity_image=lambda entity, size=48: _entity_image(site, entity, size),
         container_of=lambda request, entity: _container_of(site, request, entity),
+        as_seen=lambda request, entity: _as_seen(site, request, entity),
         comment_thread=lambda request, entity: _comment_thread(site, request, entity),
         like_state=lambda request, entity: _like_state(site, request, entity),
         relationship_state=lambda request, target: _relationship_state(site, request, target),
@@ -66,7 +67,15 @@ def _container_of(site, request, entity):
         return None
     from core import entities
 
-    return entities.get_visible(site, web.current_user(request), entity.container_id)
+    return entities.shown(site, web.current_user(request), entity.container)
+
+
+def _as_seen(site, request, entity):
+    """``entity`` (an owner, an actor) as the reader may name it: itself, or an unnamed stand-in linking
+    nowhere when it is a group or organisation the reader may not see (``as_seen(request, entity.owner)``)."""
+    from core import entities
+
+    return entities.as_seen_by(site, web.current_user(request), entity)
 
 
 def _atom_link(url, title):
@@ -107,7 +116,7 @@ def _entity_feed(site, request, target) -> list:
     from core import activity
 
     rows = activity.entity_feed(site, web.current_user(request), target.guid, limit=10)
-    return activity.items(site, rows)
+    return activity.items(site, rows, web.current_user(request))
 
 
 def _entity_image(site, entity, size: int):

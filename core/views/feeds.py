@@ -14,7 +14,7 @@ def _before(request) -> int | None:
 def feed_context(site, rows: list, request, base: str) -> dict:
     """What core/_activity_list.html needs: rendered items, the next page, the filters."""
     choice = request.query_params.get("filter", "")
-    return {"items": activity.items(site, rows), "filters": activity.filters(site), "filter": choice,
+    return {"items": activity.items(site, rows, web.current_user(request)), "filters": activity.filters(site), "filter": choice,
             "feed_base": base, "next_before": rows[-1].id if len(rows) == activity.PAGE else None}
 
 
@@ -53,8 +53,9 @@ def entity(request):
 
 
 def _entries(site, rows) -> list[dict]:
+    """Atom entries of public feeds: as a visitor sees them."""
     entries = []
-    for it in activity.items(site, rows):
+    for it in activity.items(site, rows, None):
         item = it["item"]
         title = f"{item.actor.title} — {verb_label(item.verb)} — {it['entity'].title}"
         entries.append({"id": f"tag:maillage,{site.id}:activity:{item.id}", "title": title, "url": it["url"],

@@ -27,7 +27,7 @@ def index(request):
     if inputs.query_id(request, "before"):
         query = query.where(Notification.id < inputs.query_id(request, "before"))
     rows = list(query)
-    items = [{"n": n, "line": notifications.describe(site, n), "url": notifications.url_of(site, n.entity)}
+    items = [{"n": n, "line": notifications.describe(site, n, reader=user), "url": notifications.url_of(site, n.entity)}
              for n in rows]
     return web.render(request, "core/notifications.html", {
         "items": items, "next_before": rows[-1].id if len(rows) == PAGE else None})

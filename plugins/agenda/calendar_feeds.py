@@ -23,7 +23,7 @@ def _feed(request, name: str, **filters):
     query = schedule._filtered(schedule._base(site, viewer), filters).where(
         Event.last_end.is_null() | (Event.last_end > now() - dt.timedelta(days=90)))
     rows = list(query.order_by(Event.start).limit(1000))
-    return ical.response(ical.calendar(site, urls.base_url(site, request), name, rows), "agenda.ics")
+    return ical.response(ical.calendar(site, urls.base_url(site, request), name, rows, viewer), "agenda.ics")
 
 
 def site_feed(request):

@@ -8,7 +8,9 @@ from icalendar import Calendar, Timezone, vRecur
 from icalendar import Event as VEvent
 from starlette.responses import Response
 
+from core import entities
 from core.text import plain_text
+from core.web import entity_url
 from plugins.agenda.events import to_local, url
 
 PRODID = "-//maillage//agenda//FR"
@@ -35,7 +37,9 @@ def _vtimezones(events) -> list:
     return result
 
 
-def vevent(site, base_url: str, event) -> VEvent:
+def vevent(site, base_url: str, event, viewer=None) -> VEvent:
+    """One event as VEVENT, as ``viewer`` (None: a visitor) may read it: the organiser is named only when
+    the reader may see it (a hidden group publishing a public event stays unnamed)."""
     entity = event.entity
     component = VEvent()
     component.add("uid", uid(site, entity))
@@ -59,7 +63,9 @@ def vevent(site, base_url: str, event) -> VEvent:
         component.add("geo", (event.lat, event.lon))
     component.add("url", base_url + url(entity))
     component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
-    component.add("organizer", f"{base_url}/members/{entity.owner_id}", parameters={"CN": entity.owner.title})
+    organiser = entities.shown(site, viewer, entity.owner)
+    if organiser is not None:
+        component.add("organizer", base_url + entity_url(site, organiser), parameters={"CN": organiser.title})
     if event.categories:
         component.add("categories", list(event.categories))
     if event.rrule:
@@ -79,7 +85,7 @@ def vevent(site, base_url: str, event) -> VEvent:
     return component
 
 
-def calendar(site, base_url: str, name: str, events) -> bytes:
+def calendar(site, base_url: str, name: str, events, viewer=None) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -89,7 +95,7 @@ def calendar(site, base_url: str, name: str, events) -> bytes:
     for tz in _vtimezones(events):
         cal.add_component(tz)
     for event in events:
-        cal.add_component(vevent(site, base_url, event))
+        cal.add_component(vevent(site, base_url, event, viewer))
     return cal.to_ical()
 
 

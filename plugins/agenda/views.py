@@ -329,7 +329,7 @@ def event_ics(request):
     entity, event = _event(request)
     event.entity = entity
     site = web.site_of(request)
-    body = ical.calendar(site, urls.base_url(site, request), entity.title, [event])
+    body = ical.calendar(site, urls.base_url(site, request), entity.title, [event], web.current_user(request))
     return ical.response(body, f"event-{entity.guid}.ics")
 
 

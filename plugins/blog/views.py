@@ -247,7 +247,7 @@ def _atom(request, title: str, self_url: str, **filters):
     rows = posts.listing(site, None, limit=30, **filters)
     entries = [{"id": f"tag:maillage,{site.id}:blog:{p.entity_id}", "title": p.entity.title,
                 "url": posts.url(p.entity, p.slug), "updated": p.entity.updated, "published": p.publish_at,
-                "author": p.entity.owner.title,
+                "author": entities.as_seen_by(site, None, p.entity.owner).title,
                 "summary": p.excerpt and str(render_markdown(p.excerpt)) or plain_text(p.body, 400)} for p in rows]
     return feeds.atom_response(request, title, self_url, entries)
 

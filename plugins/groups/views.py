@@ -173,7 +173,7 @@ def show(request):
     entity, group = _group(request)
     rows = activity.entity_feed(site, web.current_user(request), entity.guid, before=_before(request))
     ctx = _context(request, entity, group, "home")
-    ctx.update(items=activity.items(site, rows), next_before=rows[-1].id if len(rows) == activity.PAGE else None)
+    ctx.update(items=activity.items(site, rows, web.current_user(request)), next_before=rows[-1].id if len(rows) == activity.PAGE else None)
     return web.render(request, "groups/show.html", ctx)
 
 

@@ -82,7 +82,7 @@ def atom(request):
     site = web.site_of(request)
     rows = _listing(site, None, limit=50)
     entries = [{"id": f"tag:maillage,{site.id}:wire:{s.entity_id}", "title": s.entity.title,
-                "url": f"/wire/{s.entity_id}", "updated": s.entity.created, "author": s.entity.owner.title,
+                "url": f"/wire/{s.entity_id}", "updated": s.entity.created, "author": entities.as_seen_by(site, None, s.entity.owner).title,
                 "summary": render(site.id, s.body)} for s in rows]
     return feeds.atom_response(request, _("Status updates — %(site)s") % {"site": site.name}, "/wire/feed.atom",
                                entries)
