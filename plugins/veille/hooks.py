@@ -27,6 +27,8 @@ def maillage_routes(site):
         Route("/syntheses", views.syntheses, name="veille-syntheses"),
         Route("/syntheses/{sid:int}", views.synthesis_page, name="veille-synthesis"),
         Route("/unsubscribe/{token}", views.unsubscribe, methods=["GET", "POST"], name="veille-unsubscribe"),
+        Route("/by" + g, views.by_owner, name="veille-owner"),
+        Route("/by" + g + "/feed.atom", views.atom_owner, name="veille-owner-atom"),
         Route("/in" + g, views.in_container, name="veille-container"),
         Route("/in" + g + "/feed.atom", views.atom_container, name="veille-container-atom"),
         Route("/in" + g + "/syntheses", views.syntheses, name="veille-container-syntheses"),

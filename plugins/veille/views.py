@@ -43,13 +43,14 @@ def _query_string(filters: dict, **extra) -> str:
 
 
 def _list_page(request, title: str, base: str, feed: str, container: Entity | None = None, **where):
-    """A page of links; ``where`` may hold ``place``: a container's guid."""
+    """A page of links; ``where`` may hold ``place`` (a container's guid) or ``owner``."""
     site = web.site_of(request)
     user = web.current_user(request)
     filters = _filters(request)
     per_page = int(site.plugin_settings("veille").get("per_page") or 20)
     rows = links.listing(site, user, before=inputs.query_id(request, "before"), theme=filters["theme"],
-                         tag=filters["tag"], container=where.get("place"), limit=per_page, **_period(filters["month"]))
+                         tag=filters["tag"], container=where.get("place"), owner=where.get("owner"), limit=per_page,
+                         **_period(filters["month"]))
     return web.render(request, "veille/index.html", {
         "title": title, "rows": rows, "filters": filters, "base": base, "container": container,
         "feed_url": feed + _query_string(filters), "theme_choices": themes.choices(site),
@@ -91,6 +92,22 @@ def in_container(request):
     container, _where = listings.scope(request, "container")
     return _list_page(request, _("Links of %(name)s") % {"name": container.title}, f"/veille/in/{container.guid}",
                       f"/veille/in/{container.guid}/feed.atom", container, place=container.guid)
+
+
+def by_owner(request):
+    """The links one member or organisation shared."""
+    owner, where = listings.scope(request, "owner")
+    return _list_page(request, _("Links shared by %(name)s") % {"name": owner.title}, f"/veille/by/{owner.guid}",
+                      f"/veille/by/{owner.guid}/feed.atom", **where)
+
+
+def atom_owner(request):
+    """Atom feed of the links one member or organisation shared (what visitors see)."""
+    site = web.site_of(request)
+    owner, _where = listings.scope(request, "owner", visitor=True)
+    rows = links.listing(site, None, owner=owner.guid, limit=30)
+    return feeds.atom_response(request, _("Links shared by %(name)s") % {"name": owner.title},
+                               f"/veille/by/{owner.guid}/feed.atom", _entries(site, rows))
 
 
 def useful(request):

@@ -180,6 +180,18 @@ def test_a_member_adds_and_changes_their_own_note(signed_in):
             ("Très clair, mis à jour", 4)]
 
 
+def test_the_links_of_one_member_and_their_feed(signed_in, client):
+    ada, bob = signed_in("ada"), signed_in("bob")
+    share(ada, url="https://example.org/a", title="Lien d'Ada")
+    share(bob, url="https://example.org/b", title="Lien de Bob")
+    page = client.get(f"/veille/by/{ada.account.guid}").text
+    assert "Lien d&#39;Ada" in page and "Lien de Bob" not in page
+    assert f'href="/veille/by/{ada.account.guid}"' in client.get("/veille/").text
+    feed = feedparser.parse(client.get(f"/veille/by/{bob.account.guid}/feed.atom").content)
+    assert [e.title for e in feed.entries] == ["Lien de Bob"]
+    assert client.get("/veille/by/999999").status_code == 404
+
+
 def test_search_finds_a_link_by_its_note(signed_in, client):
     ada = signed_in("ada")
     share(ada, note="Le modèle de convention de partenariat")
