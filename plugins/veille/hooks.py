@@ -43,7 +43,7 @@ def maillage_routes(site):
 def maillage_jobs(site):
     from plugins.veille import links, synthesis
 
-    return {"veille.metadata": links.fill_metadata, "veille.synthesis": synthesis.run_job}
+    return {"veille.metadata": links.metadata_job, "veille.synthesis": synthesis.run_job}
 
 
 @hookimpl

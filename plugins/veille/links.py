@@ -279,9 +279,14 @@ def owners(rows: list[Link]) -> dict[int, Entity]:
     return {e.guid: e for e in Entity.select().where(Entity.guid.in_(guids))} if guids else {}
 
 
+def metadata_job(site, guid: int) -> str:
+    """The job ``veille.metadata``: :func:`fill_metadata` with the private-address guard always on."""
+    return fill_metadata(site, guid)
+
+
 def fill_metadata(site, guid: int, allow_private: bool = False) -> str:
-    """The job ``veille.metadata``: read the page's title and description when the site allows it,
-    and fill what the member left empty. Returns the link's fetch state."""
+    """Read the page's title and description when the site allows it, and fill what the member left
+    empty; return the link's fetch state. ``allow_private`` is for the tests only (a local server)."""
     from plugins.veille import fetch
 
     link = Link.get_or_none(Link.entity == guid)

@@ -104,3 +104,15 @@ def test_a_group_manager_edits_a_members_link_in_the_group(world):
     guid = world["links"]["closed"]
     assert world["owner"].get(f"/veille/{guid}/edit").status_code == 200  # Ada manages the club
     assert world["outsider"].get(f"/veille/{guid}/edit").status_code == 404
+
+
+def test_a_trashed_group_takes_its_synthesis_subscriptions_with_it(world, app):
+    from core import entities
+    from plugins.veille import synthesis
+
+    bob, group = world["group_member"], world["closed"]
+    bob.post_form("/veille/subscribe", {"in": str(group.guid)}, token_from="/veille/")
+    assert ("in", str(group.guid)) in synthesis.subscriptions(bob.account.guid)
+    with database.connection_context():
+        entities.trash(app.runtime("test"), Entity.get_by_id(group.guid))
+    assert ("in", str(group.guid)) not in synthesis.subscriptions(bob.account.guid)

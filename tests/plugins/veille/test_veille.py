@@ -213,3 +213,25 @@ def test_dates_are_the_week_of_a_monday():
     assert week_of(dt.datetime(2026, 11, 23, 0, 1)) == dt.date(2026, 11, 23)
     assert normalise("HTTPS://WWW.Example.org:443/a/?b=2&a=1&utm_medium=x#f") == "example.org/a?a=1&b=2"
     assert normalise("http://example.org:8080/") != normalise("http://example.org/")
+
+
+def test_personal_data_export_and_deletion(signed_in, app):
+    from core import personal_data
+    from plugins.veille.models import Subscription, Vote
+
+    ada, bob = signed_in("ada"), signed_in("bob")
+    share(ada)
+    [link] = links()
+    bob.post_form(f"/veille/{link.entity_id}", {"note": "Note de Bob", "rating": "2"})
+    bob.post_form(f"/veille/{link.entity_id}/useful", {}, token_from="/veille/")
+    bob.post_form("/veille/subscribe", {}, token_from="/veille/")
+    with database.connection_context():
+        site = app.runtime("test")
+        data = personal_data.collect(site, bob.account)
+        assert [n["note"] for n in data["veille/notes.json"]] == ["Note de Bob"]
+        assert len(data["veille/useful_votes.json"]) == 1 and len(data["veille/subscriptions.json"]) == 1
+        personal_data.delete_account(site, bob.account, "anonymise")
+        assert not Vote.select().exists() and not Subscription.select().exists()
+        assert Link.get_by_id(link.entity_id).useful == 0
+        kept = Note.get(Note.body == "Note de Bob")
+        assert kept.author_id is None  # the note stays, unsigned
