@@ -10,8 +10,9 @@ always from the worker (a job), never while a member waits. The guard:
   elsewhere (DNS rebinding);
 - 5 seconds in all, 512 KB read at most, HTML only.
 
-``allow_private=True`` lifts the address check; only the tests pass it (a local HTTP server is the
-only server a test may reach). The page is parsed with the standard library's
+``allow_private`` lifts the address check, for every host (``True``) or for the ``"host:port"``
+pairs of a set; only the tests pass it (a local HTTP server is the only server a test may reach),
+the job never does. The page is parsed with the standard library's
 :class:`html.parser.HTMLParser`.
 """
 
@@ -56,8 +57,9 @@ def public_address(ip: str) -> bool:
                                       or address.is_loopback or address.is_link_local)
 
 
-def resolve(host: str, port: int, allow_private: bool = False) -> str:
-    """The address to connect to for ``host``; Refused when any of its addresses is not public."""
+def resolve(host: str, port: int, allow_private=False) -> str:
+    """The address to connect to for ``host``; Refused when any of its addresses is not public
+    (unless ``allow_private`` is True or holds ``"host:port"``)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
@@ -65,7 +67,8 @@ def resolve(host: str, port: int, allow_private: bool = False) -> str:
     addresses = [info[4][0] for info in infos]
     if not addresses:
         raise Refused(f"no address for {host}")
-    if not allow_private and not all(public_address(a) for a in addresses):
+    allowed = allow_private is True or (not isinstance(allow_private, bool) and f"{host}:{port}" in allow_private)
+    if not allowed and not all(public_address(a) for a in addresses):
         raise Refused(f"{host} has a private address")
     return addresses[0]
 
@@ -94,7 +97,7 @@ class _PinnedTLS(http.client.HTTPSConnection):
         self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
 
 
-def download(url: str, allow_private: bool = False) -> tuple[str, bytes]:
+def download(url: str, allow_private=False) -> tuple[str, bytes]:
     """The (content type, first :data:`MAX_BYTES` bytes) of the HTML page at ``url``."""
     deadline = time.monotonic() + TIMEOUT
     for _hop in range(MAX_REDIRECTS + 1):
@@ -215,7 +218,7 @@ def decode(content_type: str, data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def metadata(url: str, allow_private: bool = False) -> Metadata:
+def metadata(url: str, allow_private=False) -> Metadata:
     """Read the page at ``url`` and return its metadata; Refused when the guard stops it."""
     content_type, data = download(url, allow_private)
     return parse(decode(content_type, data))

@@ -142,3 +142,40 @@ def test_the_parser_reads_title_and_description_and_the_charset():
     assert found.title == "Fête du jardin" and found.description == "Samedi à 14 h"
     assert fetch.parse("<title>Sans fin").title == "Sans fin"
     assert fetch.parse("").title == ""
+
+
+class Redirector(http.server.BaseHTTPRequestHandler):
+    target = ""
+
+    def do_GET(self):
+        self.send_response(302)
+        self.send_header("Location", type(self).target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_redirect_to_a_private_address_is_refused(local_server):
+    """The first server is allowed (it stands for a public site); it redirects to a private one,
+    which the guard checks again and refuses: the private server receives nothing."""
+    _server, private = local_server
+    Redirector.target = f"{private}/page"
+    front = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirector)
+    threading.Thread(target=front.serve_forever, daemon=True).start()
+    try:
+        allowed = {f"127.0.0.1:{front.server_address[1]}"}
+        with pytest.raises(fetch.Refused):
+            fetch.metadata(f"http://127.0.0.1:{front.server_address[1]}/start", allow_private=allowed)
+        assert Recorder.hits == []
+        Redirector.target = "javascript:alert(1)"
+        with pytest.raises(fetch.Refused):
+            fetch.metadata(f"http://127.0.0.1:{front.server_address[1]}/start", allow_private=allowed)
+        # the same redirect followed when the target is allowed too: the guard, not a bug, stopped it
+        Redirector.target = f"{private}/page"
+        found = fetch.metadata(f"http://127.0.0.1:{front.server_address[1]}/start", allow_private=True)
+        assert found.title == "Guide des subventions & aides" and Recorder.hits == ["/page"]
+    finally:
+        front.shutdown()
+        front.server_close()
