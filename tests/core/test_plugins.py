@@ -295,3 +295,22 @@ def test_a_first_result_hook_gives_one_answer_through_pluggy(make_app):
     assert site.pm.hook.maillage_search_documents(site=site, entity="blog.post") is None
     with pytest.raises(TypeError, match="gives one answer"):
         site.call("maillage_search_documents", site=site, entity="poll.item")
+
+
+@pytest.mark.site(plugins=["agenda", "blog", "directory", "documents", "forums", "groups", "messages", "wire"])
+def test_the_site_router_finds_every_named_route_where_starlette_does(app):
+    """core.routing.SiteRouter's index of route names gives the path Starlette's search gives."""
+    from starlette.routing import NoMatchFound, Router
+
+    router = app.runtime("test").app
+    samples = {"integer": 7, "string": "x", "path": "a/b", "float": 1.5}
+    assert len(router._by_name) > 60
+    for name, (_prefix, route) in router._by_name.items():
+        params = {key: samples.get(type(conv).__name__.removesuffix("Convertor").lower(), "x")
+                  for key, conv in route.param_convertors.items()}
+        assert router.url_path_for(name, **params) == Router.url_path_for(router, name, **params), name
+    with pytest.raises(NoMatchFound):
+        router.url_path_for("blog-author")  # a missing parameter is refused as before
+    with pytest.raises(NoMatchFound):
+        router.url_path_for("no-such-route")
+    assert router.url_path_for("blog:blog-author", guid=3) == router.url_path_for("blog-author", guid=3) == "/blog/by/3"
