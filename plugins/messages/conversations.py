@@ -13,7 +13,7 @@ import datetime as dt
 
 from peewee import JOIN
 
-from core import access, entities, notifications, ratelimit, request_cache, text
+from core import access, entities, entity_images, notifications, ratelimit, request_cache, text
 from core.db import database, in_ids, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -85,6 +85,7 @@ def inbox(site, user: Account, archived: bool = False, before: str | None = None
     more = len(rows) > limit
     rows = rows[:limit]
     _decorate(rows)
+    entity_images.prime(site, [r.others[0] for r in rows if r.others])  # the cards' pictures, in one go
     return rows, (f"{rows[-1].last_message}-{rows[-1].id}" if more else None)
 
 
