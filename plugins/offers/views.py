@@ -256,7 +256,7 @@ def atom(request):
     rows = ads.listing(site, None, direction=f["direction"], category=f["category"], theme=f["theme"], limit=30)
     entries = [{"id": f"tag:maillage,{site.id}:offers:{a.entity_id}", "title": a.entity.title,
                 "url": ads.url(a.entity), "updated": a.entity.updated, "published": a.entity.created,
-                "author": a.entity.owner.title if a.entity.owner else "",
+                "author": entities.as_seen_by(site, None, a.entity.owner).title if a.entity.owner else "",
                 "summary": f"{ads.DIRECTIONS[a.direction]} · {ads.CATEGORIES[a.category]} · {a.commune}\n"
                            f"{ads.summary_text(a)}"} for a in rows]
     return feeds.atom_response(request, _("Needs and offers — %(site)s") % {"site": site.name},

@@ -10,7 +10,12 @@ import pytest
 from core import notifications
 from core.db import database
 
-pytestmark = pytest.mark.site(plugins=["groups", "blog", "agenda", "wire", "documents", "directory"], language="en")
+TAXONOMY = """
+[[taxonomy]]
+label = "Culture"
+"""
+pytestmark = pytest.mark.site(plugins=["groups", "blog", "agenda", "wire", "documents", "directory", "offers"],
+                              language="en", toml=TAXONOMY)
 
 HIDDEN = "Cercle Zanzibarquinoa"
 MEMBERS = "Amicale Quetzalcoatlus"
@@ -56,8 +61,14 @@ def world(signed_in, client):
     assert ada.post_form("/acting-as", {"actor": str(hidden), "next": "/"}, token_from="/",
                          follow_redirects=False).status_code == 303
     post, event = _publish(ada, title="Public")
+    ad = ada.post_form("/offers/new", {"direction": "offer", "category": "equipment", "title": "Public ad",
+                                       "body": "Chairs to lend.", "theme": "Culture", "commune": "Amiens", "link": "",
+                                       "quantity": "", "starts": "", "ends": "", "expires": "", "access": "public"},
+                       follow_redirects=False)
+    assert ad.status_code == 303, ad.text
     assert HIDDEN in ada.get(post).text  # who may see the group sees its name
-    return {"ada": ada, "eve": eve, "visitor": client, "hidden": hidden, "members": members, "event": event}
+    return {"ada": ada, "eve": eve, "visitor": client, "hidden": hidden, "members": members, "event": event,
+            "ad": ad.headers["location"]}
 
 
 def _leaks(body: str, world, also_members: bool) -> list[str]:
@@ -69,12 +80,12 @@ def _leaks(body: str, world, also_members: bool) -> list[str]:
 
 SURFACES = ["/", "/feed/site.atom", "/blog/", "/blog/feed.atom", "/agenda/", "/agenda/feed.ics", "/wire/",
             "/wire/feed.atom", "/search?q=Open", "/search?q=Public", "/search?q=Club", "/documents/",
-            "/directory/export.csv", "/directory/export.geojson"]
+            "/directory/export.csv", "/directory/export.geojson", "/offers/", "/offers/feed.atom"]
 
 
 def test_no_surface_names_a_group_to_those_who_may_not_see_it(world):
     ada = world["ada"]
-    surfaces = SURFACES + [f"/agenda/{world['event']}/event.ics", f"/members/{ada.account.guid}",
+    surfaces = SURFACES + [f"/agenda/{world['event']}/event.ics", world["ad"], f"/members/{ada.account.guid}",
                            f"/feed/entity/{ada.account.guid}", f"/feed/entity/{ada.account.guid}.atom",
                            f"/blog/by/{ada.account.guid}", f"/agenda/by/{ada.account.guid}"]
     problems = []
