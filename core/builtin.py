@@ -120,33 +120,37 @@ def maillage_widgets(site, request, place):
 
 @hookimpl
 def maillage_menu_items(site, request):
-    from core.web import current_user
+    from core.web import current_user, url_for
 
-    items = [MenuItem("main", _("Home"), "/", order=0, name="home"),
-             MenuItem("main", _("Search"), "/search", order=90, name="search", active_prefix="/search"),
-             MenuItem("main", _("Members"), "/members", order=80, name="members", active_prefix="/members")]
+    def u(route, **params):
+        return url_for(site, route, **params)
+
+
+    items = [MenuItem("main", _("Home"), u("home"), order=0, name="home"),
+             MenuItem("main", _("Search"), u("search"), order=90, name="search", active_prefix="/search"),
+             MenuItem("main", _("Members"), u("members"), order=80, name="members", active_prefix="/members")]
     user = current_user(request)
     if user is not None:
         items += [
-            MenuItem("main", _("My network"), "/feed", order=5, name="network", active_prefix="/feed"),
-            MenuItem("user", _("My profile"), f"/members/{user.guid}", order=10, name="profile"),
-            MenuItem("user", _("My account"), "/account", order=20, name="account"),
-            MenuItem("user", _("Relations"), "/relations", order=15, name="relations"),
-            MenuItem("user", _("Trash"), "/trash", order=70, name="trash"),
+            MenuItem("main", _("My network"), u("feed-network"), order=5, name="network", active_prefix="/feed"),
+            MenuItem("user", _("My profile"), u("member", guid=user.guid), order=10, name="profile"),
+            MenuItem("user", _("My account"), u("account"), order=20, name="account"),
+            MenuItem("user", _("Relations"), u("relations"), order=15, name="relations"),
+            MenuItem("user", _("Trash"), u("trash"), order=70, name="trash"),
         ]
         if user.is_moderator:
-            items.append(MenuItem("user", _("Moderation"), "/moderation", order=80, name="moderation"))
+            items.append(MenuItem("user", _("Moderation"), u("moderation"), order=80, name="moderation"))
     if user is not None and user.is_admin:
         items += [
-            MenuItem("user", _("Administration"), "/admin", order=90, name="admin", active_prefix="/admin"),
-            MenuItem("admin", _("Overview"), "/admin", order=0, name="admin-home"),
-            MenuItem("admin", _("Plugins"), "/admin/plugins", order=10, name="admin-plugins",
+            MenuItem("user", _("Administration"), u("admin"), order=90, name="admin", active_prefix="/admin"),
+            MenuItem("admin", _("Overview"), u("admin"), order=0, name="admin-home"),
+            MenuItem("admin", _("Plugins"), u("admin-plugins"), order=10, name="admin-plugins",
                      active_prefix="/admin/plugins"),
-            MenuItem("admin", _("Site settings"), "/admin/settings", order=20, name="admin-settings"),
-            MenuItem("admin", _("People"), "/admin/people", order=5, name="admin-people", active_prefix="/admin/people"),
-            MenuItem("admin", _("Outbox"), "/admin/outbox", order=90, name="admin-outbox"),
-            MenuItem("admin", _("Notifications"), "/admin/notifications", order=30, name="admin-notifications"),
-            MenuItem("admin", _("Errors"), "/admin/errors", order=95, name="admin-errors"),
+            MenuItem("admin", _("Site settings"), u("admin-settings"), order=20, name="admin-settings"),
+            MenuItem("admin", _("People"), u("admin-people"), order=5, name="admin-people", active_prefix="/admin/people"),
+            MenuItem("admin", _("Outbox"), u("admin-outbox"), order=90, name="admin-outbox"),
+            MenuItem("admin", _("Notifications"), u("admin-notifications"), order=30, name="admin-notifications"),
+            MenuItem("admin", _("Errors"), u("admin-errors"), order=95, name="admin-errors"),
         ]
     return items
 

@@ -176,7 +176,7 @@ def pow_solved(site, payload: str | None) -> bool:
 def send_validation(site, request, account: Account) -> None:
     """Mail the signed, expiring link that validates the account's e-mail address."""
     token = tokens.make(site, "validate", {"uid": account.guid, "email": account.email})
-    link = urls.absolute(site, f"/validate/{token}", request)
+    link = urls.absolute(site, _web().url_for(site, "validate", token=token), request)
     mail.send(site, account.email, _("Validate your account on %(site)s") % {"site": site.name},
               _("Hello %(name)s,\n\nTo validate your account on %(site)s, open this link within three days:\n"
                 "%(link)s\n\nIf you did not sign up, ignore this message.")
@@ -199,3 +199,9 @@ def validate(site, token: str) -> Account:
         account.email_validated = now()
         account.save()
     return account
+
+
+def _web():
+    from core import web  # core.web reads this module's settings: imported when a link is made
+
+    return web

@@ -43,7 +43,7 @@ def install(env, site) -> None:
         atom_link=_atom_link,
         verb_label=_verb_label,
         render_widget=_render_widget,
-        url_for=lambda name, **params: web.url_for(site, name, **params),
+        url_for=lambda route, /, **params: web.url_for(site, route, **params),
     )
 
 

@@ -138,7 +138,7 @@ def _join(request, site, values: dict, password: str, invitation, code):
 def _welcome(request, account: Account):
     auth.login(request, account)
     web.flash(request, _("Welcome! Your account is ready; complete your profile."))
-    return web.redirect(request, f"/members/{account.guid}/edit")
+    return web.redirect(request, web.url_for(request, "member-edit", guid=account.guid))
 
 
 def validate(request):
@@ -151,7 +151,7 @@ def validate(request):
     if account.state == "active":
         auth.login(request, account)
         web.flash(request, _("Your address is validated. Welcome! Complete your profile."))
-        return web.redirect(request, f"/members/{account.guid}/edit")
+        return web.redirect(request, web.url_for(request, "member-edit", guid=account.guid))
     return web.render(request, "core/validate.html", {"awaiting": True})
 
 

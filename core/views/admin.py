@@ -45,7 +45,7 @@ def plugins_page(request):
             else:
                 raise HTTPException(400)
             _refresh(request)
-            return web.redirect(request, "/admin/plugins")
+            return web.redirect(request, web.url_for(request, "admin-plugins"))
         except plugin_registry.PluginRuleError as exc:
             error = str(exc)
     available = plugin_registry.ordered(plugin_registry.discover().values())
@@ -72,7 +72,7 @@ def plugin_settings(request):
             sites.save_plugin_settings(site.id, name, values)
             _refresh(request)
             web.flash(request, _("Settings saved."))
-            return web.redirect(request, f"/admin/plugins/{name}")
+            return web.redirect(request, web.url_for(request, "admin-plugin-settings", name=name))
     info = plugin_registry.discover()[name]
     return web.render(request, "core/admin/settings_form.html", {
         "title": _("Settings of %(label)s") % {"label": info.label}, "fields": schema,
@@ -139,7 +139,7 @@ def site_settings(request):
             sites.save_settings(site.id, values)
             _refresh(request)
             web.flash(request, _("Settings saved."))
-            return web.redirect(request, "/admin/settings")
+            return web.redirect(request, web.url_for(request, "admin-settings"))
     return web.render(request, "core/admin/settings_form.html", {
         "title": _("Site settings"), "fields": SITE_FIELDS, "values": values, "errors": errors,
     }, status_code=400 if errors else 200)

@@ -49,7 +49,7 @@ def entity(request):
     rows = activity.entity_feed(site, web.current_user(request), target.guid, _before(request),
                                 kinds=activity.kinds_for(site, request.query_params.get("filter", "")))
     return web.render(request, "core/entity_feed.html",
-                      {"target": target, **feed_context(site, rows, request, f"/feed/entity/{target.guid}")})
+                      {"target": target, **feed_context(site, rows, request, web.url_for(request, "feed-entity", guid=target.guid))})
 
 
 def _entries(site, rows) -> list[dict]:
@@ -68,7 +68,7 @@ def site_atom(request):
     """The public Atom feed of the site (what visitors may see)."""
     site = web.site_of(request)
     rows = activity.site_feed(site, None, limit=50)
-    return feeds.atom_response(request, site.name, "/feed/site.atom", _entries(site, rows))
+    return feeds.atom_response(request, site.name, web.url_for(request, "feed-site-atom"), _entries(site, rows))
 
 
 def entity_atom(request):
@@ -78,7 +78,7 @@ def entity_atom(request):
     if target is None:
         raise web.not_found()
     rows = activity.entity_feed(site, None, target.guid, limit=50)
-    return feeds.atom_response(request, f"{target.title} — {site.name}", f"/feed/entity/{target.guid}.atom",
+    return feeds.atom_response(request, f"{target.title} — {site.name}", web.url_for(request, "feed-entity-atom", guid=target.guid),
                                _entries(site, rows))
 
 

@@ -81,7 +81,7 @@ def edit(request):
         if not errors:
             _save_profile(site, account, profile, values, stored, visibility, avatar_key)
             web.flash(request, _("Your profile is saved.") if user.guid == account.guid else _("Profile saved."))
-            return web.redirect(request, f"/members/{account.guid}")
+            return web.redirect(request, web.url_for(request, "member", guid=account.guid))
     for f in fields:  # lists (tags) shown back as text
         if isinstance(values.get(f.name), list):
             values[f.name] = ", ".join(values[f.name])

@@ -71,14 +71,14 @@ def settings_page(request):
             elif choice == "":
                 notifications.clear_preference(user.guid, event.name)
         web.flash(request, _("Your choices are saved."))
-        return web.redirect(request, "/notifications/settings")
+        return web.redirect(request, web.url_for(request, "notifications-settings"))
     main = notifications.main_choice(user.guid)
     exceptions = notifications.exceptions(user.guid)
     return web.render(request, "core/notification_settings.html", {
         "events": events, "current": {e.name: exceptions.get(e.name, "") for e in events},
         "labels": notifications.DELIVERY_LABELS, "main": main, "main_labels": MAIN_LABELS,
         "effective": {e.name: notifications.delivery_for(site, user.guid, e.name) for e in events},
-        "action": "/notifications/settings", "title": _("How you are told")})
+        "action": web.url_for(request, "notifications-settings"), "title": _("How you are told")})
 
 
 @web.csrf_exempt
@@ -110,9 +110,9 @@ def admin_defaults(request):
         sites.save_settings(site.id, {"notification_defaults": defaults})
         site.checked_at = 0
         web.flash(request, _("Settings saved."))
-        return web.redirect(request, "/admin/notifications")
+        return web.redirect(request, web.url_for(request, "admin-notifications"))
     defaults = site.settings.get("notification_defaults") or {}
     current = {e.name: defaults.get(e.name, e.default) for e in events}
     return web.render(request, "core/notification_settings.html", {
         "events": events, "current": current, "labels": notifications.DELIVERY_LABELS,
-        "action": "/admin/notifications", "title": _("Notifications: defaults of the site"), "admin": True})
+        "action": web.url_for(request, "admin-notifications"), "title": _("Notifications: defaults of the site"), "admin": True})

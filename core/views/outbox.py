@@ -41,7 +41,7 @@ def show(request):
         if web.form(request).get("action") == "retry" and row.state == "failed":
             mail.retry(row.id)
             web.flash(request, _("The message will be sent again."))
-        return web.redirect(request, f"/admin/outbox/{row.id}")
+        return web.redirect(request, web.url_for(request, "admin-outbox-message", mail_id=row.id))
     return web.render(request, "core/admin/outbox_message.html", {
         "message": row, "state": STATE_LABELS[row.state](),
         "text": Markup(_cleaner.clean(str(escape(row.text()))))})

@@ -104,7 +104,7 @@ def show(request):
             delegation.revoke(inputs.id_or_none(data.get("delegation")))
             web.flash(request, _("Rights taken back."))
         if error is None:
-            return web.redirect(request, f"/admin/people/{account.guid}")
+            return web.redirect(request, web.url_for(request, "admin-person", guid=account.guid))
     invitations = (registration.Invitation.select()
                    .where(registration.Invitation.site == site.id, registration.Invitation.inviter == account.guid)
                    .order_by(registration.Invitation.id.desc()))
@@ -142,7 +142,7 @@ def delete(request):
         else:
             personal_data.delete_account(site, account, mode)
             web.flash(request, _("The account is deleted."))
-            return web.redirect(request, "/admin/people")
+            return web.redirect(request, web.url_for(request, "admin-people"))
     return web.render(request, "core/delete_account.html", {"person": account, "error": error, "admin": True},
                       status_code=400 if error else 200)
 
@@ -185,7 +185,7 @@ def signup_codes(request):
         data = web.form(request)
         if data.get("action") == "delete" and inputs.id_or_none(data.get("id")):
             Code.delete().where(Code.id == inputs.id_or_none(data.get("id")), Code.site == site.id).execute()
-            return web.redirect(request, "/admin/signup-codes")
+            return web.redirect(request, web.url_for(request, "admin-signup-codes"))
         days, uses = data.get("days", "30"), data.get("max_uses", "0")
         try:
             days = inputs.integer(days, minimum=0, maximum=36_500, default=0)
@@ -195,7 +195,7 @@ def signup_codes(request):
         else:
             code = registration.create_code(site, (data.get("label") or "")[:200], days or None, uses)
             web.flash(request, _("New code: %(code)s") % {"code": code.code})
-            return web.redirect(request, "/admin/signup-codes")
+            return web.redirect(request, web.url_for(request, "admin-signup-codes"))
     codes = Code.select().where(Code.site == site.id).order_by(Code.id.desc())
     return web.render(request, "core/admin/signup_codes.html", {
         "codes": codes, "error": error, "mode": registration.mode(site)}, status_code=400 if error else 200)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import acting, inputs, relationships, web
+from core import acting, entity_images, inputs, relationships, web
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy
 from core.models import Entity
@@ -79,7 +79,7 @@ def act(request):
         web.flash(request, str(message) % {"name": target.title})
     except relationships.RelationshipError as exc:
         web.flash(request, str(exc), "error")
-    return web.redirect(request, web.safe_next(web.form(request).get("next"), f"/social/{target.guid}/followers"))
+    return web.redirect(request, web.safe_next(web.form(request).get("next"), web.url_for(request, "relationship-list", guid=target.guid, which="followers")))
 
 
 def _acting(request, site) -> Entity:
@@ -128,6 +128,7 @@ def listing(request):
         if target.guid not in (request.state.actor.guid, user.guid) and not acting.can_act_as(site, user, target.guid):
             raise web.forbidden()
     rows = relationships.listing(target.guid, which, inputs.query_id(request, "before"))
+    entity_images.prime(site, [e for _rid, e in rows], 32)
     return web.render(request, "core/relationship_list.html", {
         "target": target, "which": which, "rows": rows, "words": words(site),
         "counts": relationships.counts(site, target.guid, shared=web.current_user(request) is None),

@@ -52,7 +52,7 @@ def _feed_key(member_guid: int, renew: bool = False) -> str:
 
 def private_link(site, request, member_guid: int, renew: bool = False) -> str:
     token = tokens.make(site, "agenda-feed", [member_guid, _feed_key(member_guid, renew)])
-    return urls.absolute(web.site_of(request), f"/agenda/private/{token}.ics", request)
+    return urls.absolute(web.site_of(request), web.url_for(request, "agenda-private-ics", token=token), request)
 
 
 def my_calendar(request):
@@ -63,7 +63,7 @@ def my_calendar(request):
     link = private_link(site, request, user.guid, renew=renew)
     if renew:
         web.flash(request, _("A new address is made; the old one no longer works."))
-        return web.redirect(request, "/agenda/mine")
+        return web.redirect(request, web.url_for(request, "agenda-mine"))
     going = [p.event_id for p in Participation.select().where(Participation.member == user.guid,
                                                                 Participation.status.in_(("going", "waiting")))]
     rows = schedule.listing(site, user, guids=going) if going else []

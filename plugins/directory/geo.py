@@ -15,7 +15,7 @@ import math
 
 import peewee as pw
 
-from core import access, gazetteer
+from core import access, gazetteer, web
 from core.models import Entity
 from plugins.directory import cards
 from plugins.directory.models import Organisation
@@ -158,7 +158,7 @@ def _clusters(site, viewer, bbox, zoom: int, theme: str) -> list[dict]:
         lat, lon = slat / count, slon / count
         props = {"count": count}
         if count == 1:  # a lone card is shown as itself, with its name
-            props.update(guid=guid, name=names.get(guid, ""), url=f"/directory/{guid}")
+            props.update(guid=guid, name=names.get(guid, ""), url=web.url_for(site, "directory-card", guid=guid))
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
                          "properties": props})
     return features
@@ -178,7 +178,7 @@ def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, th
 
     features = []
     for guid, title, plat, plon, logo in query.tuples():
-        props = {"guid": guid, "name": title, "count": 1, "url": f"/directory/{guid}"}
+        props = {"guid": guid, "name": title, "count": 1, "url": web.url_for(site, "directory-card", guid=guid)}
         if logo:
             props["logo"] = cards.logo_url(site, guid, logo)
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [plon, plat]},

@@ -3,7 +3,7 @@ browse by theme / near a place / map, import and export, a CLI import command an
 
 from starlette.routing import Route
 
-from core import hookimpl
+from core import hookimpl, web
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
@@ -42,11 +42,11 @@ def maillage_routes(site):
 
 @hookimpl
 def maillage_menu_items(site, request):
-    return [MenuItem("main", _("Directory"), "/directory/", order=30, name="directory",
+    return [MenuItem("main", _("Directory"), web.url_for(site, "directory"), order=30, name="directory",
                      active_prefix="/directory/"),
-            MenuItem("admin", _("Directory import"), "/directory/import", name="directory-import"),
-            MenuItem("admin", _("Directory themes"), "/directory/themes", name="directory-themes"),
-            MenuItem("admin", _("Directory claims"), "/directory/claims", name="directory-claims")]
+            MenuItem("admin", _("Directory import"), web.url_for(site, "directory-import"), name="directory-import"),
+            MenuItem("admin", _("Directory themes"), web.url_for(site, "directory-themes"), name="directory-themes"),
+            MenuItem("admin", _("Directory claims"), web.url_for(site, "directory-claims"), name="directory-claims")]
 
 
 @hookimpl

@@ -72,7 +72,7 @@ def remove_view(request):
     if member == user.guid:
         web.flash(request, _("You no longer manage this card."))
         if not user.is_admin:
-            return web.redirect(request, f"/directory/{card.guid}")
+            return web.redirect(request, web.url_for(request, "directory-card", guid=card.guid))
     else:
         web.flash(request, _("The member no longer manages the card."))
     return web.redirect(request, f"/directory/{card.guid}#managers")
@@ -117,7 +117,7 @@ def invitation_view(request):
         if invitation is not None:
             invitation.delete_instance()
         web.flash(request, _("You already manage this card."))
-        return web.redirect(request, f"/directory/{card.guid}")
+        return web.redirect(request, web.url_for(request, "directory-card", guid=card.guid))
     if invitation is None:
         return web.render(request, "directory/invitation.html",
                           {"card": card, "error": _("You have no invitation to co-manage this card.")},
@@ -130,7 +130,7 @@ def invitation_view(request):
         else:
             decline(site, invitation, user)
             web.flash(request, _("You declined the invitation."))
-        return web.redirect(request, f"/directory/{card.guid}")
+        return web.redirect(request, web.url_for(request, "directory-card", guid=card.guid))
     return web.render(request, "directory/invitation.html", {
         "card": card, "invitation": invitation, "inviter": _inviter(invitation), "token": token})
 
@@ -159,7 +159,7 @@ def claims_view(request):
         else:
             web.flash(request, _("Claim approved: the member manages %(card)s.") % {"card": card.title} if approve
                       else _("Claim refused; the member is told."))
-        return web.redirect(request, "/directory/claims")
+        return web.redirect(request, web.url_for(request, "directory-claims"))
     rows = pending_claims(site, inputs.query_id(request, "after") or 0)
     return web.render(request, "directory/claims.html", {
         "claims": rows, "next_after": rows[-1].id if len(rows) == CLAIMS_PAGE else None})

@@ -101,7 +101,7 @@ def edit(request):
             sites.save_plugin_settings(site.id, "directory", {"taxonomy": None})
             site.checked_at = 0
             web.flash(request, _("The themes are reloaded from the site file."))
-            return web.redirect(request, "/directory/themes")
+            return web.redirect(request, web.url_for(request, "directory-themes"))
         text = form.get("tree", "")
         tree, errors = parse(text)
         if not errors:
@@ -112,7 +112,7 @@ def edit(request):
                 sites.save_plugin_settings(site.id, "directory", {"taxonomy": tree})
                 site.checked_at = 0
                 web.flash(request, _("The themes are saved."))
-                return web.redirect(request, "/directory/themes")
+                return web.redirect(request, web.url_for(request, "directory-themes"))
     return web.render(request, "directory/themes.html", {
         "text": text, "errors": errors, "removed": removed, "stored": stored,
         "file_tree": bool(site.config.taxonomy), "tree": current, "used": usage(site, keys_of(current)),

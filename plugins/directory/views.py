@@ -172,7 +172,7 @@ def new(request):
         if not errors:
             entity = cards.create(site, user, request.state.actor, head, values, logo=logo)
             web.flash(request, _("The card is created; you manage it."))
-            return web.redirect(request, f"/directory/{entity.guid}")
+            return web.redirect(request, web.url_for(request, "directory-card", guid=entity.guid))
         return web.render(request, "directory/edit.html",
                           _form_context(site, data=data, errors=errors, logo_error=logo_error, logo=logo),
                           status_code=400)
@@ -192,7 +192,7 @@ def edit(request):
         if not errors:
             cards.update(site, entity, head, values, logo=logo, remove_logo=data.get("remove_logo") in ("1", "on"))
             web.flash(request, _("The card is saved."))
-            return web.redirect(request, f"/directory/{entity.guid}")
+            return web.redirect(request, web.url_for(request, "directory-card", guid=entity.guid))
         return web.render(request, "directory/edit.html",
                           _form_context(site, entity, org, data, errors, logo_error, logo), status_code=400)
     return web.render(request, "directory/edit.html", _form_context(site, entity, org))
@@ -237,14 +237,14 @@ def claim(request):
         relationships.add(site, user.guid, managing.CLAIMS, entity.guid)
         if org.email:
             token = tokens.make(site, "directory.claim", [entity.guid, user.guid])
-            link = urls.absolute(site, f"/directory/{entity.guid}/claim/confirm?token={token}", request)
+            link = urls.absolute(site, web.url_for(request, "directory-claim-confirm", guid=entity.guid) + f"?token={token}", request)
             mail.send(site, org.email, _("Confirm who manages %(name)s") % {"name": entity.title},
                       _("A member asks to manage the card of %(name)s. If they belong to your organisation, "
                         "open this link (valid 7 days):") % {"name": entity.title} + "\n" + link)
             web.flash(request, _("A confirmation link is sent to the card's e-mail address."))
         else:
             web.flash(request, _("Your claim is sent; an administrator will check it."))
-    return web.redirect(request, f"/directory/{entity.guid}")
+    return web.redirect(request, web.url_for(request, "directory-card", guid=entity.guid))
 
 
 def claim_confirm(request):
@@ -264,7 +264,7 @@ def claim_confirm(request):
     cards.add_manager(site, entity, member)
     managing.clear_claim(member, guid)  # no longer pending on the administrators' page
     web.flash(request, _("The claim is confirmed: the member now manages the card."))
-    return web.redirect(request, f"/directory/{guid}")
+    return web.redirect(request, web.url_for(request, "directory-card", guid=guid))
 
 
 def _export_rows(request, site, viewer):
@@ -296,7 +296,7 @@ def export_geojson(request):
     features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [org.lon, org.lat]},
                  "properties": {"guid": org.entity.guid, "name": org.entity.title, "postcode": org.postcode,
                                 "commune": org.commune,
-                                "url": urls.absolute(site, f"/directory/{org.entity.guid}", request)}}
+                                "url": urls.absolute(site, web.url_for(request, "directory-card", guid=org.entity.guid), request)}}
                 for org in _export_rows(request, site, viewer).where(geo.valid_point()).iterator()]
     return JSONResponse({"type": "FeatureCollection", "features": features}, media_type="application/geo+json")
 

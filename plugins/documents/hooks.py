@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from core import hookimpl
+from core import hookimpl, web
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
@@ -42,7 +42,7 @@ def maillage_routes(site):
 
 @hookimpl
 def maillage_menu_items(site, request):
-    return [MenuItem("main", _("Documents"), "/documents/", order=50, active_prefix="/documents/")]
+    return [MenuItem("main", _("Documents"), web.url_for(site, "documents-index"), order=50, active_prefix="/documents/")]
 
 
 @hookimpl
@@ -69,7 +69,7 @@ def maillage_entity_kinds(site):
 
 @hookimpl
 def maillage_container_tools(site, container):
-    return [MenuItem("container", _("Documents"), f"/documents/in/{container.guid}", name="documents")]
+    return [MenuItem("container", _("Documents"), web.url_for(site, "documents-in", guid=container.guid), name="documents")]
 
 
 @hookimpl

@@ -93,3 +93,60 @@ def test_pages_fit_the_screen_and_pass_axe(demo, browser, check_a11y, site, role
     for page in contexts.values():
         page.context.close()
     assert not problems, f"{site} as {role}:\n" + "\n".join(problems)
+
+
+# issue 16.12: no raw identifier of a state, role or delivery on the French pages (e-mail addresses aside)
+RAW_VALUES = re.compile(r"(?<![\w@.-])(pending|awaiting_approval|active|banned|member|moderator|admin|queued|sent|failed|"
+                        r"enabled|disabled|organiser|participants|everyone)(?![\w@.-])")
+ADMIN_PAGES = ["/admin", "/admin/people", "/admin/plugins", "/admin/settings", "/admin/notifications", "/admin/errors",
+               "/admin/outbox", "/admin/import-members", "/admin/signup-codes", "/directory/new", "/agenda/new"]
+
+
+def first_href(page, base: str, path: str, pattern: str) -> str | None:
+    page.goto(base + path)
+    for href in page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))"):
+        if re.fullmatch(pattern, href.split("?")[0].split("#")[0]):
+            return href
+    return None
+
+
+def test_admin_pages_and_editors_fit_the_phone_pass_axe_and_show_no_raw_values(demo, browser, check_a11y):
+    """The administration and the editors (card, event, forum topic), which the crawl reaches only in part."""
+    base = demo.url("portail")
+    pages = {name: browser.new_context(viewport=viewport, locale="fr-FR").new_page()
+             for name, (viewport, _limit) in VIEWPORTS.items()}
+    for page in pages.values():
+        sign_in(page, base, ADMIN)
+    desktop = pages["desktop"]
+    paths = list(ADMIN_PAGES)
+    for path, pattern in (("/admin/people", r"/admin/people/\d+"), ("/admin/outbox", r"/admin/outbox/\d+"),
+                          ("/directory/", r"/directory/\d+"), ("/groups/", r"/groups/\d+")):
+        found = first_href(desktop, base, path, pattern)
+        if found and path == "/directory/":
+            found += "/edit"
+        if found and path == "/groups/":
+            found = first_href(desktop, base, found, r"/forums/in/\d+")
+            found = found and first_href(desktop, base, found, r"/forums/\d+")
+        if found:
+            paths.append(found)
+    assert any(re.fullmatch(r"/forums/\d+", p) for p in paths) and any(p.endswith("/edit") for p in paths), paths
+    problems = []
+    for path in paths:
+        for name, page in pages.items():
+            response = page.goto(base + path)
+            if response.status != 200:
+                problems.append(f"{name} {path}: status {response.status}")
+                continue
+            scroll_width, width, _header = measure(page)
+            if scroll_width > width:
+                problems.append(f"{name} {path}: {scroll_width} px wide for {width}")
+            raw = RAW_VALUES.search(page.inner_text("main"))
+            if raw:
+                problems.append(f"{name} {path}: a raw value on the page: {raw.group(0)!r}")
+            try:
+                check_a11y(page)
+            except AssertionError as exc:
+                problems.append(f"{name} {path}: {exc}")
+    for page in pages.values():
+        page.context.close()
+    assert not problems, "\n".join(problems)
