@@ -47,7 +47,7 @@ def test_waiting_list_moves_up(live_site, new_page, check_a11y):
     manager.fill("#f-lat", "49.894")
     manager.fill("#f-lon", "2.296")
     manager.fill("#f-capacity", "2")
-    manager.click("form.form button.primary")
+    manager.click("form.form button[type=submit]")
     manager.wait_for_url(lambda u: u.rstrip("/").split("/")[-1].isdigit())
     event_url = manager.url
     assert manager.locator(".event-facts", has_text="Les Amis du Jardin").is_visible()

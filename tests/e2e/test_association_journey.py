@@ -57,7 +57,7 @@ def test_association_signs_up_fills_its_card_and_publishes_its_first_event(live_
     page.fill("#f-start_time", "14:00")
     page.fill("#f-end_date", day)
     page.fill("#f-end_time", "17:00")
-    click("main form button.primary")
+    click("main form.form button[type=submit]")
     page.wait_for_url(re.compile(r"/agenda/\d+$"))
     assert page.locator("h1", has_text="Fête du jardin").is_visible()
     assert page.locator(".event-facts", has_text="Les Amis du Jardin").is_visible()  # signed by the association
