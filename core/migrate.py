@@ -10,7 +10,9 @@ Applied migrations are recorded as ``component:NNNN_name`` in the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
+from peewee import AutoField, Model
 from playhouse.migrations import Runner
 
 TABLE = "maillage_migration"
@@ -75,6 +77,40 @@ def migrate(database, only: list[tuple[str, Path]] | None = None) -> list[str]:
 
 
 # --- helpers for components' migrations ------------------------------------------------------------
+
+
+class Stubs(NamedTuple):
+    """What ``stubs(db)`` returns: ``Base``, the base of a migration's frozen models, and ``Entity``."""
+
+    Base: type[Model]
+    Entity: type[Model]
+
+
+def stubs(db, legacy_table_names: bool = False) -> Stubs:
+    """Frozen stand-ins a migration declares its tables with, fresh at each call: ``Base``, a model bound to
+    ``db``, and ``Entity``, the core's ``entity`` table reduced to its ``guid``, for foreign keys. A migration
+    never imports the live models: they change after it.
+
+    Name plugin tables with ``Meta.table_name``. An index is named after its table (``poll_item_site``), so
+    two plugins' ``Item`` models never collide. ``legacy_table_names=True`` is peewee's older rule, which
+    names an index after the model class (``item_site``) and a table without ``table_name`` in one word:
+    the first migrations of the bundled plugins were written with it and keep it, so that the names of
+    databases already deployed (which later migrations drop by name) stay the same."""
+
+    legacy = legacy_table_names
+
+    class Base(Model):
+        class Meta:
+            database = db
+            legacy_table_names = legacy
+
+    class Entity(Base):
+        guid = AutoField()
+
+        class Meta:
+            table_name = "entity"
+
+    return Stubs(Base, Entity)
 
 
 POINT_CONDITION = ('(("{lat}" IS NULL AND "{lon}" IS NULL) OR ("{lat}" IS NOT NULL AND "{lon}" IS NOT NULL '

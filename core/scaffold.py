@@ -218,23 +218,18 @@ class Item(BaseModel):
 ''',
 "__PACKAGE__/migrations/0001_initial.py": '''"""Create the __NAME___item table."""
 
-from peewee import AutoField, ForeignKeyField, Model, TextField
+from core.migrate import stubs
+from peewee import ForeignKeyField, TextField
 
 
 def up(migrator, db):
-    class Entity(Model):
-        guid = AutoField()
+    Base, Entity = stubs(db)  # frozen stand-ins: this file must not import the live models
 
-        class Meta:
-            database = db
-            table_name = "entity"
-
-    class Item(Model):
+    class Item(Base):
         entity = ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE")
         body = TextField(default="")
 
         class Meta:
-            database = db
             table_name = "__NAME___item"
 
     db.create_tables([Item])

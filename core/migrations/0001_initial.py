@@ -2,23 +2,13 @@
 
 import datetime
 
-from peewee import (
-    AutoField,
-    BooleanField,
-    CharField,
-    DateTimeField,
-    ForeignKeyField,
-    IntegerField,
-    Model,
-    TextField,
-)
+from peewee import AutoField, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = stubs(db).Base
 
     class Site(Base):
         id = CharField(primary_key=True, max_length=64)

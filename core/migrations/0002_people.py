@@ -2,20 +2,13 @@
 
 import datetime
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Entity(Base):
-        guid = AutoField()
-
-        class Meta:
-            table_name = "entity"
+    Base, Entity = stubs(db)
 
     class Profile(Base):
         entity = ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE")

@@ -2,27 +2,13 @@
 
 import datetime
 
-from peewee import (
-    AutoField,
-    CharField,
-    DateTimeField,
-    ForeignKeyField,
-    Model,
-    TextField,
-)
+from peewee import CharField, DateTimeField, ForeignKeyField, TextField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Entity(Base):
-        guid = AutoField()
-
-        class Meta:
-            table_name = "entity"
+    Base, Entity = stubs(db)
 
     class Notification(Base):
         site = CharField(max_length=64)

@@ -1,17 +1,14 @@
 """Full-text search: one document per entity; FTS5 on SQLite, a GIN index on PostgreSQL."""
 
-from peewee import AutoField, CharField, ForeignKeyField, Model, PostgresqlDatabase, TextField
+from peewee import CharField, ForeignKeyField, PostgresqlDatabase, TextField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Entity(Model):
-        guid = AutoField()
+    Base, Entity = stubs(db, legacy_table_names=True)
 
-        class Meta:
-            database = db
-            table_name = "entity"
-
-    class SearchDocument(Model):
+    class SearchDocument(Base):
         entity = ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE")
         site = CharField(max_length=64)
         kind = CharField(max_length=64)
@@ -19,7 +16,6 @@ def up(migrator, db):
         body = TextField(default="")
 
         class Meta:
-            database = db
             table_name = "search_document"
             indexes = ((("site", "kind"), False),)
 

@@ -3,14 +3,13 @@ the generation counters that tell every worker of every server when a shared cac
 
 import datetime
 
-from peewee import AutoField, CharField, DateTimeField, IntegerField, Model, TextField
+from peewee import AutoField, CharField, DateTimeField, IntegerField, TextField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = stubs(db).Base
 
     class ErrorLog(Base):
         id = AutoField()

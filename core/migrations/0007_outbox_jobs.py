@@ -3,14 +3,13 @@ was put in the outbox."""
 
 import datetime
 
-from peewee import CharField, DateTimeField, IntegerField, Model, TextField
+from peewee import CharField, DateTimeField, IntegerField, TextField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = stubs(db).Base
 
     class Mail(Base):
         site = CharField(max_length=64)

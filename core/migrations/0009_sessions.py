@@ -4,20 +4,13 @@ every other session at once, goes: cookies that carried it are signed out."""
 
 import datetime
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, Model
+from peewee import CharField, DateTimeField, ForeignKeyField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Entity(Base):
-        guid = AutoField()
-
-        class Meta:
-            table_name = "entity"
+    Base, Entity = stubs(db)
 
     class Session(Base):
         id = CharField(max_length=64, primary_key=True)

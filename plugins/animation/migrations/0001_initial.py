@@ -1,27 +1,14 @@
 """Create the animation tables: aggregated figures, figures by area, introductions, featured items."""
 
-from peewee import (
-    AutoField,
-    CharField,
-    DateField,
-    DateTimeField,
-    DoubleField,
-    ForeignKeyField,
-    IntegerField,
-    Model,
-    TextField,
-)
+from peewee import CharField, DateField, DateTimeField, DoubleField, ForeignKeyField, IntegerField, TextField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Entity(Model):
-        guid = AutoField()
+    Base, Entity = stubs(db, legacy_table_names=True)
 
-        class Meta:
-            database = db
-            table_name = "entity"
-
-    class DailyFigure(Model):
+    class DailyFigure(Base):
         site = CharField(max_length=64)
         day = DateField()
         figure = CharField(max_length=100)
@@ -29,11 +16,10 @@ def up(migrator, db):
         value = IntegerField(default=0)
 
         class Meta:
-            database = db
             table_name = "animation_daily_figure"
             indexes = ((("site", "figure", "period", "day"), True),)
 
-    class AreaFigure(Model):
+    class AreaFigure(Base):
         site = CharField(max_length=64)
         day = DateField()
         period = IntegerField()
@@ -47,11 +33,10 @@ def up(migrator, db):
         lon = DoubleField(null=True)
 
         class Meta:
-            database = db
             table_name = "animation_area_figure"
             indexes = ((("site", "period", "level", "day", "code"), True),)
 
-    class Introduction(Model):
+    class Introduction(Base):
         site = CharField(max_length=64)
         animator = ForeignKeyField(Entity, null=True, on_delete="SET NULL")
         first = ForeignKeyField(Entity, on_delete="CASCADE")
@@ -61,11 +46,10 @@ def up(migrator, db):
         connected = DateTimeField(null=True)
 
         class Meta:
-            database = db
             table_name = "animation_introduction"
             indexes = ((("site", "created"), False),)
 
-    class Featured(Model):
+    class Featured(Base):
         site = CharField(max_length=64)
         entity = ForeignKeyField(Entity, on_delete="CASCADE")
         position = IntegerField(default=0)
@@ -73,7 +57,6 @@ def up(migrator, db):
         created = DateTimeField()
 
         class Meta:
-            database = db
             table_name = "animation_featured"
             indexes = ((("site", "entity"), True),)
 

@@ -2,19 +2,13 @@
 
 import datetime
 
-from peewee import AutoField, BooleanField, CharField, DateTimeField, ForeignKeyField, Model, TextField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-
-    class Entity(Base):
-        guid = AutoField()
-
-        class Meta:
-            table_name = "entity"
+    Base, Entity = stubs(db, legacy_table_names=True)
 
     class Post(Base):
         entity = ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE")

@@ -1,26 +1,14 @@
 """Create the directory_organisation table."""
 
-from peewee import (
-    AutoField,
-    BooleanField,
-    CharField,
-    DateField,
-    FloatField,
-    ForeignKeyField,
-    Model,
-    TextField,
-)
+from peewee import BooleanField, CharField, DateField, FloatField, ForeignKeyField, TextField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Entity(Model):
-        guid = AutoField()
+    Base, Entity = stubs(db, legacy_table_names=True)
 
-        class Meta:
-            database = db
-            table_name = "entity"
-
-    class Organisation(Model):
+    class Organisation(Base):
         entity = ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE")
         acronym = CharField(max_length=40, default="")
         short_description = CharField(max_length=300, default="")
@@ -46,7 +34,6 @@ def up(migrator, db):
         claimed = BooleanField(default=True)
 
         class Meta:
-            database = db
             table_name = "directory_organisation"
             indexes = ((("lat", "lon"), False),)
 

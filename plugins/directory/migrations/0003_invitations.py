@@ -1,17 +1,14 @@
 """Invitations to co-manage a card (directory_invitation)."""
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, Model
+from peewee import CharField, DateTimeField, ForeignKeyField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Entity(Model):
-        guid = AutoField()
+    Base, Entity = stubs(db, legacy_table_names=True)
 
-        class Meta:
-            database = db
-            table_name = "entity"
-
-    class Invitation(Model):
+    class Invitation(Base):
         site = CharField(max_length=64)
         card = ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
         email = CharField(max_length=254)
@@ -20,7 +17,6 @@ def up(migrator, db):
         created = DateTimeField()
 
         class Meta:
-            database = db
             table_name = "directory_invitation"
             indexes = ((("card", "email"), True), (("invitee",), False))
 

@@ -1,17 +1,14 @@
 """Who accepted an invitation to co-manage a card, and from whom (directory_acceptance)."""
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, Model
+from peewee import CharField, DateTimeField, ForeignKeyField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Entity(Model):
-        guid = AutoField()
+    Base, Entity = stubs(db, legacy_table_names=True)
 
-        class Meta:
-            database = db
-            table_name = "entity"
-
-    class Acceptance(Model):
+    class Acceptance(Base):
         site = CharField(max_length=64)
         card = ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
         member = ForeignKeyField(Entity, on_delete="CASCADE", backref="+")
@@ -19,7 +16,6 @@ def up(migrator, db):
         created = DateTimeField()
 
         class Meta:
-            database = db
             table_name = "directory_acceptance"
             indexes = ((("card", "member"), True), (("inviter",), False))
 

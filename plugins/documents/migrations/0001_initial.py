@@ -3,29 +3,20 @@
 import datetime
 
 from peewee import (
-    AutoField,
     BigIntegerField,
     BooleanField,
     CharField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
-    Model,
     TextField,
 )
 
+from core.migrate import stubs
+
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Entity(Base):
-        guid = AutoField()
-
-        class Meta:
-            table_name = "entity"
+    Base, Entity = stubs(db)
 
     class Item(Base):
         entity = ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE")

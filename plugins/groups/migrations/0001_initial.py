@@ -1,17 +1,14 @@
 """Create the groups_group table."""
 
-from peewee import AutoField, CharField, ForeignKeyField, Model, TextField
+from peewee import CharField, ForeignKeyField, TextField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Entity(Model):
-        guid = AutoField()
+    Base, Entity = stubs(db, legacy_table_names=True)
 
-        class Meta:
-            database = db
-            table_name = "entity"
-
-    class Group(Model):
+    class Group(Base):
         entity = ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE")
         description = TextField(default="")
         membership = CharField(max_length=12, default="open")
@@ -21,7 +18,6 @@ def up(migrator, db):
         disabled_tools = TextField(default="[]")
 
         class Meta:
-            database = db
             table_name = "groups_group"
 
     db.create_tables([Group])

@@ -3,28 +3,20 @@
 import datetime
 
 from peewee import (
-    AutoField,
     BigIntegerField,
     BooleanField,
     CharField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
-    Model,
     TextField,
 )
 
+from core.migrate import stubs
+
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-
-    class Entity(Base):
-        guid = AutoField()
-
-        class Meta:
-            table_name = "entity"
+    Base, Entity = stubs(db, legacy_table_names=True)
 
     def fk(null=False, cascade=True):
         return ForeignKeyField(Entity, null=null, on_delete="CASCADE" if cascade else "SET NULL")

@@ -3,7 +3,6 @@
 import datetime
 
 from peewee import (
-    AutoField,
     BooleanField,
     CharField,
     DateField,
@@ -11,23 +10,14 @@ from peewee import (
     DoubleField,
     ForeignKeyField,
     IntegerField,
-    Model,
     TextField,
 )
 
-from core.migrate import add_point_check
+from core.migrate import add_point_check, stubs
 
 
 def up(migrator, db):
-    class Base(Model):
-        class Meta:
-            database = db
-
-    class Entity(Base):
-        guid = AutoField()
-
-        class Meta:
-            table_name = "entity"
+    Base, Entity = stubs(db, legacy_table_names=True)
 
     class Ad(Base):
         entity = ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE")

@@ -1,22 +1,18 @@
 """Create the wire_status table."""
 
-from peewee import AutoField, ForeignKeyField, Model, TextField
+from peewee import ForeignKeyField, TextField
+
+from core.migrate import stubs
 
 
 def up(migrator, db):
-    class Entity(Model):
-        guid = AutoField()
+    Base, Entity = stubs(db, legacy_table_names=True)
 
-        class Meta:
-            database = db
-            table_name = "entity"
-
-    class Status(Model):
+    class Status(Base):
         entity = ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE")
         body = TextField()
 
         class Meta:
-            database = db
             table_name = "wire_status"
 
     db.create_tables([Status])
