@@ -71,12 +71,12 @@ def test_the_sessions_page_lists_and_ends_sessions(app, member_factory, _signed_
     assert "Chrome, Android" in page.text and "Firefox, Linux" in page.text and "Safari, iPadOS" in page.text
     assert page.text.count('name="session"') == 3
     # this one is marked, and its button signs out
-    current = re.search(r'<tr class="current-session">.*?name="session" value="([0-9a-f]{64})"', page.text, re.S)
-    assert current and "Firefox, Linux" in page.text.split('class="current-session"')[1].split("</tr>")[0]
+    current = re.search(r' current-session">.*?name="session" value="([0-9a-f]{64})"', page.text, re.S)
+    assert current and "Firefox, Linux" in page.text.split(' current-session"')[1].split("</li>")[0]
     # end the phone's session from the laptop (the CSRF token is required)
     ids = re.findall(r'name="session" value="([0-9a-f]{64})"', page.text)
     phone_id = next(i for i in ids if i != current.group(1) and
-                    "Android" in page.text.split(f'value="{i}"')[0].rsplit("<tr", 1)[1])
+                    "Android" in page.text.split(f'value="{i}"')[0].rsplit("<li", 1)[1])
     assert laptop.post("/account/sessions", data={"action": "end", "session": phone_id}).status_code == 403
     assert not _signed_out(phone)
     assert laptop.post_form("/account/sessions", {"action": "end", "session": phone_id},
