@@ -2,26 +2,21 @@
 
 ``live_site(plugins=[...])`` starts the app on a free port and returns its base
 URL; ``page`` is a fresh browser page; ``check_a11y(page)`` runs axe and fails
-on serious or critical violations.
+on serious or critical violations; ``members("Ada", "Bob")`` creates members and
+``sign_in(page, url, "ada")`` signs one in.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
+import unicodedata
 
 import pytest
 
-CHROMIUM = os.environ.get("MAILLAGE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from core import demo_server
+from core.demo_server import CHROMIUM, CHROMIUM_ARGS, free_port
 
 
 class LiveServer:
@@ -30,7 +25,7 @@ class LiveServer:
     def __init__(self, app):
         import uvicorn
 
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
                                                     lifespan="off"))
@@ -67,6 +62,39 @@ def live_site(tmp_path):
     yield start
     for server in servers:
         server.stop()
+
+
+def login(name: str) -> tuple[str, str]:
+    """The e-mail and password ``members`` gives a member: ``login("Cléo")`` is
+    ``("cleo@example.org", "password-cleo-123")``."""
+    key = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return f"{key}@example.org", f"password-{key}-123"
+
+
+@pytest.fixture
+def members():
+    """Create members of the test site, by their names: ``ada, bob = members("Ada", "Bob")`` (accounts,
+    in the order given); each signs in with ``login(name)``."""
+    from core import accounts
+    from core.db import database
+
+    def create(*names: str, site: str = "test"):
+        with database.connection_context():
+            return [accounts.create_account(site, login(name)[0], name, login(name)[1]) for name in names]
+
+    return create
+
+
+@pytest.fixture
+def sign_in():
+    """Sign a page in and wait until the site has: ``sign_in(page, url, "ada")`` for a member made by
+    ``members``, or ``sign_in(page, url, (email, password))``."""
+
+    def sign(page, url: str, who: str | tuple[str, str]) -> None:
+        demo_server.sign_in(page, url, login(who) if isinstance(who, str) else who)
+        page.wait_for_url(lambda address: "/signin" not in address)  # a new session: forms carry its token
+
+    return sign
 
 
 @pytest.fixture(scope="session")

@@ -5,26 +5,16 @@ import datetime as dt
 
 import pytest
 
-from core import accounts
 from core.db import database, now
 from core.models import Entity, Relationship
 
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, url, name):
-    page.goto(url + "/signin")
-    page.fill("#email", f"{name}@example.org")
-    page.fill("#password", f"password-{name}-123")
-    page.click("button.primary")
-
-
-def test_waiting_list_moves_up(live_site, new_page, check_a11y):
+def test_waiting_list_moves_up(live_site, new_page, check_a11y, members, sign_in):
     url = live_site(plugins=["agenda"])
+    ada, *_ = members("Ada", "Ann", "Ben", "Cid")
     with database.connection_context():
-        ada = accounts.create_account("test", "ada@example.org", "Ada", "password-ada-123")
-        for name in ("ann", "ben", "cid"):
-            accounts.create_account("test", f"{name}@example.org", name.capitalize(), f"password-{name}-123")
         org = Entity.create(site="test", kind="user", title="Les Amis du Jardin", access="public")
         Relationship.create(site="test", subject=ada.guid, verb="manages", object=org.guid)
     day = (now() + dt.timedelta(days=7)).date().isoformat()

@@ -6,20 +6,13 @@ import datetime as dt
 
 import pytest
 
-from core import accounts, delegation
+from core import delegation
 from core.db import database, now
 from core.models import Entity, Relationship
 from plugins.animation.aggregate import aggregate
 from plugins.directory.models import Organisation
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_in(page, url, email, password):
-    page.goto(url + "/signin")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("button.primary")
 
 
 def _card(title, manager, postcode, commune, lat, lon, age_days):
@@ -31,13 +24,11 @@ def _card(title, manager, postcode, commune, lat, lon, age_days):
     return card
 
 
-def test_an_animator_finds_silent_cards_and_introduces_two_organisations(live_site, new_page, check_a11y):
+def test_an_animator_finds_silent_cards_and_introduces_two_organisations(live_site, new_page, check_a11y, members, sign_in):
     url = live_site(plugins=["directory", "animation"])
     app = live_site.app
+    cleo, ada, bob = members("Cléo", "Ada", "Bob")
     with database.connection_context():
-        cleo = accounts.create_account("test", "cleo@example.org", "Cléo", "password-cleo-123")
-        ada = accounts.create_account("test", "ada@example.org", "Ada", "password-ada-123")
-        bob = accounts.create_account("test", "bob@example.org", "Bob", "password-bob-123")
         delegation.grant(app.runtime("test"), cleo, "animation")
         first = _card("Chorale de Beauvais", ada, "60000", "Beauvais", 49.43, 2.08, 400)
         second = _card("Théâtre de Compiègne", bob, "60200", "Compiègne", 49.42, 2.82, 420)
@@ -45,7 +36,7 @@ def test_an_animator_finds_silent_cards_and_introduces_two_organisations(live_si
         aggregate(app.runtime("test"))
 
     animator = new_page()
-    _sign_in(animator, url, "cleo@example.org", "password-cleo-123")
+    sign_in(animator, url, "cleo")
     animator.goto(url + "/animation/?period=365")
     assert animator.locator("h1", has_text="Tableau de bord").is_visible()
     assert animator.locator(".animation-figure", has_text="Fiches non mises à jour depuis un an") \
@@ -65,10 +56,9 @@ def test_an_animator_finds_silent_cards_and_introduces_two_organisations(live_si
     check_a11y(animator)
     introduction = animator.url
 
-    for email, password, other in (("ada@example.org", "password-ada-123", "Théâtre de Compiègne"),
-                                   ("bob@example.org", "password-bob-123", "Chorale de Beauvais")):
+    for name, other in (("ada", "Théâtre de Compiègne"), ("bob", "Chorale de Beauvais")):
         manager = new_page()
-        _sign_in(manager, url, email, password)
+        sign_in(manager, url, name)
         manager.goto(url + "/notifications")
         assert f"vous présente {other}" in manager.inner_text("main")
         manager.goto(introduction)

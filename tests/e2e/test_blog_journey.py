@@ -5,25 +5,16 @@ import re
 
 import pytest
 
-from core import accounts
 from core.db import database
 from core.models import Entity, Relationship
 
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, url, name):
-    page.goto(url + "/signin")
-    page.fill("#email", f"{name}@example.org")
-    page.fill("#password", f"password-{name}-123")
-    page.click("button.primary")
-
-
-def test_manager_publishes_as_the_association(live_site, new_page, check_a11y):
+def test_manager_publishes_as_the_association(live_site, new_page, check_a11y, members, sign_in):
     url = live_site(plugins=["blog"])
+    ada, *_ = members("Ada", "Bob")
     with database.connection_context():
-        ada = accounts.create_account("test", "ada@example.org", "Ada", "password-ada-123")
-        accounts.create_account("test", "bob@example.org", "Bob", "password-bob-123")
         org = Entity.create(site="test", kind="user", title="Les Amis du Jardin", access="public")
         Relationship.create(site="test", subject=ada.guid, verb="manages", object=org.guid)
     manager = new_page()

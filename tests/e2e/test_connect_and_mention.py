@@ -2,24 +2,12 @@
 
 import pytest
 
-from core import accounts
-from core.db import database
-
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, url, name):
-    page.goto(url + "/signin")
-    page.fill("#email", f"{name}@example.org")
-    page.fill("#password", f"password-{name}-123")
-    page.click("button.primary")
-
-
-def test_connect_then_mention(live_site, new_page, check_a11y):
+def test_connect_then_mention(live_site, new_page, check_a11y, members, sign_in):
     url = live_site(plugins=["wire"])
-    with database.connection_context():
-        ada = accounts.create_account("test", "ada@example.org", "Ada", "password-ada-123")
-        accounts.create_account("test", "bob@example.org", "Bob", "password-bob-123")
+    ada, _ = members("Ada", "Bob")
     bob_page, ada_page = new_page(), new_page()
     sign_in(bob_page, url, "bob")
     bob_page.goto(f"{url}/members/{ada.guid}")

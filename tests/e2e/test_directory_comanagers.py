@@ -3,7 +3,6 @@ as the organisation; both see the managers list (axe checks on each page)."""
 
 import pytest
 
-from core import accounts
 from core.db import database
 from core.models import Entity, Relationship
 from plugins.directory.models import Organisation
@@ -11,24 +10,16 @@ from plugins.directory.models import Organisation
 pytestmark = pytest.mark.e2e
 
 
-def _sign_in(page, url, email, password):
-    page.goto(url + "/signin")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("button.primary")
-
-
-def test_manager_invites_a_member_who_accepts(live_site, new_page, check_a11y):
+def test_manager_invites_a_member_who_accepts(live_site, new_page, check_a11y, members, sign_in):
     url = live_site(plugins=["directory"])
+    ada, *_ = members("Ada", "Bob")
     with database.connection_context():
-        ada = accounts.create_account("test", "ada@example.org", "Ada", "password-ada-123")
-        accounts.create_account("test", "bob@example.org", "Bob", "password-bob-123")
         club = Entity.create(site="test", kind="directory.organisation", title="Club de randonnée d'Amiens",
                              access="public", owner=ada.guid)
         Organisation.create(entity=club, commune="Amiens", postcode="80000", lat=49.895, lon=2.30)
         Relationship.create(site="test", subject=ada.guid, verb="manages", object=club.guid)
     manager = new_page()
-    _sign_in(manager, url, "ada@example.org", "password-ada-123")
+    sign_in(manager, url, "ada")
     manager.goto(f"{url}/directory/{club.guid}")
     managers = manager.locator("#managers")
     assert "Ada" in managers.inner_text() and "seul gestionnaire" in managers.inner_text()
@@ -45,7 +36,7 @@ def test_manager_invites_a_member_who_accepts(live_site, new_page, check_a11y):
     check_a11y(manager)
 
     member = new_page()
-    _sign_in(member, url, "bob@example.org", "password-bob-123")
+    sign_in(member, url, "bob")
     member.goto(url + "/notifications")
     member.click(f"a[href='/directory/{club.guid}']")
     member.click("text=Répondre à l'invitation")

@@ -10,26 +10,16 @@ from PIL import Image
 pytestmark = pytest.mark.e2e
 
 
-def signin(page, url, name):
-    page.goto(url + "/signin")
-    page.fill("#email", f"{name}@example.org")
-    page.fill("#password", f"password-{name}-123")
-    page.click("button.primary")
-    page.wait_for_url(re.compile(r".*/$"))
-
-
-def test_group_album_journey(live_site, page, new_page, check_a11y, tmp_path):
+def test_group_album_journey(live_site, page, new_page, check_a11y, tmp_path, members, sign_in):
     url = live_site(plugins=["groups", "documents"], language="en")
-    from core import accounts, entities
+    from core import entities
     from core.db import database
     from plugins.groups import membership
     from plugins.groups.models import Group
 
     site = live_site.app.runtime("test")
+    admin, owner, member = members("Admin", "Owner", "Member")
     with database.connection_context():
-        admin = accounts.create_account("test", "admin@example.org", "Admin", "password-admin-123")
-        owner = accounts.create_account("test", "owner@example.org", "Owner", "password-owner-123")
-        member = accounts.create_account("test", "member@example.org", "Member", "password-member-123")
         group = entities.create(site, "groups.group", owner=admin.guid, title="Choir", access_level="public")
         Group.create(entity=group, description="We sing.")
         membership.add(site, admin.guid, membership.ADMIN, group.guid)
@@ -46,7 +36,7 @@ def test_group_album_journey(live_site, page, new_page, check_a11y, tmp_path):
 
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    signin(page, url, "owner")
+    sign_in(page, url, "owner")
     page.goto(f"{url}/documents/in/{group.guid}")
     check_a11y(page)
     page.click("text=New album")
@@ -77,7 +67,7 @@ def test_group_album_journey(live_site, page, new_page, check_a11y, tmp_path):
     assert errors == []
 
     other = new_page("en-GB")
-    signin(other, url, "member")
+    sign_in(other, url, "member")
     other.goto(album_url)
     assert other.locator("h1").inner_text() == "Summer concert"
     images = other.locator(".gallery img")

@@ -3,24 +3,12 @@ the first replies and marks the reply as the answer. axe on the group page and t
 
 import pytest
 
-from core import accounts
-from core.db import database
-
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, url, name):
-    page.goto(url + "/signin")
-    page.fill("#email", f"{name}@example.org")
-    page.fill("#password", f"password-{name}-123")
-    page.click("button.primary")
-
-
-def test_group_on_request_then_forum_answer(live_site, new_page, check_a11y):
+def test_group_on_request_then_forum_answer(live_site, new_page, check_a11y, members, sign_in):
     url = live_site(plugins=["groups", "forums"], language="en")
-    with database.connection_context():
-        accounts.create_account("test", "ada@example.org", "Ada", "password-ada-123")
-        accounts.create_account("test", "bob@example.org", "Bob", "password-bob-123")
+    members("Ada", "Bob")
     ada, bob = new_page(locale="en-GB"), new_page(locale="en-GB")
     sign_in(ada, url, "ada")
     ada.goto(url + "/groups/")

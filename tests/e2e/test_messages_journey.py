@@ -4,19 +4,12 @@ conversation's address (axe checks on each page)."""
 
 import pytest
 
-from core import accounts, sites
+from core import sites
 from core.db import database
 from core.models import Entity, Relationship
 from plugins.directory.models import Organisation
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_in(page, url, email, password):
-    page.goto(url + "/signin")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("button.primary")
 
 
 def _card(owner, title):
@@ -26,12 +19,10 @@ def _card(owner, title):
     return card
 
 
-def test_an_association_writes_to_another_which_answers(live_site, new_page, check_a11y, smtp_server):
+def test_an_association_writes_to_another_which_answers(live_site, new_page, check_a11y, smtp_server, members, sign_in):
     url = live_site(plugins=["directory", "messages"])
+    ada, bob, *_ = members("Ada", "Bob", "Eve")
     with database.connection_context():
-        ada = accounts.create_account("test", "ada@example.org", "Ada", "password-ada-123")
-        bob = accounts.create_account("test", "bob@example.org", "Bob", "password-bob-123")
-        accounts.create_account("test", "eve@example.org", "Eve", "password-eve-123")
         a, b = _card(ada, "Les Amis du Jardin"), _card(bob, "Vélo Libre")
         sites.save_settings("test", smtp_server.settings)
     live_site.app.invalidate()
@@ -40,7 +31,7 @@ def test_an_association_writes_to_another_which_answers(live_site, new_page, che
     smtp_server.deliver = Worker(live_site.app).drain  # the mail queue's worker, run when the test reads mail
 
     writer = new_page()
-    _sign_in(writer, url, "ada@example.org", "password-ada-123")
+    sign_in(writer, url, "ada")
     writer.click(".user-menu > summary")
     writer.select_option("#acting-as", str(a.guid))
     writer.click(".acting-switch button")
@@ -60,7 +51,7 @@ def test_an_association_writes_to_another_which_answers(live_site, new_page, che
     assert "six tables" in mail and "/messages/" + conversation.rsplit("/", 1)[1] in mail
 
     reader = new_page()
-    _sign_in(reader, url, "bob@example.org", "password-bob-123")
+    sign_in(reader, url, "bob")
     badge = reader.locator(".site-header a[href='/messages/'] .badge")
     assert badge.inner_text().startswith("1")
     reader.click(".site-header a[href='/messages/']")
@@ -97,6 +88,6 @@ def test_an_association_writes_to_another_which_answers(live_site, new_page, che
     visitor = new_page()
     assert visitor.goto(conversation).status == 404
     outsider = new_page()
-    _sign_in(outsider, url, "eve@example.org", "password-eve-123")
+    sign_in(outsider, url, "eve")
     assert outsider.goto(conversation).status == 404
     check_a11y(outsider)

@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from core import accounts
 from core.db import database
 from core.models import Entity, Relationship
 from plugins.directory.models import Organisation
@@ -20,21 +19,11 @@ children = ["Football", "Randonnée"]
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, url, name):
-    page.goto(url + "/signin")
-    page.fill("#email", f"{name}@example.org")
-    page.fill("#password", f"password-{name}-123")
-    page.click("button.primary")
-    page.wait_for_url(lambda address: "/signin" not in address)  # signed in: a new session, new tokens
-
-
-def test_a_need_meets_an_offer(live_site, new_page, check_a11y):
+def test_a_need_meets_an_offer(live_site, new_page, check_a11y, members, sign_in):
     url = live_site(plugins=["directory", "messages", "offers"], toml=TAXONOMY)
     site = live_site.app.runtime("test")
+    mia, leo, *_ = members("Mia", "Léo", "Bob")
     with database.connection_context():
-        mia = accounts.create_account("test", "mia@example.org", "Mia", "password-mia-123")
-        leo = accounts.create_account("test", "leo@example.org", "Léo", "password-leo-123")
-        accounts.create_account("test", "bob@example.org", "Bob", "password-bob-123")
         club = Entity.create(site="test", kind="directory.organisation", title="Les Amis du Stade", access="public",
                              owner=mia.guid)
         Organisation.create(entity=club, commune="Amiens", postcode="80000", lat=49.895, lon=2.30)

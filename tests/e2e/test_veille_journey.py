@@ -6,9 +6,6 @@ import re
 
 import pytest
 
-from core import accounts
-from core.db import database
-
 pytestmark = pytest.mark.e2e
 
 TAXONOMY = """
@@ -23,19 +20,9 @@ label = "Solidarité"
 """
 
 
-def sign_in(page, url, name):
-    page.goto(url + "/signin")
-    page.fill("#email", f"{name}@example.org")
-    page.fill("#password", f"password-{name}-123")
-    page.click("button.primary")
-    page.wait_for_url(lambda address: "/signin" not in address)  # signed in: the session holds the new token
-
-
-def test_members_share_qualify_and_subscribe(live_site, new_page, check_a11y):
+def test_members_share_qualify_and_subscribe(live_site, new_page, check_a11y, members, sign_in):
     url = live_site(plugins=["veille"], toml=TAXONOMY)
-    with database.connection_context():
-        accounts.create_account("test", "ada@example.org", "Ada", "password-ada-123")
-        accounts.create_account("test", "bob@example.org", "Bob", "password-bob-123")
+    members("Ada", "Bob")
 
     ada = new_page()
     sign_in(ada, url, "ada")
