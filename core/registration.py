@@ -116,7 +116,7 @@ def invite(site, request, inviter: Account | None, email: str, role: str = "memb
             site=site.id, email=email, inviter=inviter.guid if inviter else None,
             token=secrets.token_urlsafe(24), role=role, created=now())
         inviter_name = inviter.name if inviter else site.name
-        link = urls.absolute(site, f"/signup?invitation={invitation.token}", request)
+        link = urls.absolute(site, _web().url_for(site, "signup") + f"?invitation={invitation.token}", request)
         mail_invitation(site, invitation, _("%(name)s invites you to join %(site)s") % {
             "name": inviter_name, "site": site.name},
             _("Hello,\n\n%(name)s invites you to join %(site)s.\n\nTo create your account, open this link:\n"

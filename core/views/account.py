@@ -183,7 +183,7 @@ def reset_request(request):
                 Account.site == site.id, Account.email == email).first()
             if account is not None and account.state != "banned":
                 token = tokens.make(site, "reset", {"uid": account.guid, "hash": account.password_hash[-12:]})
-                link = urls.absolute(site, f"/reset/{token}", request)
+                link = urls.absolute(site, web.url_for(request, "reset-confirm", token=token), request)
                 mail.send(site, account.email, _("Choose a new password for %(site)s") % {"site": site.name},
                           _("Hello %(name)s,\n\nTo choose a new password, open this link within two hours:\n"
                             "%(link)s\n\nIf you did not ask for it, ignore this message: your password stays "
@@ -254,7 +254,7 @@ def settings_page(request):
             if not errors:
                 if not Account.select().where(Account.site == site.id, Account.email == new).exists():
                     token = tokens.make(site, "email", {"uid": user.guid, "email": new})
-                    link = urls.absolute(site, f"/account/email/{token}", request)
+                    link = urls.absolute(site, web.url_for(request, "account-email", token=token), request)
                     mail.send(site, new, _("Confirm your new address on %(site)s") % {"site": site.name},
                               _("Hello %(name)s,\n\nTo use this address on %(site)s, open this link within a day:\n"
                                 "%(link)s\n") % {"name": user.name, "site": site.name, "link": link})

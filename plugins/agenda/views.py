@@ -82,14 +82,14 @@ def index(request, title=None, base="/agenda/", feed_url="/agenda/feed.ics", **s
 
 def by_owner(request):
     owner, where = listings.scope(request, "owner")
-    return index(request, _("Events of %(name)s") % {"name": owner.title}, f"/agenda/by/{owner.guid}",
-                 f"/agenda/by/{owner.guid}/feed.ics", **where)
+    return index(request, _("Events of %(name)s") % {"name": owner.title}, web.url_for(request, "agenda-owner", guid=owner.guid),
+                 web.url_for(request, "agenda-owner-ics", guid=owner.guid), **where)
 
 
 def in_container(request):
     container, where = listings.scope(request, "container")
-    return index(request, _("Events of %(name)s") % {"name": container.title}, f"/agenda/in/{container.guid}",
-                 f"/agenda/in/{container.guid}/feed.ics", **where)
+    return index(request, _("Events of %(name)s") % {"name": container.title}, web.url_for(request, "agenda-container", guid=container.guid),
+                 web.url_for(request, "agenda-container-ics", guid=container.guid), **where)
 
 
 def month(request):
@@ -238,7 +238,7 @@ def delete(request):
     user = web.require_user(request)
     site = web.site_of(request)
     entity, _event_row = _event(request)
-    return listings.trash(request, entity, allowed=events.can_edit(site, user, entity), back="/agenda/",
+    return listings.trash(request, entity, allowed=events.can_edit(site, user, entity), back=web.url_for(request, "agenda"),
                           message=_("The event is in the trash; it can be restored from there."))
 
 

@@ -35,7 +35,7 @@ def maillage_menu_items(site, request):
     user = web.current_user(request)
     if user is None or not entities.can(site, user, views.RIGHT):
         return []
-    return [MenuItem("user", _("Animation"), "/animation/", order=30, name="animation",
+    return [MenuItem("user", _("Animation"), web.url_for(site, "animation"), order=30, name="animation",
                      active_prefix="/animation/")]
 
 

@@ -39,23 +39,24 @@ def index(request):
     if raw and author is None:
         raise web.not_found()
     if author is not None:
-        return _list_page(request, _("Blog of %(name)s") % {"name": author.title}, f"/blog/by/{author.guid}/feed.atom",
-                          "/blog/", author=author, owner=author.guid)
-    return _list_page(request, _("Blog"), "/blog/feed.atom", "/blog/")
+        return _list_page(request, _("Blog of %(name)s") % {"name": author.title}, web.url_for(request, "blog-author-atom", guid=author.guid),
+                          web.url_for(request, "blog"), author=author, owner=author.guid)
+    return _list_page(request, _("Blog"), web.url_for(request, "blog-atom"), web.url_for(request, "blog"))
 
 
 def by_author(request):
     """The blog of one member or organisation."""
     owner, where = listings.scope(request, "owner")
-    return _list_page(request, _("Blog of %(name)s") % {"name": owner.title}, f"/blog/by/{owner.guid}/feed.atom",
-                      f"/blog/by/{owner.guid}", **where)
+    return _list_page(request, _("Blog of %(name)s") % {"name": owner.title}, web.url_for(request, "blog-author-atom", guid=owner.guid),
+                      web.url_for(request, "blog-author", guid=owner.guid), **where)
 
 
 def in_container(request):
     """The blog of a group or an organisation (a tab of its page)."""
     container, where = listings.scope(request, "container")
     return _list_page(request, _("Blog of %(name)s") % {"name": container.title},
-                      f"/blog/in/{container.guid}/feed.atom", f"/blog/in/{container.guid}", **where)
+                      web.url_for(request, "blog-container-atom", guid=container.guid),
+                      web.url_for(request, "blog-container", guid=container.guid), **where)
 
 
 def _post(request, guid: int) -> tuple[Entity, Post]:
@@ -218,7 +219,7 @@ def delete(request):
     user = web.require_user(request)
     site = web.site_of(request)
     entity, _post_row = _post(request, request.path_params["guid"])
-    return listings.trash(request, entity, allowed=posts.can_edit(site, user, entity), back="/blog/",
+    return listings.trash(request, entity, allowed=posts.can_edit(site, user, entity), back=web.url_for(request, "blog"),
                           message=_("The post is in the trash; it can be restored from there."))
 
 
@@ -255,7 +256,7 @@ def _atom(request, title: str, self_url: str, **filters):
 def atom(request):
     """Atom feed of the site's blog."""
     site = web.site_of(request)
-    return _atom(request, _("Blog — %(site)s") % {"site": site.name}, "/blog/feed.atom")
+    return _atom(request, _("Blog — %(site)s") % {"site": site.name}, web.url_for(request, "blog-atom"))
 
 
 def atom_author(request):
@@ -264,7 +265,7 @@ def atom_author(request):
     owner = entities.get_visible(site, None, request.path_params["guid"])
     if owner is None:
         raise web.not_found()
-    return _atom(request, _("Blog of %(name)s") % {"name": owner.title}, f"/blog/by/{owner.guid}/feed.atom",
+    return _atom(request, _("Blog of %(name)s") % {"name": owner.title}, web.url_for(request, "blog-author-atom", guid=owner.guid),
                  owner=owner.guid)
 
 
@@ -274,5 +275,5 @@ def atom_container(request):
     container = entities.get_visible(site, None, request.path_params["guid"])
     if container is None:
         raise web.not_found()
-    return _atom(request, _("Blog of %(name)s") % {"name": container.title}, f"/blog/in/{container.guid}/feed.atom",
+    return _atom(request, _("Blog of %(name)s") % {"name": container.title}, web.url_for(request, "blog-container-atom", guid=container.guid),
                  container=container.guid)

@@ -55,7 +55,7 @@ def invite_view(request):
         web.flash(request, _("%(email)s is not a member yet: a link valid %(days)s days is mailed to them; "
                              "they manage the card once they accept.")
                   % {"email": invitation.email, "days": INVITATION_DAYS})
-    return web.redirect(request, f"/directory/{card.guid}#managers")
+    return web.redirect(request, web.url_for(request, "directory-card", guid=card.guid) + "#managers")
 
 
 def remove_view(request):
@@ -68,14 +68,14 @@ def remove_view(request):
         remove_manager(site, card, member, user)
     except ManagingError as exc:
         web.flash(request, str(exc), "error")
-        return web.redirect(request, f"/directory/{card.guid}#managers")
+        return web.redirect(request, web.url_for(request, "directory-card", guid=card.guid) + "#managers")
     if member == user.guid:
         web.flash(request, _("You no longer manage this card."))
         if not user.is_admin:
             return web.redirect(request, web.url_for(request, "directory-card", guid=card.guid))
     else:
         web.flash(request, _("The member no longer manages the card."))
-    return web.redirect(request, f"/directory/{card.guid}#managers")
+    return web.redirect(request, web.url_for(request, "directory-card", guid=card.guid) + "#managers")
 
 
 def cancel_view(request):
@@ -84,7 +84,7 @@ def cancel_view(request):
     card, _org = _managed_card(request, user)
     Invitation.delete().where(Invitation.id == request.path_params["id"], Invitation.card == card.guid).execute()
     web.flash(request, _("The invitation is cancelled."))
-    return web.redirect(request, f"/directory/{card.guid}#managers")
+    return web.redirect(request, web.url_for(request, "directory-card", guid=card.guid) + "#managers")
 
 
 def invitation_view(request):

@@ -141,7 +141,7 @@ def edit(request):
             if verb:
                 activity.record(site, actor=actor.guid, verb=verb, entity=entity, container=entity.guid)
             web.flash(request, _("Group saved."))
-            return web.redirect(request, f"/groups/{entity.guid}")
+            return web.redirect(request, web.url_for(request, "groups-group", guid=entity.guid))
     return web.render(request, "groups/edit.html", {
         "entity": entity, "values": values, "errors": errors, "modes": MEMBERSHIP_MODES,
         "site_themes": themes_of(site), "tools": tools,
@@ -210,7 +210,7 @@ def join(request):
         web.flash(request, _("You cannot join this group."), "error")
     elif result == "none":
         web.flash(request, _("This group is open to invited members only."), "error")
-    return web.redirect(request, f"/groups/{entity.guid}")
+    return web.redirect(request, web.url_for(request, "groups-group", guid=entity.guid))
 
 
 def leave(request):
@@ -218,10 +218,10 @@ def leave(request):
     entity, _group_row = _group(request)
     if entity.owner_id == user.guid:
         web.flash(request, _("You created this group: hand it over before leaving."), "error")
-        return web.redirect(request, f"/groups/{entity.guid}")
+        return web.redirect(request, web.url_for(request, "groups-group", guid=entity.guid))
     membership.leave(user.guid, entity)
     web.flash(request, _("You left the group."))
-    return web.redirect(request, "/groups/")
+    return web.redirect(request, web.url_for(request, "groups"))
 
 
 def invite(request):
@@ -244,7 +244,7 @@ def invite(request):
 
             notifications.notify(site, "groups.invitation", [account.guid], actor=user.entity, entity=entity)
         web.flash(request, _("Invitation sent."))
-    return web.redirect(request, f"/groups/{entity.guid}/members")
+    return web.redirect(request, web.url_for(request, "groups-members", guid=entity.guid))
 
 
 def manage_member(request):
@@ -273,7 +273,7 @@ def manage_member(request):
     else:
         raise web.not_found()
     web.flash(request, _("Done."))
-    return web.redirect(request, f"/groups/{entity.guid}/members")
+    return web.redirect(request, web.url_for(request, "groups-members", guid=entity.guid))
 
 
 def announce(request):
@@ -293,7 +293,7 @@ def announce(request):
                                         actor=request.state.actor or user.entity, entity=entity,
                                         text=values["text"])
             web.flash(request, _("Announcement sent to %(num)s members.") % {"num": sent})
-            return web.redirect(request, f"/groups/{entity.guid}")
+            return web.redirect(request, web.url_for(request, "groups-group", guid=entity.guid))
     ctx = _context(request, entity, group, "announce")
     ctx.update(values=values, error=error)
     return web.render(request, "groups/announce.html", ctx, status_code=400 if error else 200)

@@ -50,7 +50,7 @@ def index(request):
             notifications.notify(site, "wire.mention", mentioned(site.id, body), actor=actor, entity=entity,
                                  text=body)
             web.flash(request, _("Your status is published."))
-            return web.redirect(request, "/wire/")
+            return web.redirect(request, web.url_for(request, "wire"))
     rows = _listing(site, user, inputs.query_id(request, "before"))
     return web.render(request, "wire/index.html", {
         "statuses": [(s.entity, render(site.id, s.body)) for s in rows], "error": error, "body": body, "level": level,
@@ -73,7 +73,7 @@ def delete(request):
     user = web.require_user(request)
     site = web.site_of(request)
     entity = listings.visible_or_404(request, request.path_params["guid"], kind="wire.status")
-    return listings.trash(request, entity, allowed=entities.can(site, user, "edit", entity), back="/wire/",
+    return listings.trash(request, entity, allowed=entities.can(site, user, "edit", entity), back=web.url_for(request, "wire"),
                           message=_("The status is in the trash; it can be restored from there."))
 
 
@@ -82,7 +82,7 @@ def atom(request):
     site = web.site_of(request)
     rows = _listing(site, None, limit=50)
     entries = [{"id": f"tag:maillage,{site.id}:wire:{s.entity_id}", "title": s.entity.title,
-                "url": f"/wire/{s.entity_id}", "updated": s.entity.created, "author": entities.as_seen_by(site, None, s.entity.owner).title,
+                "url": web.url_for(request, "wire-status", guid=s.entity_id), "updated": s.entity.created, "author": entities.as_seen_by(site, None, s.entity.owner).title,
                 "summary": render(site.id, s.body)} for s in rows]
-    return feeds.atom_response(request, _("Status updates — %(site)s") % {"site": site.name}, "/wire/feed.atom",
+    return feeds.atom_response(request, _("Status updates — %(site)s") % {"site": site.name}, web.url_for(request, "wire-atom"),
                                entries)
