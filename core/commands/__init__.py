@@ -2,7 +2,15 @@
 with ``add_parser(sub)`` and the function it runs; a new core command is such a module plus its
 name in ``core.cli.COMMANDS``), and what a command uses, the core's and a plugin's alike.
 
-A plugin adds commands with the ``maillage_cli_commands`` hook and writes them with these::
+A plugin adds commands with the ``maillage_cli_commands`` hook. One that does a task on each site
+where the plugin is enabled is one call::
+
+    from core.commands import per_site
+
+    per_site(subparsers, "close-polls", "close expired polls", "poll",
+             lambda site, args: f"{polls.close_expired(site)} poll(s) closed")   # prints "<site>: 3 poll(s) closed"
+
+Others loop themselves::
 
     from core.commands import CLIError, each_site
 
@@ -18,7 +26,7 @@ A command returns its exit code; :class:`CLIError` ends it with its message on o
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 EXIT_USAGE = 2
 
@@ -69,3 +77,20 @@ def each_site(site: str | None = None) -> Iterator:
     with database.connection_context():
         for site_id in targets:
             yield build(site_id, instance)
+
+
+def per_site(subparsers, name: str, help: str, plugin: str, run: Callable) -> argparse.ArgumentParser:
+    """Add the command ``name`` (with ``--site``) that calls ``run(site, args)`` on each site where ``plugin``
+    is enabled, or on the one ``--site`` names, and prints ``<site id>: <what run returned>``. Returns the
+    command's parser, for more arguments."""
+    parser = subparsers.add_parser(name, help=help)
+    parser.add_argument("--site", help="only this site")
+
+    def command(args) -> int:
+        for site in each_site(args.site):
+            if plugin in site.enabled_names:
+                print(f"{site.id}: {run(site, args)}")
+        return 0
+
+    parser.set_defaults(func=command)
+    return parser

@@ -8,6 +8,7 @@ With plugin.toml this file is the whole map of the plugin; docs/plugins/agenda.m
 from starlette.routing import Route
 
 from core import hookimpl
+from core.commands import per_site
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import NotificationEvent
@@ -133,20 +134,14 @@ def maillage_entity_deleted(site, entity):
 
 @hookimpl
 def maillage_cli_commands(subparsers):
-    p = subparsers.add_parser("agenda-reminders", help="remind participants of the events starting in the next 24 hours")
-    p.add_argument("--site")
-    p.add_argument("--hours", type=int, default=24)
-    p.set_defaults(func=_reminders)
+    per_site(subparsers, "agenda-reminders", "remind participants of the events starting in the next 24 hours",
+             "agenda", _reminders).add_argument("--hours", type=int, default=24)
 
 
-def _reminders(args):
-    from core.commands import each_site
+def _reminders(site, args):
     from plugins.agenda.reminders import send_reminders
 
-    for site in each_site(args.site):
-        if "agenda" in site.enabled_names:
-            print(f"{site.id}: {send_reminders(site, hours=args.hours)} reminder(s)")
-    return 0
+    return f"{send_reminders(site, hours=args.hours)} reminder(s)"
 
 
 @hookimpl

@@ -4,6 +4,7 @@ introduction notification, the featured block of the home page and the daily agg
 from starlette.routing import Route
 
 from core import entities, hookimpl, web
+from core.commands import per_site
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import NotificationEvent
@@ -70,21 +71,15 @@ def maillage_digest_sections(site, account, period):
 
 @hookimpl
 def maillage_cli_commands(subparsers):
-    p = subparsers.add_parser("animation-aggregate",
-                              help="record yesterday's adoption figures for the animation dashboard")
-    p.add_argument("--site")
-    p.set_defaults(func=_aggregate)
+    per_site(subparsers, "animation-aggregate", "record yesterday's adoption figures for the animation dashboard",
+             "animation", _aggregate)
 
 
-def _aggregate(args):
-    from core.commands import each_site
+def _aggregate(site, args):
     from plugins.animation.aggregate import aggregate
 
-    for site in each_site(args.site):
-        if "animation" in site.enabled_names:
-            done = aggregate(site)
-            print(f"{site.id}: {done['figures']} figure(s) recorded through {done['through']}")
-    return 0
+    done = aggregate(site)
+    return f"{done['figures']} figure(s) recorded through {done['through']}"
 
 
 @hookimpl

@@ -7,6 +7,7 @@ plugin.toml; with this file it is the whole map of the plugin (docs/tutorial-blo
 from starlette.routing import Route
 
 from core import entities, hookimpl
+from core.commands import per_site
 from core.i18n import gettext_lazy as _l
 from core.kinds import NotificationEvent
 from plugins.blog import views
@@ -101,19 +102,14 @@ def maillage_entity_deleted(site, entity):
 
 @hookimpl
 def maillage_cli_commands(subparsers):
-    p = subparsers.add_parser("publish-scheduled", help="publish the blog posts whose time has come")
-    p.add_argument("--site")
-    p.set_defaults(func=_publish_scheduled)
+    per_site(subparsers, "publish-scheduled", "publish the blog posts whose time has come", "blog",
+             _publish_scheduled)
 
 
-def _publish_scheduled(args):
-    from core.commands import each_site
+def _publish_scheduled(site, args):
     from plugins.blog.posts import announce_due
 
-    for site in each_site(args.site):
-        if "blog" in site.enabled_names:
-            print(f"{site.id}: {announce_due(site)} post(s) published")
-    return 0
+    return f"{announce_due(site)} post(s) published"
 
 
 @hookimpl

@@ -7,6 +7,7 @@ This file is the map of the plugin; it uses only the core's public API and hooks
 from starlette.routing import Route
 
 from core import hookimpl, web
+from core.commands import per_site
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
@@ -149,9 +150,8 @@ def maillage_delete_personal_data(site, user, mode):
 def maillage_cli_commands(subparsers):
     from plugins.messages import letters
 
-    p = subparsers.add_parser("send-letters", help="send the letters whose time has come (run from cron)")
-    p.add_argument("--site", help="only this site")
-    p.set_defaults(func=letters.command)
+    per_site(subparsers, "send-letters", "send the letters whose time has come (run from cron)", "messages",
+             lambda site, args: f"{letters.deliver_due(site)} letter mail(s) sent")
 
 
 @hookimpl

@@ -213,11 +213,3 @@ def drafts(sender_guids: list[int]) -> list[Entity]:
                 .order_by(Entity.guid.desc()).limit(50))
 
 
-def command(args) -> int:
-    """``maillage send-letters [--site ID]``: send the letters whose time has come."""
-    from core.commands import each_site
-
-    for site in each_site(args.site):
-        if "messages" in site.enabled_names:
-            print(f"{site.id}: {deliver_due(site)} letter mail(s) sent")
-    return 0

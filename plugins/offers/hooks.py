@@ -8,6 +8,7 @@ it is the whole map of the plugin (docs/plugins/offers.md).
 from starlette.routing import Route
 
 from core import hookimpl
+from core.commands import per_site
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import NotificationEvent
@@ -98,19 +99,14 @@ def maillage_delete_personal_data(site, user, mode):
 
 @hookimpl
 def maillage_cli_commands(subparsers):
-    p = subparsers.add_parser("offers-expire", help="close the expired ads and send the reminders that are due")
-    p.add_argument("--site")
-    p.set_defaults(func=_expire)
+    per_site(subparsers, "offers-expire", "close the expired ads and send the reminders that are due", "offers",
+             _expire)
 
 
-def _expire(args):
-    from core.commands import each_site
+def _expire(site, args):
     from plugins.offers import ads
 
-    for site in each_site(args.site):
-        if "offers" in site.enabled_names:
-            print(f"{site.id}: {ads.remind(site)} reminder(s), {ads.expire(site)} ad(s) closed")
-    return 0
+    return f"{ads.remind(site)} reminder(s), {ads.expire(site)} ad(s) closed"
 
 
 @hookimpl

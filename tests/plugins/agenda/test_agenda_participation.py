@@ -156,6 +156,22 @@ def test_reminders_once_per_occurrence(signed_in, app):
         assert Notification.select().where(Notification.event == "agenda.reminder").count() == 1
 
 
+def test_the_reminders_command_runs_on_the_sites_with_the_agenda(signed_in, app, monkeypatch, capsys):
+    from core import cli
+
+    ada = signed_in("ada")
+    tomorrow = (now() + dt.timedelta(hours=30)).date().isoformat()
+    guid = create(ada, start_date=tomorrow, end_date=tomorrow, start_time="23:30", end_time="23:50")
+    answer(signed_in("ann"), guid, "going")
+    monkeypatch.setenv("MAILLAGE_HOME", str(app.instance.home))
+    monkeypatch.setenv("MAILLAGE_SITES", str(app.instance.sites_dir))
+    monkeypatch.setenv("DATABASE_URL", app.instance.database_url)
+    assert cli.main(["agenda-reminders", "--site", "test", "--hours", "12"]) == 0
+    assert capsys.readouterr().out.strip() == "test: 0 reminder(s)"  # the event starts in 30 hours
+    assert cli.main(["agenda-reminders", "--site", "test", "--hours", "72"]) == 0
+    assert capsys.readouterr().out.strip() == "test: 1 reminder(s)"
+
+
 def test_container_events_follow_its_access(signed_in, client, db):
     from core.models import Account
 
