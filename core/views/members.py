@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from core import entities, images, inputs, profiles, web
+from core import entities, entity_images, images, inputs, profiles, web
 from core.db import database
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -45,6 +45,7 @@ def index(request):
     rows = list(query)
     more = len(rows) > PAGE
     rows = rows[:PAGE]
+    entity_images.prime(site, rows, 48)
     return web.render(request, "core/members.html", {
         "members": rows, "q": q, "next_before": rows[-1].guid if more else None})
 

@@ -94,3 +94,16 @@ def test_a_feed_page_asks_the_pictures_once_not_per_item(signed_in, client, app,
     logo_queries = [r for r in caplog.records if r.name == logger.name and "directory_organisation" in r.getMessage()
                     and '"logo"' in r.getMessage()]
     assert len(logo_queries) == 1, [r.getMessage() for r in logo_queries]
+
+
+def test_the_member_list_shows_avatars_and_initials(signed_in, client, app):
+    from core import profiles
+
+    ada, bob = signed_in("ada"), signed_in("bob")
+    with database.connection_context():
+        profile = profiles.get(ada.account.guid)
+        profile.avatar = "abcdef0123"
+        profile.save(force_insert=profiles.Profile.get_or_none(profiles.Profile.entity == ada.account.guid) is None)
+    html = client.get("/members").text
+    assert f'<img class="avatar" src="/members/{ada.account.guid}/avatar?v=abcdef01"' in html
+    assert f"/members/{bob.account.guid}/avatar" not in html and re.search(r'class="initials s48 c\d"', html)
