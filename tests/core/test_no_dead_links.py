@@ -11,17 +11,12 @@ from __future__ import annotations
 import re
 from collections import deque
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from core import accounts, demo, testing
-from core.app import Maillage
-from core.config import Instance
-from core.db import database
+from core import testing
 
-ROOT = Path(__file__).resolve().parents[2]
 PER_SHAPE = 2
 MAX_PAGES = 600
 
@@ -76,29 +71,12 @@ def crawl(client, host: str) -> tuple[dict[str, list[str]], int]:
     return broken, fetched
 
 
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo")
-    instance = Instance(home=tmp / "var", sites_dir=ROOT / "sites", database_url=testing.fresh_database_url(tmp),
-                        secret="test-secret-" + "x" * 32)
-    app = Maillage(instance)
-    with database.connection_context():
-        for site_id in app.sites:
-            demo.generate(app.runtime(site_id), "small", progress=False)
-            accounts.create_account(site_id, "admin@example.org", "Administrator", "admin-password-123",
-                                    role="admin")
-    return app
-
-
 @pytest.mark.parametrize("site_id", ["portail", "asso"])
 @pytest.mark.parametrize("who", ["visitor", "member", "admin"])
-def test_no_internal_link_is_dead(demo_app, site_id, who):
+def test_no_internal_link_is_dead(demo_app, demo_sign_in, site_id, who):
     host = demo_app.sites[site_id].hosts[0]
     with testing.client(demo_app, host=host) as client:
-        if who == "member":
-            assert client.signin("member1@example.org", demo.DEMO_PASSWORD).status_code == 303
-        elif who == "admin":
-            assert client.signin("admin@example.org", "admin-password-123").status_code == 303
+        demo_sign_in(client, who)
         broken, fetched = crawl(client, host)
     assert fetched > 20
     assert not broken, "dead links: " + "; ".join(f"{url} (linked from {refs[:3]})" for url, refs in broken.items())

@@ -21,19 +21,14 @@ import re
 import time
 from collections import deque
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 import html5lib
 import pytest
 from starlette.routing import Mount, Route
 
-from core import accounts, demo, testing
-from core.app import Maillage
-from core.config import Instance
-from core.db import database
+from core import testing
 
-ROOT = Path(__file__).resolve().parents[3]
 MAX_PAGES = 250
 
 BIG = ["9223372036854775808", "99999999999999999999", "-9223372036854775809"]
@@ -140,35 +135,18 @@ def _fill(path_format: str, route: Route, values: dict) -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("robust")
-    instance = Instance(home=tmp / "var", sites_dir=ROOT / "sites", database_url=testing.fresh_database_url(tmp),
-                        secret="test-secret-" + "x" * 32)
-    app = Maillage(instance)
-    with database.connection_context():
-        for site_id in app.sites:
-            demo.generate(app.runtime(site_id), "small", progress=False)
-            accounts.create_account(site_id, "admin@example.org", "Administrator", "admin-password-123",
-                                    role="admin")
-    return app
-
-
-def _client(app, host, who):
+def _client(app, host, who, sign_in):
     client = testing.client(app, host=host)
     client.__enter__()
-    if who == "member":
-        assert client.signin("member1@example.org", demo.DEMO_PASSWORD).status_code == 303
-    elif who == "admin":
-        assert client.signin("admin@example.org", "admin-password-123").status_code == 303
+    sign_in(client, who)
     return client
 
 
 @pytest.fixture(scope="module")
-def clients(demo_app):
+def clients(demo_app, demo_sign_in):
     """{(site id, who): client}, the member and the administrator signed in before any hostile request
     (the visitor's wrong sign-ins throttle the test client's address)."""
-    made = {(site_id, who): _client(demo_app, config.hosts[0], who)
+    made = {(site_id, who): _client(demo_app, config.hosts[0], who, demo_sign_in)
             for site_id, config in demo_app.sites.items() for who in ("admin", "member", "visitor")}
     yield made
     for client in made.values():
