@@ -113,6 +113,17 @@ def stubs(db, legacy_table_names: bool = False) -> Stubs:
     return Stubs(Base, Entity)
 
 
+def double_precision(db, table: str, *columns: str) -> None:
+    """Store ``columns`` of ``table`` (its coordinates) in double precision on PostgreSQL, where peewee's
+    ``FloatField`` is a 4-byte ``real`` (about 7 significant digits: a point moved by up to a metre, and
+    the same data differed from SQLite's, whose REAL already is double). Nothing to do on SQLite."""
+    from peewee import PostgresqlDatabase
+
+    if isinstance(getattr(db, "obj", None) or db, PostgresqlDatabase):
+        db.execute_sql(f'ALTER TABLE "{table}" ' + ", ".join(f'ALTER COLUMN "{c}" TYPE double precision'
+                                                             for c in columns))
+
+
 POINT_CONDITION = ('(("{lat}" IS NULL AND "{lon}" IS NULL) OR ("{lat}" IS NOT NULL AND "{lon}" IS NOT NULL '
                    'AND "{lat}" BETWEEN -90 AND 90 AND "{lon}" BETWEEN -180 AND 180))')  # never NULL
 
