@@ -74,3 +74,21 @@ def test_an_organisation_s_managers_get_the_reminder(offers_site, signed_in, use
     assert leo  # not a manager: not told
     recipients = sorted(m["To"] for m in use_smtp.messages if "expires soon" in m["Subject"])
     assert recipients == ["mia@example.org"]
+
+
+def test_the_offers_expire_command_closes_once(offers_site, signed_in, app, monkeypatch, capsys):
+    from core import cli
+
+    ada = signed_in("ada")
+    guid = publish(ada, title="Vieille annonce")
+    with database.connection_context():
+        Ad.update(expires=now() - dt.timedelta(minutes=1)).where(Ad.entity == guid).execute()
+    monkeypatch.setenv("MAILLAGE_HOME", str(app.instance.home))
+    monkeypatch.setenv("MAILLAGE_SITES", str(app.instance.sites_dir))
+    monkeypatch.setenv("DATABASE_URL", app.instance.database_url)
+    assert cli.main(["offers-expire", "--site", "test"]) == 0
+    assert "test: 0 reminder(s), 1 ad(s) closed" in capsys.readouterr().out
+    assert cli.main(["offers-expire", "--site", "test"]) == 0
+    assert "test: 0 reminder(s), 0 ad(s) closed" in capsys.readouterr().out
+    with database.connection_context():
+        assert Ad.get_by_id(guid).closed_reason == "expired"
