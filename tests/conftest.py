@@ -2,7 +2,8 @@
 
 The app, clients, members and the ``site`` marker come from ``core/pytest_plugin.py``, which
 pytest loads through maillage's ``pytest11`` entry point (``pip install -e .`` registers it);
-here are the mail server fixtures and the offline package installer.
+here are the mail server fixtures, the offline package installer and a throw-away environment for
+``pip install -e``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,45 @@ def pip_install():
         return target
 
     return install
+
+
+class EditableEnv:
+    """A throw-away virtual environment that sees the running one's packages (maillage and its
+    dependencies) through a ``.pth`` file, so that installing into it downloads nothing."""
+
+    def __init__(self, where: pathlib.Path):
+        import site
+        import venv
+
+        venv.EnvBuilder(with_pip=False, symlinks=True).create(where)
+        self.python = str(where / "bin" / "python")
+        purelib = subprocess.run([self.python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        # addsitedir, not a bare path: the running environment's own .pth files (maillage's editable
+        # install among them) must be read too
+        lines = [f"import site; site.addsitedir({folder!r})" for folder in site.getsitepackages()]
+        (pathlib.Path(purelib) / "maillage-test-parent.pth").write_text("\n".join(lines) + "\n")
+        # pip refuses PIP_BUILD_CONSTRAINT (scripts/test.sh sets one for its own install) with --no-build-isolation
+        self.env = {k: v for k, v in os.environ.items() if k not in ("PIP_BUILD_CONSTRAINT", "PYTHONPATH")}
+
+    def run(self, *args: str, cwd=None, timeout: float = 300) -> subprocess.CompletedProcess:
+        """Run this environment's Python with ``args``."""
+        return subprocess.run([self.python, *args], cwd=cwd, capture_output=True, text=True, env=self.env,
+                              timeout=timeout)
+
+    def install_editable(self, folder) -> None:
+        """``pip install -e folder``: offline (no index), without its dependencies (they are here) and
+        with this environment's setuptools (no build isolation)."""
+        done = self.run("-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--no-build-isolation",
+                        "-e", str(folder))
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture
+def editable_env(tmp_path):
+    """An :class:`EditableEnv` in the test's temporary folder: ``editable_env.install_editable(path)``,
+    then ``editable_env.run("-m", "pytest", ...)``."""
+    return EditableEnv(tmp_path / "venv")
 
 
 class SMTPCollector:

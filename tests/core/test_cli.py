@@ -1,7 +1,6 @@
 """The `maillage` command line: each command, and one clear line for every mistake."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -104,9 +103,10 @@ def test_check_passes_on_a_valid_installation(env, capsys):
     assert "configuration and plugins are valid" in out
 
 
-def test_new_plugin_writes_a_pip_package_whose_own_test_passes_outside_the_repository(env, capsys, tmp_path, pip_install):
-    """new-plugin in a temporary folder, pip-installed offline, enabled on one site only; its
-    generated test runs with pytest from its own folder, with no file of this repository."""
+def test_new_plugin_writes_a_pip_package_whose_own_test_passes_outside_the_repository(env, capsys, tmp_path, editable_env):
+    """new-plugin in a temporary folder, ``pip install -e`` into a throw-away environment (offline), enabled
+    on one site only; its generated test runs with that environment's pytest from its own folder, with no
+    file of this repository."""
     where = tmp_path / "src"
     code, out, _ = run(capsys, "new-plugin", "poll", "--dir", str(where))
     assert code == 0, out
@@ -121,21 +121,15 @@ def test_new_plugin_writes_a_pip_package_whose_own_test_passes_outside_the_repos
     lint = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--select", "E,F,W,I,B,UP",
                            "--line-length", "110", "."], cwd=root, capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout
-    target = pip_install(root, tmp_path / "site-packages")
-    shutil.rmtree(root / "maillage_poll")  # the installed copy is the one that runs
+    editable_env.install_editable(root)
     assert list(root.rglob("conftest.py")) == []  # the fixtures come from maillage's pytest11 plugin
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-                            cwd=root, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "PYTHONPATH": str(target)})
+    result = editable_env.run("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
-    sys.path.insert(0, str(target))
-    try:
-        found = plugins.refresh()
-        assert found["poll"].source == "entry point (maillage-poll)" and found["poll"].error is None
-    finally:
-        sys.path.remove(str(target))
-        plugins.refresh()
+    found = editable_env.run("-c", "from core import plugins; poll = plugins.refresh()['poll']; "
+                                   "print(poll.source, poll.error, poll.path, sep='|')")
+    assert found.stdout.strip().split("|") == ["entry point (maillage-poll)", "None", str(root / "maillage_poll")], \
+        found.stdout + found.stderr  # the editable install: the code runs from the generated folder
 
 
 def test_new_plugin_refuses_names_that_cannot_work(env, capsys, tmp_path):
