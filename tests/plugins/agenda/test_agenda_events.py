@@ -8,25 +8,18 @@ from core.db import database, now
 from core.models import Entity
 from plugins.agenda.models import Event
 
+from .conftest import event_helpers
+
 pytestmark = pytest.mark.site(plugins=["agenda"], language="en")
 
 SOON = (now() + dt.timedelta(days=10)).date()
 
 
-def form(**fields):
-    data = {"title": "Fête du jardin", "description": "Le **samedi** au jardin.", "start_date": SOON.isoformat(),
-            "start_time": "14:00", "end_date": SOON.isoformat(), "end_time": "18:00", "tz": "Europe/Paris",
-            "repeat": "", "until": "", "count": "", "exdates": "", "place_name": "Jardin partagé",
-            "address": "3 rue des Lilas", "commune": "Amiens", "postcode": "80000", "lat": "49.89", "lon": "2.29",
-            "online_url": "", "capacity": "", "show_participants": "organiser", "access": "public", "container": ""}
-    data.update(fields)
-    return data
-
-
-def create(client, **fields):
-    response = client.post_form("/agenda/new", form(**fields), follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return int(response.headers["location"].rsplit("/", 1)[1])
+form, create = event_helpers({"title": "Fête du jardin", "description": "Le **samedi** au jardin.",
+                              "start_date": SOON.isoformat(), "start_time": "14:00",
+                              "end_date": SOON.isoformat(), "end_time": "18:00",
+                              "place_name": "Jardin partagé", "address": "3 rue des Lilas",
+                              "commune": "Amiens", "postcode": "80000", "lat": "49.89", "lon": "2.29"})
 
 
 def event(guid):

@@ -13,25 +13,17 @@ from core.db import database, now
 from core.models import Account, Entity
 from plugins.agenda.models import Event, Participation
 
+from .conftest import event_helpers
+
 pytestmark = pytest.mark.site(plugins=["agenda"], language="en")
 
 SOON = (now() + dt.timedelta(days=3)).date().isoformat()
 
 
-def form(**fields):
-    data = {"title": "Nettoyage des berges", "description": "Gants fournis.", "start_date": SOON,
-            "start_time": "09:00", "end_date": SOON, "end_time": "12:00", "tz": "Europe/Paris", "repeat": "",
-            "until": "", "count": "", "exdates": "", "place_name": "Pont", "address": "1 quai Bélu",
-            "commune": "Amiens", "postcode": "80000", "lat": "", "lon": "", "online_url": "", "capacity": "",
-            "show_participants": "organiser", "access": "public", "container": ""}
-    data.update(fields)
-    return data
-
-
-def create(client, **fields):
-    response = client.post_form("/agenda/new", form(**fields), follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return int(response.headers["location"].rsplit("/", 1)[1])
+form, create = event_helpers({"title": "Nettoyage des berges", "description": "Gants fournis.",
+                              "start_date": SOON, "start_time": "09:00", "end_date": SOON,
+                              "end_time": "12:00", "place_name": "Pont", "address": "1 quai Bélu",
+                              "commune": "Amiens", "postcode": "80000"})
 
 
 class FakeGeocoder(BaseHTTPRequestHandler):

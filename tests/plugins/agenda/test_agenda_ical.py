@@ -10,6 +10,8 @@ from icalendar import Calendar
 from core.db import database
 from core.models import Entity
 
+from .conftest import event_helpers
+
 TAXONOMY = """
 [[taxonomy]]
 id = "culture"
@@ -22,21 +24,11 @@ label = "Sport"
 pytestmark = pytest.mark.site(plugins=["agenda"], language="en", toml=TAXONOMY)
 
 
-def form(**fields):
-    data = {"title": "Concert d'automne", "description": "Avec la **chorale**.", "start_date": "2030-10-12",
-            "start_time": "20:30", "end_date": "2030-10-12", "end_time": "22:00", "tz": "Europe/Paris",
-            "repeat": "", "until": "", "count": "", "exdates": "", "place_name": "Église Saint-Leu",
-            "address": "Rue Saint-Leu", "commune": "Amiens", "postcode": "80000", "lat": "49.897", "lon": "2.302",
-            "online_url": "", "capacity": "", "show_participants": "organiser", "access": "public", "container": "",
-            "categories": "culture"}
-    data.update(fields)
-    return data
-
-
-def create(client, **fields):
-    response = client.post_form("/agenda/new", form(**fields), follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return int(response.headers["location"].rsplit("/", 1)[1])
+form, create = event_helpers({"title": "Concert d'automne", "description": "Avec la **chorale**.",
+                              "start_date": "2030-10-12", "start_time": "20:30", "end_date": "2030-10-12",
+                              "end_time": "22:00", "place_name": "Église Saint-Leu",
+                              "address": "Rue Saint-Leu", "commune": "Amiens", "postcode": "80000",
+                              "lat": "49.897", "lon": "2.302", "categories": "culture"})
 
 
 def events_of(body: bytes):

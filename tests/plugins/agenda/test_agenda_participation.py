@@ -10,25 +10,17 @@ from core.db import database, now
 from core.models import Entity, Relationship
 from plugins.agenda.models import Participation
 
+from .conftest import event_helpers
+
 pytestmark = pytest.mark.site(plugins=["agenda"], language="en")
 
 SOON = (now() + dt.timedelta(days=5)).date().isoformat()
 
 
-def form(**fields):
-    data = {"title": "Réunion du réseau", "description": "", "start_date": SOON, "start_time": "18:00",
-            "end_date": SOON, "end_time": "20:00", "tz": "Europe/Paris", "repeat": "", "until": "", "count": "",
-            "exdates": "", "place_name": "Maison des associations", "address": "", "commune": "Amiens",
-            "postcode": "", "lat": "", "lon": "", "online_url": "", "capacity": "2",
-            "show_participants": "participants", "access": "public", "container": ""}
-    data.update(fields)
-    return data
-
-
-def create(client, **fields):
-    response = client.post_form("/agenda/new", form(**fields), follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return int(response.headers["location"].rsplit("/", 1)[1])
+form, create = event_helpers({"title": "Réunion du réseau", "start_date": SOON, "start_time": "18:00",
+                              "end_date": SOON, "end_time": "20:00",
+                              "place_name": "Maison des associations", "commune": "Amiens",
+                              "capacity": "2", "show_participants": "participants"})
 
 
 def answer(client, guid, value):
