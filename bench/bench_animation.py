@@ -81,6 +81,7 @@ def main() -> int:
     parser.add_argument("--activities", type=int, default=300_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--postgres", action="store_true", help="run on a throw-away PostgreSQL server")
+    parser.add_argument("--profile", action="store_true", help="print where the first aggregation spends its time")
     args = parser.parse_args()
     with fresh_app(["directory", "agenda", "groups", "forums", "animation"], args.postgres, language="en") as app:
         site = app.runtime("test")
@@ -94,7 +95,15 @@ def main() -> int:
             print(f"database: {'PostgreSQL' if is_postgres() else 'SQLite'}; {args.members} members, "
                   f"{args.cards} cards, {args.activities} activities, built in {time.perf_counter() - started:.1f} s")
             started = time.perf_counter()
-            aggregate(site)
+            if args.profile:
+                import cProfile
+                import pstats
+
+                with cProfile.Profile() as profile:
+                    aggregate(site)
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(r"plugins|core", 30)
+            else:
+                aggregate(site)
             print(f"first aggregation (two years of days): {time.perf_counter() - started:.1f} s")
             started = time.perf_counter()
             aggregate(site, today=now().date() + dt.timedelta(days=1))
