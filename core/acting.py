@@ -8,12 +8,17 @@ and checked on every request (``core.auth.session_actor``); what the member then
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import access
 from core.db import in_ids
 from core.models import Account, Entity
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
-def identities(site, user: Account) -> list[Entity]:
+
+def identities(site: SiteRuntime, user: Account) -> list[Entity]:
     """The entities ``user`` may act as, besides themselves (no query for a member who manages
     nothing once the page has read their ties)."""
     managed = access.managed(user, site)
@@ -25,7 +30,7 @@ def identities(site, user: Account) -> list[Entity]:
     return sorted(found.values(), key=lambda e: e.title.lower())
 
 
-def can_act_as(site, user: Account, guid: int) -> bool:
+def can_act_as(site: SiteRuntime, user: Account, guid: int) -> bool:
     """True when ``user`` may act as entity ``guid``."""
     return guid in access.managed(user, site) or any(
         e.guid == guid for e in site.call("maillage_acting_identities", site=site, user=user))

@@ -11,6 +11,7 @@ template shows the thread and the like button with::
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -19,6 +20,9 @@ from core.db import BaseModel, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from core.text import plain_text
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 MAX_LENGTH = 5000
 PAGE = 100
@@ -48,13 +52,13 @@ class CommentError(ValueError):
     """The comment cannot be posted or changed; the message is shown to the member."""
 
 
-def allows(site, entity: Entity, feature: str) -> bool:
+def allows(site: SiteRuntime, entity: Entity, feature: str) -> bool:
     """Whether ``entity``'s kind accepts ``feature`` ("commentable" or "likable")."""
     kind = site.entity_kinds.get(entity.kind)
     return bool(kind and getattr(kind, feature))
 
 
-def may_comment(site, user: Account | None, actor: Entity | None, entity: Entity) -> bool:
+def may_comment(site: SiteRuntime, user: Account | None, actor: Entity | None, entity: Entity) -> bool:
     """Members may comment what they see, unless the kind, the owner's block or a plugin says no."""
     if user is None or actor is None or not allows(site, entity, "commentable"):
         return False
@@ -101,7 +105,7 @@ def add(site, user: Account, actor: Entity, entity: Entity, body: str) -> Entity
     return comment
 
 
-def editable(site, user: Account | None, comment: Entity) -> bool:
+def editable(site: SiteRuntime, user: Account | None, comment: Entity) -> bool:
     """Authors edit their comment during the site's delay; moderators never rewrite members."""
     if user is None:
         return False
@@ -128,7 +132,7 @@ def deletable(site, user: Account | None, comment: Entity) -> bool:
                                  or entities.manages(user, comment.owner_id))
 
 
-def toggle_like(site, actor: Entity, entity: Entity) -> bool:
+def toggle_like(site: SiteRuntime, actor: Entity, entity: Entity) -> bool:
     """Like or unlike; return whether ``actor`` now likes ``entity``."""
     deleted = Like.delete().where(Like.entity == entity.guid, Like.user == actor.guid).execute()
     if deleted:

@@ -10,11 +10,16 @@ group may manage that group only. Plugins need nothing more than naming their ac
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import peewee as pw
 
 from core import request_cache
 from core.db import BaseModel, now
 from core.models import Account, Entity
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 class Delegation(BaseModel):
@@ -30,7 +35,7 @@ class Delegation(BaseModel):
         indexes = ((("user", "scope"), False),)
 
 
-def scopes(site) -> list[tuple[str, str]]:
+def scopes(site: SiteRuntime) -> list[tuple[str, str]]:
     """What can be delegated on ``site``, as ``(scope, label in the reader's language)``: moderation,
     then each enabled plugin by its label."""
     from core.i18n import current_language
@@ -42,7 +47,7 @@ def scopes(site) -> list[tuple[str, str]]:
     return found
 
 
-def grant(site, user: Account, scope: str, target: Entity | int | None = None) -> Delegation:
+def grant(site: SiteRuntime, user: Account, scope: str, target: Entity | int | None = None) -> Delegation:
     """Give ``user`` the rights of ``scope`` (on ``target`` only, if given)."""
     existing = Delegation.get_or_none(Delegation.site == site.id, Delegation.user == user.guid,
                                       Delegation.scope == scope, Delegation.target == target)
@@ -56,12 +61,12 @@ def revoke(delegation_id: int) -> None:
     request_cache.forget("delegation")
 
 
-def of(site, user: Account) -> list[Delegation]:
+def of(site: SiteRuntime, user: Account) -> list[Delegation]:
     """The delegations ``user`` holds on ``site``."""
     return list(Delegation.select().where(Delegation.site == site.id, Delegation.user == user.guid))
 
 
-def allows(site, user: Account, action: str, entity: Entity | None) -> bool:
+def allows(site: SiteRuntime, user: Account, action: str, entity: Entity | None) -> bool:
     """True when a delegation of ``user`` covers ``action`` on ``entity``."""
     scope = action.split(".", 1)[0] if "." in action else None
     if scope is None and entity is not None:

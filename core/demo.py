@@ -12,11 +12,15 @@ import itertools
 import random
 import time
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from peewee import fn
 
 from core.db import analyze, database, now
 from core.models import Account, Activity, Entity, Relationship
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 DEMO_PASSWORD = "demo-password"
 
@@ -141,7 +145,7 @@ def social_graph(site_id: str, guids: list[int], rng: random.Random, max_follows
     return {"follows": len(follows), "connections": len(pairs)}
 
 
-def comments_and_likes(site, guids: list[int], rng: random.Random, count: int) -> dict:
+def comments_and_likes(site: SiteRuntime, guids: list[int], rng: random.Random, count: int) -> dict:
     """``count`` comments (with their "commented" activity) and as many likes, on the newest
     entities of the kinds that accept them; busy items get more (power law)."""
     from core.comments import Comment, Like

@@ -107,7 +107,7 @@ def manages(user: Account | None, entity: Entity | int | None) -> bool:
     return relationships.has(user.guid, "manages", guid)
 
 
-def can(site, user: Account | None, action: str, entity: Entity | None = None) -> bool:
+def can(site: SiteRuntime, user: Account | None, action: str, entity: Entity | None = None) -> bool:
     """May ``user`` perform ``action`` on ``entity``? Plugins decide first (``maillage_permission``).
 
     A plugin's ``False`` denies, a ``True`` allows; with no opinion the core
@@ -164,7 +164,7 @@ def delete(site: SiteRuntime, entity: Entity) -> None:
 # --- whose name a reader may see (issue 19, point 4) ------------------------------------------------
 
 
-def shown_ids(site, viewer: Account | None, found) -> set[int]:
+def shown_ids(site: SiteRuntime, viewer: Account | None, found) -> set[int]:
     """Of the entities ``found`` (a group, an organisation: where an item was published, or who published
     it), the guids whose name and link ``viewer`` may see: members' names always, any other entity when the
     viewer may see it (one query for them all, kept for the request)."""
@@ -191,7 +191,7 @@ def shown(site, viewer: Account | None, entity: Entity | None) -> Entity | None:
     return entity if entity.guid in shown_ids(site, viewer, [entity]) else None
 
 
-def as_seen_by(site, viewer: Account | None, entity: Entity | None) -> Entity | None:
+def as_seen_by(site: SiteRuntime, viewer: Account | None, entity: Entity | None) -> Entity | None:
     """``entity`` as ``viewer`` may name it: itself when :func:`shown`, else an unsaved stand-in titled with
     its kind's label ("Group") and linking nowhere, so templates render ``owner.title`` unchanged."""
     if entity is None or shown(site, viewer, entity) is not None:

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from core import request_cache
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 NAMESPACE = "core.entity_images"
 
 
-def urls(site, entities: Iterable, size: int = 48) -> dict[int, str | None]:
+def urls(site: SiteRuntime, entities: Iterable, size: int = 48) -> dict[int, str | None]:
     """``{guid: address of the picture or None}`` for ``entities`` (Entity rows), asked once per request."""
     wanted = {e.guid: e if hasattr(e, "kind") else SimpleNamespace(guid=e.guid, kind="user")  # an Account
               for e in entities if e is not None and getattr(e, "guid", None)}

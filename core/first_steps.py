@@ -10,9 +10,12 @@ follows them on every device and goes with their account).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import relationships
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 HIDDEN = "core.first_steps_hidden"
 
@@ -38,14 +41,14 @@ def hide(site, user) -> None:
     relationships.add(site, user.guid, HIDDEN, user.guid)
 
 
-def steps(site, user) -> list[FirstStep]:
+def steps(site: SiteRuntime, user) -> list[FirstStep]:
     """The steps of ``user``, in order (empty when the member hid the panel)."""
     if hidden(user):
         return []
     return sorted(site.call("maillage_first_steps", site=site, user=user), key=lambda s: (s.order, s.name))
 
 
-def core_steps(site, user) -> list[FirstStep]:
+def core_steps(site: SiteRuntime, user) -> list[FirstStep]:
     """The core's steps: a profile with a description or a picture; an invitation sent."""
     from core import profiles, registration, web
     from core.i18n import gettext as _

@@ -31,11 +31,15 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import Parser
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
 from core import queue
 from core.db import BaseModel, database, now
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 log = logging.getLogger("maillage.mail")
 
@@ -85,13 +89,13 @@ class Mail(BaseModel):
         return body.get_content() if body else ""
 
 
-def sender(site) -> str:
+def sender(site: SiteRuntime) -> str:
     """The From address of the site's mail."""
     address = site.settings.get("mail_from") or f"noreply@{site.config.hosts[0].split(':')[0]}"
     return formataddr((site.name, address))
 
 
-def build(site, to: str, subject: str, text: str, html: str | None = None,
+def build(site: SiteRuntime, to: str, subject: str, text: str, html: str | None = None,
           headers: dict | None = None) -> EmailMessage:
     """The message as it will be sent: text, optional HTML alternative, extra headers."""
     msg = EmailMessage(policy=POLICY)
@@ -108,7 +112,7 @@ def build(site, to: str, subject: str, text: str, html: str | None = None,
     return msg
 
 
-def send(site, to: str, subject: str, text: str, html: str | None = None, headers: dict | None = None) -> Mail:
+def send(site: SiteRuntime, to: str, subject: str, text: str, html: str | None = None, headers: dict | None = None) -> Mail:
     """Put one message to ``to`` in the outbox; return its row. Never waits on a mail server.
 
     Call it inside the ``database.atomic()`` block that makes the change the message tells
@@ -124,7 +128,7 @@ def send(site, to: str, subject: str, text: str, html: str | None = None, header
     return row
 
 
-def outbox(site, limit: int = 200) -> list[Mail]:
+def outbox(site: SiteRuntime, limit: int = 200) -> list[Mail]:
     """The site's messages, newest first, whatever their state."""
     return list(Mail.select().where(Mail.site == site.id).order_by(Mail.id.desc()).limit(limit))
 

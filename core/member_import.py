@@ -18,11 +18,15 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from core import accounts, profiles, registration, urls
 from core.db import analyze, database, now
 from core.i18n import gettext as _
 from core.models import Account
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 ROLES = ("member", "moderator", "admin")
 
@@ -75,7 +79,7 @@ def default_mapping(site, header: list[str]) -> dict[str, str]:
     return {t: lower[t.lower()] for t in targets(site) if t.lower() in lower}
 
 
-def run(site, rows: list[dict], mapping: dict[str, str], dry_run: bool = False, invite: bool = True,
+def run(site: SiteRuntime, rows: list[dict], mapping: dict[str, str], dry_run: bool = False, invite: bool = True,
         base_url: str | None = None, progress=None) -> Report:
     """Import ``rows`` with ``mapping`` (target -> column); return the report."""
     if "email" not in mapping:
@@ -160,7 +164,7 @@ def _set_fields(account: Account, values: dict) -> None:
         profile.save()
 
 
-def _invite(site, account: Account, base_url: str | None) -> None:
+def _invite(site: SiteRuntime, account: Account, base_url: str | None) -> None:
     """Mail ``account`` its invitation (reusing one not yet accepted) and record when."""
     with database.atomic():
         invitation = registration.Invitation.get_or_none(

@@ -12,12 +12,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
 from core import entities, notifications
 from core.db import BaseModel, database, now
 from core.models import Account, Entity
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 class Report(BaseModel):
@@ -36,7 +40,7 @@ class Report(BaseModel):
         indexes = ((("site", "resolved"), False),)
 
 
-def report(site, reporter: Account, entity: Entity, reason: str) -> Report:
+def report(site: SiteRuntime, reporter: Account, entity: Entity, reason: str) -> Report:
     """Record a report (one open report per member and entity)."""
     existing = Report.get_or_none(Report.reporter == reporter.guid, Report.entity == entity.guid,
                                   Report.resolved.is_null())
@@ -44,7 +48,7 @@ def report(site, reporter: Account, entity: Entity, reason: str) -> Report:
                                      reason=reason.strip()[:2000], created=now())
 
 
-def queue(site, limit: int = 100) -> list[Report]:
+def queue(site: SiteRuntime, limit: int = 100) -> list[Report]:
     """Open reports, oldest first."""
     return list(Report.select(Report, Entity).join(Entity, on=(Report.entity == Entity.guid))
                 .where(Report.site == site.id, Report.resolved.is_null()).order_by(Report.id).limit(limit))
@@ -70,7 +74,7 @@ def resolve(site, moderator: Account, entity: Entity, decision: str) -> int:
     return len(reports)
 
 
-def trash_items(site, user: Account, before: int | None = None, limit: int = 50) -> list[Entity]:
+def trash_items(site: SiteRuntime, user: Account, before: int | None = None, limit: int = 50) -> list[Entity]:
     """What ``user`` may restore (their own; everything for administrators), newest deletion first:
     entities of the enabled kinds declared ``restorable``."""
     restorable = [k.name for k in site.entity_kinds.values() if k.restorable]
@@ -84,7 +88,7 @@ def trash_items(site, user: Account, before: int | None = None, limit: int = 50)
     return list(query)
 
 
-def purge(site, days: int | None = None) -> int:
+def purge(site: SiteRuntime, days: int | None = None) -> int:
     """Remove for good what has been in the trash longer than the site's delay; return how many."""
     days = days if days is not None else int(site.settings.get("trash_days", 30))
     cutoff = now() - dt.timedelta(days=days)

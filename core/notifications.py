@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -21,6 +22,9 @@ from core.db import BaseModel, database, is_postgres, now
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy, ngettext
 from core.models import Account, Entity, Relationship
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 log = logging.getLogger("maillage.notifications")
 
@@ -67,7 +71,7 @@ class NotificationPreference(BaseModel):
 MAIN = "*"  # the event name under which a member's main choice is kept (exceptions are per event)
 
 
-def delivery_for(site, user_guid: int, event: str) -> str:
+def delivery_for(site: SiteRuntime, user_guid: int, event: str) -> str:
     """The member's exception for ``event``, else their main choice, else the site's default for
     ``event``, else the event's own default."""
     chosen = dict(NotificationPreference.select(NotificationPreference.event, NotificationPreference.delivery)
@@ -84,7 +88,7 @@ def delivery_for(site, user_guid: int, event: str) -> str:
     return declared.default if declared else "site"
 
 
-def notify(site, event: str, recipients, actor: Entity | None, entity: Entity | None, text: str = "",
+def notify(site: SiteRuntime, event: str, recipients, actor: Entity | None, entity: Entity | None, text: str = "",
            private: bool = False) -> int:
     """Tell ``recipients`` (guids or Accounts) about ``event``; return how many were notified.
 
@@ -144,7 +148,7 @@ def _managers_of(guids: set[int], actor: Entity | None) -> set[int]:
 
 
 @contextlib.contextmanager
-def in_language(site, account: Account):
+def in_language(site: SiteRuntime, account: Account):
     """Write a mail in the member's language (else the site's), then restore the current one."""
     lang = account.language or site.config.language or i18n.current_language()
     token_t, token_l = i18n._current.set(site.translations(lang)), i18n._current_lang.set(lang)
@@ -155,7 +159,7 @@ def in_language(site, account: Account):
         i18n._current_lang.reset(token_l)
 
 
-def describe(site, n: Notification, count: int = 1, reader: Account | None = None) -> str:
+def describe(site: SiteRuntime, n: Notification, count: int = 1, reader: Account | None = None) -> str:
     """One line saying what happened ("Ada commented on …", "12 new replies in …"), for ``reader`` (the
     recipient): an actor they may not see (a hidden group) stays unnamed.
 
@@ -194,7 +198,7 @@ def unsubscribe_link(site, account: Account, event: str) -> str:
     return f"{base_url(site)}/unsubscribe/{token}"
 
 
-def _mail_instant(site, account: Account, n: Notification) -> None:
+def _mail_instant(site: SiteRuntime, account: Account, n: Notification) -> None:
     from core.urls import base_url
 
     link = base_url(site) + url_of(site, n.entity)
@@ -212,7 +216,7 @@ def unread_count(user_guid: int) -> int:
 
 
 @contextlib.contextmanager
-def digest_lock(site, period: str):
+def digest_lock(site: SiteRuntime, period: str):
     """Hold the right to send ``site``'s ``period`` digests; yield False if another run holds it.
 
     Two overlapping runs (a slow cron job and the next one, two servers) must not mail the
@@ -245,7 +249,7 @@ def digest_lock(site, period: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def send_digests(site, period: str, progress=None) -> dict:
+def send_digests(site: SiteRuntime, period: str, progress=None) -> dict:
     """Send the ``daily`` or ``weekly`` digests of ``site``; return counts.
 
     Only one run at a time sends a site's digests of one period (:func:`digest_lock`);
@@ -258,7 +262,7 @@ def send_digests(site, period: str, progress=None) -> dict:
         return _send_digests(site, period, progress)
 
 
-def _send_digests(site, period: str, progress=None) -> dict:
+def _send_digests(site: SiteRuntime, period: str, progress=None) -> dict:
     """Send the ``daily`` or ``weekly`` digests of ``site``; return counts.
 
     Each member's digest is put in the outbox and its items marked as mailed in one
@@ -281,7 +285,7 @@ def _send_digests(site, period: str, progress=None) -> dict:
     return counts
 
 
-def _digest_for(site, period: str, guid: int) -> int:
+def _digest_for(site: SiteRuntime, period: str, guid: int) -> int:
     """Queue one member's digest and mark its items mailed (call in a transaction); return how
     many items it held (0: nothing to send, or a member who can no longer receive mail)."""
     from core.urls import base_url
@@ -312,7 +316,7 @@ def _digest_for(site, period: str, guid: int) -> int:
     return len(rows)
 
 
-def unsubscribe(site, token: str) -> tuple[Account, str]:
+def unsubscribe(site: SiteRuntime, token: str) -> tuple[Account, str]:
     """Apply an unsubscribe token: that event (or every event, ``*``) is then only shown in the site."""
     data = tokens.read(site, "unsubscribe", token, UNSUBSCRIBE_MAX_AGE)
     account = Account.get_or_none(Account.entity == data["uid"], Account.site == site.id)

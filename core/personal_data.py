@@ -12,11 +12,15 @@ import datetime as dt
 import io
 import json
 import zipfile
+from typing import TYPE_CHECKING
 
 from core import profiles
 from core.db import database
 from core.models import Account, Activity, Entity, Relationship
 from core.storage import StorageError, storage
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 MODES = ("delete", "anonymise")
 
@@ -27,7 +31,7 @@ def _jsonable(value):
     return str(value)
 
 
-def collect(site, account: Account) -> dict:
+def collect(site: SiteRuntime, account: Account) -> dict:
     """``{path: data or bytes}`` for the archive of ``account``."""
     profile = profiles.get(account.guid)
     files: dict = {
@@ -71,7 +75,7 @@ def archive(site, account: Account) -> bytes:
     return buf.getvalue()
 
 
-def delete_account(site, account: Account, mode: str) -> None:
+def delete_account(site: SiteRuntime, account: Account, mode: str) -> None:
     """Delete ``account``: its content deleted (``delete``) or kept without its name (``anonymise``)."""
     if mode not in MODES:
         raise ValueError(mode)

@@ -20,6 +20,7 @@ Each member chooses, per field, who sees it: ``public``, ``members``, ``connecti
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -28,6 +29,9 @@ from core.db import BaseModel, JSONField
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy
 from core.models import Account, Entity, Relationship
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 VISIBILITIES = ("public", "members", "connections", "private")
 VISIBILITY_LABELS = {
@@ -84,7 +88,7 @@ class ProfileField:
         return raw
 
 
-def site_fields(site) -> list[ProfileField]:
+def site_fields(site: SiteRuntime) -> list[ProfileField]:
     """The profile fields of ``site``: its site file's, then those plugins add."""
     result = []
     for item in site.config.profile.get("fields", []):
@@ -103,7 +107,7 @@ def site_fields(site) -> list[ProfileField]:
     return result
 
 
-def kinds(site) -> list[str]:
+def kinds(site: SiteRuntime) -> list[str]:
     """The profile kinds the site offers (person, elected official, staff...)."""
     return list(site.config.profile.get("kinds", []))
 

@@ -15,6 +15,7 @@ import base64
 import datetime as dt
 import json
 import secrets
+from typing import TYPE_CHECKING
 
 import altcha
 import peewee as pw
@@ -23,6 +24,9 @@ from core import mail, ratelimit, tokens, urls
 from core.db import BaseModel, database, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 VALIDATION_MAX_AGE = 3 * 24 * 3600
 RESET_MAX_AGE = 2 * 3600
@@ -70,7 +74,7 @@ class RegistrationError(ValueError):
     """Joining is not possible as asked; the message is shown to the visitor."""
 
 
-def mode(site) -> str:
+def mode(site: SiteRuntime) -> str:
     """The registration mode of ``site``."""
     return site.settings.get("registration") or site.config.registration
 
@@ -78,7 +82,7 @@ def mode(site) -> str:
 # --- codes and invitations ----------------------------------------------------------------
 
 
-def find_code(site, code: str) -> SignupCode:
+def find_code(site: SiteRuntime, code: str) -> SignupCode:
     """The usable sign-up code ``code`` of the site, or RegistrationError."""
     row = SignupCode.get_or_none(SignupCode.site == site.id, SignupCode.code == (code or "").strip())
     if row is None or not row.usable:
@@ -86,14 +90,14 @@ def find_code(site, code: str) -> SignupCode:
     return row
 
 
-def create_code(site, label: str = "", days: int | None = 30, max_uses: int = 0) -> SignupCode:
+def create_code(site: SiteRuntime, label: str = "", days: int | None = 30, max_uses: int = 0) -> SignupCode:
     """A new random sign-up code."""
     expires = now() + dt.timedelta(days=days) if days else None
     return SignupCode.create(site=site.id, code=secrets.token_urlsafe(6).replace("-", "x").replace("_", "y"),
                              label=label, expires=expires, max_uses=max_uses)
 
 
-def invitations_left(site, inviter: Account) -> int | None:
+def invitations_left(site: SiteRuntime, inviter: Account) -> int | None:
     """How many more invitations ``inviter`` may send (None: no limit, for administrators)."""
     if inviter.is_admin:
         return None
@@ -102,7 +106,7 @@ def invitations_left(site, inviter: Account) -> int | None:
     return max(0, limit - sent)
 
 
-def invite(site, request, inviter: Account | None, email: str, role: str = "member") -> Invitation:
+def invite(site: SiteRuntime, request, inviter: Account | None, email: str, role: str = "member") -> Invitation:
     """Invite ``email`` to join; send the mail; raise RegistrationError past the member's limit."""
     from core.accounts import normalise_email
 
@@ -133,7 +137,7 @@ def mail_invitation(site, invitation: Invitation, subject: str, text: str) -> No
         Invitation.update(mailed_at=invitation.mailed_at).where(Invitation.id == invitation.id).execute()
 
 
-def find_invitation(site, token: str) -> Invitation:
+def find_invitation(site: SiteRuntime, token: str) -> Invitation:
     """The pending invitation of ``token``, or RegistrationError."""
     row = Invitation.get_or_none(Invitation.site == site.id, Invitation.token == (token or ""),
                                  Invitation.accepted.is_null())
@@ -145,7 +149,7 @@ def find_invitation(site, token: str) -> Invitation:
 # --- proof of work (altcha) --------------------------------------------------------------------
 
 
-def challenge(site) -> dict:
+def challenge(site: SiteRuntime) -> dict:
     """A fresh proof-of-work challenge for the sign-up form (solved by core/static/core/pow.js)."""
     ch = altcha.create_challenge_v1(altcha.ChallengeOptionsV1(
         hmac_key=site.instance.secret, max_number=POW_MAX_NUMBER,
@@ -154,7 +158,7 @@ def challenge(site) -> dict:
             "signature": ch.signature, "maxnumber": ch.max_number}
 
 
-def pow_solved(site, payload: str | None) -> bool:
+def pow_solved(site: SiteRuntime, payload: str | None) -> bool:
     """True when the form carries a valid, unexpired solution of one of our challenges, used once.
 
     A solution is remembered (in the shared rate-limit table, for as long as a challenge lives)
@@ -173,7 +177,7 @@ def pow_solved(site, payload: str | None) -> bool:
 # --- validation -------------------------------------------------------------------------------
 
 
-def send_validation(site, request, account: Account) -> None:
+def send_validation(site: SiteRuntime, request, account: Account) -> None:
     """Mail the signed, expiring link that validates the account's e-mail address."""
     token = tokens.make(site, "validate", {"uid": account.guid, "email": account.email})
     link = urls.absolute(site, _web().url_for(site, "validate", token=token), request)
@@ -183,7 +187,7 @@ def send_validation(site, request, account: Account) -> None:
               % {"name": account.name, "site": site.name, "link": link})
 
 
-def validate(site, token: str) -> Account:
+def validate(site: SiteRuntime, token: str) -> Account:
     """Mark the account of a validation token as validated; return it (RegistrationError if invalid)."""
     try:
         data = tokens.read(site, "validate", token, VALIDATION_MAX_AGE)

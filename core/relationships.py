@@ -15,11 +15,15 @@ as) and raises RelationshipError with a message for the member when a rule forbi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from core import request_cache
 from core.db import database, now
 from core.i18n import gettext as _
 from core.models import Entity, Relationship
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PAGE = 30
 
@@ -34,7 +38,7 @@ def has(subject: int, verb: str, obj: int) -> bool:
                                        Relationship.object == obj).exists()
 
 
-def add(site, subject: int, verb: str, obj: int) -> None:
+def add(site: SiteRuntime, subject: int, verb: str, obj: int) -> None:
     """Record ``subject`` → ``verb`` → ``obj`` once (a second call changes nothing). Plugins record their
     own verbs with it (``directory.claims``, ``forums.follows``); the social rules below use it too."""
     Relationship.insert(site=site.id, subject=subject, verb=verb, object=obj, created=now()) \
@@ -185,7 +189,7 @@ def listing(guid: int, which: str, before: int | None = None, limit: int = PAGE)
 PUBLIC_LISTS = ("followers", "following", "connections")
 
 
-def counts(site, guid: int, shared: bool = False) -> dict[str, int]:
+def counts(site: SiteRuntime, guid: int, shared: bool = False) -> dict[str, int]:
     """The sizes of ``guid``'s public lists (followers, following, connections).
 
     ``shared=True`` gives the figures every visitor sees, kept a minute in each worker: a

@@ -20,8 +20,11 @@ import secrets
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import parse_qs, unquote, urlparse
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 CHUNK = 64 * 1024
 
@@ -190,7 +193,7 @@ _made: dict[str, object] = {}
 _lock = threading.Lock()
 
 
-def storage(site) -> LocalStorage | S3Storage:
+def storage(site: SiteRuntime) -> LocalStorage | S3Storage:
     """The storage of ``site``'s installation (one per media URL and process)."""
     url = site.instance.media_url
     found = _made.get(url)

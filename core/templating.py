@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
 
 from core import i18n, inputs, registration, text, web
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 def install(env, site) -> None:
@@ -55,7 +59,7 @@ def _render_widget(context, widget) -> Markup:
     return Markup(template.render({**context.get_all(), **(widget.context or {}), "widget": widget}))
 
 
-def _zone(site) -> str:
+def _zone(site: SiteRuntime) -> str:
     """The time zone a site shows stored (UTC) times in: its ``timezone`` setting, else Paris's."""
     return site.settings.get("timezone") or "Europe/Paris"
 
@@ -104,7 +108,7 @@ def _relationship_state(site, request, target) -> SimpleNamespace:
     )
 
 
-def _entity_actions(site, request, target) -> list:
+def _entity_actions(site: SiteRuntime, request, target) -> list:
     """The buttons plugins offer about ``target`` (``maillage_entity_actions``), in order."""
     if target is None:
         return []
@@ -176,7 +180,7 @@ def _timeago(value: dt.datetime | None) -> str:
     return i18n.format_timedelta(value - now())
 
 
-def base_context(site, request) -> dict:
+def base_context(site: SiteRuntime, request) -> dict:
     """The variables every page sees: request, user, actor, CSRF token, menus, flashes."""
     user = web.current_user(request)
     return {

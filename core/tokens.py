@@ -6,7 +6,12 @@ token made for one purpose is worthless for another.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 class TokenError(ValueError):
@@ -17,12 +22,12 @@ class TokenError(ValueError):
         self.expired = expired
 
 
-def make(site, purpose: str, data) -> str:
+def make(site: SiteRuntime, purpose: str, data) -> str:
     """A URL-safe token carrying ``data`` for ``purpose`` on ``site``."""
     return URLSafeTimedSerializer(site.instance.secret, salt=f"{site.id}:{purpose}").dumps(data)
 
 
-def read(site, purpose: str, token: str, max_age: int):
+def read(site: SiteRuntime, purpose: str, token: str, max_age: int):
     """The data of a token made by :func:`make` at most ``max_age`` seconds ago, or TokenError."""
     try:
         return URLSafeTimedSerializer(site.instance.secret, salt=f"{site.id}:{purpose}").loads(token, max_age=max_age)

@@ -12,8 +12,13 @@ request (digests sent by a command) ``http://`` and the site's first host name::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def base_url(site, request=None) -> str:
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
+
+def base_url(site: SiteRuntime, request=None) -> str:
     """The site's address without the final slash (see the module's documentation)."""
     configured = (site.settings.get("base_url") or "").strip()
     if configured:

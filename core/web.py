@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
@@ -34,6 +34,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from core import i18n, inputs, request_cache
 from core.db import database
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 log = logging.getLogger("maillage.web")
 
@@ -55,7 +58,7 @@ def site_of(request: Request):
     return request.scope["maillage.site"]
 
 
-def entity_url(site, entity) -> str:
+def entity_url(site: SiteRuntime, entity) -> str:
     """The page of an entity, as its kind builds it ("/" if its plugin is off)."""
     kind = site.entity_kinds.get(entity.kind)
     try:
