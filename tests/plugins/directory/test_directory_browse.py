@@ -3,16 +3,9 @@ combined with a theme and with "near a place", keyset pagination, helpful empty 
 
 import pytest
 
-SITE_TOML = """
-[[taxonomy]]
-label = "Sport"
-children = ["Football", "Randonnée"]
+from .conftest import THEMES
 
-[[taxonomy]]
-label = "Culture"
-"""
-
-pytestmark = pytest.mark.site(plugins=["directory"], language="en", toml=SITE_TOML)
+pytestmark = pytest.mark.site(plugins=["directory"], language="en", toml=THEMES)
 
 
 def _card(client, name, **extra):

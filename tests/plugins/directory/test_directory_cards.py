@@ -12,14 +12,9 @@ from core.db import database
 from core.models import Entity
 from plugins.directory.models import Organisation
 
-SITE_TOML = """
-[[taxonomy]]
-label = "Sport"
-children = ["Football", "Randonnée"]
+from .conftest import THEMES
 
-[[taxonomy]]
-label = "Culture"
-
+SITE_TOML = THEMES + """
 [plugins.directory]
 identifiers = ["RNA", "SIRET"]
 fields = ["Agrément"]

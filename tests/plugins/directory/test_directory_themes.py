@@ -5,16 +5,9 @@ import pytest
 
 from plugins.directory import themes
 
-SITE_TOML = """
-[[taxonomy]]
-label = "Sport"
-children = ["Football", "Randonnée"]
+from .conftest import THEMES
 
-[[taxonomy]]
-label = "Culture"
-"""
-
-pytestmark = pytest.mark.site(plugins=["directory"], language="en", toml=SITE_TOML)
+pytestmark = pytest.mark.site(plugins=["directory"], language="en", toml=THEMES)
 
 
 def test_parse_and_format_round_trip_with_line_numbered_errors():
