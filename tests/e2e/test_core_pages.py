@@ -34,7 +34,7 @@ def test_core_pages_are_accessible(live_site, page, check_a11y, theme):
         check_a11y(page)
     page.goto(url + "/admin/settings")
     page.fill("#f-trash_days", "0")
-    page.click("button.primary")
+    page.click("main form button[type=submit].btn-primary")
     assert page.locator(".field-error").first.is_visible()
     assert errors == []
 
