@@ -13,7 +13,7 @@ import datetime as dt
 
 from peewee import JOIN
 
-from core import access, entities, entity_images, notifications, ratelimit, request_cache, text
+from core import access, entities, entity_images, inputs, notifications, ratelimit, request_cache, text
 from core.db import database, in_ids, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
@@ -90,11 +90,13 @@ def inbox(site, user: Account, archived: bool = False, before: str | None = None
 
 
 def _keyset(before: str | None) -> tuple[int, int]:
+    """The inbox keyset ``"<last message>-<row id>"``; anything else (hostile, out of range) reads as
+    ``(0, 0)``: an empty page, never an error."""
     try:
-        last, row_id = (int(x) for x in (before or "").split("-", 1))
-    except ValueError:
+        last, row_id = (inputs.integer(x, minimum=0) for x in (before or "").split("-", 1))
+    except ValueError:  # inputs.InvalidInput is one
         return 0, 0
-    return last, row_id
+    return last or 0, row_id or 0
 
 
 def _decorate(rows: list[Participant]) -> None:

@@ -82,6 +82,16 @@ def test_keyset_pages_of_a_long_conversation(world):
     assert "message number 0" in page and "message number 4<" in page and "message number 34" not in page
 
 
+def test_the_inbox_keyset_of_an_address_bar_never_fails(world):
+    ada, bob = world.ada, world.bob
+    conv = started(ada, bob.account.guid, "Hello Bob")
+    assert f"/messages/{conv}" in bob.get("/messages/").text
+    for hostile in ("99999999999999999999-1", "1-99999999999999999999", "-5--5", "abc", "1e400-1"):
+        page = bob.get("/messages/", params={"before": hostile})
+        assert page.status_code == 200 and f"/messages/{conv}" not in page.text, hostile  # an empty page
+    assert f"/messages/{conv}" in bob.get("/messages/", params={"before": "\x00"}).text  # stripped: the first page
+
+
 def test_who_may_write_site_rule_member_narrowing_and_blocks(world, app):
     from core import sites
 
