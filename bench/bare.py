@@ -3,7 +3,8 @@
 No maillage machinery per request: no host dispatch, no session, no CSRF, no hook calls,
 no per-request menus or language negotiation; the site's template environment and the
 member are prepared once at start. Served by bench/suite.py next to the real app, so the
-ratio of requests per second measures the framework's own overhead.
+ratio of requests per second measures the framework's own overhead. The viewer is the
+benchmark member (``BENCH_MEMBER``) when the request carries a cookie, a visitor otherwise.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
-from core import activity, entities, gazetteer, i18n, profiles, search
+from core import activity, entities, gazetteer, i18n, keepalive, profiles, search
 from core.config import Instance, load_sites
 from core.db import configure, database, now
 from core.models import Account
@@ -29,7 +30,7 @@ SITE = os.environ.get("BENCH_SITE", "portail")
 MEMBER = os.environ.get("BENCH_MEMBER", "member1@example.org")
 
 
-def create_app() -> Starlette:
+def create_app():
     instance = Instance.from_env()
     configure(instance.database_url)
     with database.connection_context():
@@ -39,6 +40,13 @@ def create_app() -> Starlette:
         member = Account.get(Account.site == SITE, Account.email == MEMBER)
         _ = member.entity.title
     translations = site.translations("fr")
+
+    def viewer(request: Request):
+        """The member when the request carries a cookie (the suite's signed-in runs), else a visitor."""
+        user = member if request.headers.get("cookie") else None
+        request.state.user = user
+        request.state.actor = user.entity if user else None
+        return user
 
     def render(request: Request, template: str, context: dict, user=None) -> HTMLResponse:
         i18n.activate(translations, "fr")
@@ -52,108 +60,118 @@ def create_app() -> Starlette:
 
     def home(request):
         with database.connection_context():
-            request.state.user = None
-            rows = activity.site_feed(site, None)
+            user = viewer(request)
+            rows = activity.site_feed(site, user)
             return render(request, "core/home.html", {"widgets": site.widgets(request, "home"),
-                                                    **feed_context(site, rows, request, "/")})
+                                                    **feed_context(site, rows, request, "/")}, user=user)
 
     def network(request):
         with database.connection_context():
+            viewer(request)
             rows = activity.network_feed(site, member, member.guid)
             return render(request, "core/network.html", feed_context(site, rows, request, "/feed"), user=member)
 
     def profile(request):
         with database.connection_context():
+            user = viewer(request)
             account = Account.get(Account.entity == request.path_params["guid"])
             profile = profiles.get(account.guid)
             return render(request, "core/profile.html", {
                 "member": account, "profile": profile, "target": account.entity,
-                "fields": profiles.visible_values(site, profile, None), "can_edit": False})
+                "fields": profiles.visible_values(site, profile, user), "can_edit": False}, user=user)
 
     def search_page(request):
         with database.connection_context():
+            user = viewer(request)
             q = request.query_params.get("q", "")
-            rows = search.search(site, None, q)
+            rows = search.search(site, user, q)
             results = [{"entity": e, "kind": site.entity_kinds.get(e.kind), "url": "/"} for e in rows
                        if e.kind in site.entity_kinds]
             return render(request, "core/search.html", {"q": q, "kind": "", "results": results, "kinds": [],
-                                                        "next_before": None})
+                                                        "next_before": None}, user=user)
 
     def directory_near(request):
-        """plugins.directory.views.index for a visitor near a commune or postal code."""
+        """plugins.directory.views.index near a commune or postal code."""
         from plugins.directory import cards, geo
         from plugins.directory.views import RADII, _theme_label
 
         with database.connection_context():
+            user = viewer(request)
             q = request.query_params
             place_text, km = q.get("place", ""), float(q.get("km") or 10)
             places = gazetteer.lookup(place_text, limit=8)
             place = places[0]
-            nearby = geo.near(site, None, place.lat, place.lon, km, limit=100)
+            nearby = geo.near(site, user, place.lat, place.lon, km, limit=100)
             return render(request, "directory/index.html", {
-                "tree": cards.taxonomy(site), "counts": geo.theme_counts(site, None), "theme": "", "q": "",
+                "tree": cards.taxonomy(site), "counts": geo.theme_counts(site, user), "theme": "", "q": "",
                 "place_text": place_text, "place": place, "places": places, "km": km, "radii": RADII,
                 "lat": place.lat, "lon": place.lon, "nearby": nearby, "results": [], "next_before": None,
                 "error": None, "theme_label": _theme_label(site, ""),
-                "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"})
+                "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"},
+                user=user)
 
     def directory_map(request):
-        """plugins.directory.views.map_json for a visitor: GeoJSON clusters of a bounding box."""
+        """plugins.directory.views.map_json: GeoJSON clusters of a bounding box."""
         from plugins.directory import geo
 
         with database.connection_context():
             bbox = tuple(float(v) for v in request.query_params["bbox"].split(","))
-            data = geo.geojson(site, None, bbox, int(request.query_params.get("zoom", "8")))
+            data = geo.geojson(site, viewer(request), bbox, int(request.query_params.get("zoom", "8")))
             return JSONResponse(data, headers={"Cache-Control": "public, max-age=60"})
 
     def agenda_month(request):
-        """plugins.agenda.views.month for a visitor: this month's grid and its occurrences."""
+        """plugins.agenda.views.month: this month's grid and its occurrences."""
         from plugins.agenda import event_form, schedule
         from plugins.agenda.views import PER_DAY
 
         with database.connection_context():
+            user = viewer(request)
             today = now().date()
             first = today.replace(day=1)
             weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-            by_day, counts = schedule.month_days(site, None, weeks[0][0], weeks[-1][-1], PER_DAY)
+            by_day, counts = schedule.month_days(site, user, weeks[0][0], weeks[-1][-1], PER_DAY)
             return render(request, "agenda/month.html", {
                 "first": first, "weeks": weeks, "by_day": by_day, "counts": counts, "today": today,
                 "prev": (first - dt.timedelta(days=1)).replace(day=1),
                 "next": (first + dt.timedelta(days=32)).replace(day=1),
                 "shown": dict.fromkeys(("category", "commune", "near", "km", "from", "to"), ""),
                 "categories": event_form.categories_of(site),
-                "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)]})
+                "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)]}, user=user)
 
     def forum_thread(request):
-        """plugins.forums.views.show, first page, for the member: the same queries, with the group's
-        permission answers read directly (the groups plugin's rules) instead of through hooks."""
+        """plugins.forums.views.show, first page: the same queries, with the group's permission
+        answers read directly (the groups plugin's rules) instead of through hooks."""
         from plugins.forums import threads
         from plugins.forums.models import Topic
         from plugins.groups import membership
 
         with database.connection_context():
-            entity = entities.get_visible(site, member, request.path_params["guid"], kind="forums.topic")
+            user = viewer(request)
+            entity = entities.get_visible(site, user, request.path_params["guid"], kind="forums.topic")
             topic = Topic.get_by_id(entity.guid)
-            group = entities.get_visible(site, member, entity.container_id, kind="groups.group")
+            group = entities.get_visible(site, user, entity.container_id, kind="groups.group")
             forum_on = membership.tool_enabled(group.guid, "forums")
             rows = threads.rendered(threads.replies(topic, 1))
-            threads.mark_read(member.guid, entity.guid, rows[-1].id if rows else 0)
-            moderator = member.is_admin or member.is_moderator or membership.is_admin(member, group)
+            moderator = False
+            if user is not None:
+                threads.mark_read(user.guid, entity.guid, rows[-1].id if rows else 0)
+                moderator = user.is_admin or user.is_moderator or membership.is_admin(user, group)
             edit_after = threads.edit_after(site)
             return render(request, "forums/topic.html", {
                 "entity": entity, "topic": topic, "group": group, "replies": rows, "page": 1,
                 "pages": threads.pages(topic), "page_size": threads.PAGE, "moderator": moderator,
-                "can_reply": forum_on and membership.state(member, group) in ("member", "admin")
+                "can_reply": user is not None and forum_on and membership.state(user, group) in ("member", "admin")
                 and (not topic.locked or moderator),
-                "can_answer": entity.owner_id == member.guid or moderator,
-                "can_edit": lambda author, created: moderator or (author == member.guid and created >= edit_after),
-                "following": threads.follows(member.guid, entity.guid), "reply_body": "", "reply_error": None,
-                "move_targets": []}, user=member)
+                "can_answer": user is not None and (entity.owner_id == user.guid or moderator),
+                "can_edit": lambda author, created: user is not None and (
+                    moderator or (author == user.guid and created >= edit_after)),
+                "following": user is not None and threads.follows(user.guid, entity.guid), "reply_body": "",
+                "reply_error": None, "move_targets": []}, user=user)
 
-    return Starlette(routes=[Route("/", home), Route("/feed", network), Route("/members/{guid:int}", profile),
+    return keepalive.spread(Starlette(routes=[Route("/", home), Route("/feed", network), Route("/members/{guid:int}", profile),
                              Route("/search", search_page), Route("/directory/", directory_near),
                              Route("/directory/map.json", directory_map), Route("/agenda/month", agenda_month),
-                             Route("/forums/{guid:int}", forum_thread)], lifespan=same_threads)
+                             Route("/forums/{guid:int}", forum_thread)], lifespan=same_threads))
 
 
 @contextlib.asynccontextmanager

@@ -3,12 +3,17 @@
 
     .venv/bin/python bench/growth.py [--sizes 10000,100000,1000000] [--requests 300] [--quick]
 
+The 1,000,000 step takes the longest to build (about 5 minutes of filling on an idle 2-core
+machine): ``--sizes 10000,100000`` stops before it.
+
 One SQLite database grows step by step: at each size it holds that many activity items
 (public-ish status entities, bulk inserted) and, when the directory plugin is installed,
 that many organisation cards spread over Picardie's communes (the directory's demo
 generator). At each size it times, as wall-clock and CPU time p50/p95:
 
-- the home feed, for a visitor and a signed-in member (in-process HTTP, Starlette's test client);
+- the home feed, for a visitor and a signed-in member, and the signed-in member's network feed
+  ("my network": the member follows 45 of the 200 members who own the items) (in-process HTTP,
+  Starlette's test client);
 - the directory's "near me" within 10 km of Amiens (``geo.near``, as the page asks: 100 cards);
 - the GeoJSON of the Somme's bounding box at zoom 9 (``geo.geojson``), for a visitor and a
   member: as served (the public clusters are kept 60 s per worker) and uncached (the cache
@@ -69,6 +74,14 @@ def fill_activity(site_id: str, count: int, actors: list[int], rng: random.Rando
         done += n
 
 
+def follow(guids: list[int], rng: random.Random, count: int = 45) -> None:
+    """The benchmark member (the first) follows ``count`` of the others."""
+    from core.models import Relationship
+
+    Relationship.insert_many([{"site": "test", "subject": guids[0], "verb": "follows", "object": guid,
+                               "created": now()} for guid in rng.sample(guids[1:], count)]).execute()
+
+
 def get(client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
@@ -80,7 +93,8 @@ def feed_figures(app, requests: int) -> dict:
     visitor, member = testing.client(app), testing.client(app)
     member.signin(MEMBER, demo.DEMO_PASSWORD)
     return {"home_feed": sample(lambda: get(visitor, "/"), requests),
-            "home_feed_signed_in": sample(lambda: get(member, "/"), requests)}
+            "home_feed_signed_in": sample(lambda: get(member, "/"), requests),
+            "network_feed_signed_in": sample(lambda: get(member, "/feed"), requests)}
 
 
 def directory_figures(site, requests: int, uncached_requests: int) -> dict:
@@ -118,6 +132,7 @@ def run(sizes: list[int], requests: int) -> dict:
         places = gazetteer.within(PICARDIE_BOUNDS)
         with database.connection_context():
             guids = demo.ensure_members("test", 200, rng)
+            follow(guids, rng)
         have = 0
         for size in sorted(sizes):
             figures: dict = {}

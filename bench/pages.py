@@ -1,8 +1,11 @@
 """The pages the suite measures, resolved against the generated data set.
 
-Each page has the path on maillage and, when it has one, the path of its bare-stack
-twin (bench/bare.py). Pages of plugins that are not installed or not enabled, or that
-do not answer 200 on this data set, are left out with a note.
+Each page has the path on maillage and, when they have one, the paths of its bare twin
+(bench/bare.py) and raw twin (bench/raw.py). Every GET page comes twice, signed in as the
+benchmark member ("(member)") and as a visitor ("(visitor)"), except "my network", which is a
+member's page. The profile is always the same member's (``PROFILE``). Pages of plugins that
+are not installed or not enabled, or that do not answer 200 on this data set, are left out
+with a note.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import httpx2 as httpx  # the maintained successor starlette 1.x tests with (the
 
 from core.config import Instance
 from core.db import configure, database
-from core.models import Account, Activity, Entity, Relationship
+from core.models import Account, Entity, Relationship
 
 SITE = "portail"
 MEMBER = "member1@example.org"
+PROFILE = "member2@example.org"  # a fixed member: never the benchmark member, who posts during the run
 NEAR = "/directory/?place=80000&km=10"  # Amiens, within 10 km
 SOMME = "/directory/map.json?bbox=1.38,49.57,3.20,50.37&zoom=9"  # a département at zoom 9
 
@@ -41,17 +45,14 @@ def resolve(base: str, host: str, auth: dict, token: str, env: dict) -> list[dic
     and DATABASE_URL), each checked to answer 200."""
     configure(Instance.from_env(home=env["MAILLAGE_HOME"], database_url=env.get("DATABASE_URL")).database_url)
     with database.connection_context():
-        busy = (Activity.select(Activity.actor).where(Activity.site == SITE)
-                .order_by(Activity.id.desc()).limit(1).scalar())
-        busy = busy or Account.select(Account.entity).limit(1).scalar()
+        profile = Account.get(Account.site == SITE, Account.email == PROFILE).entity_id
         topics = forum_topics()
     pages = [
-        {"name": "home (anonymous)", "path": "/", "bare": "/"},
-        {"name": "my network (signed in)", "path": "/feed", "auth": True, "bare": "/feed"},
-        {"name": "member profile and feed", "path": f"/members/{busy}", "bare": f"/members/{busy}"},
+        {"name": "home", "path": "/", "bare": "/"},
+        {"name": "my network", "path": "/feed", "member_only": True, "bare": "/feed", "raw": "/feed"},
+        {"name": "member profile and feed", "path": f"/members/{profile}", "bare": f"/members/{profile}"},
         {"name": "search", "path": "/search?q=jardin", "bare": "/search?q=jardin"},
-        {"name": "post a status update", "path": "/wire/", "auth": True, "method": "POST",
-         "body": f"csrf_token={token}&body=Bench+status&access=public"},
+        {"name": "directory list", "path": "/directory/", "raw": "/directory/"},
         {"name": "directory near me", "path": NEAR, "bare": NEAR},
         {"name": "directory GeoJSON (bbox)", "path": SOMME, "bare": SOMME},
         {"name": "agenda month", "path": "/agenda/month", "bare": "/agenda/month"},
@@ -59,20 +60,21 @@ def resolve(base: str, host: str, auth: dict, token: str, env: dict) -> list[dic
     client = httpx.Client(base_url=base, headers={"host": host})
     for guid in topics:  # the first topic the member can open (its group has the forum tool on)
         if client.get(f"/forums/{guid}", headers={"cookie": auth["cookie"]}).status_code == 200:
-            pages.append({"name": "forum thread (signed in)", "path": f"/forums/{guid}", "auth": True,
-                          "bare": f"/forums/{guid}"})
+            pages.append({"name": "forum thread", "path": f"/forums/{guid}", "bare": f"/forums/{guid}",
+                          "raw": f"/forums/{guid}"})
             break
     else:
         print(f"skipped forum thread: none of the topics {topics} answers 200 to {MEMBER}")
     kept = []
     for page in pages:
-        if page.get("method") == "POST":
-            kept.append(page)
-            continue
-        headers = {"cookie": auth["cookie"]} if page.get("auth") else {}
-        status = client.get(page["path"], headers=headers).status_code
-        if status == 200:
-            kept.append(page)
-        else:
-            print(f"skipped {page['name']}: {page['path']} answers {status} (plugin missing or disabled)")
+        for who in ("member",) if page.pop("member_only", False) else ("member", "visitor"):
+            variant = {**page, "name": f"{page['name']} ({who})", "auth": who == "member"}
+            headers = {"cookie": auth["cookie"]} if variant["auth"] else {}
+            status = client.get(variant["path"], headers=headers).status_code
+            if status == 200:
+                kept.append(variant)
+            else:
+                print(f"skipped {variant['name']}: {variant['path']} answers {status}")
+    kept.append({"name": "post a status update (member)", "path": "/wire/", "auth": True, "method": "POST",
+                 "body": f"csrf_token={token}&body=Bench+status&access=public"})
     return kept

@@ -1,4 +1,5 @@
-"""Start and stop a real maillage (or bare Starlette) server for benchmarks; read its memory."""
+"""Start and stop a real maillage (or twin) server for benchmarks, under uvicorn or Granian; read
+each worker's CPU time, connections and memory from /proc."""
 
 from __future__ import annotations
 
@@ -22,23 +23,31 @@ def free_port() -> int:
 
 
 class Server:
-    """``uvicorn`` serving ``app`` (an import string, factory) with ``workers`` processes."""
+    """``uvicorn`` (uvloop, httptools) or ``granian`` (``kind``) serving ``app`` (an import string,
+    factory) with ``workers`` processes."""
 
-    def __init__(self, env: dict, workers: int = 1, app: str = "core.app:create_app", factory: bool = True):
+    def __init__(self, env: dict, workers: int = 1, app: str = "core.app:create_app", factory: bool = True,
+                 kind: str = "uvicorn"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **env}
         self.workers = workers
         self.app = app
         self.factory = factory
+        self.kind = kind
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Server:
-        cmd = [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1", "--port", str(self.port),
-               "--workers", str(self.workers), "--loop", "uvloop", "--http", "httptools",
-               "--log-level", "warning", "--no-access-log"]
+        if self.kind == "granian":
+            cmd = [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
+                   "--port", str(self.port), "--workers", str(self.workers), "--loop", "uvloop",
+                   "--log-level", "warning", "--no-access-log", self.app]
+        else:
+            cmd = [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1", "--port", str(self.port),
+                   "--workers", str(self.workers), "--loop", "uvloop", "--http", "httptools",
+                   "--log-level", "warning", "--no-access-log"]
         if self.factory:
-            cmd.append("--factory")
+            cmd.insert(-1 if self.kind == "granian" else len(cmd), "--factory")
         self.log = ROOT / "bench" / "results" / f"server-{self.port}.log"  # a pipe nobody reads would fill and block
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("wb") as log:
@@ -62,7 +71,7 @@ class Server:
     def worker_pids(self) -> list[int]:
         if self.proc is None:
             return []
-        if self.workers == 1:
+        if self.workers == 1 and self.kind == "uvicorn":
             return [self.proc.pid]
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
         pids = [int(p) for p in children.read_text().split()] if children.exists() else []

@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
-"""The benchmark suite: a region-sized data set, the real server, concurrent clients.
+"""The benchmark suite: a region-sized data set, the real server, concurrent clients, two references.
 
-    .venv/bin/python bench/suite.py [--db sqlite|postgres] [--seconds 10] [--workers 1,2]
+    .venv/bin/python bench/suite.py [--db sqlite|postgres] [--seconds 5] [--rounds 3] [--workers 2]
+                                    [--server uvicorn|granian] [--keepalive 100] [--pages network,forum]
 
-Generates (once, then reuses) the region data set with ``maillage demo --scale region``
-in bench/data/, starts uvicorn (uvloop + httptools) with one then two workers, drives
-each page with 8 concurrent clients (wrk), and does the same against the bare-stack
-twin (bench/bare.py: Starlette + Jinja2 + peewee, the same template and query without
-maillage's machinery). Writes bench/results/<date>-<db>.json and a markdown table.
+Generates (once, then reuses) the region data set with ``maillage demo --scale region`` in
+bench/data/, and measures a working copy of it (the POST page writes there, so the data set
+never grows from run to run). Starts three servers side by side with the same workers: maillage,
+its bare twin (bench/bare.py: Starlette + Jinja2 + peewee, maillage's own queries and templates
+without its per-request machinery) and its raw twin (bench/raw.py: hand-written SQL through the
+driver and a minimal template, for the network feed, the forum thread and the directory list).
+Every GET page is measured signed in and as a visitor. Each round drives every page with 8
+concurrent clients (wrk) on each system in turn, maillage then bare then raw, page after page,
+so the systems compared share the same minutes of a shared machine; the figures are the
+medians over the rounds. Writes bench/results/<date>-<db>-<scale>.json and a markdown table.
 Figures are measurements to read, never assertions.
 """
 
@@ -17,6 +23,9 @@ import argparse
 import datetime as dt
 import os
 import re
+import shutil
+import sqlite3
+import statistics
 import subprocess
 import sys
 import threading
@@ -35,6 +44,7 @@ from server import ROOT, Server  # noqa: E402
 HOST = "localhost"
 SITE = "portail"
 MEMBER = ("member1@example.org", "demo-password")  # follows 3,000 members: the heavy network feed
+STACKS = ("maillage", "bare", "raw")
 
 
 def prepare(db: str, scale: str) -> dict:
@@ -77,6 +87,33 @@ def database_size(env: dict) -> str:
         return conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
 
 
+def working_copy(env: dict) -> dict:
+    """The environment of a copy of the data set that this run may write to: a copy of the
+    SQLite file (SQLite's backup API) in bench/data/<name>-run, or a PostgreSQL database made
+    from the generated one as its template."""
+    url = env.get("DATABASE_URL")
+    if url:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS bench_run")
+            conn.execute(f'CREATE DATABASE bench_run TEMPLATE "{url.rsplit("/", 1)[1]}"')
+        return {**env, "DATABASE_URL": url.rsplit("/", 1)[0] + "/bench_run"}
+    home = Path(env["MAILLAGE_HOME"])
+    copy = home.with_name(home.name + "-run")
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(home, copy, ignore=shutil.ignore_patterns("maillage.db*", "metrics"))
+    with sqlite3.connect(home / "maillage.db") as source, sqlite3.connect(copy / "maillage.db") as target:
+        source.backup(target)
+    return {**env, "MAILLAGE_HOME": str(copy)}
+
+
+def host_conditions(db: str) -> dict:
+    """What the figures depend on besides the code: cores, load averages, the database."""
+    return {"cores": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()], "db": db,
+            "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
+
+
 def sign_in(base: str) -> tuple[dict, str]:
     """A signed-in session cookie and its CSRF token (from a page with a form)."""
     client = httpx.Client(base_url=base, headers={"host": HOST}, follow_redirects=False)
@@ -88,38 +125,19 @@ def sign_in(base: str) -> tuple[dict, str]:
     return {"cookie": cookie}, token.group(1) if token else ""
 
 
-def pages(base: str, auth: dict, token: str, env: dict) -> list[dict]:
-    """The pages of the suite, each resolved to a URL that answers 200 on this data set."""
-    from pages import resolve
-
-    return resolve(base, HOST, auth, token, env)
-
-
-def warm(base: str, page_list: list[dict], stack: str, auth: dict, workers: int) -> list[dict]:
-    """Request each GET page a few times at once, so that every worker has loaded its caches (gazetteer,
-    templates, per-worker aggregates) before wrk measures; keep the pages that answer 200."""
+def answers(url: str, headers: dict, workers: int) -> set[int]:
+    """The statuses of a few requests at once, so that every worker has loaded its caches
+    (gazetteer, templates, per-worker aggregates) before wrk measures."""
     from concurrent.futures import ThreadPoolExecutor
 
-    kept = []
-    for page in page_list:
-        path = page.get("bare") if stack == "bare" else page["path"]
-        if page.get("method") == "POST" or not path:
-            kept.append(page)
-            continue
-        headers = {"host": HOST, **(auth if page.get("auth") else {})}
-        with ThreadPoolExecutor(2 * workers) as pool:
-            statuses = {r.status_code for r in pool.map(lambda url, h=headers: httpx.get(url, headers=h, timeout=120),
-                                                        [base + path] * (4 * workers))}
-        if statuses == {200}:
-            kept.append(page)
-        else:
-            print(f"skipped {page['name']} on {stack}: {path} answers {sorted(statuses)}")
-    return kept
+    with ThreadPoolExecutor(2 * workers) as pool:
+        return {r.status_code for r in pool.map(lambda u: httpx.get(u, headers=headers, timeout=120),
+                                                [url] * (4 * workers))}
 
 
 def speed_probe(runs: int = 5) -> float:
     """Milliseconds this machine takes for a fixed piece of Python (median of ``runs``), taken before
-    each page: on a shared host, a run whose probe is slower than usual measured a slower machine."""
+    each round: on a shared host, a round whose probe is slower than usual measured a slower machine."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -128,114 +146,143 @@ def speed_probe(runs: int = 5) -> float:
     return round(sorted(times)[runs // 2], 1)
 
 
-def balanced_measure(server, url: str, args, page: dict, headers: dict, tries: int = 5) -> dict:
-    """wrk's figures for one page, with each worker's share of the CPU time and of the connections.
-
-    wrk opens its 8 keep-alive connections at once and each worker accepts what arrives while it
-    listens: the kernel gives one worker 4, 5 or 6 of them, sometimes 7 or all 8. A worker's
-    latency then follows the number of clients it serves (the p95 of one page went from 37 ms
-    with 4 and 4 to 53 ms with 1 and 7). A run in which one worker holds under a quarter of the
-    connections or does under a quarter of the work is not two workers sharing the clients: it
-    is measured again, up to ``tries`` times. The shares of every kept run are in the results."""
-    for attempt in range(1, tries + 1):
-        before = server.cpu_seconds()
-        held: list[int] = []
-        probe = threading.Timer(args.seconds / 2, lambda held=held: held.extend(server.connections()))
-        probe.start()
-        figures = measure(url, seconds=args.seconds, connections=args.connections,
-                          method=page.get("method", "GET"), body=page.get("body"), headers=headers)
-        probe.join()
-        used = [b - a for a, b in zip(before, server.cpu_seconds(), strict=False)]
-        total = sum(used) or 1.0
-        figures["worker_cpu_share"] = [round(u / total, 2) for u in used]
-        figures["worker_connections"] = held
-        figures["attempts"] = attempt
-        fair = args.connections / server.workers / 2  # half of an even share: 2 of 8 with 2 workers
-        if server.workers == 1 or (min(used) / total >= 0.25 and (not held or min(held) >= fair)):
-            break
-        time.sleep(1)  # let the workers finish and close the old connections before wrk opens new ones
+def one_run(server, url: str, args, page: dict, headers: dict) -> dict:
+    """wrk's figures for one page on one system, with each worker's share of the CPU time and the
+    connections each worker held halfway through (read from /proc)."""
+    before = server.cpu_seconds()
+    held: list[int] = []
+    probe = threading.Timer(args.seconds / 2, lambda: held.extend(server.connections()))
+    probe.start()
+    figures = measure(url, seconds=args.seconds, connections=args.connections,
+                      method=page.get("method", "GET"), body=page.get("body"), headers=headers)
+    probe.join()
+    used = [b - a for a, b in zip(before, server.cpu_seconds(), strict=False)]
+    total = sum(used) or 1.0
+    figures["worker_cpu_share"] = [round(u / total, 2) for u in used]
+    figures["worker_connections"] = held
+    figures["load_average"] = round(os.getloadavg()[0], 1)
     return figures
 
 
+def median_of(runs: list[dict]) -> dict:
+    """The median of each figure over the rounds, and the rounds themselves."""
+    keys = ("rps", "p50_ms", "p95_ms", "p99_ms", "load_average")
+    result = {k: round(statistics.median(r[k] for r in runs), 1 if k in ("rps", "load_average") else 2)
+              for k in keys}
+    result["errors"] = sum(r["errors"] for r in runs)
+    result["rounds"] = runs
+    return result
+
+
+def servers_for(env: dict, workers: int, kind: str) -> dict:
+    """maillage and its two twins, each on its own port with ``workers`` workers."""
+    return {"maillage": Server(env, workers, kind=kind),
+            "bare": Server(env, workers, app="bench.bare:create_app", kind=kind),
+            "raw": Server(env, workers, app="bench.raw:create_app", kind=kind)}
+
+
 def run(args) -> dict:
+    from pages import resolve
+
     env = prepare(args.db, args.scale)
     pg = env.pop("_PG", None)
     results: dict = {"date": dt.datetime.now().isoformat(timespec="seconds"), "db": args.db, "scale": args.scale,
-                     "seconds": args.seconds, "connections": args.connections,
-                     "generation_seconds": env.pop("generation_seconds", None),
-                     "database_size": database_size(env), "runs": {}}
-    server_env = {k: v for k, v in env.items() if isinstance(v, str)}
+                     "seconds": args.seconds, "connections": args.connections, "rounds": args.rounds,
+                     "server": args.server, "keepalive_requests": args.keepalive, "generation_seconds": env.pop("generation_seconds", None),
+                     "host_before": host_conditions(args.db), "runs": {}}
     try:
+        server_env = working_copy({k: v for k, v in env.items() if isinstance(v, str)})
+        server_env["MAILLAGE_KEEPALIVE_REQUESTS"] = str(args.keepalive)  # as `maillage run --workers N` sets it
+        results["database_size"] = database_size(server_env)
         for workers in args.workers:
-            for stack in ("maillage", "bare"):
-                if stack == "bare":
-                    server = Server(server_env, workers, app="bench.bare:create_app")
-                else:
-                    server = Server(server_env, workers)
-                server.start()
+            servers = servers_for(server_env, workers, args.server)
+            try:
+                for server in servers.values():
+                    server.start()
                 try:
-                    if stack == "maillage":
-                        try:
-                            auth, token = sign_in(server.url)
-                        except AssertionError:
-                            print(server.log_tail())
-                            raise
-                        page_list = pages(server.url, auth, token, server_env)
-                    figures = {}
-                    for page in warm(server.url, page_list, stack, auth, workers):
-                        if stack == "bare" and not page.get("bare"):
+                    auth, token = sign_in(servers["maillage"].url)
+                except AssertionError:
+                    print(servers["maillage"].log_tail())
+                    raise
+                page_list = resolve(servers["maillage"].url, HOST, auth, token, server_env)
+                if args.pages:
+                    page_list = [p for p in page_list if any(w in p["name"] for w in args.pages)]
+                plan = []  # (page, stack, url, headers): the pages each system answers with 200
+                for page in page_list:
+                    headers = {"Host": HOST, **(auth if page.get("auth") else {})}
+                    for stack in STACKS:
+                        path = page["path"] if stack == "maillage" else page.get(stack)
+                        if not path:
                             continue
-                        url = server.url + (page["bare"] if stack == "bare" else page["path"])
-                        headers = {"Host": HOST, **(auth if page.get("auth") else {})}
+                        url = servers[stack].url + path
                         if page.get("method") == "POST":
-                            headers["Content-Type"] = "application/x-www-form-urlencoded"
-                        measure(url, seconds=1, connections=args.connections, method=page.get("method", "GET"),
-                                body=page.get("body"), headers=headers)  # warm-up
-                        speed = speed_probe()
-                        figures[page["name"]] = balanced_measure(server, url, args, page, headers)
-                        figures[page["name"]]["speed_probe_ms"] = speed
-                        figures[page["name"]]["load_average"] = round(os.getloadavg()[0], 1)
-                        print(f"{stack:8} w={workers} {page['name']:28} {figures[page['name']]}", flush=True)
-                    figures["_memory_mb_per_worker"] = server.memory_mb()
+                            plan.append((page, stack, url, {**headers,
+                                                             "Content-Type": "application/x-www-form-urlencoded"}))
+                            continue
+                        statuses = answers(url, headers, workers)
+                        if statuses == {200}:
+                            plan.append((page, stack, url, headers))
+                        else:
+                            print(f"skipped {page['name']} on {stack}: {path} answers {sorted(statuses)}")
+                for page, _stack, url, headers in plan:  # warm-up
+                    measure(url, seconds=1, connections=args.connections, method=page.get("method", "GET"),
+                            body=page.get("body"), headers=headers)
+                collected: dict = {}
+                probes = []
+                for round_number in range(1, args.rounds + 1):
+                    probes.append(speed_probe())
+                    for page, stack, url, headers in plan:
+                        figures = one_run(servers[stack], url, args, page, headers)
+                        collected.setdefault(stack, {}).setdefault(page["name"], []).append(figures)
+                        print(f"round {round_number} {stack:8} w={workers} {page['name']:38} rps {figures['rps']:>8} "
+                              f"p95 {figures['p95_ms']:>6} load {figures['load_average']} "
+                              f"clients {figures['worker_connections']}", flush=True)
+                for stack, pages_figures in collected.items():
+                    figures = {name: median_of(runs) for name, runs in pages_figures.items()}
+                    figures["_memory_mb_per_worker"] = servers[stack].memory_mb()
+                    figures["_speed_probe_ms"] = probes
                     results["runs"][f"{stack}-{workers}w"] = figures
-                finally:
+            finally:
+                for server in servers.values():
                     server.stop()
     finally:
+        results["host_after"] = host_conditions(args.db)
         if pg is not None:
             pg.stop()
     return results
 
 
 def markdown(results: dict) -> str:
+    before, after = results["host_before"], results["host_after"]
     lines = [f"Benchmark {results['date']} on {results['db']}, {results['scale']} data "
-             f"({results['database_size']}), {results['connections']} concurrent clients, "
-             f"{results['seconds']} s per page.", ""]
+             f"({results['database_size']}), server {results['server']}, connections closed after "
+             f"{results['keepalive_requests'] or '∞'} requests, {results['connections']} concurrent "
+             f"clients, {results['seconds']} s per page and system, {results['rounds']} rounds alternating "
+             f"maillage, bare and raw page by page; medians over the rounds. Host: {before['cores']} cores, "
+             f"load average {before['load_average']} before, {after['load_average']} after.", ""]
     for run_name, figures in results["runs"].items():
         if not run_name.startswith("maillage"):
             continue
         workers = run_name.split("-")[1]
         bare = results["runs"].get(f"bare-{workers}", {})
-        lines += [f"### maillage, {workers.replace('w', ' worker(s)')}", "",
-                  "| page | req/s | p50 ms | p95 ms | p99 ms | bare req/s | ratio | load | probe ms | CPU split | clients |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        raw = results["runs"].get(f"raw-{workers}", {})
+        lines += [f"### {workers.replace('w', ' worker(s)')}", "",
+                  "| page | req/s | p50 ms | p95 ms | p99 ms | bare req/s | ÷ bare | raw req/s | ÷ raw | load | "
+                  "clients per worker |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
         for name, f in figures.items():
             if name.startswith("_"):
                 continue
-            twin = bare.get(name)
-            ratio = f"{f['rps'] / twin['rps']:.2f}" if twin and twin["rps"] else "—"
+            cells = []
+            for twin in (bare.get(name), raw.get(name)):
+                cells += [str(twin["rps"]), f"{f['rps'] / twin['rps']:.2f}"] if twin and twin["rps"] else ["—", "—"]
+            clients = ", ".join("/".join(str(x) for x in r["worker_connections"]) for r in f["rounds"])
             lines.append(f"| {name} | {f['rps']} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} | "
-                         f"{twin['rps'] if twin else '—'} | {ratio} | {f.get('load_average', '—')} | "
-                         f"{f.get('speed_probe_ms', '—')} | "
-                         f"{' / '.join(str(x) for x in f.get('worker_cpu_share', []))} | "
-                         f"{' / '.join(str(x) for x in f.get('worker_connections', [])) or '—'} |")
+                         f"{' | '.join(cells)} | {f['load_average']} | {clients or '—'} |")
         memory = figures.get("_memory_mb_per_worker") or {}
-        lines += ["", "load: the machine's one-minute load average after the page's run (2 workers and wrk "
-                  "make about 3 on their own; much more means other work shared the cores). probe: milliseconds "
-                  "a fixed piece of Python took just before the page (about 30 on this project's machine when "
-                  "its host is quiet; more means the host lent it less CPU). CPU split: each "
-                  "worker's share of the CPU time during the run; clients: the connections each worker held "
-                  "(a run where one worker got under a quarter of either is measured again, up to five "
-                  "times).", "",
+        lines += ["", f"Speed probe before each round (ms of a fixed piece of Python; about 30 on a quiet host): "
+                  f"{figures.get('_speed_probe_ms')}. load: the one-minute load average after the page's run, "
+                  "median over the rounds. clients: the connections each worker held, one group per round.", "",
                   f"Memory per worker: peak resident {memory.get('peak')} MiB"
                   f"{' (counts the mapped SQLite file, shared)' if results['db'] == 'sqlite' else ''}, "
                   f"private {memory.get('private')} MiB", ""]
@@ -246,9 +293,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--scale", choices=("small", "region"), default="region")
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="seconds per page, system and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2])
+    parser.add_argument("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[2])
+    parser.add_argument("--server", choices=("uvicorn", "granian"), default="uvicorn")
+    parser.add_argument("--keepalive", type=int, default=100,
+                        help="requests per keep-alive connection before it is closed (core.keepalive; 0: never)")
+    parser.add_argument("--pages", type=lambda s: s.split(","), default=None,
+                        help="only the pages whose name contains one of these words")
     args = parser.parse_args()
     results = run(args)
     write_results(f"{results['date'][:10]}-{args.db}-{args.scale}", results, markdown(results))

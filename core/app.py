@@ -21,7 +21,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddle
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from core import logs, metrics, proxies, startup
+from core import keepalive, logs, metrics, proxies, startup
 from core.config import Instance, load_sites
 from core.db import configure, database
 from core.models import Site
@@ -63,6 +63,8 @@ class Maillage:
         self.apps: dict[str, object] = {}
         self.https_apps: dict[str, object] = {}
         self._lock = threading.Lock()
+        limit = keepalive.requests_per_connection()  # several workers: connections drift to the idle one
+        self.keepalive = keepalive.Spreader(limit) if limit else None
 
     # --- runtimes -------------------------------------------------------------------------
 
@@ -135,6 +137,8 @@ class Maillage:
             return
         if scope["type"] != "http":
             return
+        if self.keepalive is not None:  # before proxies.resolve: the connection's own address and port
+            send = self.keepalive.wrap(scope, send)
         proxies.resolve(scope, self.instance.proxy_networks)  # X-Forwarded-* from the trusted proxies only
         path = scope["path"]
         if path == "/healthz":

@@ -10,7 +10,7 @@ from core.commands import CLIError
 
 def run(args) -> int:
     """Check the configuration and the database, migrate once under a lock, then start the workers."""
-    from core import migrate, serve, startup
+    from core import keepalive, migrate, serve, startup
     from core.config import Instance, load_sites
     from core.db import database
 
@@ -44,6 +44,7 @@ def run(args) -> int:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+        os.environ.setdefault("MAILLAGE_KEEPALIVE_REQUESTS", str(keepalive.DEFAULT))  # core.keepalive
     try:
         serve.serve(args.host, args.port, args.workers, args.access_log)
     except serve.ServeError as exc:
