@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from core import hookimpl
+from core import hookimpl, web
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent, RelationshipVerb
@@ -187,7 +187,7 @@ def _comments_line(count: int, title: str) -> str:
 @hookimpl
 def maillage_entity_kinds(site):
     return [
-        EntityKind("user", _l("Member"), url=lambda e: f"/members/{e.guid}", plural=_l("Members"), searchable=True),
+        EntityKind("user", _l("Member"), url=lambda e: web.url_for(site, "member", guid=e.guid), plural=_l("Members"), searchable=True),
         EntityKind("comment", _l("Comment"), url=lambda e: _comment_url(site, e), plural=_l("Comments")),
     ]
 

@@ -101,6 +101,24 @@ class SiteRouter(Router):
         return URLPath(prefix + str(path), protocol=path.protocol) if prefix else path
 
 
+def route_of(router: Router, path: str, method: str = "GET") -> str | None:
+    """The name of the route of ``router`` (a site's ``site.app``) answering ``method`` at ``path``
+    (a path, a query string or fragment ignored), or None when no named route does: what a test
+    asks of an address the site builds, such as an entity kind's ``url``."""
+    path = path.split("#", 1)[0].split("?", 1)[0]
+    for route in router.routes:
+        if isinstance(route, Mount):
+            match = route.path_regex.match(path)
+            if match and route.routes:
+                found = route_of(route, "/" + match.group("path"), method)
+                if found:
+                    return found
+        elif isinstance(route, Route) and route.name and route.path_regex.match(path) \
+                and (route.methods is None or method in route.methods):
+            return route.name
+    return None
+
+
 def checked(owner: str, route: BaseRoute) -> BaseRoute:
     """``route`` with its endpoint wrapped by :func:`core.web.wrap_endpoint` (in a Mount, each
     route's); raise :class:`PluginContractError` for what the core cannot wrap."""

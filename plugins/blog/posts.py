@@ -6,7 +6,7 @@ import datetime as dt
 
 from peewee import JOIN, fn
 
-from core import access, activity, entities, images, notifications
+from core import access, activity, entities, images, notifications, web
 from core.db import database, now
 from core.i18n import gettext as _
 from core.models import ACCESS_LEVELS, Account, Entity, Relationship
@@ -26,12 +26,12 @@ class PostError(ValueError):
         self.errors = errors
 
 
-def url(entity: Entity, slug: str | None = None) -> str:
-    """The stable address of a post: /blog/<guid>/<slug>."""
+def url(site, entity: Entity, slug: str | None = None) -> str:
+    """The stable address of a post, its route ``blog-post`` (/blog/<guid>/<slug>)."""
     if slug is None:
         post = Post.get_or_none(Post.entity == entity.guid)
         slug = post.slug if post else slugify(entity.title)
-    return f"/blog/{entity.guid}/{slug}"
+    return web.url_for(site, "blog-post", guid=entity.guid, slug=slug)
 
 
 def is_public(post: Post) -> bool:

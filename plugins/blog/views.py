@@ -78,17 +78,17 @@ def show(request):
     posts.announce_due(site)
     entity, post = _post(request, request.path_params["guid"])
     if request.path_params.get("slug") != post.slug:
-        return RedirectResponse(posts.url(entity, post.slug), status_code=301)
+        return RedirectResponse(posts.url(site, entity, post.slug), status_code=301)
     return web.render(request, "blog/post.html", {
         "entity": entity, "post": post, "can_edit": posts.can_edit(site, web.current_user(request), entity),
-        "public": posts.is_public(post), "canonical": urls.absolute(web.site_of(request), posts.url(entity, post.slug), request),
+        "public": posts.is_public(post), "canonical": urls.absolute(web.site_of(request), posts.url(site, entity, post.slug), request),
     })
 
 
 def short(request):
     """/blog/<guid> (a short link, or a slug lost in copy) redirects to the post's address."""
     entity, post = _post(request, request.path_params["guid"])
-    return RedirectResponse(posts.url(entity, post.slug), status_code=301)
+    return RedirectResponse(posts.url(web.site_of(request), entity, post.slug), status_code=301)
 
 
 def edit(request):
@@ -115,7 +115,7 @@ def edit(request):
                                cover=cover, container=container)
             post = Post.get_by_id(saved.guid)
             web.flash(request, _saved_message(post, action))
-            return web.redirect(request, posts.url(saved, post.slug))
+            return web.redirect(request, posts.url(site, saved, post.slug))
     return web.render(request, "blog/edit.html", {
         "entity": entity, "post": post, "values": values, "errors": errors, "preview": preview,
         "containers": containers}, status_code=400 if errors else 200)
@@ -200,7 +200,7 @@ def history(request):
             raise web.not_found()
         posts.restore(site, user, entity, revision)
         web.flash(request, _("The version of %(date)s is restored.") % {"date": revision.created.strftime("%d/%m %H:%M")})
-        return web.redirect(request, posts.url(entity))
+        return web.redirect(request, posts.url(site, entity))
     revisions = list(Revision.select(Revision, Entity).join(Entity, on=(Revision.author == Entity.guid))
                      .where(Revision.post == post).order_by(Revision.id.desc()))
     import difflib
@@ -247,7 +247,7 @@ def _atom(request, title: str, self_url: str, **filters):
     posts.announce_due(site)
     rows = posts.listing(site, None, limit=30, **filters)
     entries = [{"id": f"tag:maillage,{site.id}:blog:{p.entity_id}", "title": p.entity.title,
-                "url": posts.url(p.entity, p.slug), "updated": p.entity.updated, "published": p.publish_at,
+                "url": posts.url(site, p.entity, p.slug), "updated": p.entity.updated, "published": p.publish_at,
                 "author": entities.as_seen_by(site, None, p.entity.owner).title,
                 "summary": p.excerpt and str(render_markdown(p.excerpt)) or plain_text(p.body, 400)} for p in rows]
     return feeds.atom_response(request, title, self_url, entries)

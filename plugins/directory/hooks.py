@@ -65,7 +65,7 @@ def maillage_first_steps(site, user):
 
 @hookimpl
 def maillage_entity_kinds(site):
-    return [EntityKind(KIND, _l("Organisation"), url=lambda e: f"/directory/{e.guid}", plural=_l("Organisations"),
+    return [EntityKind(KIND, _l("Organisation"), url=lambda e: web.url_for(site, "directory-card", guid=e.guid), plural=_l("Organisations"),
                        searchable=True,
                        container=True, feed_filter="organisation")]
 

@@ -53,7 +53,7 @@ def maillage_template_context(request):
 @hookimpl
 def maillage_entity_kinds(site):
     def url(entity):
-        return f"/documents/{entity.guid}"
+        return web.url_for(site, "documents-detail", guid=entity.guid)
 
     return [
         EntityKind(FILE, _l("Document"), url, plural=_l("Documents"), searchable=True, commentable=True,
