@@ -33,3 +33,19 @@ def test_tabs_follow_site_plugins_and_group_choice(app, signed_in):
         assert not entities.can(site, bob.account, "blog.post_in", group)
         assert entities.can(site, bob.account, "documents.post_in", group)
         assert entities.can(site, ada.account, "edit", group) and not entities.can(site, bob.account, "edit", group)
+
+
+@pytest.mark.site(plugins=["groups", "blog", "documents", "forums"], language="en")
+def test_group_pages_use_the_core_tabs_with_the_current_one_marked(signed_in):
+    ada = signed_in("ada")
+    r = ada.post_form("/groups/new", {"name": "Club", "membership": "open", "visibility": "public"},
+                      follow_redirects=False)
+    g = int(r.headers["location"].rsplit("/", 1)[1])
+    for path, current in [(f"/groups/{g}", "Activity"), (f"/groups/{g}/members", "Members"),
+                          (f"/forums/in/{g}", "Forum")]:
+        page = ada.get(path).text
+        nav = page.split('aria-label="Group sections"', 1)[1].split("</nav>", 1)[0]
+        assert '<ul class="nav nav-tabs">' in nav and 'class="tabs"' not in page
+        assert nav.count('aria-current="page"') == 1
+        assert f'class="nav-link active" href="{path}" aria-current="page">{current}</a>' in nav
+        assert f'href="/blog/in/{g}"' in nav and f'href="/documents/in/{g}"' in nav
