@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from core import entities, images, inputs, listings, urls, web
 from core.db import now
 from core.i18n import gettext as _
+from core.i18n import ngettext
 from core.models import Account, Entity
 from core.storage import StorageError, storage
 from plugins.agenda import event_form, events, ical, participation, places, schedule
@@ -306,7 +307,8 @@ def message(request):
     for account in Account.select().where(Account.entity.in_(guids or [0])):
         mail.send(site, account.email, f"[{entity.title}] {subject}", f"{text}\n\n-- \n{entity.title}\n{link}")
         sent += 1
-    web.flash(request, _("Message sent to %(n)s participant(s).") % {"n": sent})
+    web.flash(request, ngettext("Message sent to %(num)s participant.", "Message sent to %(num)s participants.", sent)
+              % {"num": sent})
     return web.redirect(request, events.url(entity))
 
 

@@ -202,3 +202,15 @@ def test_container_tab_is_offered(app):
                          updated=now())
         items = site.call("maillage_container_tools", site=site, container=group)
     assert any(i.url == f"/agenda/in/{group.guid}" and i.name == "agenda" for i in items)
+
+
+@pytest.mark.site(plugins=["agenda"], language="fr")
+def test_answers_are_counted_in_words_of_the_right_number(signed_in):
+    """"1 inscrit · 0 intéressé", "2 inscrits": ngettext, not "inscrit(s)"."""
+    ann, ben = signed_in("ann"), signed_in("ben")
+    guid = create(ann, capacity="")
+    answer(ann, guid, "going")
+    assert "1 inscrit · 0 intéressé</p>" in ben.get(f"/agenda/{guid}").text
+    answer(ben, guid, "going")
+    page = ben.get(f"/agenda/{guid}").text
+    assert "2 inscrits · 0 intéressé</p>" in page and "(s)" not in page
