@@ -288,8 +288,8 @@ def maillage_entity_changed(site, entity, change):
     """Called after an entity was created, updated, trashed, restored or deleted.
 
     ``change`` is a :class:`core.entities.Change`: ``change.action`` is ``"create"``,
-    ``"update"``, ``"access"`` (an update that changed the access level; ``change.old_access``
-    holds the old one), ``"trash"``, ``"restore"`` or ``"delete"``. It is called right after
+    ``"update"`` (a moderator hiding or showing it again too), ``"access"`` (an update that changed
+    the access level; ``change.old_access`` holds the old one), ``"trash"``, ``"restore"`` or ``"delete"``. It is called right after
     the transaction that made the change commits (at once when there was none), so the
     plugin's own row is there to read; on ``"delete"`` the rows are gone and ``entity`` is the
     copy held before. What a listener writes is its own transaction. Return value ignored.

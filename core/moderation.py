@@ -60,6 +60,7 @@ def resolve(site, moderator: Account, entity: Entity, decision: str) -> int:
     with database.atomic():
         if decision in ("hide", "restore"):
             Entity.update(hidden=decision == "hide").where(Entity.guid == entity.guid).execute()
+            entities.announce(site, entity, "update")  # who may see it changed: listeners (a map's grid) follow
         reports = list(Report.select().where(Report.entity == entity.guid, Report.resolved.is_null()))
         Report.update(resolved=now(), resolution=decision, moderator=moderator.guid).where(
             Report.id.in_([r.id for r in reports])).execute()

@@ -10,6 +10,7 @@ from core import gazetteer, search
 from core.db import database, now
 from core.models import Entity
 from core.search import SearchDocument
+from plugins.directory import grid
 from plugins.directory.models import Organisation
 
 KIND = "directory.organisation"
@@ -54,6 +55,7 @@ def bulk_cards(site, count: int, rng: random.Random, themes=(), batch: int = 100
                  "body": search.fold(f"{place.name} {place.postcode}")}
                 for guid, name, place in zip(guids, names, picks, strict=True)]).execute()
             made += n
+    grid.rebuild(site)  # the map's clusters, at once rather than at the first map request
     return made
 
 

@@ -1,12 +1,12 @@
 """Spatial queries: cards near a point (bounding box in SQL, exact haversine in Python), the
-map's GeoJSON (grid clusters at low zoom, points at high zoom) and the theme counts.
+map's GeoJSON (clusters from the grid table, or the cards themselves when few) and the theme counts.
 
-Clusters and counts of a whole territory are aggregates over tens of thousands of cards, the
-same for every visitor: the part made of public cards is computed once per site, zoom and
-theme and kept :data:`AGGREGATE_SECONDS` in the worker (the map's JSON already tells browsers
-to keep it that long). A signed-in member's own extra cards (members-only, private, in a
-group...) are added live by a query that only touches those cards. Points (zoom 12 and more)
-and "near me" lists are always live.
+The map's clusters of public cards come from the grid table that ``grid`` keeps up to date on write:
+reading a box is an indexed range, as fast the first time as the next. What a signed-in member sees
+besides the public cards (members-only cards, their own hidden ones; everything hidden for moderators)
+is added live by a query that only touches those cards. Points (zoom 12 and more, when few enough) and
+"near me" lists are always live. Theme counts of public cards are kept :data:`AGGREGATE_SECONDS` per
+worker (``cards.forget_aggregates`` drops them when a card changes).
 """
 
 from __future__ import annotations
@@ -16,13 +16,17 @@ import math
 import peewee as pw
 
 from core import access, gazetteer, web
+from core.db import in_ids
 from core.models import Entity
-from plugins.directory import cards
+from plugins.directory import cards, grid
 from plugins.directory.models import Organisation
 
 KIND = "directory.organisation"
-POINTS_FROM_ZOOM = 12
-MAX_POINTS = 5000
+POINTS_FROM_ZOOM = 12  # from this zoom the cards themselves, when the box holds few enough
+MAX_POINTS = 400  # cards in one answer at most (else clusters): about 25 KB compressed
+MAX_CLUSTERS = 1200  # clusters in one answer at most (else coarser cells)
+SPANNED_CELLS = 4000  # a box spanning more grid cells than this at its zoom is drawn at a coarser one
+MAP_NAME_CHARS = 80
 AGGREGATE_SECONDS = 60
 NON_PUBLIC = ("members", "connections", "container", "private")
 
@@ -42,16 +46,20 @@ def _shown_to_everyone(site):
 
 
 def _beyond_public(site, viewer) -> list:
-    """Conditions for the cards ``viewer`` sees besides the public ones: the non-public cards
-    (sought through the entity's (site, kind, access) index, not the map's bounding box) and
-    the viewer's own cards hidden by moderation. Each is queried apart (an OR would make the
-    database read the whole bounding box again), and only when such cards exist: a cheap
-    existence check spares compiling the full access condition on most sites."""
+    """Conditions for the cards ``viewer`` sees besides the public ones (those of the grid): the non-public
+    cards (sought through the entity's (site, kind, access) index, not the map's bounding box) and the
+    public cards hidden by moderation (the viewer's own; all of them for moderators and administrators).
+    The three sets (public and shown, not public, public and hidden) never overlap, and the full access
+    condition applies to the last two. Each is queried apart (an OR would make the database read the whole
+    bounding box again), and only when such cards exist: a cheap existence check spares compiling the
+    full access condition on most sites."""
     few = Entity.alias()
     non_public = few.select(few.guid).where(few.site == site.id, few.kind == KIND, few.access.in_(NON_PUBLIC))
-    own_hidden = few.select(few.guid).where(few.owner == viewer.guid, few.kind == KIND, few.hidden == True,  # noqa: E712
-                                            few.access == "public")
-    return [_visible(site, viewer) & Organisation.entity.in_(ids) for ids in (non_public, own_hidden)
+    hidden = few.select(few.guid).where(few.site == site.id, few.kind == KIND, few.hidden == True,  # noqa: E712
+                                        few.access == "public")
+    if not (viewer.is_admin or viewer.is_moderator):
+        hidden = hidden.where(few.owner == viewer.guid)
+    return [_visible(site, viewer) & Organisation.entity.in_(ids) for ids in (non_public, hidden)
             if ids.exists()]
 
 
@@ -88,14 +96,10 @@ def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme
     return found[:limit]
 
 
-def _cell(zoom: int) -> float:
-    """Grid cell size in degrees: about 60 pixels of a 256-pixel tile at that zoom."""
-    return 360.0 / (2 ** max(zoom, 0)) / 4
-
-
-def _grid(where, zoom: int) -> dict[tuple[int, int], list]:
-    """{(row, column): [count, sum of lat, sum of lon, smallest guid]} of the cards matching ``where``."""
-    size = _cell(zoom)
+def _live_cells(where, zoom: int) -> dict[tuple[int, int], list]:
+    """{(row, column): [count, sum of lat, sum of lon, smallest guid]} of the cards matching ``where``, computed
+    by the database (a viewer's cards beyond the public ones: the grid table holds the public ones)."""
+    size = grid.cell_size(zoom)
     gx = pw.Cast((Organisation.lat + 90) / size, "INTEGER")  # shifted: cells never straddle 0
     gy = pw.Cast((Organisation.lon + 180) / size, "INTEGER")
     query = (Organisation.select(gx, gy, pw.fn.COUNT(Entity.guid), pw.fn.SUM(Organisation.lat),
@@ -132,58 +136,93 @@ def _parents(site) -> dict[str, str]:
     return {child["key"]: node["key"] for node in cards.taxonomy(site) for child in node["children"]}
 
 
-def _clusters(site, viewer, bbox, zoom: int, theme: str) -> list[dict]:
+def _cluster_zoom(site, bbox, zoom: int, theme: str) -> int:
+    """The zoom whose grid cells are drawn for ``bbox`` asked at ``zoom``: that zoom (at most the grid's
+    last), or a coarser one when the box holds more than :data:`MAX_CLUSTERS` cells (a wide view at a high
+    zoom): first by the number of cells the box spans, then by those the grid really holds."""
     west, south, east, north = bbox
-    if viewer is not None and (viewer.is_admin or viewer.is_moderator):  # they see hidden cards: all live
-        cells = _grid(_visible(site, viewer) & theme_filter(site, theme) & Organisation.lat.between(south, north)
-                      & Organisation.lon.between(west, east), zoom)
-    else:
-        public = _cached(site, ("grid", zoom, theme),
-                         lambda: _grid(_shown_to_everyone(site) & theme_filter(site, theme), zoom))
-        cells = {key: list(cell) for key, cell in public.items()}
+    zoom = min(zoom, grid.MAX_ZOOM)
+    while zoom > 0:
+        (low_row, low_col), (high_row, high_col) = grid.cell_of(south, west, zoom), grid.cell_of(north, east, zoom)
+        if (high_row - low_row + 1) * (high_col - low_col + 1) <= SPANNED_CELLS:
+            break
+        zoom -= 1
+    while zoom > 0 and grid.count_cells(site, theme, zoom, bbox) > MAX_CLUSTERS:
+        zoom -= 1
+    return zoom
+
+
+def _clusters(site, viewer, bbox, zoom: int, theme: str) -> tuple[int, list[dict]]:
+    """(the zoom of the cells, the features): the grid's cells of public cards in ``bbox``, plus the cards
+    ``viewer`` sees beyond them (added live, see :func:`_beyond_public`)."""
+    west, south, east, north = bbox
+    grid.ensure(site)
+    zoom = _cluster_zoom(site, bbox, zoom, theme)
+    while True:
+        cells = grid.cells(site, theme, zoom, bbox)
         for where in _beyond_public(site, viewer) if viewer is not None else ():
-            extra = _grid(where & theme_filter(site, theme) & Organisation.lat.between(south, north)
-                          & Organisation.lon.between(west, east), zoom)
+            extra = _live_cells(where & theme_filter(site, theme) & Organisation.lat.between(south, north)
+                                & Organisation.lon.between(west, east), zoom)
             for key, (count, slat, slon, guid) in extra.items():
-                cell = cells.setdefault(key, [0, 0.0, 0.0, guid])
-                cell[0] += count
-                cell[1] += slat
-                cell[2] += slon
-                cell[3] = min(cell[3], guid)
-    shown = [cell for cell in cells.values() if south <= cell[1] / cell[0] <= north and west <= cell[2] / cell[0] <= east]
+                cell = cells.get(key)
+                if cell is None:
+                    cells[key] = [count, slat, slon, guid]
+                else:
+                    cells[key] = [cell[0] + count, cell[1] + slat, cell[2] + slon, None]
+        shown = [cell for cell in cells.values()
+                 if south <= cell[1] / cell[0] <= north and west <= cell[2] / cell[0] <= east]
+        if len(shown) <= MAX_CLUSTERS or zoom == 0:  # a member's extra cards may fill more cells
+            break
+        zoom -= 1
     singles = [guid for count, _lat, _lon, guid in shown if count == 1]
-    names = dict(Entity.select(Entity.guid, Entity.title).where(Entity.guid.in_(singles)).tuples()) if singles else {}
+    names = dict(Entity.select(Entity.guid, Entity.title).where(in_ids(Entity.guid, singles)).tuples()) if singles else {}
     features = []
     for count, slat, slon, guid in shown:
-        lat, lon = slat / count, slon / count
         props = {"count": count}
         if count == 1:  # a lone card is shown as itself, with its name
-            props.update(guid=guid, name=names.get(guid, ""), url=web.url_for(site, "directory-card", guid=guid))
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                         "properties": props})
-    return features
+            props.update(guid=guid, name=_short(names.get(guid, "")),
+                         url=web.url_for(site, "directory-card", guid=guid))
+        features.append(_feature(slon / count, slat / count, props))
+    return zoom, features
+
+
+def _feature(lon: float, lat: float, props: dict) -> dict:
+    """A GeoJSON point; coordinates to 5 decimals (a metre), which keeps the answer small."""
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+            "properties": props}
+
+
+def _short(name: str) -> str:
+    """A card's name as the map shows it (the popup's link): :data:`MAP_NAME_CHARS` at most."""
+    return name if len(name) <= MAP_NAME_CHARS else name[:MAP_NAME_CHARS - 1] + "…"
 
 
 def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, theme: str = "") -> dict:
-    """A FeatureCollection for the map: clusters (``count`` > 1) below zoom 12, points from there (with
-    ``logo``, the logo's address, when the card has one: read from the same row, it costs nothing)."""
+    """A FeatureCollection for the map: the cards themselves (``count`` 1, with ``name``, ``url`` and
+    ``logo`` when the card has one) from zoom :data:`POINTS_FROM_ZOOM` when the box holds at most
+    :data:`MAX_POINTS` of them; else clusters from the grid (``count``: the cards each stands for; a lone
+    card's cell has its ``name`` and ``url`` too), at most :data:`MAX_CLUSTERS`. Nothing is ever cut
+    off: a view with too many cards gets clusters, a view with too many cells coarser ones. ``zoom``
+    (top level) tells which zoom the clusters come from, or None for points."""
     west, south, east, north = bbox
-    if zoom < POINTS_FROM_ZOOM:
-        return {"type": "FeatureCollection", "features": _clusters(site, viewer, bbox, zoom, theme)}
-    query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon, Organisation.logo)
-             .join(Entity, on=(Organisation.entity == Entity.guid))
-             .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east), valid_point(),
-                    _visible(site, viewer), theme_filter(site, theme))
-             .limit(MAX_POINTS))
-
-    features = []
-    for guid, title, plat, plon, logo in query.tuples():
-        props = {"guid": guid, "name": title, "count": 1, "url": web.url_for(site, "directory-card", guid=guid)}
-        if logo:
-            props["logo"] = cards.logo_url(site, guid, logo)
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [plon, plat]},
-                         "properties": props})
-    return {"type": "FeatureCollection", "features": features}
+    if zoom >= POINTS_FROM_ZOOM:
+        query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon, Organisation.logo)
+                 .join(Entity, on=(Organisation.entity == Entity.guid))
+                 .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east), valid_point(),
+                        _visible(site, viewer), theme_filter(site, theme))
+                 .limit(MAX_POINTS + 1))
+        rows = list(query.tuples())
+        if len(rows) <= MAX_POINTS:
+            features = []
+            for guid, title, plat, plon, logo in rows:
+                props = {"guid": guid, "name": _short(title), "count": 1,
+                         "url": web.url_for(site, "directory-card", guid=guid)}
+                if logo:
+                    props["logo"] = cards.logo_url(site, guid, logo)
+                features.append(_feature(plon, plat, props))
+            return {"type": "FeatureCollection", "zoom": None, "features": features}
+    cluster_zoom, features = _clusters(site, viewer, bbox, zoom, theme)
+    return {"type": "FeatureCollection", "zoom": cluster_zoom, "features": features}
 
 
 def _count_themes(where, parents: dict[str, str]) -> dict[str, int]:

@@ -4,12 +4,13 @@ browse by theme / near a place / map, import and export, a CLI import command an
 from starlette.routing import Route
 
 from core import hookimpl, web
+from core.commands import per_site
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem
 from core.settings import SettingField
-from plugins.directory import managing, managing_views, themes, views
+from plugins.directory import grid, managing, managing_views, themes, views
 
 KIND = "directory.organisation"
 
@@ -148,6 +149,13 @@ def maillage_cli_commands(subparsers):
 
     p.set_defaults(func=run)
 
+    per_site(subparsers, "directory-map-grid", "build the directory map's grid again from the cards", "directory",
+             _rebuild_grid)
+
+
+def _rebuild_grid(site, args):
+    return f"{grid.rebuild(site)} public cards on the map's grid"
+
 
 @hookimpl
 def maillage_entity_images(site, entities, size):
@@ -165,6 +173,13 @@ def maillage_entity_deleted(site, entity):
         from plugins.directory.cards import delete_logo_file
 
         delete_logo_file(site, entity)
+
+
+@hookimpl
+def maillage_entity_changed(site, entity, change):
+    """The map's grid follows every change of a card (created, moved, re-themed, access, hidden, trashed...)."""
+    if entity.kind == KIND:
+        grid.sync(site, entity.guid)
 
 
 @hookimpl

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from core import entities, gazetteer, inputs
 from core.db import database
 from core.models import Entity
-from plugins.directory import cards
+from plugins.directory import cards, grid
 from plugins.directory.models import Organisation
 
 KIND = "directory.organisation"
@@ -62,7 +62,11 @@ def import_rows(site, rows, mapping: dict | None = None, dry_run: bool = False, 
     mapping = {**DEFAULT_MAPPING, **(mapping or {})}
     report = Report()
     id_name = (list(site.plugin_settings("directory").get("identifiers") or []) or ["legal_id"])[0]
+    rows = list(rows)
+    bulk = len(rows) > grid.BULK_CHANGES and not dry_run  # the map's grid: built again once, not card by card
     with database.atomic() as txn:
+        if bulk:
+            grid.invalidate(site)
         for number, row in enumerate(rows, start=2):
             def get(key, row=row):
                 return inputs.clean_text(str(row.get(mapping.get(key, key)) or "")).strip()
@@ -113,6 +117,8 @@ def import_rows(site, rows, mapping: dict | None = None, dry_run: bool = False, 
 
         analyze()
         cards.forget_aggregates(site)
+        if bulk:
+            grid.rebuild(site)
     return report
 
 

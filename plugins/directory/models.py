@@ -80,3 +80,50 @@ class Acceptance(BaseModel):
     class Meta:
         table_name = "directory_acceptance"
         indexes = ((("card", "member"), True), (("inviter",), False))
+
+
+class MapCell(BaseModel):
+    """One cell of the map's grid (see ``plugins.directory.grid``): the public cards of ``site`` carrying
+    ``theme`` ("" for all of them) whose point falls in cell (``row``, ``col``) at ``zoom``: how many, the sums
+    of their coordinates (the cluster sits at their mean) and, when there is one only, its ``guid``."""
+
+    site = pw.CharField(max_length=64)
+    theme = pw.CharField(max_length=500)
+    zoom = pw.IntegerField()
+    row = pw.IntegerField()
+    col = pw.IntegerField()
+    count = pw.IntegerField()
+    sum_lat = pw.DoubleField()
+    sum_lon = pw.DoubleField()
+    guid = pw.IntegerField(null=True)  # the card, when ``count`` is 1
+
+    class Meta:
+        table_name = "directory_map_cell"
+        primary_key = pw.CompositeKey("site", "theme", "zoom", "row", "col")
+
+
+class MapPoint(BaseModel):
+    """Each card the grid counts, as it counts it: its point and theme keys (sub-themes' parents added,
+    ``|key|`` each). A change to a card is applied to the grid as the difference from this row."""
+
+    guid = pw.IntegerField(primary_key=True)  # no foreign key: the row outlives its card until it is subtracted
+    site = pw.CharField(max_length=64)
+    lat = pw.DoubleField()
+    lon = pw.DoubleField()
+    themes = pw.TextField(default="")
+
+    class Meta:
+        table_name = "directory_map_point"
+        indexes = ((("site", "lat", "lon"), False),)
+
+
+class MapGrid(BaseModel):
+    """Per site: the theme tree the grid was built with (``fingerprint``, "" while it is to be built). Every
+    write to the grid first updates this row, which makes writers of one site wait their turn."""
+
+    site = pw.CharField(max_length=64, primary_key=True)
+    fingerprint = pw.CharField(max_length=64, default="")
+    writes = pw.BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "directory_map_grid"

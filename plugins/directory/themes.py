@@ -13,7 +13,7 @@ import re
 from core import sites, web
 from core.i18n import gettext as _
 from core.models import Entity
-from plugins.directory import cards
+from plugins.directory import cards, grid
 from plugins.directory.models import Organisation
 
 LINE = re.compile(r"^(?P<label>.*?)\s*(?:\[(?P<key>[^\[\]]+)\])?\s*$")
@@ -111,6 +111,7 @@ def edit(request):
             if not removed or form.get("confirm_remove") == "1":
                 sites.save_plugin_settings(site.id, "directory", {"taxonomy": tree})
                 site.checked_at = 0
+                grid.rebuild(site, grid.parents_of(tree))  # a sub-theme counts for its parent on the map
                 web.flash(request, _("The themes are saved."))
                 return web.redirect(request, web.url_for(request, "directory-themes"))
     return web.render(request, "directory/themes.html", {

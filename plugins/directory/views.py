@@ -101,8 +101,12 @@ def map_json(request):
         return JSONResponse({"error": "bbox=west,south,east,north and zoom are required"}, status_code=400)
     if None in (west, south, east, north):
         return JSONResponse({"error": "bbox=west,south,east,north and zoom are required"}, status_code=400)
-    data = geo.geojson(site, web.current_user(request), (west, south, east, north), zoom, q.get("theme", ""))
-    return JSONResponse(data, headers={"Cache-Control": "public, max-age=60"})
+    viewer = web.current_user(request)
+    data = geo.geojson(site, viewer, (west, south, east, north), zoom, q.get("theme", ""))
+    # a member's answer may hold cards visitors do not see: kept by their browser only
+    cache = {"Cache-Control": "public, max-age=60"} if viewer is None else {"Cache-Control": "private, max-age=60",
+                                                                           "Vary": "Cookie"}
+    return JSONResponse(data, headers=cache)
 
 
 def visible_card(site, viewer, guid):

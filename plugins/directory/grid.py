@@ -1,0 +1,251 @@
+"""The map's grid: clusters of the public cards, kept in the database and updated on write.
+
+For every zoom from 0 to :data:`MAX_ZOOM` (where single cards fit: a cell is about 60 pixels, 600 m
+at zoom 14) and every theme key (and "" for all cards), ``directory_map_cell`` holds the cells that
+contain public cards: how many, the sums of their coordinates (a cluster is drawn at their mean) and
+the card's guid when the cell holds one card only. A map request reads the cells of its box: an
+indexed range, the same cost the first time as the hundredth, in every worker.
+
+``directory_map_point`` keeps each counted card as the grid counts it (point, theme keys with the
+parents of its sub-themes). :func:`sync` compares a card with that row and applies the difference
+(subtract the old point, add the new one): called after each change of a card (created, moved,
+re-themed, access changed, hidden or shown by moderation, trashed, restored, deleted: the plugin's
+``maillage_entity_changed``), it is idempotent, so a change announced twice counts once.
+
+``directory_map_grid`` holds, per site, a fingerprint of the theme tree the grid was built with. A
+sub-theme counts for its parent, so a new tree means a new grid: :func:`ensure` rebuilds it when the
+fingerprint differs (after the migration, after the tree is edited) and :func:`rebuild` does it at
+once (bulk imports, demo data, ``maillage directory-map-grid``). Each write first updates that row, so
+writers of one site wait their turn on PostgreSQL as on SQLite.
+
+Only public cards (what a visitor sees) are in the grid; what a member sees besides (members-only
+cards, their own hidden ones) is added to the cells by a live query, see ``geo``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import peewee as pw
+
+from core import access
+from core.db import database
+from core.models import Entity
+from plugins.directory import cards
+from plugins.directory.models import MapCell, MapGrid, MapPoint, Organisation
+
+MAX_ZOOM = 14
+ZOOMS = range(0, MAX_ZOOM + 1)
+BULK_CHANGES = 200  # an import of more rows rebuilds the grid once instead of following each card
+BATCH = 500  # rows per INSERT when the grid is rebuilt (9 parameters each: SQLite's limit is far)
+
+
+def cell_size(zoom: int) -> float:
+    """A cell's side in degrees: about 60 pixels of a 256-pixel tile at ``zoom``."""
+    return 360.0 / (2 ** max(zoom, 0)) / 4
+
+
+def cell_of(lat: float, lon: float, zoom: int) -> tuple[int, int]:
+    """(row, column) of a point at ``zoom``; shifted so that cells never straddle 0 (the live SQL in
+    ``geo._live_cells`` computes the same with ``CAST(... AS INTEGER)``)."""
+    size = cell_size(zoom)
+    return int((lat + 90) / size), int((lon + 180) / size)
+
+
+def parents_of(tree: list[dict]) -> dict[str, str]:
+    """{sub-theme key: parent key} of a theme tree (``cards.taxonomy``)."""
+    return {child["key"]: node["key"] for node in tree for child in node["children"]}
+
+
+def fingerprint(parents: dict[str, str]) -> str:
+    """What of the theme tree the grid depends on: which key counts for which parent."""
+    return hashlib.sha1(json.dumps(sorted(parents.items())).encode()).hexdigest()[:16]
+
+
+def theme_keys(themes: str, parents: dict[str, str]) -> list[str]:
+    """The keys a card's ``|a|b|`` themes count for: its own and their parents, once each."""
+    own = [key for key in themes.split("|") if key]
+    return sorted(set(own) | {parents[key] for key in own if key in parents})
+
+
+def _public(site):
+    """The cards of ``site`` any visitor sees, with a real point."""
+    return (access.visible(None, site) & (Entity.kind == cards.KIND) & Organisation.lat.between(-90, 90)
+            & Organisation.lon.between(-180, 180))
+
+
+def _lock(site) -> str:
+    """Start a grid write: update the site's row (created if missing), which holds other writers of the site
+    until this transaction ends; return the fingerprint the grid was built with ("" when never built)."""
+    if not MapGrid.update(writes=MapGrid.writes + 1).where(MapGrid.site == site.id).execute():
+        MapGrid.insert(site=site.id, fingerprint="", writes=0).on_conflict_ignore().execute()
+        MapGrid.update(writes=MapGrid.writes + 1).where(MapGrid.site == site.id).execute()
+    return MapGrid.select(MapGrid.fingerprint).where(MapGrid.site == site.id).scalar()
+
+
+def ensure(site) -> None:
+    """Build the grid of ``site`` if it was never built or the theme tree changed since."""
+    parents = parents_of(cards.taxonomy(site))
+    if MapGrid.select(MapGrid.fingerprint).where(MapGrid.site == site.id).scalar() != fingerprint(parents):
+        rebuild(site, parents, only_if_stale=True)
+
+
+def invalidate(site) -> None:
+    """Mark the grid of ``site`` as to be rebuilt (before a bulk write: :func:`sync` then does nothing
+    until :func:`rebuild` or the next map request rebuilds it)."""
+    with database.atomic():
+        _lock(site)
+        MapGrid.update(fingerprint="").where(MapGrid.site == site.id).execute()
+
+
+def rebuild(site, parents: dict[str, str] | None = None, only_if_stale: bool = False) -> int:
+    """Compute the grid of ``site`` again from its cards (one read of the public cards, the cells added up
+    in Python, written in batches); return the number of cards counted."""
+    parents = parents_of(cards.taxonomy(site)) if parents is None else parents
+    wanted = fingerprint(parents)
+    with database.atomic():
+        if _lock(site) == wanted and only_if_stale:  # another worker built it while this one waited
+            return -1
+        MapCell.delete().where(MapCell.site == site.id).execute()
+        MapPoint.delete().where(MapPoint.site == site.id).execute()
+        rows = (Organisation.select(Organisation.entity, Organisation.lat, Organisation.lon, Organisation.themes)
+                .join(Entity, on=(Organisation.entity == Entity.guid)).where(_public(site)).tuples())
+        found: dict[tuple, list] = {}
+        points = []
+        for guid, lat, lon, themes in rows.iterator():
+            keys = theme_keys(themes, parents)
+            points.append({"guid": guid, "site": site.id, "lat": lat, "lon": lon,
+                           "themes": "".join(f"|{k}|" for k in keys)})
+            for zoom in ZOOMS:
+                row, col = cell_of(lat, lon, zoom)
+                for theme in ("", *keys):
+                    cell = found.get((theme, zoom, row, col))
+                    if cell is None:
+                        found[(theme, zoom, row, col)] = [1, lat, lon, guid]
+                    else:
+                        cell[0] += 1
+                        cell[1] += lat
+                        cell[2] += lon
+        for start in range(0, len(points), BATCH):
+            MapPoint.insert_many(points[start:start + BATCH]).execute()
+        batch = []
+        for (theme, zoom, row, col), (count, slat, slon, guid) in found.items():
+            batch.append((site.id, theme, zoom, row, col, count, slat, slon, guid if count == 1 else None))
+            if len(batch) == BATCH:
+                _insert_cells(batch)
+                batch = []
+        _insert_cells(batch)
+        MapGrid.update(fingerprint=wanted).where(MapGrid.site == site.id).execute()
+    return len(points)
+
+
+CELL_FIELDS = [MapCell.site, MapCell.theme, MapCell.zoom, MapCell.row, MapCell.col, MapCell.count, MapCell.sum_lat,
+               MapCell.sum_lon, MapCell.guid]
+
+
+def _insert_cells(rows: list[tuple]) -> None:
+    if rows:
+        MapCell.insert_many(rows, fields=CELL_FIELDS).execute()
+
+
+def sync(site, guid: int) -> None:
+    """Bring the grid in line with card ``guid`` as it is now (counted if public with a point, else not)."""
+    parents = parents_of(cards.taxonomy(site))
+    with database.atomic():
+        if _lock(site) != fingerprint(parents):
+            return  # to be rebuilt as a whole: nothing to keep up to date
+        now = (Organisation.select(Organisation.lat, Organisation.lon, Organisation.themes)
+               .join(Entity, on=(Organisation.entity == Entity.guid))
+               .where(Organisation.entity == guid, _public(site)).tuples().first())
+        new = None
+        if now is not None:
+            lat, lon, themes = now
+            new = (lat, lon, "".join(f"|{k}|" for k in theme_keys(themes, parents)))
+        old = MapPoint.get_or_none(MapPoint.guid == guid)
+        if old is not None and old.site != site.id:
+            return  # another site's card (a guid is unique across sites: cannot happen)
+        if old is not None and new == (old.lat, old.lon, old.themes):
+            return
+        if old is not None:
+            MapPoint.delete().where(MapPoint.guid == guid).execute()  # before: never named as a cell's lone card
+            _add(site, guid, old.lat, old.lon, old.themes, -1)
+        if new is not None:
+            _add(site, guid, *new, +1)
+            MapPoint.insert(guid=guid, site=site.id, lat=new[0], lon=new[1], themes=new[2]).execute()
+
+
+def _keys(themes: str) -> list[str]:
+    return ["", *(key for key in themes.split("|") if key)]
+
+
+def _add(site, guid: int, lat: float, lon: float, themes: str, sign: int) -> None:
+    """Add (``sign`` 1) or subtract (-1) one card to its cell at every zoom and theme key, in one upsert;
+    then drop the cells left empty and name the card of those left with one."""
+    rows = [(site.id, theme, zoom, *cell_of(lat, lon, zoom), sign, sign * lat, sign * lon, guid)
+            for zoom in ZOOMS for theme in _keys(themes)]
+    excluded = pw.EXCLUDED
+    (MapCell.insert_many(rows, fields=CELL_FIELDS)
+     .on_conflict(conflict_target=[MapCell.site, MapCell.theme, MapCell.zoom, MapCell.row, MapCell.col],
+                  update={MapCell.count: MapCell.count + excluded.count,
+                          MapCell.sum_lat: MapCell.sum_lat + excluded.sum_lat,
+                          MapCell.sum_lon: MapCell.sum_lon + excluded.sum_lon,
+                          MapCell.guid: None})
+     .execute())
+    if sign > 0:
+        return
+    for theme in _keys(themes):
+        MapCell.delete().where(_cells_of(site, theme, lat, lon), MapCell.count <= 0).execute()
+        lone = MapCell.select(MapCell.zoom).where(_cells_of(site, theme, lat, lon), MapCell.count == 1).tuples()
+        for (zoom,) in list(lone):
+            _name_the_lone_card(site, theme, zoom, *cell_of(lat, lon, zoom))
+
+
+def _cells_of(site, theme: str, lat: float, lon: float):
+    """The condition "the cell of ``theme`` holding (lat, lon)" at every zoom: each term the whole primary key,
+    so that both databases read it as a few index lookups."""
+    condition = None
+    for zoom in ZOOMS:
+        row, col = cell_of(lat, lon, zoom)
+        one = ((MapCell.site == site.id) & (MapCell.theme == theme) & (MapCell.zoom == zoom) & (MapCell.row == row)
+               & (MapCell.col == col))
+        condition = one if condition is None else (condition | one)
+    return condition
+
+
+def _name_the_lone_card(site, theme: str, zoom: int, row: int, col: int) -> None:
+    """A cell down to one card: find that card among the counted ones and write its guid and exact point."""
+    size = cell_size(zoom)
+    south, west = row * size - 90, col * size - 180
+    margin = size / 1000
+    query = MapPoint.select(MapPoint.guid, MapPoint.lat, MapPoint.lon).where(
+        MapPoint.site == site.id, MapPoint.lat.between(south - margin, south + size + margin),
+        MapPoint.lon.between(west - margin, west + size + margin))
+    if theme:
+        query = query.where(MapPoint.themes.contains(f"|{theme}|"))
+    for guid, lat, lon in query.tuples():
+        if cell_of(lat, lon, zoom) == (row, col):
+            MapCell.update(guid=guid, sum_lat=lat, sum_lon=lon).where(
+                MapCell.site == site.id, MapCell.theme == theme, MapCell.zoom == zoom, MapCell.row == row,
+                MapCell.col == col).execute()
+            return
+
+
+def cells(site, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> dict[tuple[int, int], list]:
+    """{(row, col): [count, sum of lat, sum of lon, guid or None]} of the grid's cells meeting ``bbox``."""
+    west, south, east, north = bbox
+    (low_row, low_col), (high_row, high_col) = cell_of(south, west, zoom), cell_of(north, east, zoom)
+    query = (MapCell.select(MapCell.row, MapCell.col, MapCell.count, MapCell.sum_lat, MapCell.sum_lon, MapCell.guid)
+             .where(MapCell.site == site.id, MapCell.theme == theme, MapCell.zoom == zoom,
+                    MapCell.row.between(low_row, high_row), MapCell.col.between(low_col, high_col)))
+    return {(row, col): [count, slat, slon, guid] for row, col, count, slat, slon, guid in query.tuples()}
+
+
+def count_cells(site, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> int:
+    """How many cells :func:`cells` would return (counted on the index, nothing read)."""
+    west, south, east, north = bbox
+    (low_row, low_col), (high_row, high_col) = cell_of(south, west, zoom), cell_of(north, east, zoom)
+    return (MapCell.select(pw.fn.COUNT(pw.SQL("*")))
+            .where(MapCell.site == site.id, MapCell.theme == theme, MapCell.zoom == zoom,
+                   MapCell.row.between(low_row, high_row), MapCell.col.between(low_col, high_col)).scalar())
+

@@ -1,0 +1,196 @@
+"""The map's grid table (``plugins.directory.grid``): after every kind of write to a card it holds exactly what
+a rebuild from the cards gives; members see their extra cards on top of it, visitors never; a wide view gets
+clusters instead of a cut list; answers stay small."""
+
+import random
+
+import pytest
+
+from core import entities, gazetteer, moderation
+from core.db import database
+from core.models import Entity
+from plugins.directory import demo, geo, grid
+from plugins.directory.models import MapCell, MapGrid, MapPoint
+from tests.plugins.directory.conftest import THEMES
+
+pytestmark = pytest.mark.site(plugins=["directory"], language="en", toml=THEMES)
+WIDE = "bbox=1.3,48.8,4.3,50.4"
+
+
+def _form(name, lat, lon, themes="Football", access="public"):
+    return {"name": name, "postcode": "", "lat": str(lat), "lon": str(lon), "access": access, "themes": themes}
+
+
+def _card(client, *args, **kwargs):
+    response = client.post_form("/directory/new", _form(*args, **kwargs), follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def _edit(client, guid, *args, **kwargs):
+    response = client.post_form(f"/directory/{guid}/edit", _form(*args, **kwargs), follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+def _cells() -> dict:
+    return {(c.theme, c.zoom, c.row, c.col): (c.count, round(c.sum_lat, 6), round(c.sum_lon, 6), c.guid)
+            for c in MapCell.select().where(MapCell.site == "test")}
+
+
+def _check_against_rebuild(site) -> dict:
+    """The grid as the writes left it equals the grid built again from the cards; return it."""
+    with database.connection_context():
+        kept, points = _cells(), {p.guid: (p.lat, p.lon, p.themes) for p in MapPoint.select()}
+        grid.rebuild(site)
+        assert _cells() == kept
+        assert {p.guid: (p.lat, p.lon, p.themes) for p in MapPoint.select()} == points
+    return kept
+
+
+def _total(client, query=f"{WIDE}&zoom=7", theme=""):
+    data = client.get(f"/directory/map.json?{query}" + (f"&theme={theme}" if theme else "")).json()
+    return sum(f["properties"]["count"] for f in data["features"])
+
+
+def test_the_grid_follows_every_kind_of_write(app, signed_in, client):
+    site = app.runtime("test")
+    ada = signed_in("ada")
+    amiens = _card(ada, "Foot Amiens", 49.89, 2.30)
+    assert _total(client) == 1  # the first map request builds the grid of the site
+    with database.connection_context():
+        assert MapGrid.get_by_id("test").fingerprint == grid.fingerprint(grid.parents_of(THEMES_TREE))
+    corbie = _card(ada, "Foot Corbie", 49.909, 2.51)  # created: counted at once
+    cells = _check_against_rebuild(site)
+    assert cells[("", 0, *grid.cell_of(49.89, 2.30, 0))][0] == 2
+    assert cells[("Sport", 5, *grid.cell_of(49.89, 2.30, 5))][0] == 2  # a sub-theme counts for its parent
+    assert cells[("Football", 14, *grid.cell_of(49.909, 2.51, 14))][3] == corbie  # a lone card is named
+    assert _total(client, theme="Sport") == 2 and _total(client, theme="Culture") == 0
+
+    _edit(ada, corbie, "Foot Corbie", 49.565, 3.62)  # moved to Laon
+    cells = _check_against_rebuild(site)
+    assert ("", 14, *grid.cell_of(49.909, 2.51, 14)) not in cells
+    assert cells[("", 14, *grid.cell_of(49.565, 3.62, 14))][0] == 1
+    _edit(ada, corbie, "Théâtre de Laon", 49.565, 3.62, themes="Culture")  # another theme
+    cells = _check_against_rebuild(site)
+    assert _total(client, theme="Sport") == 1 and _total(client, theme="Culture") == 1
+    assert cells[("", 0, *grid.cell_of(49.89, 2.30, 0))][0] == 2
+
+    _edit(ada, corbie, "Théâtre de Laon", 49.565, 3.62, themes="Culture", access="members")  # access changed
+    _check_against_rebuild(site)
+    bob = signed_in("bob")
+    assert _total(client) == 1 and _total(bob) == 2 and _total(bob, theme="Culture") == 1
+    _edit(ada, corbie, "Théâtre de Laon", 49.565, 3.62, themes="Culture")
+    _check_against_rebuild(site)
+    assert _total(client) == 2
+
+    moderator = signed_in("mod", role="moderator")
+    with database.connection_context():  # hidden by moderation, then shown again
+        moderation.resolve(site, moderator.account, Entity.get_by_id(amiens), "hide")
+    _check_against_rebuild(site)
+    assert _total(client) == 1 and _total(bob) == 1
+    assert _total(ada) == 2 and _total(moderator) == 2  # its owner and the moderators still see it
+    with database.connection_context():
+        moderation.resolve(site, moderator.account, Entity.get_by_id(amiens), "restore")
+    _check_against_rebuild(site)
+    assert _total(client) == 2
+
+    with database.connection_context():  # trashed, restored, deleted for good
+        entities.trash(site, Entity.get_by_id(amiens))
+    _check_against_rebuild(site)
+    assert _total(client) == 1 and _total(ada) == 1
+    with database.connection_context():
+        entities.restore(site, Entity.get_by_id(amiens))
+    _check_against_rebuild(site)
+    assert _total(client) == 2
+    with database.connection_context():
+        entities.delete(site, Entity.get_by_id(amiens))
+    cells = _check_against_rebuild(site)
+    assert _total(client) == 1 and cells[("", 0, *grid.cell_of(49.565, 3.62, 0))] == (1, 49.565, 3.62, corbie)
+
+
+THEMES_TREE = [{"key": "Sport", "label": "Sport", "children": [{"key": "Football", "label": "Football"},
+                                                                {"key": "Randonnée", "label": "Randonnée"}]},
+               {"key": "Culture", "label": "Culture", "children": []}]
+
+
+def test_a_new_theme_tree_rebuilds_the_grid(app, signed_in, client):
+    ada = signed_in("ada", role="admin")
+    _card(ada, "Foot Amiens", 49.89, 2.30)
+    assert _total(client, theme="Sport") == 1
+    response = ada.post_form("/directory/themes", {"tree": "Culture\n  Football\nSport\n  Randonnée"},
+                             follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert _total(client, theme="Culture") == 1 and _total(client, theme="Sport") == 0
+    _check_against_rebuild(app.runtime("test"))
+
+
+def test_members_only_cards_are_added_for_members_only(app, signed_in, client, member_factory):
+    ada = signed_in("ada")
+    for n in range(3):
+        _card(ada, f"Public {n}", 49.89 + n * 0.1, 2.30)
+    _card(ada, "Members' club", 49.89, 2.30, access="members")  # in the same cells as a public card
+    bob = signed_in("bob")
+    for query in (f"{WIDE}&zoom=7", f"{WIDE}&zoom=11", "bbox=2.2,49.85,2.4,50.15&zoom=14"):
+        assert _total(client, query) == 3 and _total(bob, query) == 4, query
+    shared = bob.get("/directory/map.json?bbox=2.29,49.88,2.31,49.90&zoom=11").json()["features"]
+    assert [f["properties"]["count"] for f in shared] == [2] and "name" not in shared[0]["properties"]
+    alone = client.get("/directory/map.json?bbox=2.29,49.88,2.31,49.90&zoom=11").json()["features"]
+    assert [f["properties"]["name"] for f in alone] == ["Public 0"]
+    visitor = client.get(f"/directory/map.json?{WIDE}&zoom=7")
+    member = bob.get(f"/directory/map.json?{WIDE}&zoom=7")
+    assert visitor.headers["cache-control"].startswith("public")
+    assert member.headers["cache-control"].startswith("private") and "cookie" in member.headers["vary"].lower()
+
+
+def test_a_wide_view_gets_clusters_never_a_cut_list(app, signed_in, client, monkeypatch):
+    monkeypatch.setattr(geo, "MAX_POINTS", 5)
+    monkeypatch.setattr(geo, "MAX_CLUSTERS", 4)
+    ada = signed_in("ada")
+    for n in range(12):
+        _card(ada, f"Club {n}", 49.0 + n * 0.1, 1.5 + n * 0.2)
+    few = client.get("/directory/map.json?bbox=1.45,48.95,1.75,49.15&zoom=13").json()  # 2 cards: themselves
+    assert few["zoom"] is None and [f["properties"]["count"] for f in few["features"]] == [1, 1]
+    for zoom in (7, 10, 13, 16):
+        data = client.get(f"/directory/map.json?{WIDE}&zoom={zoom}").json()
+        assert data["zoom"] is not None and data["zoom"] <= min(zoom, grid.MAX_ZOOM), zoom
+        assert len(data["features"]) <= 4  # coarser cells rather than more of them
+        assert sum(f["properties"]["count"] for f in data["features"]) == 12, zoom  # every card is counted
+
+
+def test_map_answers_stay_small_with_many_cards(app, client):
+    """2,000 cards around a few communes (a town's density at region scale): every view, wide or close,
+    answers under 50 KB compressed, and counts every card of its box."""
+    site = app.runtime("test")
+    app.ensure()
+    with database.connection_context():
+        places = gazetteer.within([[49.7, 2.0], [50.1, 2.6]])[:30]
+        demo.bulk_cards(site, 2000, random.Random(7), themes=("Football", "Culture"), places=places)
+    views = [(f"{WIDE}", z) for z in (5, 8, 10, 11, 12, 13, 14, 16)]
+    views += [("bbox=2.2,49.85,2.4,49.95", z) for z in (12, 13, 14)]
+    views += [("bbox=2.28,49.88,2.32,49.9", z) for z in (15, 17)]
+    shown = set()
+    for box, zoom in views:
+        response = client.get(f"/directory/map.json?{box}&zoom={zoom}", headers={"Accept-Encoding": "gzip"})
+        body = response.json()  # the client unzips it; content-length is what crossed the wire
+        size = int(response.headers["content-length"])
+        assert size < 50_000 and (len(response.content) < 1024 or response.headers["content-encoding"] == "gzip")
+        assert len(body["features"]) <= max(geo.MAX_POINTS, geo.MAX_CLUSTERS)
+        shown.add(body["zoom"] is None)
+        if box == WIDE:
+            assert sum(f["properties"]["count"] for f in body["features"]) == 2000, zoom
+    assert shown == {True, False}  # both points and clusters were tried
+
+
+def test_a_large_import_rebuilds_the_grid_once(app, client):
+    from plugins.directory import importer
+
+    site = app.runtime("test")
+    app.ensure()
+    assert _total(client) == 0  # the grid is built (empty) before the import
+    rows = [{"name": f"Club {n}", "lat": f"{49.5 + n * 0.002:.4f}", "lon": f"{2.0 + n * 0.003:.4f}",
+             "themes": "Football"} for n in range(grid.BULK_CHANGES + 1)]
+    with database.connection_context():
+        report = importer.import_rows(site, rows)
+    assert report.created == grid.BULK_CHANGES + 1
+    _check_against_rebuild(site)
+    assert _total(client) == _total(client, theme="Sport") == grid.BULK_CHANGES + 1
