@@ -56,11 +56,12 @@ def _digests(site, period: str) -> None:
 
 
 def _purge(site, days: int | None = None) -> None:
-    from core import mail, moderation, ratelimit, sessions
+    from core import mail, moderation, ratelimit, sessions, visits
 
     moderation.purge(site, days)
     ratelimit.purge()
     sessions.purge()
+    visits.purge()
     mail.purge()
     purge()
 

@@ -14,7 +14,7 @@ import json
 import zipfile
 from typing import TYPE_CHECKING
 
-from core import profiles
+from core import profiles, sessions, visits
 from core.db import database
 from core.models import Account, Activity, Entity, Relationship
 from core.storage import StorageError, storage
@@ -52,6 +52,7 @@ def collect(site: SiteRuntime, account: Account) -> dict:
             {"verb": a.verb, "entity": a.entity_id, "kind": a.kind, "created": a.created}
             for a in Activity.select().where(Activity.actor == account.guid).order_by(Activity.id)
         ],
+        "visits.json": visits.of_account(account.guid),
     }
     if profile.avatar:
         try:
@@ -86,6 +87,8 @@ def delete_account(site: SiteRuntime, account: Account, mode: str) -> None:
         if profile is not None and profile.avatar:
             storage(site).delete(profile.avatar)
         profiles.Profile.delete().where(profiles.Profile.entity == guid).execute()
+        sessions.Session.delete().where(sessions.Session.account == guid).execute()
+        visits.forget(guid)
         Relationship.delete().where((Relationship.subject == guid) | (Relationship.object == guid)).execute()
         from core.registration import Invitation
 

@@ -18,6 +18,7 @@ import secrets
 
 import peewee as pw
 
+from core import visits
 from core.db import BaseModel, now
 from core.models import Entity
 
@@ -57,14 +58,18 @@ def open_session(site_id: str, account_guid: int, user_agent: str, address: str)
     token = secrets.token_urlsafe(32)
     Session.create(id=digest(token), site=site_id, account=account_guid,
                    user_agent=describe_browser(user_agent), address=(address or "")[:64])
+    visits.record(site_id, account_guid)
     return token
 
 
 def touch(session: Session) -> None:
-    """Note that the session was used now, if that was not noted in the last few minutes."""
+    """Note that the session was used now, if that was not noted in the last few minutes; the first
+    use of a day records the member's visit (:mod:`core.visits`)."""
     stamp = now()
     if stamp - session.last_seen >= dt.timedelta(seconds=TOUCH_SECONDS):
         Session.update(last_seen=stamp).where(Session.id == session.id).execute()
+        if session.last_seen.date() != stamp.date():
+            visits.record(session.site, session.account_id, stamp.date())
         session.last_seen = stamp
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from peewee import fn
 
+from core import visits
 from core.i18n import gettext_lazy as _l
 from core.kinds import Figure
 from core.models import Account, Activity, Entity, Relationship
@@ -54,7 +55,10 @@ def _contributors(site, start, end):
 
 
 def _readers(site, start, end):
-    return (Account.select().where(Account.site == site.id, Account.last_login >= start, Account.last_login < end,
+    """Members who came in the period (a day of visit, or a sign-in) and did not contribute."""
+    came = Account.entity.in_(visits.came(site.id, start, end)) | ((Account.last_login >= start)
+                                                                   & (Account.last_login < end))
+    return (Account.select().where(Account.site == site.id, came,
                                    Account.entity.not_in(_actors(site, start, end, people_only=True)))
             .count())
 

@@ -151,3 +151,44 @@ def test_a_ban_ends_the_members_sessions(app, member_factory, _signed_in):
     assert _signed_out(eve)
     with database.connection_context():
         assert not sessions.Session.select().where(sessions.Session.account == eve_account.guid).exists()
+
+
+def test_the_days_a_member_came_are_recorded_once_a_day_exported_and_forgotten(app, member_factory, _signed_in):
+    """core.visits: a sign-in and the first use of a session on a new day each record the day, once;
+    the days are in the member's archive, purged after KEEP_DAYS, deleted with the account."""
+    from core import personal_data, visits
+
+    member_factory("ada")
+    ada = _signed_in(app)
+    ada.get("/account")
+    with database.connection_context():
+        ada_guid = sessions.Session.get().account_id
+        assert visits.of_account(ada_guid) == [database_today()]  # the sign-in, once despite two requests
+        # the session was last used the day before: its next use records today's visit
+        yesterday = database_today() - dt.timedelta(days=1)
+        visits.Visit.update(day=yesterday).execute()
+        row = sessions.Session.get()
+        sessions.Session.update(last_seen=row.last_seen - dt.timedelta(days=1)).execute()
+    ada.get("/account")
+    ada.get("/account")
+    with database.connection_context():
+        assert visits.of_account(ada_guid) == [yesterday, database_today()]
+        site = app.runtime("test")
+        account = sessions.Session.get().account_id
+        from core.models import Account
+
+        files = personal_data.collect(site, Account.get(Account.entity == account))
+        assert files["visits.json"] == [yesterday, database_today()]
+        visits.Visit.update(day=database_today() - dt.timedelta(days=visits.KEEP_DAYS + 1)).where(
+            visits.Visit.day == yesterday).execute()
+        jobs.CORE_JOBS["core.purge"](site)
+        assert visits.of_account(ada_guid) == [database_today()]
+        personal_data.delete_account(site, Account.get(Account.entity == account), "anonymise")
+        assert visits.of_account(ada_guid) == []
+        assert not sessions.Session.select().where(sessions.Session.account == ada_guid).exists()
+
+
+def database_today() -> dt.date:
+    from core.db import now
+
+    return now().date()

@@ -229,3 +229,28 @@ def test_featured_items_are_in_the_digest(app, signed_in, use_smtp):
         notifications.send_digests(site, "daily")
     text = next(t for t in use_smtp.texts() if "Quelque chose" in t)
     assert "Featured:" in text and "Club à la une" in text and f"/directory/{card}" in text
+
+
+def test_readers_of_past_periods_are_counted_from_the_days_members_came(app, signed_in):
+    """A reader came during the period without contributing: counted from core.visits, so a member whose
+    last sign-in is older (their session stayed open) still counts in each period they came."""
+    from core import visits
+    from plugins.animation import figures
+
+    bob, cleo = signed_in("bob"), signed_in("cleo")
+    site = app.runtime("test")
+    readers = next(f for f in figures.CORE if f.name == "readers")
+    today = now()
+    with database.connection_context():
+        Account.update(last_login=today - dt.timedelta(days=90)).execute()
+        visits.Visit.delete().execute()
+        for guid in (bob.account.guid, cleo.account.guid):
+            for days in (10, 45):
+                visits.record("test", guid, (today - dt.timedelta(days=days)).date())
+        for days in (10, 45):  # cleo also contributes each time: never a reader
+            Activity.create(site="test", actor=cleo.account.guid, verb="commented", entity=cleo.account.guid,
+                            kind="user", created=today - dt.timedelta(days=days))
+        this_month = readers.count(site, today - dt.timedelta(days=30), today + dt.timedelta(days=1))
+        month_before = readers.count(site, today - dt.timedelta(days=60), today - dt.timedelta(days=30))
+        long_ago = readers.count(site, today - dt.timedelta(days=200), today - dt.timedelta(days=100))
+    assert (this_month, month_before, long_ago) == (1, 1, 0)
