@@ -225,20 +225,6 @@ def maillage_entity_images(site, entities, size):
 
 
 @hookimpl
-def maillage_entity_changed(site, entity, change):
-    """The search index keeps itself up to date: searchable kinds are (re)indexed when created or
-    changed, and forgotten when deleted."""
-    from core import search
-
-    if change.action == "delete":
-        search.remove(site, entity)
-        return
-    kind = site.entity_kinds.get(entity.kind)
-    if kind is not None and kind.searchable and change.action in ("create", "update", "access", "restore"):
-        search.index(site, entity)
-
-
-@hookimpl
 def maillage_relationship_verbs(site):
     return [
         RelationshipVerb("follows", _l("follows")),

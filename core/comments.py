@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import peewee as pw
 
 from core import activity, entities, notifications, relationships
-from core.db import BaseModel, now
+from core.db import BaseModel, database, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from core.text import plain_text
@@ -95,10 +95,11 @@ def add(site, user: Account, actor: Entity, entity: Entity, body: str) -> Entity
         raise CommentError(_("%(max)s characters at most.") % {"max": MAX_LENGTH})
     if not may_comment(site, user, actor, entity):
         raise CommentError(_("You cannot comment here."))
-    comment = entities.create(site, "comment", owner=actor, title=plain_text(body, 80), access_level=entity.access,
-                              container=entity)
-    Comment.create(entity=comment, body=body)
-    activity.record(site, actor=actor, verb="commented", entity=entity)
+    with database.atomic():  # the comment, its row and its activity: one transaction
+        comment = entities.create(site, "comment", owner=actor, title=plain_text(body, 80), access_level=entity.access,
+                                  container=entity)
+        Comment.create(entity=comment, body=body)
+        activity.record(site, actor=actor, verb="commented", entity=entity)
     if entity.owner_id:
         notifications.notify(site, "core.comment", [entity.owner_id], actor=actor, entity=entity,
                              text=body[:300])

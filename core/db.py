@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -31,6 +32,46 @@ SQLITE_PRAGMAS = {
     "temp_store": "memory",
     "mmap_size": 268435456,
 }
+
+
+_pending = threading.local()  # this thread's before-commit callbacks (a connection is used by one thread)
+
+
+class _BeforeCommit:
+    """Runs the callbacks of :func:`before_commit` inside the outermost transaction, just before
+    its COMMIT (a failing one makes the transaction roll back); a rollback drops them."""
+
+    def commit(self):
+        todo = getattr(_pending, "callbacks", None)
+        while todo:  # a callback may add others (an index that announces another entity)
+            todo.pop(0)()
+        return super().commit()
+
+    def rollback(self):
+        if getattr(_pending, "callbacks", None):
+            _pending.callbacks.clear()
+        return super().rollback()
+
+
+class _SqliteDatabase(_BeforeCommit, PooledSqliteDatabase):
+    pass
+
+
+class _PostgresqlDatabase(_BeforeCommit, PooledPostgresqlDatabase):
+    pass
+
+
+def before_commit(fn):
+    """Call ``fn()`` at the end of the current transaction, inside it, right before it commits (at
+    once when no transaction is open): what ``fn`` writes is committed with the rest, and if it
+    raises nothing of the transaction is kept. Returns ``fn``."""
+    if database.transaction_depth() == 0:
+        fn()
+        return fn
+    if getattr(_pending, "callbacks", None) is None:
+        _pending.callbacks = []
+    _pending.callbacks.append(fn)
+    return fn
 
 
 class ConfigurationError(Exception):
@@ -53,7 +94,7 @@ def make_database(url: str) -> peewee.Database:
             path = path[1:] if path.startswith("/") else path
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return PooledSqliteDatabase(
+        return _SqliteDatabase(
             path, pragmas=SQLITE_PRAGMAS, max_connections=32, stale_timeout=300,
             check_same_thread=False, lock_type="IMMEDIATE",
         )
@@ -64,7 +105,7 @@ def make_database(url: str) -> peewee.Database:
             raise ConfigurationError(
                 "DATABASE_URL names PostgreSQL but psycopg is not installed: pip install 'maillage[postgres]'"
             ) from None
-        return PooledPostgresqlDatabase(
+        return _PostgresqlDatabase(
             unquote(parsed.path.lstrip("/")),
             user=unquote(parsed.username or "") or None,
             password=unquote(parsed.password or "") or None,

@@ -8,9 +8,10 @@ transaction::
         Post.create(entity=entity, body=body)
 
 Every change goes through this module (:func:`create`, :func:`update`, :func:`trash`,
-:func:`restore`, :func:`delete`), which announces it with ``maillage_entity_changed`` right
-after the transaction commits (at once when no transaction is open): listeners such as the
-search index then read the entity and the plugin's row as they were saved. A change the
+:func:`restore`, :func:`delete`), which indexes it for search inside the transaction, right
+before it commits (an entity is never committed without its search document), and announces it
+with ``maillage_entity_changed`` right after the transaction commits (at once when no transaction
+is open): listeners then read the entity and the plugin's row as they were saved. A change the
 caller makes by other means (a bulk update) is announced with :func:`announce`.
 """
 
@@ -19,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core import access, relationships
-from core.db import database, now
+from core import access, relationships, search
+from core.db import before_commit, database, now
 from core.models import ACCESS_LEVELS, Account, Activity, Entity
 
 if TYPE_CHECKING:
@@ -39,11 +40,14 @@ class Change:
 
 
 def announce(site: SiteRuntime, entity: Entity, action: str, old_access: str | None = None) -> Change:
-    """Call ``maillage_entity_changed`` for ``entity`` once the current transaction commits
-    (at once outside a transaction; never when it rolls back)."""
+    """Keep the search index up to date inside the current transaction, right before it commits
+    (:func:`core.search.keep_up`: if indexing fails, nothing of the transaction is kept), then call
+    ``maillage_entity_changed`` for ``entity`` once it has committed (both at once outside a
+    transaction; neither when it rolls back)."""
     if action not in CHANGES:
         raise ValueError(f"unknown entity change {action!r}")
     change = Change(action, old_access)
+    before_commit(lambda: search.keep_up(site, entity, change))
     database.after_commit(lambda: site.call("maillage_entity_changed", site=site, entity=entity, change=change))
     return change
 

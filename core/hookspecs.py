@@ -293,8 +293,8 @@ def maillage_entity_changed(site, entity, change):
     the transaction that made the change commits (at once when there was none), so the
     plugin's own row is there to read; on ``"delete"`` the rows are gone and ``entity`` is the
     copy held before. What a listener writes is its own transaction. Return value ignored.
-    The core's search index is one listener: it (re)indexes searchable kinds and forgets
-    deleted entities.
+    The core's search index is not a listener: :mod:`core.entities` writes it inside the
+    transaction, right before the commit (:func:`core.search.keep_up`).
     """
 
 

@@ -1,9 +1,10 @@
 """Full-text search over every entity kind, with access applied inside the SQL.
 
 Plugins declare their kinds ``searchable`` and answer ``maillage_search_documents(site, entity)``
-with ``{"title", "body"}``; the core listens to ``maillage_entity_changed`` and calls
-:func:`index` after every change of a searchable entity (:func:`remove` when it is deleted), so
-plugins never call them by hand. A plugin whose text lives in rows the entity does not own
+with ``{"title", "body"}``; every change announced by :mod:`core.entities` calls :func:`keep_up`
+inside its transaction, right before the commit, which calls :func:`index` for a searchable entity
+(:func:`remove` when it is deleted), so plugins never call them by hand and an entity is never
+committed without its document. A plugin whose text lives in rows the entity does not own
 announces the change with ``entities.update(site, entity)``. Text is stored lower-case without accents; SQLite searches it with an FTS5 table,
 PostgreSQL with a GIN index on a stored ``tsvector`` column (migration 0006). Results are the entities the viewer may see, newest
 first, paginated by guid.
@@ -47,6 +48,20 @@ def fold(text: str) -> str:
     """Lower-case text without accents, so "fete" finds "Fête" on every database."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def keep_up(site: SiteRuntime, entity: Entity, change) -> None:
+    """Follow one change of an entity (a :class:`core.entities.Change`): a searchable kind is
+    (re)indexed when created, updated, its access changed or restored; a deleted entity is forgotten.
+
+    :func:`core.entities.announce` calls it inside the change's transaction, right before it
+    commits: the document is committed with the entity, or neither is."""
+    if change.action == "delete":
+        remove(site, entity)
+        return
+    kind = site.entity_kinds.get(entity.kind)
+    if kind is not None and kind.searchable and change.action in ("create", "update", "access", "restore"):
+        index(site, entity)
 
 
 def index(site: SiteRuntime, entity: Entity) -> bool:

@@ -168,8 +168,9 @@ def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None
                 storage(site).delete(event.image)
             event.image = image_key
         event.save()
+        if created:  # the event, its activity and its search document: one transaction
+            activity.record(site, actor=actor, verb="published", entity=entity, container=container)
     if created:
-        activity.record(site, actor=actor, verb="published", entity=entity, container=container)
         followers = [r.subject_id for r in Relationship.select(Relationship.subject).where(
             Relationship.object == actor.guid, Relationship.verb == "follows")]
         notifications.notify(site, "agenda.new_event", followers, actor=actor, entity=entity, text=values["title"])

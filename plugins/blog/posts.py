@@ -142,25 +142,44 @@ def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None
         post.save()
         Revision.create(post=post, author=user.guid, created=now(), title=values["title"], body=values["body"],
                         excerpt=values["excerpt"])
-    announce_due(site)
+        published = _publish_due(site)  # the post, its revision, activity and search document: one transaction
+    _tell_followers(site, published)
     return entity
 
 
 def announce_due(site) -> int:
-    """Make public the posts whose time has come: activity, search, followers told. Returns how many."""
+    """Make public the posts whose time has come (activity and search document committed with the
+    claim, in one transaction), then tell their authors' followers. Returns how many."""
+    with database.atomic():
+        published = _publish_due(site)
+    _tell_followers(site, published)
+    return len(published)
+
+
+def _publish_due(site) -> list[Post]:
+    """Claim the posts whose time has come and record their activity; the search index takes them
+    before the transaction commits (call inside one). Returns the posts claimed."""
     due = list(Post.select(Post, Entity).join(Entity, on=(Post.entity == Entity.guid))
                .where(Entity.site == site.id, Post.status == "published", Post.announced == False,  # noqa: E712
                       Post.publish_at <= now(), Entity.deleted_at.is_null()))
+    published = []
     for post in due:
         entity = post.entity
         if Post.update(announced=True).where(Post.entity == entity.guid, Post.announced == False).execute():  # noqa: E712
             activity.record(site, actor=entity.owner, verb="published", entity=entity)
             entities.announce(site, entity, "update")  # now public: the search index takes it
-            followers = [r.subject_id for r in Relationship.select(Relationship.subject).where(
-                Relationship.object == entity.owner_id, Relationship.verb == "follows")]
-            notifications.notify(site, "blog.new_post", followers, actor=entity.owner, entity=entity,
-                                 text=post.excerpt or plain_text(post.body, 200))
-    return len(due)
+            published.append(post)
+    return published
+
+
+def _tell_followers(site, published: list[Post]) -> None:
+    """Notify the followers of each post's author (after the post is committed)."""
+    for post in published:
+        entity = post.entity
+        followers = [r.subject_id for r in Relationship.select(Relationship.subject).where(
+            Relationship.object == entity.owner_id, Relationship.verb == "follows")]
+        notifications.notify(site, "blog.new_post", followers, actor=entity.owner, entity=entity,
+                             text=post.excerpt or plain_text(post.body, 200))
 
 
 def restore(site, user: Account, entity: Entity, revision: Revision) -> None:

@@ -106,7 +106,7 @@ def create_file(site, actor: Entity, author, stored: Stored, title: str, descrip
                     key=stored.key, thumb_key=stored.thumb_key, mime=stored.mime, size=stored.size,
                     filename=stored.filename, pages=stored.pages)
         _version(entity, 1, stored, author, actor)
-    activity.record(site, actor=actor, verb="uploaded", entity=entity, container=container)
+        activity.record(site, actor=actor, verb="uploaded", entity=entity, container=container)
     notify_new_file(site, actor, entity, folder, container)
     return entity
 
@@ -120,7 +120,7 @@ def add_version(site, document: Entity, item: Item, author, stored: Stored) -> i
                     size=stored.size, filename=stored.filename, pages=stored.pages).where(
             Item.entity == document).execute()
         entities.update(site, document)
-    activity.record(site, actor=document.owner_id or author.guid, verb="updated", entity=document)
+        activity.record(site, actor=document.owner_id or author.guid, verb="updated", entity=document)
     return number
 
 
@@ -135,7 +135,7 @@ def create_folder(site, actor: Entity, title: str, description: str = "", access
     with database.atomic():
         entity = entities.create(site, FOLDER, owner=actor, title=title, access_level=access, container=container)
         Item.create(entity=entity, description=description, album=album, folder=parent)
-    activity.record(site, actor=actor, verb="created", entity=entity, container=container)
+        activity.record(site, actor=actor, verb="created", entity=entity, container=container)
     return entity
 
 

@@ -30,25 +30,32 @@ def pages(topic: Topic) -> int:
     return max(1, page_of(topic.reply_count))
 
 
+# what a page of a thread shows of each reply: its stored HTML, never its markdown source
+SHOWN = (Reply.id, Reply.topic, Reply.number, Reply.author, Reply.html, Reply.created, Reply.edited, Reply.deleted)
+
+
 def replies(topic: Topic, page: int) -> list[Reply]:
     """Page ``page`` of a thread: a range on the (topic, number) index, never an OFFSET. Of each
-    author only what the page shows is read (name, and kind and guid for the link)."""
+    reply the stored HTML is read, not the ``body`` (:func:`rendered` reads it for the few replies
+    never rendered); of each author only what the page shows (name, and kind and guid for the link)."""
     first = (page - 1) * PAGE + 1
     author = (Entity.guid, Entity.kind, Entity.title)
-    return list(Reply.select(Reply, *author).join(Entity, pw.JOIN.LEFT_OUTER, on=(Reply.author == Entity.guid))
+    return list(Reply.select(*SHOWN, *author).join(Entity, pw.JOIN.LEFT_OUTER, on=(Reply.author == Entity.guid))
                 .where(Reply.topic == topic.entity_id, Reply.number >= first, Reply.number < first + PAGE)
                 .order_by(Reply.number))
 
 
 def rendered(rows: list[Reply]) -> list[Reply]:
-    """Fill each reply's HTML, rendering (and storing) only those never rendered since written or edited."""
+    """Fill each reply's HTML, rendering (and storing) only those never rendered since written or edited;
+    the ``body`` of those only is read, in one query."""
     from core.text import render_markdown
 
     todo = [row for row in rows if not row.html and not row.deleted]
     if todo:
+        bodies = dict(Reply.select(Reply.id, Reply.body).where(Reply.id.in_([row.id for row in todo])).tuples())
         with database.atomic():
             for row in todo:
-                row.html = str(render_markdown(row.body))
+                row.html = str(render_markdown(bodies.get(row.id, "")))
                 Reply.update(html=row.html).where(Reply.id == row.id).execute()
     return rows
 
@@ -116,7 +123,7 @@ def create_topic(site, author: Entity, group: Entity, title: str, body: str, acc
                                  container=group.guid)
         topic = Topic.create(entity=entity, body=body, last_activity=entity.created)
         follow(site, author.guid, entity.guid)
-    activity.record(site, actor=author.guid, verb="posted", entity=entity, container=group.guid)
+        activity.record(site, actor=author.guid, verb="posted", entity=entity, container=group.guid)
     notifications.notify(site, "forums.new_topic", membership.member_guids(group), actor=author, entity=entity,
                          text=title)
     return entity, topic

@@ -149,7 +149,7 @@ def add(site, user: Account, actor: Entity, values: dict, container: Entity | No
                      key=f"veille.synthesis:{site.id}:{week.isoformat()}")
         if fetch:
             jobs.enqueue("veille.metadata", site=site, args={"guid": entity.guid}, key=f"veille.metadata:{entity.guid}")
-    activity.record(site, actor=actor, verb="published", entity=entity)
+        activity.record(site, actor=actor, verb="published", entity=entity)  # one transaction with the link
     return entity, False
 
 

@@ -46,7 +46,7 @@ def index(request):
             with database.atomic():
                 entity = entities.create(site, "wire.status", owner=actor, title=body[:80], access_level=level)
                 Status.create(entity=entity, body=body)
-            activity.record(site, actor=actor, verb="posted", entity=entity)
+                activity.record(site, actor=actor, verb="posted", entity=entity)  # search indexed before commit
             notifications.notify(site, "wire.mention", mentioned(site.id, body), actor=actor, entity=entity,
                                  text=body)
             web.flash(request, _("Your status is published."))

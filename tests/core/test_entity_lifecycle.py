@@ -1,5 +1,5 @@
-"""Entities announce their lifecycle (maillage_entity_changed) after commit; search listens to it;
-entity kinds declare their capabilities."""
+"""Entities announce their lifecycle (maillage_entity_changed) after commit; the search index follows
+it inside the transaction; entity kinds declare their capabilities."""
 
 from pathlib import Path
 
@@ -74,6 +74,64 @@ def test_search_keeps_itself_up_to_date_through_the_lifecycle(app, signed_in, cl
         entities.trash(site, entity)
         moderation.purge(site, days=-1)
         assert search.SearchDocument.get_or_none(search.SearchDocument.entity == entity.guid) is None
+
+
+class BrokenIndex:
+    """The last write of a post fails: its search document cannot be made."""
+
+    @hookimpl
+    def maillage_search_documents(self, site, entity):
+        if entity.kind == "wire.status":
+            raise RuntimeError("search index unavailable")
+
+
+def test_a_post_is_one_transaction_with_its_activity_and_search_document(app, signed_in):
+    """A failure in the last write of a post (the search document, made right before the commit)
+    leaves nothing behind: no entity, no status row, no activity item, no document."""
+    from plugins.wire.models import Status
+
+    ada = signed_in("ada")
+    site = app.runtime("test")
+    broken = BrokenIndex()
+    site.pm.register(broken, name="test-broken-index")
+    try:
+        response = ada.post_form("/wire/", {"body": "Jamais publié", "access": "public"}, follow_redirects=False)
+        assert response.status_code == 500
+    finally:
+        site.pm.unregister(broken)
+    with database.connection_context():
+        assert Entity.select().where(Entity.kind == "wire.status").count() == 0
+        assert Status.select().count() == 0
+        assert activity.Activity.select().where(activity.Activity.kind == "wire.status").count() == 0
+        assert search.SearchDocument.select().count() == 0
+    ada.post_form("/wire/", {"body": "Publié cette fois", "access": "public"})  # the same post, index working
+    with database.connection_context():
+        guid = Entity.get(Entity.kind == "wire.status").guid
+        assert activity.Activity.get(activity.Activity.entity == guid).verb == "posted"
+        assert search.SearchDocument.get_by_id(guid).title == "publie cette fois"
+
+
+def test_before_commit_runs_inside_the_transaction(app):
+    """core.db.before_commit: at once outside a transaction; inside one, right before COMMIT (what it
+    writes is committed with the rest); a rollback drops it."""
+    from core.db import before_commit
+
+    calls = []
+    with database.connection_context():
+        before_commit(lambda: calls.append("at once"))
+        assert calls == ["at once"]
+        with database.atomic():
+            before_commit(lambda: calls.append("deferred"))
+            with database.atomic():  # a savepoint: still deferred to the outermost commit
+                before_commit(lambda: calls.append("nested"))
+            assert calls == ["at once"]
+        assert calls == ["at once", "deferred", "nested"]
+        with pytest.raises(RuntimeError), database.atomic():
+            before_commit(lambda: calls.append("rolled back"))
+            raise RuntimeError
+        with database.atomic():
+            pass
+        assert "rolled back" not in calls
 
 
 def test_no_plugin_indexes_search_by_hand():

@@ -154,6 +154,28 @@ def test_long_thread_pages_by_reply_number(signed_in, db):
     assert _reply(ada, t, "la suite").headers["location"].endswith("?page=3#r131")
 
 
+def test_thread_page_reads_html_not_body(signed_in):
+    """A page of a thread reads each reply's stored HTML, not its markdown source: the body is read
+    (and rendered once) only for a reply whose HTML is not stored yet, as after an edit."""
+    from plugins.forums import threads
+    from plugins.forums.models import Reply, Topic
+
+    ada = signed_in("ada")
+    t = _topic(ada, _group(ada))
+    _reply(ada, t, "first **draft**")
+    assert "first <strong>draft</strong>" in ada.get(f"/forums/{t}").text  # rendered and stored
+    # the source changes behind the stored HTML: the page still shows the HTML, so it did not read the body
+    Reply.update(body="source only").where(Reply.topic == t).execute()
+    page = ada.get(f"/forums/{t}").text
+    assert "first <strong>draft</strong>" in page and "source only" not in page
+    rows = threads.replies(Topic.get_by_id(t), 1)
+    assert rows and all("body" not in row.__data__ for row in rows)
+    # an edit empties the HTML: the body of that reply is read and rendered again
+    Reply.update(html="").where(Reply.topic == t).execute()
+    assert "source only" in ada.get(f"/forums/{t}").text
+    assert Reply.get(Reply.topic == t).html.strip() == "<p>source only</p>"
+
+
 def test_personal_data(app, signed_in):
     ada = signed_in("ada")
     g = _group(ada)
