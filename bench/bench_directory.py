@@ -7,8 +7,8 @@ Builds a fresh SQLite database, bulk inserts the cards around the gazetteer's co
 generator as the region demo data), then times, for a visitor and for a signed-in member:
 "near me" within 10 km of random communes (bounding box on the indexed lat/lon columns, exact
 haversine ordering in Python) and the GeoJSON of a département's bounding box at zoom 9
-(grid clusters computed by the database, the public part kept 60 s per worker: timed as served
-and uncached) and of a town at zoom 13 (points).
+(clusters read from the grid table, nothing cached: see bench_map.py for every zoom, the answers'
+sizes and a fresh worker's first requests) and of a town at zoom 13 (points).
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def main() -> int:
     parser.add_argument("--cards", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
-    from plugins.directory import cards, geo
     from plugins.directory import demo as directory_demo
+    from plugins.directory import geo
 
     with tempfile.TemporaryDirectory() as tmp:
         app = testing.make_app(Path(tmp), plugins=["directory"])
@@ -70,9 +70,6 @@ def main() -> int:
                     lambda v=viewer, s=spots: near(site, v, next(s)), args.runs))
                 print(f"GeoJSON Somme bbox zoom 9, {who}:",
                       timed(lambda v=viewer: geo.geojson(site, v, SOMME, 9), args.runs))
-                print(f"GeoJSON Somme bbox zoom 9, {who}, uncached (first request per 60 s per worker):",
-                      timed(lambda v=viewer: (cards.forget_aggregates(site), geo.geojson(site, v, SOMME, 9)),
-                            min(args.runs, 50)))
                 print(f"GeoJSON town bbox zoom 13, {who}:", timed(
                     lambda v=viewer: geo.geojson(site, v, (2.25, 49.87, 2.34, 49.92), 13), args.runs))
         client = testing.client(app)

@@ -16,7 +16,7 @@ import math
 import peewee as pw
 
 from core import access, gazetteer, web
-from core.db import in_ids
+from core.db import database
 from core.models import Entity
 from plugins.directory import cards, grid
 from plugins.directory.models import Organisation
@@ -54,13 +54,23 @@ def _beyond_public(site, viewer) -> list:
     bounding box again), and only when such cards exist: a cheap existence check spares compiling the
     full access condition on most sites."""
     few = Entity.alias()
-    non_public = few.select(few.guid).where(few.site == site.id, few.kind == KIND, few.access.in_(NON_PUBLIC))
-    hidden = few.select(few.guid).where(few.site == site.id, few.kind == KIND, few.hidden == True,  # noqa: E712
-                                        few.access == "public")
-    if not (viewer.is_admin or viewer.is_moderator):
-        hidden = hidden.where(few.owner == viewer.guid)
-    return [_visible(site, viewer) & Organisation.entity.in_(ids) for ids in (non_public, hidden)
-            if ids.exists()]
+    found = []
+    if grid.read(ANY_NON_PUBLIC, (site.id, KIND)):
+        found.append(few.select(few.guid).where(few.site == site.id, few.kind == KIND, few.access.in_(NON_PUBLIC)))
+    privileged = viewer.is_admin or viewer.is_moderator
+    # a member's own: through the (owner, kind) index; moderators' and administrators': the site's
+    if grid.read(ANY_HIDDEN_OF_SITE if privileged else ANY_HIDDEN_OF_OWNER, (site.id if privileged else viewer.guid,
+                                                                               KIND, True)):
+        hidden = few.select(few.guid).where(few.kind == KIND, few.hidden == True, few.access == "public")  # noqa: E712
+        found.append(hidden.where(few.site == site.id) if privileged else hidden.where(few.owner == viewer.guid))
+    return [_visible(site, viewer) & Organisation.entity.in_(ids) for ids in found]
+
+
+# whether such cards exist at all (most sites: none), written by hand: asked at every map request of a member
+ANY_NON_PUBLIC = ("SELECT 1 FROM entity WHERE site = ? AND kind = ? AND access IN ("
+                  + ", ".join(f"'{level}'" for level in NON_PUBLIC) + ") LIMIT 1")
+ANY_HIDDEN_OF_SITE = "SELECT 1 FROM entity WHERE site = ? AND kind = ? AND hidden = ? AND access = 'public' LIMIT 1"
+ANY_HIDDEN_OF_OWNER = "SELECT 1 FROM entity WHERE owner_id = ? AND kind = ? AND hidden = ? AND access = 'public' LIMIT 1"
 
 
 def _cached(site, key, compute):
@@ -99,9 +109,8 @@ def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme
 def _live_cells(where, zoom: int) -> dict[tuple[int, int], list]:
     """{(row, column): [count, sum of lat, sum of lon, smallest guid]} of the cards matching ``where``, computed
     by the database (a viewer's cards beyond the public ones: the grid table holds the public ones)."""
-    size = grid.cell_size(zoom)
-    gx = pw.Cast((Organisation.lat + 90) / size, "INTEGER")  # shifted: cells never straddle 0
-    gy = pw.Cast((Organisation.lon + 180) / size, "INTEGER")
+    gx = grid.cell_index(Organisation.lat + 90, zoom)  # shifted: cells never straddle 0
+    gy = grid.cell_index(Organisation.lon + 180, zoom)
     query = (Organisation.select(gx, gy, pw.fn.COUNT(Entity.guid), pw.fn.SUM(Organisation.lat),
                                  pw.fn.SUM(Organisation.lon), pw.fn.MIN(Entity.guid))
              .join(Entity, on=(Organisation.entity == Entity.guid))
@@ -136,10 +145,8 @@ def _parents(site) -> dict[str, str]:
     return {child["key"]: node["key"] for node in cards.taxonomy(site) for child in node["children"]}
 
 
-def _cluster_zoom(site, bbox, zoom: int, theme: str) -> int:
-    """The zoom whose grid cells are drawn for ``bbox`` asked at ``zoom``: that zoom (at most the grid's
-    last), or a coarser one when the box holds more than :data:`MAX_CLUSTERS` cells (a wide view at a high
-    zoom): first by the number of cells the box spans, then by those the grid really holds."""
+def _spanned_zoom(bbox, zoom: int) -> int:
+    """``zoom`` (at most the grid's last), or coarser until ``bbox`` spans at most :data:`SPANNED_CELLS` cells."""
     west, south, east, north = bbox
     zoom = min(zoom, grid.MAX_ZOOM)
     while zoom > 0:
@@ -147,6 +154,14 @@ def _cluster_zoom(site, bbox, zoom: int, theme: str) -> int:
         if (high_row - low_row + 1) * (high_col - low_col + 1) <= SPANNED_CELLS:
             break
         zoom -= 1
+    return zoom
+
+
+def _cluster_zoom(site, bbox, zoom: int, theme: str) -> int:
+    """The zoom whose grid cells are drawn for ``bbox`` asked at ``zoom``: that zoom (at most the grid's
+    last), or a coarser one when the box holds more than :data:`MAX_CLUSTERS` cells (a wide view at a high
+    zoom): first by the number of cells the box spans, then by those the grid really holds."""
+    zoom = _spanned_zoom(bbox, zoom)
     while zoom > 0 and grid.count_cells(site, theme, zoom, bbox) > MAX_CLUSTERS:
         zoom -= 1
     return zoom
@@ -156,7 +171,6 @@ def _clusters(site, viewer, bbox, zoom: int, theme: str) -> tuple[int, list[dict
     """(the zoom of the cells, the features): the grid's cells of public cards in ``bbox``, plus the cards
     ``viewer`` sees beyond them (added live, see :func:`_beyond_public`)."""
     west, south, east, north = bbox
-    grid.ensure(site)
     zoom = _cluster_zoom(site, bbox, zoom, theme)
     while True:
         cells = grid.cells(site, theme, zoom, bbox)
@@ -175,15 +189,28 @@ def _clusters(site, viewer, bbox, zoom: int, theme: str) -> tuple[int, list[dict
             break
         zoom -= 1
     singles = [guid for count, _lat, _lon, guid in shown if count == 1]
-    names = dict(Entity.select(Entity.guid, Entity.title).where(in_ids(Entity.guid, singles)).tuples()) if singles else {}
+    names = dict(database.execute_sql(f"SELECT guid, title FROM entity WHERE guid {_ids(singles)}").fetchall()) \
+        if singles else {}
+    link = _card_link(site)
     features = []
     for count, slat, slon, guid in shown:
         props = {"count": count}
         if count == 1:  # a lone card is shown as itself, with its name
-            props.update(guid=guid, name=_short(names.get(guid, "")),
-                         url=web.url_for(site, "directory-card", guid=guid))
+            props.update(guid=guid, name=_short(names.get(guid, "")), url=link(guid))
         features.append(_feature(slon / count, slat / count, props))
     return zoom, features
+
+
+def _ids(guids: list[int]) -> str:
+    """``IN (1,2,3)``: integers only (each through ``int()``), written into the SQL."""
+    return "IN (" + ",".join(str(int(g)) for g in guids) + ")"
+
+
+def _card_link(site):
+    """guid -> the card's address: the route built once, not once per feature."""
+    marker = 987654321
+    template = web.url_for(site, "directory-card", guid=marker).replace(str(marker), "{}")
+    return template.format
 
 
 def _feature(lon: float, lat: float, props: dict) -> dict:
@@ -205,18 +232,25 @@ def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, th
     off: a view with too many cards gets clusters, a view with too many cells coarser ones. ``zoom``
     (top level) tells which zoom the clusters come from, or None for points."""
     west, south, east, north = bbox
-    if zoom >= POINTS_FROM_ZOOM:
-        query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon, Organisation.logo)
-                 .join(Entity, on=(Organisation.entity == Entity.guid))
-                 .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east), valid_point(),
-                        _visible(site, viewer), theme_filter(site, theme))
-                 .limit(MAX_POINTS + 1))
-        rows = list(query.tuples())
-        if len(rows) <= MAX_POINTS:
+    grid.ensure(site)
+    if zoom >= POINTS_FROM_ZOOM and grid.cards_within(site, theme, _spanned_zoom(bbox, grid.MAX_ZOOM), bbox) \
+            <= MAX_POINTS:  # the grid says the box holds few cards (its finest cells that meet the box)
+        rows: list[tuple] = []
+        for where in [_shown_to_everyone(site), *(_beyond_public(site, viewer) if viewer is not None else ())]:
+            query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon,
+                                         Organisation.logo)
+                     .join(Entity, on=(Organisation.entity == Entity.guid))
+                     .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east),
+                            valid_point(), where, theme_filter(site, theme))
+                     .limit(MAX_POINTS + 1 - len(rows)))
+            rows += database.execute(query).fetchall()
+            if len(rows) > MAX_POINTS:
+                break
+        if len(rows) <= MAX_POINTS:  # a member's extra cards may tip the balance: then clusters
+            link = _card_link(site)
             features = []
             for guid, title, plat, plon, logo in rows:
-                props = {"guid": guid, "name": _short(title), "count": 1,
-                         "url": web.url_for(site, "directory-card", guid=guid)}
+                props = {"guid": guid, "name": _short(title), "count": 1, "url": link(guid)}
                 if logo:
                     props["logo"] = cards.logo_url(site, guid, logo)
                 features.append(_feature(plon, plat, props))

@@ -30,7 +30,7 @@ import json
 import peewee as pw
 
 from core import access
-from core.db import database
+from core.db import database, is_postgres
 from core.models import Entity
 from plugins.directory import cards
 from plugins.directory.models import MapCell, MapGrid, MapPoint, Organisation
@@ -38,7 +38,7 @@ from plugins.directory.models import MapCell, MapGrid, MapPoint, Organisation
 MAX_ZOOM = 14
 ZOOMS = range(0, MAX_ZOOM + 1)
 BULK_CHANGES = 200  # an import of more rows rebuilds the grid once instead of following each card
-BATCH = 500  # rows per INSERT when the grid is rebuilt (9 parameters each: SQLite's limit is far)
+BATCH = 1000  # counted cards per INSERT when the grid is rebuilt
 
 
 def cell_size(zoom: int) -> float:
@@ -48,7 +48,7 @@ def cell_size(zoom: int) -> float:
 
 def cell_of(lat: float, lon: float, zoom: int) -> tuple[int, int]:
     """(row, column) of a point at ``zoom``; shifted so that cells never straddle 0 (the live SQL in
-    ``geo._live_cells`` computes the same with ``CAST(... AS INTEGER)``)."""
+    :func:`cell_index` is the same in SQL)."""
     size = cell_size(zoom)
     return int((lat + 90) / size), int((lon + 180) / size)
 
@@ -87,7 +87,7 @@ def _lock(site) -> str:
 def ensure(site) -> None:
     """Build the grid of ``site`` if it was never built or the theme tree changed since."""
     parents = parents_of(cards.taxonomy(site))
-    if MapGrid.select(MapGrid.fingerprint).where(MapGrid.site == site.id).scalar() != fingerprint(parents):
+    if read(BUILT_SQL, (site.id,)) != [(fingerprint(parents),)]:
         rebuild(site, parents, only_if_stale=True)
 
 
@@ -100,8 +100,11 @@ def invalidate(site) -> None:
 
 
 def rebuild(site, parents: dict[str, str] | None = None, only_if_stale: bool = False) -> int:
-    """Compute the grid of ``site`` again from its cards (one read of the public cards, the cells added up
-    in Python, written in batches); return the number of cards counted."""
+    """Compute the grid of ``site`` again from its cards; return the number of cards counted.
+
+    The counted cards are read once and written to ``directory_map_point`` in batches (their theme keys
+    worked out in Python); then each zoom and theme key is one ``INSERT ... SELECT ... GROUP BY`` of the
+    database, so memory stays flat whatever the number of cards."""
     parents = parents_of(cards.taxonomy(site)) if parents is None else parents
     wanted = fingerprint(parents)
     with database.atomic():
@@ -111,42 +114,54 @@ def rebuild(site, parents: dict[str, str] | None = None, only_if_stale: bool = F
         MapPoint.delete().where(MapPoint.site == site.id).execute()
         rows = (Organisation.select(Organisation.entity, Organisation.lat, Organisation.lon, Organisation.themes)
                 .join(Entity, on=(Organisation.entity == Entity.guid)).where(_public(site)).tuples())
-        found: dict[tuple, list] = {}
-        points = []
+        seen: set[str] = set()
+        batch, counted = [], 0
         for guid, lat, lon, themes in rows.iterator():
             keys = theme_keys(themes, parents)
-            points.append({"guid": guid, "site": site.id, "lat": lat, "lon": lon,
-                           "themes": "".join(f"|{k}|" for k in keys)})
-            for zoom in ZOOMS:
-                row, col = cell_of(lat, lon, zoom)
-                for theme in ("", *keys):
-                    cell = found.get((theme, zoom, row, col))
-                    if cell is None:
-                        found[(theme, zoom, row, col)] = [1, lat, lon, guid]
-                    else:
-                        cell[0] += 1
-                        cell[1] += lat
-                        cell[2] += lon
-        for start in range(0, len(points), BATCH):
-            MapPoint.insert_many(points[start:start + BATCH]).execute()
-        batch = []
-        for (theme, zoom, row, col), (count, slat, slon, guid) in found.items():
-            batch.append((site.id, theme, zoom, row, col, count, slat, slon, guid if count == 1 else None))
+            seen.update(keys)
+            batch.append((guid, site.id, lat, lon, "".join(f"|{k}|" for k in keys)))
             if len(batch) == BATCH:
-                _insert_cells(batch)
+                counted += _insert_points(batch)
                 batch = []
-        _insert_cells(batch)
+        counted += _insert_points(batch)
+        for zoom in ZOOMS:
+            for theme in ("", *sorted(seen)):
+                _fill(site, theme, zoom)
         MapGrid.update(fingerprint=wanted).where(MapGrid.site == site.id).execute()
-    return len(points)
+    return counted
+
+
+def _insert_points(rows: list[tuple]) -> int:
+    if rows:
+        MapPoint.insert_many(rows, fields=[MapPoint.guid, MapPoint.site, MapPoint.lat, MapPoint.lon,
+                                           MapPoint.themes]).execute()
+    return len(rows)
+
+
+def cell_index(value, zoom: int):
+    """SQL for ``int(value / cell_size(zoom))`` of a non-negative ``value``, as :func:`cell_of` computes it:
+    SQLite's CAST truncates, PostgreSQL's rounds (so FLOOR first there). The size is written as a literal
+    (an exact binary fraction), so that an expression grouped by reads the same each time."""
+    scaled = value / pw.SQL(repr(cell_size(zoom)))
+    return pw.Cast(pw.fn.FLOOR(scaled), "INTEGER") if is_postgres() else pw.Cast(scaled, "INTEGER")
+
+
+def _fill(site, theme: str, zoom: int) -> None:
+    """Write the cells of ``theme`` at ``zoom`` from the counted cards, in the database."""
+    count = pw.fn.COUNT(pw.SQL("*"))
+    query = (MapPoint.select(pw.Cast(site.id, "VARCHAR"), pw.Cast(theme, "VARCHAR"), pw.SQL(str(int(zoom))),
+                             cell_index(MapPoint.lat + 90, zoom), cell_index(MapPoint.lon + 180, zoom), count,
+                             pw.fn.SUM(MapPoint.lat), pw.fn.SUM(MapPoint.lon),
+                             pw.Case(None, [(count == 1, pw.fn.MIN(MapPoint.guid))], None))
+             .where(MapPoint.site == site.id)
+             .group_by(pw.SQL("4"), pw.SQL("5")))  # by position: the same expressions, whatever the parameters
+    if theme:
+        query = query.where(MapPoint.themes.contains(f"|{theme}|"))
+    MapCell.insert_from(query, CELL_FIELDS).execute()
 
 
 CELL_FIELDS = [MapCell.site, MapCell.theme, MapCell.zoom, MapCell.row, MapCell.col, MapCell.count, MapCell.sum_lat,
                MapCell.sum_lon, MapCell.guid]
-
-
-def _insert_cells(rows: list[tuple]) -> None:
-    if rows:
-        MapCell.insert_many(rows, fields=CELL_FIELDS).execute()
 
 
 def sync(site, guid: int) -> None:
@@ -231,21 +246,39 @@ def _name_the_lone_card(site, theme: str, zoom: int, row: int, col: int) -> None
             return
 
 
-def cells(site, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> dict[tuple[int, int], list]:
-    """{(row, col): [count, sum of lat, sum of lon, guid or None]} of the grid's cells meeting ``bbox``."""
+BUILT_SQL = "SELECT fingerprint FROM directory_map_grid WHERE site = ?"
+CELLS_SQL = ("SELECT row, col, count, sum_lat, sum_lon, guid FROM directory_map_cell WHERE site = ? AND theme = ?"
+             " AND zoom = ? AND row BETWEEN ? AND ? AND col BETWEEN ? AND ?")
+CARDS_SQL = ("SELECT COALESCE(SUM(count), 0) FROM directory_map_cell WHERE site = ? AND theme = ? AND zoom = ?"
+             " AND row BETWEEN ? AND ? AND col BETWEEN ? AND ?")
+COUNT_SQL = ("SELECT COUNT(*) FROM directory_map_cell WHERE site = ? AND theme = ? AND zoom = ? AND row BETWEEN ? AND ?"
+             " AND col BETWEEN ? AND ?")
+
+
+def read(sql: str, params: tuple) -> list[tuple]:
+    """Rows of one of the map's hot queries, written by hand (a constant: nothing for peewee to compile per
+    request, rows as the driver gives them) with the database's placeholder."""
+    return database.execute_sql(sql.replace("?", database.param), params).fetchall()
+
+
+def _range(site, theme: str, zoom: int, bbox) -> tuple:
     west, south, east, north = bbox
     (low_row, low_col), (high_row, high_col) = cell_of(south, west, zoom), cell_of(north, east, zoom)
-    query = (MapCell.select(MapCell.row, MapCell.col, MapCell.count, MapCell.sum_lat, MapCell.sum_lon, MapCell.guid)
-             .where(MapCell.site == site.id, MapCell.theme == theme, MapCell.zoom == zoom,
-                    MapCell.row.between(low_row, high_row), MapCell.col.between(low_col, high_col)))
-    return {(row, col): [count, slat, slon, guid] for row, col, count, slat, slon, guid in query.tuples()}
+    return (site.id, theme, zoom, low_row, high_row, low_col, high_col)
+
+
+def cells(site, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> dict[tuple[int, int], list]:
+    """{(row, col): [count, sum of lat, sum of lon, guid or None]} of the grid's cells meeting ``bbox``."""
+    return {(row, col): [count, slat, slon, guid]
+            for row, col, count, slat, slon, guid in read(CELLS_SQL, _range(site, theme, zoom, bbox))}
 
 
 def count_cells(site, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> int:
     """How many cells :func:`cells` would return (counted on the index, nothing read)."""
-    west, south, east, north = bbox
-    (low_row, low_col), (high_row, high_col) = cell_of(south, west, zoom), cell_of(north, east, zoom)
-    return (MapCell.select(pw.fn.COUNT(pw.SQL("*")))
-            .where(MapCell.site == site.id, MapCell.theme == theme, MapCell.zoom == zoom,
-                   MapCell.row.between(low_row, high_row), MapCell.col.between(low_col, high_col)).scalar())
+    return read(COUNT_SQL, _range(site, theme, zoom, bbox))[0][0]
 
+
+def cards_within(site, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> int:
+    """How many public cards lie in ``bbox``, or a few more: those of the cells at ``zoom`` that meet it. Read
+    from the grid, it tells whether the cards themselves may be sent before reading them."""
+    return read(CARDS_SQL, _range(site, theme, zoom, bbox))[0][0]
