@@ -242,7 +242,13 @@ def _formatted_timedelta(seconds: int, add_direction: bool, lang: str) -> str:
 
 def format_number(value) -> str:
     """Format a number with the separators of the current language."""
-    return numbers.format_decimal(value, locale=current_language())
+    return _formatted_number(value, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_number(value, lang: str) -> str:
+    """A dashboard formats hundreds of numbers per view, most of them seen before (babel: ~0.25 ms each)."""
+    return numbers.format_decimal(value, locale=lang)
 
 
 def language_name(code: str) -> str:

@@ -47,7 +47,7 @@ def index(request):
     return web.render(request, "animation/dashboard.html", {
         "period": period, "periods": PERIODS, "last": last, "sections": dashboard.sections(lines),
         "introductions": intro,
-        "departements": territory.read(site, period, "departement")[:10] if last else []})
+        "departements": territory.read(site, period, "departement", limit=10) if last else []})
 
 
 def chart(request):
@@ -84,10 +84,11 @@ def territory_page(request):
     level = level if level in LEVELS else "departement"
     order = request.query_params.get("order")
     order = order if order in ("silent", "cards", "active") else "silent"
-    areas = territory.read(site, period, level, order)
+    areas = territory.read(site, period, level, order, limit=SHOWN_AREAS)
+    hidden = territory.count(site, period, level) - len(areas) if len(areas) == SHOWN_AREAS else 0
     return web.render(request, "animation/territory.html", {
         "period": period, "periods": PERIODS, "level": level, "order": order,
-        "areas": areas[:SHOWN_AREAS], "hidden_areas": max(0, len(areas) - SHOWN_AREAS),
+        "areas": areas, "hidden_areas": hidden,
         "can_write": writing.enabled(site)})
 
 
