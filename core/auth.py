@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from starlette.requests import Request
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from core.db import now
 from core.models import Account, Entity
@@ -118,7 +118,7 @@ def session_user(request: Request, site) -> Account | None:
         return None
     Session = sessions.Session
     Count = NotificationCount
-    account = (Account.select(Account, Entity, Session, Count.unread.alias("unread_notifications")).join(Entity)
+    account = (Account.select(Account, Entity, Session, fn.COALESCE(Count.unread, 0).alias("unread_notifications")).join(Entity)
                .switch(Account).join(Session, on=(Session.account == Account.entity), attr="session_row")
                .switch(Account).join(Count, JOIN.LEFT_OUTER, on=(Count.recipient == Account.entity))
                .where(Session.id == session_id, Session.site == site.id, Account.site == site.id,
