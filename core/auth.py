@@ -13,9 +13,8 @@ import logging
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from starlette.requests import Request
-
 from peewee import JOIN, fn
+from starlette.requests import Request
 
 from core.db import now
 from core.models import Account, Entity
