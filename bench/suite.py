@@ -2,7 +2,7 @@
 """The benchmark suite: a region-sized data set, the real server, concurrent clients, two references.
 
     .venv/bin/python bench/suite.py [--db sqlite|postgres] [--seconds 5] [--rounds 3] [--workers 2]
-                                    [--server uvicorn|granian] [--keepalive 100] [--pages network,forum]
+                                    [--server uvicorn|granian|both|spread] [--keepalive 2] [--pages network,forum]
 
 Generates (once, then reuses) the region data set with ``maillage demo --scale region`` in
 bench/data/, and measures a working copy of it (the POST page writes there, so the data set
@@ -44,7 +44,8 @@ from server import ROOT, Server  # noqa: E402
 HOST = "localhost"
 SITE = "portail"
 MEMBER = ("member1@example.org", "demo-password")  # follows 3,000 members: the heavy network feed
-STACKS = ("maillage", "bare", "raw")
+TWINS = {"maillage": ("core.app:create_app", "path"), "bare": ("bench.bare:create_app", "bare"),
+         "raw": ("bench.raw:create_app", "raw")}  # system: (its app, the page's key for its path)
 
 
 def prepare(db: str, scale: str) -> dict:
@@ -174,11 +175,23 @@ def median_of(runs: list[dict]) -> dict:
     return result
 
 
-def servers_for(env: dict, workers: int, kind: str) -> dict:
-    """maillage and its two twins, each on its own port with ``workers`` workers."""
-    return {"maillage": Server(env, workers, kind=kind),
-            "bare": Server(env, workers, app="bench.bare:create_app", kind=kind),
-            "raw": Server(env, workers, app="bench.raw:create_app", kind=kind)}
+def systems(server: str, keepalive: float = 0) -> dict[str, tuple[str, str, str, dict]]:
+    """The systems compared, the first being the reference: ``{name: (app, server kind, path key, env)}``.
+    maillage and its two twins under one server; (``both``) maillage under uvicorn and Granian;
+    (``spread``) maillage under uvicorn with connections closed after ``keepalive`` seconds and kept."""
+    if server == "both":
+        return {"uvicorn": ("core.app:create_app", "uvicorn", "path", {}),
+                "granian": ("core.app:create_app", "granian", "path", {})}
+    if server == "spread":
+        return {"closed": ("core.app:create_app", "uvicorn", "path", {"MAILLAGE_KEEPALIVE_SECONDS": str(keepalive)}),
+                "kept": ("core.app:create_app", "uvicorn", "path", {"MAILLAGE_KEEPALIVE_SECONDS": "0"})}
+    return {name: (app, server, key, {}) for name, (app, key) in TWINS.items()}
+
+
+def servers_for(env: dict, workers: int, server: str, keepalive: float = 0) -> dict:
+    """One server per system, each on its own port with ``workers`` workers."""
+    return {name: Server({**env, **extra}, workers, app=app, kind=kind)
+            for name, (app, kind, _key, extra) in systems(server, keepalive).items()}
 
 
 def run(args) -> dict:
@@ -188,30 +201,31 @@ def run(args) -> dict:
     pg = env.pop("_PG", None)
     results: dict = {"date": dt.datetime.now().isoformat(timespec="seconds"), "db": args.db, "scale": args.scale,
                      "seconds": args.seconds, "connections": args.connections, "rounds": args.rounds,
-                     "server": args.server, "keepalive_requests": args.keepalive, "generation_seconds": env.pop("generation_seconds", None),
+                     "server": args.server, "keepalive_seconds": args.keepalive, "generation_seconds": env.pop("generation_seconds", None),
                      "host_before": host_conditions(args.db), "runs": {}}
     try:
         server_env = working_copy({k: v for k, v in env.items() if isinstance(v, str)})
-        server_env["MAILLAGE_KEEPALIVE_REQUESTS"] = str(args.keepalive)  # as `maillage run --workers N` sets it
+        server_env["MAILLAGE_KEEPALIVE_SECONDS"] = str(args.keepalive)  # as `maillage run --workers N` sets it
         results["database_size"] = database_size(server_env)
         for workers in args.workers:
-            servers = servers_for(server_env, workers, args.server)
+            servers = servers_for(server_env, workers, args.server, args.keepalive)
             try:
                 for server in servers.values():
                     server.start()
+                reference = next(iter(servers.values()))
                 try:
-                    auth, token = sign_in(servers["maillage"].url)
+                    auth, token = sign_in(reference.url)
                 except AssertionError:
-                    print(servers["maillage"].log_tail())
+                    print(reference.log_tail())
                     raise
-                page_list = resolve(servers["maillage"].url, HOST, auth, token, server_env)
+                page_list = resolve(reference.url, HOST, auth, token, server_env)
                 if args.pages:
                     page_list = [p for p in page_list if any(w in p["name"] for w in args.pages)]
                 plan = []  # (page, stack, url, headers): the pages each system answers with 200
                 for page in page_list:
                     headers = {"Host": HOST, **(auth if page.get("auth") else {})}
-                    for stack in STACKS:
-                        path = page["path"] if stack == "maillage" else page.get(stack)
+                    for stack, (_app, _kind, key, _env) in systems(args.server).items():
+                        path = page.get(key)
                         if not path:
                             continue
                         url = servers[stack].url + path
@@ -256,33 +270,38 @@ def markdown(results: dict) -> str:
     before, after = results["host_before"], results["host_after"]
     lines = [f"Benchmark {results['date']} on {results['db']}, {results['scale']} data "
              f"({results['database_size']}), server {results['server']}, connections closed after "
-             f"{results['keepalive_requests'] or '∞'} requests, {results['connections']} concurrent "
+             f"{results.get('keepalive_seconds') or '∞'} s, {results['connections']} concurrent "
              f"clients, {results['seconds']} s per page and system, {results['rounds']} rounds alternating "
-             f"maillage, bare and raw page by page; medians over the rounds. Host: {before['cores']} cores, "
+             f"{', '.join(systems(results['server']))} page by page; medians over the rounds. "
+             f"Host: {before['cores']} cores, "
              f"load average {before['load_average']} before, {after['load_average']} after.", ""]
+    first, *others = systems(results["server"])
     for run_name, figures in results["runs"].items():
-        if not run_name.startswith("maillage"):
+        if not run_name.startswith(first + "-"):
             continue
         workers = run_name.split("-")[1]
-        bare = results["runs"].get(f"bare-{workers}", {})
-        raw = results["runs"].get(f"raw-{workers}", {})
-        lines += [f"### {workers.replace('w', ' worker(s)')}", "",
-                  "| page | req/s | p50 ms | p95 ms | p99 ms | bare req/s | ÷ bare | raw req/s | ÷ raw | load | "
-                  "clients per worker |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+        compared = [results["runs"].get(f"{other}-{workers}", {}) for other in others]
+        lines += [f"### {first}, {workers.replace('w', ' worker(s)')}", "",
+                  "| page | req/s | p50 ms | p95 ms | p99 ms | "
+                  + "".join(f"{o} req/s | ÷ {o} | {o} p95 ms | " for o in others) + "load | clients per worker |",
+                  "| --- | ---: | ---: | ---: | ---: | " + "---: | ---: | ---: | " * len(others) + "---: | --- |"]
         for name, f in figures.items():
             if name.startswith("_"):
                 continue
             cells = []
-            for twin in (bare.get(name), raw.get(name)):
-                cells += [str(twin["rps"]), f"{f['rps'] / twin['rps']:.2f}"] if twin and twin["rps"] else ["—", "—"]
-            clients = ", ".join("/".join(str(x) for x in r["worker_connections"]) for r in f["rounds"])
+            for twin in (c.get(name) for c in compared):
+                cells += ([str(twin["rps"]), f"{f['rps'] / twin['rps']:.2f}", str(twin["p95_ms"])]
+                          if twin and twin["rps"] else ["—", "—", "—"])
+            clients = ", ".join("/".join(str(x) for x in r["worker_connections"])
+                                + (f" ({max(r['worker_cpu_share']):.2f})" if len(r["worker_cpu_share"]) > 1 else "")
+                                for r in f["rounds"])
             lines.append(f"| {name} | {f['rps']} | {f['p50_ms']} | {f['p95_ms']} | {f['p99_ms']} | "
                          f"{' | '.join(cells)} | {f['load_average']} | {clients or '—'} |")
         memory = figures.get("_memory_mb_per_worker") or {}
         lines += ["", f"Speed probe before each round (ms of a fixed piece of Python; about 30 on a quiet host): "
                   f"{figures.get('_speed_probe_ms')}. load: the one-minute load average after the page's run, "
-                  "median over the rounds. clients: the connections each worker held, one group per round.", "",
+                  "median over the rounds. clients: the connections each worker held halfway through, one group per round, "
+                  "with the busier worker's share of the CPU time in brackets (0.50: even).", "",
                   f"Memory per worker: peak resident {memory.get('peak')} MiB"
                   f"{' (counts the mapped SQLite file, shared)' if results['db'] == 'sqlite' else ''}, "
                   f"private {memory.get('private')} MiB", ""]
@@ -297,9 +316,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[2])
-    parser.add_argument("--server", choices=("uvicorn", "granian"), default="uvicorn")
-    parser.add_argument("--keepalive", type=int, default=100,
-                        help="requests per keep-alive connection before it is closed (core.keepalive; 0: never)")
+    parser.add_argument("--server", choices=("uvicorn", "granian", "both", "spread"), default="uvicorn",
+                        help="both: maillage under uvicorn and under Granian, alternated (no twins); spread: "
+                             "maillage under uvicorn with connections closed after --keepalive seconds, and kept")
+    parser.add_argument("--keepalive", type=float, default=2.0,
+                        help="seconds a keep-alive connection lives before it is closed (core.keepalive; 0: never)")
     parser.add_argument("--pages", type=lambda s: s.split(","), default=None,
                         help="only the pages whose name contains one of these words")
     args = parser.parse_args()

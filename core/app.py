@@ -63,8 +63,8 @@ class Maillage:
         self.apps: dict[str, object] = {}
         self.https_apps: dict[str, object] = {}
         self._lock = threading.Lock()
-        limit = keepalive.requests_per_connection()  # several workers: connections drift to the idle one
-        self.keepalive = keepalive.Spreader(limit) if limit else None
+        seconds = keepalive.seconds_per_connection()  # several workers: connections drift to the idle one
+        self.keepalive = keepalive.Spreader(seconds) if seconds else None
 
     # --- runtimes -------------------------------------------------------------------------
 

@@ -1,55 +1,61 @@
-"""Keep-alive connections spread over the workers: each connection is closed after a number of requests.
+"""Keep-alive connections spread over the workers: each connection is closed once it is a few seconds old.
 
 With several workers on one listening socket, a client's connection stays with the worker that
 accepted it for as long as it is kept alive. A load balancer, nginx's upstream pool or a load
 generator opens its connections at once, and one worker may accept most of them: it then serves
 most of the traffic while the other idles (with 8 connections on 2 workers the kernel gave 4 / 4 in
-a quarter of the tries, 2 / 6 or 1 / 7 in a fifth). Closing each connection after
-``MAILLAGE_KEEPALIVE_REQUESTS`` requests (``Connection: close`` on its last answer, as nginx's
-``keepalive_requests`` does) makes the client reconnect, and the worker that is waiting for work,
-not the busy one, accepts the new connection first: the connections drift to where there is room.
+a quarter of the tries, 2 / 6 or 1 / 7 in a fifth, 0 / 8 now and then). Closing a connection after
+the first answer it gets once it is ``MAILLAGE_KEEPALIVE_SECONDS`` old (``Connection: close``, as
+nginx's ``keepalive_time`` does) makes the client reconnect, and a worker that is waiting for work,
+not the busy one, accepts the new connection first: the connections drift to where there is room,
+whatever the request rate, at the cost of one TCP handshake per connection every few seconds.
 
-``maillage run --workers N`` (N > 1) sets it to 100 unless it is set; 0 turns it off. One worker
-needs nothing of this, and the application leaves connections alone when the variable is unset.
+``maillage run --workers N`` (N > 1) sets it to 2 unless it is set; 0 turns it off. One worker needs
+nothing of this, and the application leaves connections alone when the variable is unset.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections import OrderedDict
 
-DEFAULT = 100
+DEFAULT_SECONDS = 2.0
 TRACKED = 4096  # connections remembered per worker (the oldest forgotten first)
 
 
-def requests_per_connection() -> int:
-    """``MAILLAGE_KEEPALIVE_REQUESTS`` as a number; 0 (off) when unset or not a positive integer."""
+def seconds_per_connection() -> float:
+    """``MAILLAGE_KEEPALIVE_SECONDS`` as a number; 0 (off) when unset or not a positive number."""
     try:
-        return max(int(os.environ.get("MAILLAGE_KEEPALIVE_REQUESTS") or 0), 0)
+        return max(float(os.environ.get("MAILLAGE_KEEPALIVE_SECONDS") or 0), 0.0)
     except ValueError:
-        return 0
+        return 0.0
 
 
 class Spreader:
-    """Counts the requests of each connection of this worker (known by the client's address and
-    port, unique while the connection lives) and closes it after ``limit`` of them."""
+    """Remembers when this worker first saw each connection (known by the client's address and
+    port, unique while the connection lives) and closes it on its first answer after ``seconds``."""
 
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.seen: OrderedDict[tuple, int] = OrderedDict()
+    def __init__(self, seconds: float, clock=time.monotonic):
+        self.seconds = seconds
+        self.clock = clock
+        self.seen: OrderedDict[tuple, float] = OrderedDict()
 
     def last_on_connection(self, scope) -> bool:
-        """Count one request; True when its answer should close the connection."""
+        """True when the answer to this request should close its connection."""
         client = scope.get("client")
         if not client or scope.get("http_version") == "2":
             return False
-        key = tuple(client)
-        count = self.seen.pop(key, 0) + 1
-        if count >= self.limit:
+        key, now = tuple(client), self.clock()
+        first = self.seen.get(key)
+        if first is None:
+            self.seen[key] = now
+            if len(self.seen) > TRACKED:
+                self.seen.popitem(last=False)
+            return False
+        if now - first >= self.seconds:
+            del self.seen[key]  # the client's next connection may reuse the port: it starts afresh
             return True
-        self.seen[key] = count
-        if len(self.seen) > TRACKED:
-            self.seen.popitem(last=False)
         return False
 
     def wrap(self, scope, send):
@@ -66,13 +72,13 @@ class Spreader:
 
 
 def spread(app):
-    """``app`` (any ASGI application) closing its connections after ``MAILLAGE_KEEPALIVE_REQUESTS``
-    requests when that is set; ``app`` itself otherwise. The bench's twins use it: maillage's own
+    """``app`` (any ASGI application) closing its connections after ``MAILLAGE_KEEPALIVE_SECONDS``
+    when that is set; ``app`` itself otherwise. The bench's twins use it: maillage's own
     application does the same in :class:`core.app.Maillage`."""
-    limit = requests_per_connection()
-    if not limit:
+    seconds = seconds_per_connection()
+    if not seconds:
         return app
-    spreader = Spreader(limit)
+    spreader = Spreader(seconds)
 
     async def spreading(scope, receive, send):
         if scope["type"] == "http":

@@ -201,12 +201,9 @@ def base_context(site: SiteRuntime, request) -> dict:
 
 
 def _unread(user) -> int:
-    """The member's unread notifications: read with their session (core.auth.session_user), else one read."""
-    if not hasattr(user, "unread_notifications"):
-        from core.notifications import unread_count
+    from core.notifications import unread_count
 
-        return unread_count(user.guid)
-    return user.unread_notifications or 0
+    return unread_count(user.guid)
 
 
 def _identities(site, user) -> list:

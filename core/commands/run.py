@@ -44,7 +44,7 @@ def run(args) -> int:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
-        os.environ.setdefault("MAILLAGE_KEEPALIVE_REQUESTS", str(keepalive.DEFAULT))  # core.keepalive
+        os.environ.setdefault("MAILLAGE_KEEPALIVE_SECONDS", str(keepalive.DEFAULT_SECONDS))  # core.keepalive
     try:
         serve.serve(args.host, args.port, args.workers, args.access_log)
     except serve.ServeError as exc:
