@@ -16,6 +16,7 @@ from PIL import Image, ImageOps
 from core.i18n import gettext as _
 
 ACCEPTED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+MAX_BYTES = 10 * 1024 * 1024  # an uploaded image
 Image.MAX_IMAGE_PIXELS = 40_000_000
 
 
@@ -29,7 +30,7 @@ def sniff(data: bytes) -> str | None:
     return kind.mime if kind else None
 
 
-def open_image(data: bytes, max_bytes: int = 10 * 1024 * 1024) -> Image.Image:
+def open_image(data: bytes, max_bytes: int = MAX_BYTES) -> Image.Image:
     """Open an uploaded image after checking its size, type and dimensions (a picture in Pillow's
     decompression-bomb warning zone is refused as well)."""
     if len(data) > max_bytes:
@@ -68,6 +69,23 @@ def resized(image: Image.Image, size: tuple[int, int], square: bool = False, qua
 def thumbnail(data: bytes, size: tuple[int, int], square: bool = False) -> bytes:
     """A resized copy (JPEG, or PNG when transparent) without any metadata."""
     return resized(open_image(data), size, square)
+
+
+def from_form(form, field: str, errors: dict, size: tuple[int, int] | None = None,
+              square: bool = False) -> bytes | None:
+    """The image sent in the form field ``field``, checked by :func:`open_image` (and resized to ``size``
+    without metadata when given); None when no file was chosen, or when it is refused, the reason
+    then in ``errors[field]`` for the member."""
+    upload = form.get(field)
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    data = upload.file.read(MAX_BYTES + 1)
+    try:
+        image = open_image(data)
+    except ImageError as exc:
+        errors[field] = str(exc)
+        return None
+    return resized(image, size, square) if size else data
 
 
 def without_metadata(image: Image.Image, mime: str) -> bytes:

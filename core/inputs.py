@@ -16,6 +16,7 @@ the form again with a message (a form field), never an error 500.
 - Query parameters: :func:`query_int`, :func:`query_float`, :func:`query_date` read one
   parameter of the request and raise ``HTTPException(400)`` when it is not of its type; a missing
   or empty parameter gives ``default``.
+- Tags: :func:`tags` reads a comma-separated list (blog posts, shared links).
 - Text: the core strips NUL and the other control characters (tab and newline kept, ``\\r\\n``
   becomes ``\\n``) from every form field, query parameter and path parameter before the
   endpoint runs (:func:`clean_text`); an endpoint never sees them.
@@ -70,6 +71,19 @@ def text(raw, *, maximum: int | None = None, required: bool = False) -> str:
     if maximum is not None and len(value) > maximum:
         raise InvalidInput(_("%(max)s characters at most.") % {"max": maximum})
     return value
+
+
+def tags(raw, *, most: int, length: int = 40) -> list[str]:
+    """Comma-separated tags: each with its spaces folded, in lower case, cut to ``length`` characters,
+    without repeats; more than ``most`` of them is refused."""
+    found: list[str] = []
+    for tag in str(raw or "").split(","):
+        tag = " ".join(clean_text(tag).split()).lower()[:length]
+        if tag and tag not in found:
+            found.append(tag)
+    if len(found) > most:
+        raise InvalidInput(_("%(max)s tags at most.") % {"max": most})
+    return found
 
 
 # --- numbers and dates -------------------------------------------------------------------------

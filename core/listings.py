@@ -1,5 +1,5 @@
 """The pieces every content plugin's pages share: a listing scoped to one owner or one container,
-the containers a member may publish in, and the delete-to-trash action.
+the containers a member may publish in (and the one a form chose), and the delete-to-trash action.
 
 A plugin's "by owner" and "in container" pages read the entity named by the path's ``{guid}``
 and filter their own listing with what :func:`scope` returns::
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from starlette.responses import Response
 
 from core import acting, entities, web
+from core.i18n import gettext as _
 from core.models import Entity, Relationship
 
 if TYPE_CHECKING:
@@ -59,6 +60,18 @@ def publishable_containers(site: SiteRuntime, user, actor: Entity, action: str) 
     for e in member_of:
         candidates.setdefault(e.guid, e)
     return [e for e in candidates.values() if entities.can(site, user, action, e)]
+
+
+def chosen_container(chosen: str, containers: list[Entity], errors: dict, message: str | None = None) -> Entity | None:
+    """The container among ``containers`` (:func:`publishable_containers`) whose guid the form's
+    ``container`` field gives (``chosen``); None when none is chosen. One the member may not publish
+    in sets ``errors["container"]`` (``message``, or "You cannot publish there.")."""
+    if not chosen:
+        return None
+    container = next((c for c in containers if str(c.guid) == chosen), None)
+    if container is None:
+        errors["container"] = message or _("You cannot publish there.")
+    return container
 
 
 def trash(request, entity: Entity, allowed: bool, back: str, message: str) -> Response:

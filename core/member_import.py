@@ -91,66 +91,94 @@ def run(site: SiteRuntime, rows: list[dict], mapping: dict[str, str], dry_run: b
         if progress:
             progress()
         try:
-            email = accounts.normalise_email(row.get(mapping["email"], ""))
-        except accounts.AccountError:
-            report.rejected.append((line, _("invalid e-mail address: %(value)s") % {
-                "value": row.get(mapping["email"], "") or _("(empty)")}))
-            continue
-        if email in seen:
-            report.rejected.append((line, _("%(email)s appears twice in the file") % {"email": email}))
-            continue
-        seen.add(email)
-        name = (row.get(mapping.get("name", ""), "") or "").strip() or email.split("@")[0]
-        role = (row.get(mapping.get("role", ""), "") or "member").strip().lower() or "member"
-        if role not in ROLES:
-            report.rejected.append((line, _("unknown role %(role)s (member, moderator or admin)") % {"role": role}))
-            continue
-        values, problem = {}, None
-        for target, column in mapping.items():
-            if target in fields and column:
-                try:
-                    values[target] = fields[target].parse(row.get(column, ""))
-                except ValueError as exc:
-                    problem = f"{fields[target].label}: {exc}"
-        if problem:
-            report.rejected.append((line, problem))
+            email, name, role, values = _read_row(row, mapping, fields, seen)
+        except _Rejected as exc:
+            report.rejected.append((line, str(exc)))
             continue
         existing = Account.get_or_none(Account.site == site.id, Account.email == email)
         if existing is None:
-            report.created += 1
-            if invite:
-                report.invited += 1
-            if not dry_run:
-                with database.atomic():  # the account, its fields and its invitation mail, or nothing
-                    account = accounts.create_account(site.id, email, name, state="invited", role=role)
-                    _set_fields(account, values)
-                    if invite:
-                        _invite(site, account, base_url)
-            continue
-        # An account left waiting by an earlier run whose invitation never reached the outbox
-        # (a run killed before mail was transactional, or run with --no-invite) gets it now.
-        owed = invite and existing.state == "invited" and not registration.Invitation.select().where(
-            registration.Invitation.site == site.id, registration.Invitation.email == email,
-            registration.Invitation.mailed_at.is_null(False)).exists()
-        if owed:
-            report.invited += 1
-            if not dry_run:
-                _invite(site, existing, base_url)
-        profile = profiles.get(existing.guid)
-        merged = {**(profile.fields or {}), **values}
-        if existing.role == role and merged == (profile.fields or {}):
-            if not owed:
-                report.unchanged += 1
-            continue
-        report.updated += 1
-        if not dry_run:
-            with database.atomic():
-                existing.role = role
-                existing.save()
-                _set_fields(existing, values)
+            _add(site, report, email, name, role, values, invite, base_url)
+        else:
+            _refresh(site, report, existing, role, values, invite, base_url)
     if report.created and not dry_run:
         analyze()
     return report
+
+
+class _Rejected(ValueError):
+    """A row that is not imported; the message is its reason, for the report."""
+
+
+def _read_row(row: dict, mapping: dict[str, str], fields: dict, seen: set[str]) -> tuple[str, str, str, dict]:
+    """(e-mail, name, role, profile field values) of one row, the e-mail added to ``seen``;
+    raises :class:`_Rejected` with the reason."""
+    try:
+        email = accounts.normalise_email(row.get(mapping["email"], ""))
+    except accounts.AccountError:
+        raise _Rejected(_("invalid e-mail address: %(value)s") % {
+            "value": row.get(mapping["email"], "") or _("(empty)")}) from None
+    if email in seen:
+        raise _Rejected(_("%(email)s appears twice in the file") % {"email": email})
+    seen.add(email)
+    name = (row.get(mapping.get("name", ""), "") or "").strip() or email.split("@")[0]
+    role = (row.get(mapping.get("role", ""), "") or "member").strip().lower() or "member"
+    if role not in ROLES:
+        raise _Rejected(_("unknown role %(role)s (member, moderator or admin)") % {"role": role})
+    values, problem = {}, None
+    for target, column in mapping.items():
+        if target in fields and column:
+            try:
+                values[target] = fields[target].parse(row.get(column, ""))
+            except ValueError as exc:
+                problem = f"{fields[target].label}: {exc}"
+    if problem:
+        raise _Rejected(problem)
+    return email, name, role, values
+
+
+def _add(site: SiteRuntime, report: Report, email: str, name: str, role: str, values: dict, invite: bool,
+         base_url: str | None) -> None:
+    """A new account waiting for its owner (state ``invited``), its fields and its invitation mail."""
+    report.created += 1
+    if invite:
+        report.invited += 1
+    if report.dry_run:
+        return
+    with database.atomic():  # the account, its fields and its invitation mail, or nothing
+        account = accounts.create_account(site.id, email, name, state="invited", role=role)
+        _set_fields(account, values)
+        if invite:
+            _invite(site, account, base_url)
+
+
+def _refresh(site: SiteRuntime, report: Report, existing: Account, role: str, values: dict, invite: bool,
+             base_url: str | None) -> None:
+    """An account already on the site: its role and fields updated, an invitation it is owed sent."""
+    owed = invite and _invitation_owed(site, existing)
+    if owed:
+        report.invited += 1
+        if not report.dry_run:
+            _invite(site, existing, base_url)
+    profile = profiles.get(existing.guid)
+    merged = {**(profile.fields or {}), **values}
+    if existing.role == role and merged == (profile.fields or {}):
+        if not owed:
+            report.unchanged += 1
+        return
+    report.updated += 1
+    if not report.dry_run:
+        with database.atomic():
+            existing.role = role
+            existing.save()
+            _set_fields(existing, values)
+
+
+def _invitation_owed(site: SiteRuntime, account: Account) -> bool:
+    """An account left waiting by an earlier run whose invitation never reached the outbox (a run
+    killed before mail was transactional, or run with --no-invite): it gets one now."""
+    return account.state == "invited" and not registration.Invitation.select().where(
+        registration.Invitation.site == site.id, registration.Invitation.email == account.email,
+        registration.Invitation.mailed_at.is_null(False)).exists()
 
 
 def _set_fields(account: Account, values: dict) -> None:

@@ -121,14 +121,8 @@ def _read_profile(site, data, fields, profile, values: dict, visibility: dict, e
 
 def _read_avatar(site, data, errors: dict) -> str | None:
     """The stored key of a new avatar (a square thumbnail through core.images), None without one."""
-    upload = data.get("avatar")
-    if upload is None or not getattr(upload, "filename", ""):
-        return None
-    try:
-        return storage(site).save(images.thumbnail(upload.file.read(10 * 1024 * 1024 + 1), AVATAR_SIZE, square=True))
-    except images.ImageError as exc:
-        errors["avatar"] = str(exc)
-        return None
+    thumbnail = images.from_form(data, "avatar", errors, size=AVATAR_SIZE, square=True)
+    return storage(site).save(thumbnail) if thumbnail else None
 
 
 def _save_profile(site, account: Account, profile, values: dict, stored: dict, visibility: dict,

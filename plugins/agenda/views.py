@@ -174,44 +174,19 @@ def edit(request):
     """Create or edit an event; a broken form comes back filled with its errors."""
     user = web.require_user(request)
     site = web.site_of(request)
-    entity = event = None
-    if "guid" in request.path_params:
-        entity, event = _event(request)
-        if not events.can_edit(site, user, entity):
-            raise web.forbidden()
-    containers = (listings.publishable_containers(site, user, request.state.actor, "agenda.post_in")
-                  if entity is None else [])
-    if (entity is None and not site.plugin_settings("agenda")["members_can_post"]
-            and request.state.actor.kind == "user" and not user.is_admin and not containers):
-        raise web.forbidden()  # this site keeps its agenda for organisations and groups
+    entity, event, containers = _editable(request, site, user)
     values = event_form.form_values(event, entity, site)
     values["container"] = request.query_params.get("in", "")
     errors: dict = {}
     if request.method == "POST":
         data = web.form(request)
         values, errors = event_form.parse(site, data)
-        container = None
-        if entity is None and values["container"]:
-            container = next((c for c in containers if str(c.guid) == values["container"]), None)
-            if container is None:
-                errors["container"] = _("You cannot publish there.")
+        container = listings.chosen_container(values["container"], containers, errors) if entity is None else None
         if values["access"] == "container" and container is None and (entity is None or not entity.container_id):
             errors["access"] = _("Choose a group or organisation to publish in, or another access.")
-        image = None
-        upload = data.get("image")
-        if upload is not None and getattr(upload, "filename", ""):
-            image = upload.file.read(10 * 1024 * 1024 + 1)
-            try:
-                images.open_image(image)
-            except images.ImageError as exc:
-                errors["image"] = str(exc)
+        image = images.from_form(data, "image", errors)
         if not errors:
-            places.locate(site, values)
-            old_capacity = event.capacity if event else None
-            saved = events.save(site, user, request.state.actor, values, entity, container=container, image=image)
-            new_capacity = values["clean"]["capacity"]
-            if event is not None and (new_capacity is None or (old_capacity or 0) < new_capacity):
-                participation.fill_free_seats(site, saved)
+            saved = _save(site, user, request.state.actor, values, entity, event, container, image)
             web.flash(request, _("The event is saved.") if entity else _("The event is published."))
             return web.redirect(request, events.url(saved))
     return web.render(request, "agenda/edit.html", {
@@ -220,6 +195,33 @@ def edit(request):
         "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "center": (site.config.territory or {}).get("center", [46.6, 2.4]),
     }, status_code=400 if errors else 200)
+
+
+def _editable(request, site, user) -> tuple[Entity | None, Event | None, list[Entity]]:
+    """The event being edited (None, None for a new one) and the containers a new one may go to,
+    after checking the member may write it."""
+    if "guid" in request.path_params:
+        entity, event = _event(request)
+        if not events.can_edit(site, user, entity):
+            raise web.forbidden()
+        return entity, event, []
+    containers = listings.publishable_containers(site, user, request.state.actor, "agenda.post_in")
+    if (not site.plugin_settings("agenda")["members_can_post"] and request.state.actor.kind == "user"
+            and not user.is_admin and not containers):
+        raise web.forbidden()  # this site keeps its agenda for organisations and groups
+    return None, None, containers
+
+
+def _save(site, user, actor, values: dict, entity: Entity | None, event: Event | None,
+          container: Entity | None, image: bytes | None) -> Entity:
+    """Locate and save the event; seats freed by a larger capacity go to the waiting list."""
+    places.locate(site, values)
+    old_capacity = event.capacity if event else None
+    saved = events.save(site, user, actor, values, entity, container=container, image=image)
+    new_capacity = values["clean"]["capacity"]
+    if event is not None and (new_capacity is None or (old_capacity or 0) < new_capacity):
+        participation.fill_free_seats(site, saved)
+    return saved
 
 
 def cancel(request):

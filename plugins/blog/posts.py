@@ -6,7 +6,7 @@ import datetime as dt
 
 from peewee import JOIN, fn
 
-from core import access, activity, entities, images, notifications, web
+from core import access, activity, entities, images, inputs, notifications, web
 from core.db import database, now
 from core.i18n import gettext as _
 from core.models import ACCESS_LEVELS, Account, Entity, Relationship
@@ -94,14 +94,10 @@ def parse(site, data, default_access: str) -> tuple[dict, dict]:
         errors["body"] = _("The text is too long.")
     if len(values["excerpt"]) > 500:
         errors["excerpt"] = _("%(max)s characters at most.") % {"max": 500}
-    tags = []
-    for tag in values["tags"].split(","):
-        tag = " ".join(tag.split()).lower()[:40]
-        if tag and tag not in tags:
-            tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        errors["tags"] = _("%(max)s tags at most.") % {"max": MAX_TAGS}
-    values["tag_list"] = tags
+    try:
+        values["tag_list"] = inputs.tags(values["tags"], most=MAX_TAGS)
+    except inputs.InvalidInput as exc:
+        values["tag_list"], errors["tags"] = [], str(exc)
     if values["access"] not in ACCESS_LEVELS:
         errors["access"] = _("Choose who may see it.")
     values["when"] = None

@@ -106,8 +106,8 @@ def edit(request):
         action = data.get("action", "draft")
         if post is not None and post.announced and values["when"] and values["when"] > now():
             errors["publish_at"] = _("This post is already public: its date cannot move to the future.")
-        container = _chosen_container(entity, values, containers, errors)
-        cover = _read_cover(data, errors)
+        container = listings.chosen_container(values["container"], containers, errors) if entity is None else None
+        cover = images.from_form(data, "cover", errors)
         if action == "preview" and not errors:
             preview = render_markdown(values["body"])
         elif not errors:
@@ -146,29 +146,6 @@ def _form_values(request, site, entity: Entity | None, post: Post | None) -> dic
             "access": entity.access, "comments": post.comments,
             "publish_at": post.publish_at.strftime("%Y-%m-%dT%H:%M") if later else "",
             "container": request.query_params.get("in", "")}
-
-
-def _chosen_container(entity: Entity | None, values: dict, containers: list[Entity], errors: dict) -> Entity | None:
-    """The container a new post goes to, among those the member may publish in."""
-    if entity is not None or not values["container"]:
-        return None
-    container = next((c for c in containers if str(c.guid) == values["container"]), None)
-    if container is None:
-        errors["container"] = _("You cannot publish there.")
-    return container
-
-
-def _read_cover(data, errors: dict) -> bytes | None:
-    """The uploaded cover image, checked by core.images (None without one)."""
-    upload = data.get("cover")
-    if upload is None or not getattr(upload, "filename", ""):
-        return None
-    cover = upload.file.read(10 * 1024 * 1024 + 1)
-    try:
-        images.open_image(cover)
-    except images.ImageError as exc:
-        errors["cover"] = str(exc)
-    return cover
 
 
 def _saved_message(post: Post, action: str) -> str:

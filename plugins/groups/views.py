@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from core import access, activity, entities, entity_images, images, inputs, web
-from core.db import database
+from starlette.responses import Response
+
+from core import access, activity, entities, entity_images, images, inputs, notifications, web
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from core.storage import storage
-from plugins.groups import membership
-from plugins.groups.models import MEMBERSHIP_MODES, VISIBILITIES, Group
+from plugins.groups import group_form, membership
+from plugins.groups.models import MEMBERSHIP_MODES, Group
 
 PAGE = 30
-ACCESS_OF = {"public": "public", "members": "members", "hidden": "container"}
 
 
 def _before(request):
@@ -37,14 +37,6 @@ def _require_admin(request, entity):
     if not membership.is_admin(user, entity):
         raise web.forbidden()
     return user
-
-
-def themes_of(site) -> list[str]:
-    """The site's taxonomy as plain labels (items may be strings or tables with a name)."""
-    result = []
-    for item in site.config.taxonomy or []:
-        result.append(item if isinstance(item, str) else str(item.get("label") or item.get("name") or ""))
-    return [t for t in result if t]
 
 
 def index(request):
@@ -73,90 +65,34 @@ def edit(request):
     """Create a group, or edit one (its administrators): details, membership, visibility, tools."""
     site = web.site_of(request)
     user = web.require_user(request)
-    guid = request.path_params.get("guid")
-    entity = group = None
-    if guid is not None:
-        entity, group = _group(request)
-        _require_admin(request, entity)
-    elif not membership.can_create(site, user):
-        raise web.forbidden()
-    tools = membership.tools(site, entity, group.disabled_tools if group else ()) if entity else []
-    values = {"name": entity.title if entity else "", "description": group.description if group else "",
-              "membership": group.membership if group else "open",
-              "visibility": group.visibility if group else "public",
-              "themes": group.themes if group else [], "territory": group.territory if group else ""}
-    errors = {}
+    entity, group = _editable(request, site, user)
+    tools = membership.tools(site, entity, group.disabled_tools) if entity else []
+    values, errors = group_form.form_values(entity, group), {}
     if request.method == "POST":
         form = web.form(request)
-        values = {"name": (form.get("name") or "").strip(), "description": (form.get("description") or "").strip(),
-                  "membership": form.get("membership") or "", "visibility": form.get("visibility") or "",
-                  "themes": [t for t in form.getlist("themes") if t in themes_of(site)],
-                  "territory": (form.get("territory") or "").strip()[:200]}
-        if not values["name"]:
-            errors["name"] = _("Give the group a name.")
-        if values["membership"] not in MEMBERSHIP_MODES:
-            errors["membership"] = _("Choose how people join.")
-        if values["visibility"] not in VISIBILITIES:
-            errors["visibility"] = _("Choose who sees the group.")
-        if values["territory"] and not _place_known(values["territory"]):
-            errors["territory"] = _("No commune or postal code of that name was found.")
-        image_key = None
-        upload = form.get("image")
-        if upload is not None and getattr(upload, "filename", ""):
-            data = upload.file.read()
-            if data:
-                try:
-                    image_key = storage(site).save(images.thumbnail(data, (400, 400), square=True))
-                except Exception:
-                    errors["image"] = _("This file is not an image we can read (JPEG, PNG, GIF or WebP).")
+        values, errors = group_form.parse(site, form)
+        image = images.from_form(form, "image", errors, size=group_form.IMAGE_SIZE, square=True)
         if not errors:
-            level = ACCESS_OF[values["visibility"]]
             actor = request.state.actor or user.entity  # acting as an organisation: the group is its own
-            with database.atomic():  # the change is announced (search index) once the group row is saved
-                if entity is None:
-                    entity = entities.create(site, "groups.group", owner=actor.guid, title=values["name"],
-                                             access_level=level)
-                    entity.container = entity.guid  # a hidden group is its own container: its members see it
-                    entity.save(only=[Entity.container])
-                    group = Group.create(entity=entity, description=values["description"])
-                    membership.add(site, user.guid, membership.ADMIN, entity.guid)
-                    membership.add(site, user.guid, membership.MEMBER, entity.guid)
-                    if actor.guid != user.guid:
-                        membership.add(site, actor.guid, membership.MEMBER, entity.guid)
-                    verb = "created"
-                else:
-                    entities.update(site, entity, title=values["name"], access=level)  # announced after commit
-                    verb = None
-                group.description, group.membership = values["description"], values["membership"]
-                group.themes, group.territory = values["themes"], values["territory"]
-                if image_key:
-                    if group.image:
-                        storage(site).delete(group.image)
-                    group.image = image_key
-                if guid is not None:
-                    offered = [item.name for item, _enabled in tools]
-                    on = set(form.getlist("tools"))
-                    group.disabled_tools = [name for name in offered if name not in on]
-                group.save()
-            if verb:
-                activity.record(site, actor=actor.guid, verb=verb, entity=entity, container=entity.guid)
+            entity = group_form.save(site, user, actor, values, entity, image=image,
+                                     disabled=group_form.disabled_tools(tools, form) if entity else None)
             web.flash(request, _("Group saved."))
             return web.redirect(request, web.url_for(request, "groups-group", guid=entity.guid))
     return web.render(request, "groups/edit.html", {
         "entity": entity, "values": values, "errors": errors, "modes": MEMBERSHIP_MODES,
-        "site_themes": themes_of(site), "tools": tools,
+        "site_themes": group_form.themes_of(site), "tools": tools,
     }, status_code=400 if errors else 200)
 
 
-def _place_known(text: str) -> bool:
-    try:
-        from core import gazetteer
-    except ImportError:
-        return True  # no gazetteer on this installation: keep the text as given
-    try:
-        return bool(gazetteer.lookup(text))
-    except Exception:
-        return True
+def _editable(request, site, user) -> tuple[Entity | None, Group | None]:
+    """The group being edited (None, None for a new one), after checking the member may edit or create it."""
+    if request.path_params.get("guid") is not None:
+        entity, group = _group(request)
+        _require_admin(request, entity)
+        return entity, group
+    if not membership.can_create(site, user):
+        raise web.forbidden()
+    return None, None
 
 
 def _context(request, entity, group, tab):
@@ -201,8 +137,6 @@ def join(request):
         activity.record(site, actor=user.guid, verb="joined", entity=entity, container=entity.guid)
         web.flash(request, _("Welcome to the group."))
     elif result == "requested":
-        from core import notifications
-
         admins = [e.guid for e in membership.members(entity.guid, membership.ADMIN, limit=500)]
         notifications.notify(site, "groups.request", admins, actor=user.entity, entity=entity)
         web.flash(request, _("Your request was sent to the group's administrators."))
@@ -240,8 +174,6 @@ def invite(request):
             membership.approve(site, account.guid, entity)
         else:
             membership.add(site, account.guid, membership.INVITED, entity.guid)
-            from core import notifications
-
             notifications.notify(site, "groups.invitation", [account.guid], actor=user.entity, entity=entity)
         web.flash(request, _("Invitation sent."))
     return web.redirect(request, web.url_for(request, "groups-members", guid=entity.guid))
@@ -287,8 +219,6 @@ def announce(request):
         if not values["text"]:
             error = _("Write the announcement first.")
         else:
-            from core import notifications
-
             sent = notifications.notify(site, "groups.announcement", membership.member_guids(entity),
                                         actor=request.state.actor or user.entity, entity=entity,
                                         text=values["text"])
@@ -301,8 +231,6 @@ def announce(request):
 
 def image(request):
     """The group's picture (same visibility as the group)."""
-    from starlette.responses import Response
-
     site = web.site_of(request)
     entity, group = _group(request)
     if not group.image or not storage(site).exists(group.image):

@@ -81,12 +81,35 @@ def blank_values(site, container: str = "") -> dict:
 
 def parse(site, data, editing: bool = False) -> tuple[dict, dict]:
     """Read a link form; return (values, errors keyed by field)."""
-    values = {"url": data.get("url") or "", "title": data.get("title") or "", "description": data.get("description") or "",
-              "note": data.get("note") or "", "rating": data.get("rating") or "",
-              "themes": [t for t in data.getlist("themes") if t], "tags": data.get("tags") or "",
-              "access": data.get("access") or site.settings.get("default_access", "public"),
-              "container": data.get("container") or ""}
-    errors = {}
+    values = _form_values(site, data)
+    errors: dict = {}
+    _read_texts(values, errors, editing)
+    if errors.get("rating"):
+        errors["rating"] = _("Rate from 1 to 5 stars, or leave it empty.")
+    known = {key for key, _label in themes.choices(site)}
+    values["themes"] = [t for t in dict.fromkeys(values["themes"]) if t in known][:5]
+    try:
+        values["tag_list"] = inputs.tags(values["tags"], most=MAX_TAGS)
+    except inputs.InvalidInput as exc:
+        values["tag_list"], errors["tags"] = [], str(exc)
+    if values["access"] not in ACCESS_LEVELS:
+        errors["access"] = _("Choose who may see it.")
+    if not editing and not values.get("title") and not fetching_on(site) and "url" not in errors:
+        values["title"] = title_from_url(values["url"])
+    return values, errors
+
+
+def _form_values(site, data) -> dict:
+    """The form's fields as sent (for showing the form again)."""
+    return {"url": data.get("url") or "", "title": data.get("title") or "", "description": data.get("description") or "",
+            "note": data.get("note") or "", "rating": data.get("rating") or "",
+            "themes": [t for t in data.getlist("themes") if t], "tags": data.get("tags") or "",
+            "access": data.get("access") or site.settings.get("default_access", "public"),
+            "container": data.get("container") or ""}
+
+
+def _read_texts(values: dict, errors: dict, editing: bool) -> None:
+    """The address (not when editing: it stays), title, description, note and rating, typed."""
     readers = {
         "url": lambda: inputs.url(values["url"], required=True),
         "title": lambda: inputs.text(values["title"], maximum=200),
@@ -101,23 +124,6 @@ def parse(site, data, editing: bool = False) -> tuple[dict, dict]:
             values[name] = read()
         except inputs.InvalidInput as exc:
             errors[name] = str(exc)
-    if errors.get("rating"):
-        errors["rating"] = _("Rate from 1 to 5 stars, or leave it empty.")
-    known = {key for key, _label in themes.choices(site)}
-    values["themes"] = [t for t in dict.fromkeys(values["themes"]) if t in known][:5]
-    tags = []
-    for tag in values["tags"].split(","):
-        tag = " ".join(inputs.clean_text(tag).split()).lower()[:40]
-        if tag and tag not in tags:
-            tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        errors["tags"] = _("%(max)s tags at most.") % {"max": MAX_TAGS}
-    values["tag_list"] = tags
-    if values["access"] not in ACCESS_LEVELS:
-        errors["access"] = _("Choose who may see it.")
-    if not editing and not values.get("title") and not fetching_on(site) and "url" not in errors:
-        values["title"] = title_from_url(values["url"])
-    return values, errors
 
 
 def find_duplicate(site, viewer: Account, address: str, container: Entity | None) -> Entity | None:

@@ -220,11 +220,7 @@ def new(request):
     if request.method == "POST":
         data = web.form(request)
         values, errors = links.parse(site, data)
-        container = None
-        if values["container"]:
-            container = next((c for c in containers if str(c.guid) == values["container"]), None)
-            if container is None:
-                errors["container"] = _("You cannot share there.")
+        container = listings.chosen_container(values["container"], containers, errors, _("You cannot share there."))
         if not errors:
             entity, merged = links.add(site, user, request.state.actor, values, container)
             web.flash(request, _("This page was already shared here: your note is added to it.") if merged
