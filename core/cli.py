@@ -10,8 +10,11 @@ import importlib
 import os
 import sys
 
-from core import __version__
+from core import __version__, plugins
+from core.accounts import AccountError
 from core.commands import EXIT_USAGE, CLIError, Parser
+from core.db import ConfigurationError
+from core.plugins import PluginRuleError
 
 EXIT_ERROR = 1
 
@@ -33,8 +36,6 @@ def build_parser() -> Parser:
 def _plugin_commands(sub) -> None:
     """Let installed plugins add their commands (``maillage_cli_commands``); a broken plugin
     is reported and left out, so the command line stays usable to disable it."""
-    from core import plugins
-
     def warn(name: str, message: str) -> None:
         print(f"maillage: warning: plugin {name}: {message}", file=sys.stderr)
 
@@ -45,10 +46,6 @@ def _plugin_commands(sub) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``maillage`` console script."""
-    from core.accounts import AccountError
-    from core.db import ConfigurationError
-    from core.plugins import PluginRuleError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -16,16 +16,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from core import __version__
-from core.commands import CLIError
+from babel.messages.pofile import write_po
+
+from core import __version__, builtin
+from core.commands import CLIError, i18n
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
 def core_prefixes() -> set[str]:
     """The first path segments the core serves (``admin``, ``members``...): no plugin may be named so."""
-    from core import builtin
-
     return {route.path.strip("/").split("/", 1)[0] for route in builtin.maillage_routes(site=None)} | {"static"}
 
 
@@ -43,8 +43,6 @@ def check_name(name: str) -> None:
 
 def new_plugin(name: str, where: Path) -> list[Path]:
     """Write the package of plugin ``name`` in ``where/maillage_<name>``; return the files written."""
-    from core.commands import i18n
-
     check_name(name)
     package = f"maillage_{name}"
     root = where / package
@@ -70,10 +68,6 @@ def new_plugin(name: str, where: Path) -> list[Path]:
 
 def _translate(plugin_dir: Path, values: dict) -> None:
     """Fill the French catalog with the scaffold's own strings (a new plugin starts complete)."""
-    from babel.messages.pofile import write_po
-
-    from core.commands import i18n
-
     path = i18n.po_path(plugin_dir, "fr")
     catalog = i18n.load(path, "fr")
     for english, french in FRENCH.items():

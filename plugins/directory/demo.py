@@ -11,6 +11,7 @@ from core.db import database, now
 from core.models import Entity
 from core.search import SearchDocument
 from plugins.directory import grid
+from plugins.directory.cards import theme_keys
 from plugins.directory.models import Organisation
 
 KIND = "directory.organisation"
@@ -60,7 +61,5 @@ def bulk_cards(site, count: int, rng: random.Random, themes=(), batch: int = 100
 
 
 def generate(site, scale, rng):
-    from plugins.directory.cards import theme_keys
-
     themes = sorted(theme_keys(site))
     bulk_cards(site, 34000 if scale == "region" else 12, rng, themes)

@@ -3,14 +3,18 @@ browse by theme / near a place / map, import and export, a CLI import command an
 
 from starlette.routing import Route
 
-from core import hookimpl, web
+from core import access, hookimpl, web
 from core.commands import per_site
+from core.entities import manages
+from core.first_steps import FirstStep
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent
 from core.menus import MenuItem
+from core.models import Entity
 from core.settings import SettingField
-from plugins.directory import grid, managing, managing_views, themes, views
+from plugins.directory import cards, demo, figures, grid, importer, managing, managing_views, themes, views
+from plugins.directory.models import Organisation
 
 KIND = "directory.organisation"
 
@@ -53,10 +57,6 @@ def maillage_menu_items(site, request):
 @hookimpl
 def maillage_first_steps(site, user):
     """A new member's step: add their organisation's card, or claim it when it is already listed."""
-    from core import access, web
-    from core.first_steps import FirstStep
-    from core.models import Entity
-
     managed = access.managed(user, site)
     done = bool(managed) and Entity.select().where(Entity.guid.in_(sorted(managed)), Entity.kind == KIND,
                                                    Entity.deleted_at.is_null()).exists()
@@ -75,12 +75,8 @@ def maillage_entity_kinds(site):
 def maillage_permission(site, user, action, entity):
     """Managers post in the card; only managers (and administrators) edit it, not a removed creator."""
     if entity is not None and entity.kind == KIND and action.endswith(".post_in"):
-        from core.entities import manages
-
         return True if manages(user, entity) else None
     if entity is not None and entity.kind == KIND and action == "edit":
-        from core.entities import manages
-
         return True if manages(user, entity) else (None if user.is_admin else False)
     return None
 
@@ -124,8 +120,6 @@ def maillage_settings_schema(site):
 @hookimpl
 def maillage_search_documents(site, entity):
     if entity.kind == KIND:
-        from plugins.directory.models import Organisation
-
         org = Organisation.get_or_none(Organisation.entity == entity.guid)
         if org is not None:
             return {"title": entity.title, "body": " ".join((org.acronym, org.short_description, org.description,
@@ -142,12 +136,7 @@ def maillage_cli_commands(subparsers):
     p.add_argument("--encoding", default="utf-8-sig")
     p.add_argument("--rejected", help="where to write the rejected rows (default FILE.rejected.csv)")
 
-    def run(args):
-        from plugins.directory.importer import cli
-
-        return cli(args)
-
-    p.set_defaults(func=run)
+    p.set_defaults(func=importer.cli)
 
     per_site(subparsers, "directory-map-grid", "build the directory map's grid again from the cards", "directory",
              _rebuild_grid)
@@ -162,17 +151,13 @@ def maillage_entity_images(site, entities, size):
     """Cards show their logo in feeds and lists."""
     guids = [e.guid for e in entities if e.kind == KIND]
     if guids:
-        from plugins.directory.cards import logo_urls
-
-        return logo_urls(site, guids)
+        return cards.logo_urls(site, guids)
 
 
 @hookimpl
 def maillage_entity_deleted(site, entity):
     if entity.kind == KIND:
-        from plugins.directory.cards import delete_logo_file
-
-        delete_logo_file(site, entity)
+        cards.delete_logo_file(site, entity)
 
 
 @hookimpl
@@ -184,13 +169,9 @@ def maillage_entity_changed(site, entity, change):
 
 @hookimpl
 def maillage_demo_data(site, scale, rng):
-    from plugins.directory.demo import generate
-
-    generate(site, scale, rng)
+    demo.generate(site, scale, rng)
 
 
 @hookimpl
 def maillage_adoption_figures(site):
-    from plugins.directory.figures import FIGURES
-
-    return list(FIGURES)
+    return list(figures.FIGURES)

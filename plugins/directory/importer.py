@@ -9,7 +9,8 @@ import json
 from dataclasses import dataclass, field
 
 from core import entities, gazetteer, inputs
-from core.db import database
+from core.commands import each_site
+from core.db import analyze, database
 from core.models import Entity
 from plugins.directory import cards, grid
 from plugins.directory.models import Organisation
@@ -113,8 +114,6 @@ def import_rows(site, rows, mapping: dict | None = None, dry_run: bool = False, 
         if dry_run:
             txn.rollback()
     if not dry_run:
-        from core.db import analyze
-
         analyze()
         cards.forget_aggregates(site)
         if bulk:
@@ -135,9 +134,7 @@ def rejected_csv(report: Report) -> str:
 
 def cli(args) -> int:
     """``maillage import-directory FILE.csv [--site S] [--dry-run] [--map field=column ...]``."""
-    from rich.progress import Progress
-
-    from core.commands import each_site
+    from rich.progress import Progress  # lazy: the progress bar's library, only for this command
 
     with open(args.file, encoding=args.encoding, newline="") as fh:
         rows = read_rows(fh.read())

@@ -8,7 +8,20 @@ import json
 
 from starlette.responses import JSONResponse, Response
 
-from core import access, entities, gazetteer, images, inputs, search, text, urls, web
+from core import (
+    access,
+    entities,
+    gazetteer,
+    images,
+    inputs,
+    mail,
+    relationships,
+    search,
+    text,
+    tokens,
+    urls,
+    web,
+)
 from core.i18n import gettext as _
 from core.models import Entity
 from core.storage import StorageError, storage
@@ -236,8 +249,6 @@ def claim(request):
     elif managing.claim_pending(user, entity):
         web.flash(request, _("Your claim of this card is already waiting for an answer."))
     elif not org.claimed:
-        from core import mail, relationships, tokens
-
         relationships.add(site, user.guid, managing.CLAIMS, entity.guid)
         if org.email:
             token = tokens.make(site, "directory.claim", [entity.guid, user.guid])
@@ -253,8 +264,6 @@ def claim(request):
 
 def claim_confirm(request):
     """The signed link mailed to the card's address makes the claimant a manager."""
-    from core import tokens
-
     site = web.site_of(request)
     try:
         guid, member = tokens.read(site, "directory.claim", request.query_params.get("token", ""), 7 * 86400)

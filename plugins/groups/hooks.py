@@ -5,10 +5,12 @@ the settings are declared in plugin.toml.
 
 from starlette.routing import Route
 
-from core import hookimpl
+from core import hookimpl, web
 from core.i18n import gettext_lazy as _l
 from core.kinds import NotificationEvent, RelationshipVerb
-from plugins.groups import views
+from core.models import Entity, Relationship
+from plugins.groups import demo, membership, views
+from plugins.groups.models import Group
 
 
 @hookimpl
@@ -35,9 +37,6 @@ def maillage_entity_images(site, entities, size):
     guids = [e.guid for e in entities if e.kind == "groups.group"]
     if not guids:
         return None
-    from core import web
-    from plugins.groups.models import Group
-
     rows = Group.select(Group.entity, Group.image).where(Group.entity.in_(guids), Group.image != "").tuples()
     return {guid: web.url_for(site, "groups-image", guid=guid) + f"?v={key[:8]}" for guid, key in rows}
 
@@ -59,8 +58,6 @@ def maillage_permission(site, user, action, entity):
     """Inside a group: members post with a tool the group enabled; group admins edit and moderate."""
     if entity is None or entity.kind != "groups.group":
         return None
-    from plugins.groups import membership
-
     if action.endswith(".post_in"):
         plugin = action[: -len(".post_in")]
         if membership.state(user, entity) not in ("member", "admin"):
@@ -82,8 +79,6 @@ def maillage_notification_events(site):
 @hookimpl
 def maillage_search_documents(site, entity):
     if entity.kind == "groups.group":
-        from plugins.groups.models import Group
-
         group = Group.get_or_none(Group.entity == entity.guid)
         if group is not None:
             return {"title": entity.title,
@@ -92,8 +87,6 @@ def maillage_search_documents(site, entity):
 
 @hookimpl
 def maillage_export_personal_data(site, user):
-    from core.models import Entity, Relationship
-
     rows = (Relationship.select(Relationship, Entity).join(Entity, on=(Relationship.object == Entity.guid))
             .where(Relationship.subject == user.guid, Entity.kind == "groups.group"))
     return {"groups/memberships.json": [{"group": r.object.title, "guid": r.object_id, "role": r.verb,
@@ -103,14 +96,10 @@ def maillage_export_personal_data(site, user):
 @hookimpl
 def maillage_delete_personal_data(site, user, mode):
     """Memberships end with the account; groups they own stay (their administrators keep them)."""
-    from core.models import Entity, Relationship
-
     groups = Entity.select(Entity.guid).where(Entity.kind == "groups.group", Entity.site == site.id)
     Relationship.delete().where(Relationship.subject == user.guid, Relationship.object.in_(groups)).execute()
 
 
 @hookimpl
 def maillage_demo_data(site, scale, rng):
-    from plugins.groups.demo import generate
-
-    generate(site, scale, rng)
+    demo.generate(site, scale, rng)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core import relationships, request_cache
 from core.models import Account, Entity, Relationship
+from plugins.groups.models import Group
 
 MEMBER, ADMIN, REQUESTED, INVITED, BANNED = "member_of", "manages", "groups.requested", "groups.invited", "groups.banned"
 PAGE = 50
@@ -134,8 +135,6 @@ def tools(site, group: Entity, disabled=()) -> list:
 
 def row(group_guid: int):
     """The group's own row (description, membership mode, tools), read once per page; None if missing."""
-    from plugins.groups.models import Group
-
     return request_cache.remember("groups.row", group_guid, lambda: Group.get_or_none(Group.entity == group_guid))
 
 
