@@ -112,6 +112,19 @@ def test_site_enabling_through_the_database_is_seen_by_every_worker(third_party,
     assert client.get("/hello/").status_code == 200
 
 
+def test_a_plugin_package_installed_while_running_is_found_only_after_a_restart(testplugins_dir):
+    """docs/architecture.md: installing a plugin package needs a restart, enabling one does not (above)."""
+    plugins.refresh()
+    assert "hello" not in plugins.discover()
+    sys.path.insert(0, str(testplugins_dir))  # the package is installed while the process runs
+    try:
+        assert "hello" not in plugins.discover()  # the entry points are read once per process
+        assert "hello" in plugins.refresh()  # what a restart does
+    finally:
+        sys.path.remove(str(testplugins_dir))
+        plugins.refresh()
+
+
 # --- the contract between the core and plugins, enforced when a site starts ---------------------
 
 
