@@ -39,8 +39,9 @@
       document.getElementById("directory-near").submit();
     });
   }
-  // The server already groups cards into clusters below zoom 12; the browser may group markers that
-  // overlap again, so a badge adds up the cards each marker stands for (never "2" for two clusters).
+  // The server groups cards into clusters (its grid); those badges go on a plain layer, never grouped
+  // again by the browser, so each reads the number of cards it stands for. Only single cards go to the
+  // browser's marker clustering, whose badges add up the cards of their markers.
   function cardsOf(marker) { return marker.options.cards || 1; }
   function badge(count) {
     var size = count < 10 ? "small" : (count < 100 ? "medium" : "large");
@@ -53,6 +54,7 @@
     }
   }) : L.layerGroup();
   layer.addTo(map);
+  var clusters = L.layerGroup().addTo(map);
   var pending = null;
   function load() {
     var b = map.getBounds();
@@ -62,12 +64,13 @@
     pending = new AbortController();
     fetch(url, { signal: pending.signal }).then(function (r) { return r.json(); }).then(function (data) {
       layer.clearLayers();
+      clusters.clearLayers();
       data.features.forEach(function (f) {
         var c = f.geometry.coordinates, p = f.properties, marker;
         if (p.count > 1) {
           marker = L.marker([c[1], c[0]], { icon: badge(p.count), title: String(p.count), cards: p.count });
           marker.on("click", function () { map.setView([c[1], c[0]], map.getZoom() + 2); });
-          layer.addLayer(marker);
+          clusters.addLayer(marker);
         } else {
           marker = L.marker([c[1], c[0]], { title: p.name || "" });
           var a = document.createElement("a");
