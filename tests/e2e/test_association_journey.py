@@ -1,9 +1,11 @@
 """Issue 16: "an association signs up, fills its card, publishes its first event", in a real browser on a
-desktop, counting the clicks (the validation link of the mail counts as one). docs/first-contact.md
-records the count; the issue measured 17 before the header, the cards and the agenda were redone."""
+desktop, counting the clicks (the validation link of the mail counts as one) and printing the browser time
+(the issue asks under 3 minutes; measured, never asserted: the machine may be shared). docs/ui.md records
+both; the issue measured 17 clicks before the header, the cards and the agenda were redone."""
 
 import datetime as dt
 import re
+import time
 
 import pytest
 
@@ -20,6 +22,7 @@ def test_association_signs_up_fills_its_card_and_publishes_its_first_event(live_
     site = live_site.app.runtime("test")
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR").new_page()
     clicks = []
+    started = time.monotonic()
 
     def click(selector):
         clicks.append(selector)
@@ -62,7 +65,8 @@ def test_association_signs_up_fills_its_card_and_publishes_its_first_event(live_
     assert page.locator("h1", has_text="Fête du jardin").is_visible()
     assert page.locator(".event-facts", has_text="Les Amis du Jardin").is_visible()  # signed by the association
     assert page.locator(".event-facts", has_text="14 h – 17 h").is_visible()
+    elapsed = time.monotonic() - started
     check_a11y(page)
-    print(f"\nclicks: {len(clicks)}: " + " | ".join(clicks))
+    print(f"\nclicks: {len(clicks)}: " + " | ".join(clicks) + f"\nbrowser time: {elapsed:.1f} s")
     assert len(clicks) < CLICKS_BEFORE, clicks
     page.context.close()
