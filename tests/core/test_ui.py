@@ -84,3 +84,23 @@ def test_shared_macros_render_for_a_plugin(app):
     assert "No poll yet." in html
     assert 'class="date-badge"' in html and ">déc.<" in html and ">12<" in html and ">sam.<" in html
     assert 'aria-invalid="true"' in html and 'id="f-question-error"' in html and 'for="f-colour"' in html
+
+
+def test_a_page_has_one_main_heading():
+    """core/base.html writes the page's <h1> from its title; a template that keeps that layout (does not
+    replace ``block main``) and writes an <h1> of its own shows the title twice (the relations page did)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    doubled = []
+    for template in sorted([*root.glob("core/templates/**/*.html"), *root.glob("plugins/*/templates/**/*.html"),
+                            *root.glob("themes/*/templates/**/*.html")]):
+        text = template.read_text(encoding="utf-8")
+        if '{% extends "core/base.html" %}' in text and "{% block main %}" not in text and "<h1" in text:
+            doubled.append(str(template.relative_to(root)))
+    assert doubled == []
+
+
+def test_the_relations_page_says_its_title_once(signed_in):
+    page = signed_in("ada").get("/relations").text
+    assert page.count("<h1") == 1
