@@ -183,6 +183,14 @@ def describe(site: SiteRuntime, n: Notification, count: int = 1, reader: Account
     return f"{line}\n{n.text}" if n.text else line
 
 
+def parts(site: SiteRuntime, n: Notification, reader: Account | None = None) -> dict:
+    """What a notification's card shows: ``actor`` (the entity as ``reader`` may see it, or None),
+    ``label`` (the event's label, in the reader's language) and ``what`` (the title of what it is about)."""
+    declared = site.notification_events.get(n.event)
+    return {"actor": entities.as_seen_by(site, reader, n.actor) if n.actor_id else None,
+            "label": str(declared.label) if declared else n.event, "what": n.entity.title if n.entity_id else ""}
+
+
 def url_of(site, entity: Entity | None) -> str:
     """The path of an entity's page, as its kind builds it."""
     from core.web import entity_url

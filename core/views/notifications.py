@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from peewee import JOIN
 
-from core import access, inputs, notifications, tokens, web
+from core import access, entity_images, inputs, notifications, tokens, web
 from core.db import now
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy
@@ -27,8 +27,9 @@ def index(request):
     if inputs.query_id(request, "before"):
         query = query.where(Notification.id < inputs.query_id(request, "before"))
     rows = list(query)
-    items = [{"n": n, "line": notifications.describe(site, n, reader=user), "url": notifications.url_of(site, n.entity)}
-             for n in rows]
+    items = [{"n": n, "unread": n.read_at is None, "url": notifications.url_of(site, n.entity),
+              **notifications.parts(site, n, reader=user)} for n in rows]
+    entity_images.prime(site, [item["actor"] for item in items if item["actor"]], 48)
     return web.render(request, "core/notifications.html", {
         "items": items, "next_before": rows[-1].id if len(rows) == PAGE else None})
 

@@ -118,3 +118,19 @@ def test_site_defaults_are_set_by_administrators(signed_in, app):
     with database.connection_context():
         bob = signed_in("bob").account
         assert notifications.delivery_for(app.runtime("test"), bob.guid, "wire.mention") == "weekly"
+
+
+def test_the_notifications_page_is_a_list_of_cards(signed_in):
+    """Each notification a card: who (picture or initials, name), what happened, about what (linked), when;
+    unread ones marked and each with its own "mark as read"; once read, neither."""
+    ada, bob = signed_in("ada"), signed_in("bob")
+    bob.post_form("/notifications/settings", {"event_wire.mention": "site"})
+    mention(ada, "bob", "see you at the garden")
+    page = bob.get("/notifications").text
+    card = page.split('card-list notifications"', 1)[1].split("</li>", 1)[0]
+    assert 'class="card item-card unread"' in card and 'class="initials' in card and "ada" in card.lower()
+    assert "<time " in card and "marquer comme lu" in card and "Tout marquer comme lu" in page
+    bob.post_form("/notifications/read", {}, token_from="/notifications")
+    page = bob.get("/notifications").text
+    card = page.split('card-list notifications"', 1)[1].split("</li>", 1)[0]
+    assert 'item-card unread"' not in card and "marquer comme lu" not in card and "Tout marquer comme lu" not in page

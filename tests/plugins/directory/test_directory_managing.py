@@ -126,7 +126,7 @@ def test_the_invitation_notification_links_to_the_card_without_a_raw_address(sig
     with database.connection_context():
         assert Notification.get(Notification.event == "directory.invitation").text == ""
     page = bob.get("/notifications").text
-    line = page.split('class="notifications"', 1)[1].split("</li>", 1)[0]
+    line = page.split('card-list notifications"', 1)[1].split("</li>", 1)[0]
     assert f'<a href="/directory/{guid}">' in line and "/invitation" not in line and "http" not in line
     # the card it links to offers the answer
     assert f'href="/directory/{guid}/invitation"' in bob.get(f"/directory/{guid}").text
