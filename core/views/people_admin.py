@@ -62,47 +62,8 @@ def show(request):
     error = None
     if request.method == "POST":
         data = web.form(request)
-        action = data.get("action")
-        if action == "validate" and account.state in ("pending", "awaiting_approval"):
-            account.state, account.email_validated = "active", account.email_validated or now()
-            account.save()
-            web.flash(request, _("The account is active."))
-        elif action == "ban":
-            reason = (data.get("reason") or "").strip()
-            if not reason:
-                error = _("Give the reason of the ban; it is kept with the account.")
-            elif account.guid == admin.guid:
-                error = _("You cannot ban yourself.")
-            else:
-                account.state, account.ban_reason = "banned", reason[:500]
-                account.save()
-                sessions.end_all(account.guid)
-                web.flash(request, _("The member is banned and signed out."))
-        elif action == "unban" and account.state == "banned":
-            account.state, account.ban_reason = "active", ""
-            account.save()
-            web.flash(request, _("The ban is lifted."))
-        elif action == "resend" and account.state == "pending":
-            registration.send_validation(site, request, account)
-            web.flash(request, _("The validation link was sent again."))
-        elif action == "role" and data.get("role") in ROLES:
-            if account.guid == admin.guid and data["role"] != "admin":
-                error = _("You cannot remove your own administrator role.")
-            else:
-                account.role = data["role"]
-                account.save()
-                web.flash(request, _("Role changed."))
-        elif action == "delegate":
-            scope = (data.get("scope") or "").strip().lower()
-            target = data.get("target", "")
-            if scope not in dict(delegation.scopes(site)):
-                error = _("Choose the part of the site in the list.")
-            else:
-                delegation.grant(site, account, scope, inputs.id_or_none(target))
-                web.flash(request, _("Rights given."))
-        elif action == "revoke" and inputs.id_or_none(data.get("delegation")):
-            delegation.revoke(inputs.id_or_none(data.get("delegation")))
-            web.flash(request, _("Rights taken back."))
+        act = ACTIONS.get(data.get("action"))
+        error = act(request, site, admin, account, data) if act else None
         if error is None:
             return web.redirect(request, web.url_for(request, "admin-person", guid=account.guid))
     invitations = (registration.Invitation.select()
@@ -111,6 +72,77 @@ def show(request):
     return web.render(request, "core/admin/person.html", {
         "person": account, "delegations": delegation.of(site, account), "invitations": invitations,
         "roles": ROLES, "error": error, "scopes": delegation.scopes(site)}, status_code=400 if error else 200)
+
+
+# The actions of the member's page: each does its change (or nothing when it does not apply) and
+# returns None, or the message shown above the page when it is refused.
+
+
+def _validate(request, site, admin, account, data) -> str | None:
+    if account.state in ("pending", "awaiting_approval"):
+        account.state, account.email_validated = "active", account.email_validated or now()
+        account.save()
+        web.flash(request, _("The account is active."))
+    return None
+
+
+def _ban(request, site, admin, account, data) -> str | None:
+    reason = (data.get("reason") or "").strip()
+    if not reason:
+        return _("Give the reason of the ban; it is kept with the account.")
+    if account.guid == admin.guid:
+        return _("You cannot ban yourself.")
+    account.state, account.ban_reason = "banned", reason[:500]
+    account.save()
+    sessions.end_all(account.guid)
+    web.flash(request, _("The member is banned and signed out."))
+    return None
+
+
+def _unban(request, site, admin, account, data) -> str | None:
+    if account.state == "banned":
+        account.state, account.ban_reason = "active", ""
+        account.save()
+        web.flash(request, _("The ban is lifted."))
+    return None
+
+
+def _resend(request, site, admin, account, data) -> str | None:
+    if account.state == "pending":
+        registration.send_validation(site, request, account)
+        web.flash(request, _("The validation link was sent again."))
+    return None
+
+
+def _role(request, site, admin, account, data) -> str | None:
+    if data.get("role") not in ROLES:
+        return None
+    if account.guid == admin.guid and data["role"] != "admin":
+        return _("You cannot remove your own administrator role.")
+    account.role = data["role"]
+    account.save()
+    web.flash(request, _("Role changed."))
+    return None
+
+
+def _delegate(request, site, admin, account, data) -> str | None:
+    scope = (data.get("scope") or "").strip().lower()
+    if scope not in dict(delegation.scopes(site)):
+        return _("Choose the part of the site in the list.")
+    delegation.grant(site, account, scope, inputs.id_or_none(data.get("target", "")))
+    web.flash(request, _("Rights given."))
+    return None
+
+
+def _revoke(request, site, admin, account, data) -> str | None:
+    if inputs.id_or_none(data.get("delegation")):
+        delegation.revoke(inputs.id_or_none(data.get("delegation")))
+        web.flash(request, _("Rights taken back."))
+    return None
+
+
+ACTIONS = {"validate": _validate, "ban": _ban, "unban": _unban, "resend": _resend, "role": _role,
+           "delegate": _delegate, "revoke": _revoke}
 
 
 def export(request):

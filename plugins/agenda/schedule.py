@@ -113,6 +113,18 @@ def _month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: in
     days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     start, end = to_utc(dt.datetime.combine(first_day, dt.time()), tz), to_utc(
         dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()), tz)
+    entries = _month_entries(site, viewer, start, end, limit, filters)
+    shown, counts = _place_in_days(entries, days, per_day, filters.get("near"))
+    details = _cell_details({entry[1] for cell in shown for entry in cell if entry[4] is None})
+    by_day = {day: [entry[4] or Occurrence(details[entry[1]], entry[0], entry[2]) for entry in cell
+                    if entry[4] is not None or entry[1] in details]  # an event deleted meanwhile is left out
+              for day, cell in zip(days, shown, strict=True) if cell}
+    return by_day, {day: count for day, count in zip(days, counts, strict=True) if count}
+
+
+def _month_entries(site, viewer, start: dt.datetime, end: dt.datetime, limit: int, filters: dict) -> list[tuple]:
+    """The events and occurrences between ``start`` and ``end`` (naive UTC) the viewer may see, as
+    ``(start, guid, end, tz, occurrence or None, lat, lon)`` in time order: single events as raw columns."""
     single = _filtered(_base(site, viewer, (Event.start, Event.end, Event.tz, Event.entity, Event.lat, Event.lon)),
                        filters).where(Event.rrule == "", Event.start < end, Event.end > start,
                                       Event.start > start - MAX_LENGTH)
@@ -123,8 +135,14 @@ def _month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: in
     if recurring:
         entries += [(o.start, o.entity.guid, o.end, o.event.tz, o, o.event.lat, o.event.lon) for o in recurring]
         entries.sort(key=lambda entry: entry[:2])
+    return entries
+
+
+def _place_in_days(entries: list[tuple], days: list[dt.date], per_day: int, near) -> tuple[list[list], list[int]]:
+    """Each day's first ``per_day`` entries and its count of entries, an entry counted on every day it
+    covers in its own time zone (days found by bisecting each zone's midnights); ``near``:
+    ``(lat, lon, km)`` keeps only the entries within reach."""
     midnights: dict[str, list[dt.datetime]] = {}  # per zone: each day's local midnight in naive UTC
-    near = filters.get("near")
     shown: list[list] = [[] for _ in days]
     counts = [0] * len(days)
     one_second = dt.timedelta(seconds=1)
@@ -140,19 +158,21 @@ def _month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: in
             counts[i] += 1
             if len(shown[i]) < per_day:
                 shown[i].append(entry)
-    wanted = {entry[1] for cell in shown for entry in cell if entry[4] is None}
+    return shown, counts
+
+
+def _cell_details(wanted: set[int]) -> dict[int, SimpleNamespace]:
+    """What a month cell shows of the single events ``wanted`` (already checked for access by the first
+    query: read by primary key), by guid."""
     details = {}
-    if wanted:  # already checked for access by the first query: read by primary key
+    if wanted:
         rows = (Event.select(*CELL_COLUMNS).join(Entity, on=(Event.entity == Entity.guid))
                 .where(in_ids(Event.entity, sorted(wanted))).tuples())
         for s, e, zone_name, all_day, cancelled, lat, lon, guid, kind, title in rows:
             entity = SimpleNamespace(guid=guid, kind=kind, title=title)
             details[guid] = SimpleNamespace(entity=entity, start=s, end=e, tz=zone_name, all_day=all_day,
                                             cancelled=cancelled, lat=lat, lon=lon)
-    by_day = {day: [entry[4] or Occurrence(details[entry[1]], entry[0], entry[2]) for entry in cell
-                    if entry[4] is not None or entry[1] in details]  # an event deleted meanwhile is left out
-              for day, cell in zip(days, shown, strict=True) if cell}
-    return by_day, {day: count for day, count in zip(days, counts, strict=True) if count}
+    return details
 
 
 def listing(site, viewer, after: tuple | None = None, past: bool = False, limit: int = PAGE,
@@ -177,23 +197,30 @@ def listing(site, viewer, after: tuple | None = None, past: bool = False, limit:
             query = query.where((Event.start > after[0]) | ((Event.start == after[0]) & (Event.entity > after[1])))
         query = query.order_by(Event.start, Event.entity)
     rows = [Occurrence(e, e.start, e.end) for e in query.limit(limit)]
-    if past:
-        span_lo = rows[-1].start if len(rows) == limit else lo
-        span_hi = after[0] + dt.timedelta(seconds=1) if after else hi
-    else:
-        span_lo = after[0] if after else lo
-        span_hi = rows[-1].start + dt.timedelta(seconds=1) if len(rows) == limit else min(hi, moment + dt.timedelta(
-            days=730) if hi == FAR else hi)
+    span_lo, span_hi = _page_span(rows, after, past, lo, hi, limit, moment)
     rec = _filtered(_base(site, viewer), filters).where(
         Event.entity.in_(_recurring()), Event.start < span_hi, Event.last_end.is_null() | (Event.last_end > span_lo))
-    for event in rec:
-        for occ in occurrences(event, span_lo, span_hi):
-            if past and occ.end > moment:
-                continue
-            if after and ((occ.key >= after) if past else (occ.key <= after)):
-                continue
-            rows.append(occ)
+    rows += [occ for event in rec for occ in occurrences(event, span_lo, span_hi)
+             if _on_page(occ, after, past, moment)]
     rows = [o for o in rows if _near_ok(o, filters)]
     rows.sort(key=lambda o: o.key, reverse=past)
     return rows[:limit]
 
+
+def _page_span(rows: list[Occurrence], after: tuple | None, past: bool, lo: dt.datetime, hi: dt.datetime,
+               limit: int, moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The span a page of single events covers, over which the recurring ones are expanded (two years
+    ahead at most when the upcoming list has no end)."""
+    full = len(rows) == limit
+    if past:
+        return (rows[-1].start if full else lo), (after[0] + dt.timedelta(seconds=1) if after else hi)
+    if full:
+        return (after[0] if after else lo), rows[-1].start + dt.timedelta(seconds=1)
+    return (after[0] if after else lo), min(hi, moment + dt.timedelta(days=730) if hi == FAR else hi)
+
+
+def _on_page(occ: Occurrence, after: tuple | None, past: bool, moment: dt.datetime) -> bool:
+    """Whether a recurring occurrence belongs to the page: a past one has ended, and it comes after the keyset."""
+    if past and occ.end > moment:
+        return False
+    return not after or ((occ.key < after) if past else (occ.key > after))

@@ -153,15 +153,21 @@ def detail(request):
 # --- creating --------------------------------------------------------------------------
 
 
-def upload(request):
-    """Upload one or many files into the library, a folder or a container."""
+def _adding(request) -> tuple:
+    """For a page that adds to the library: (site, member, the form or the query, folder, container,
+    the page's context), the folder and container those name; 403 unless the member may add there."""
     site = web.site_of(request)
     user = web.require_user(request)
     source = web.form(request) if request.method == "POST" else request.query_params
     folder, container = _place(request, source)
     if not _may_add(site, user, folder, container):
         raise web.forbidden()
-    context = _common(request, folder, container)
+    return site, user, source, folder, container, _common(request, folder, container)
+
+
+def upload(request):
+    """Upload one or many files into the library, a folder or a container."""
+    site, user, source, folder, container, context = _adding(request)
     if request.method == "GET":
         return web.render(request, "documents/upload.html", context)
     data = web.form(request)
@@ -204,13 +210,7 @@ def _tags(raw: str) -> str:
 
 def new_folder(request):
     """Create a folder (or an album, a folder shown as a gallery)."""
-    site = web.site_of(request)
-    user = web.require_user(request)
-    source = web.form(request) if request.method == "POST" else request.query_params
-    parent, container = _place(request, source)
-    if not _may_add(site, user, parent, container):
-        raise web.forbidden()
-    context = _common(request, parent, container)
+    site, user, source, parent, container, context = _adding(request)
     context["values"] = {"album": source.get("album") == "1"}
     if request.method == "GET":
         return web.render(request, "documents/folder_form.html", context)
@@ -235,13 +235,7 @@ def new_folder(request):
 
 def new_link(request):
     """Add a useful link: an address, a title and a note."""
-    site = web.site_of(request)
-    user = web.require_user(request)
-    source = web.form(request) if request.method == "POST" else request.query_params
-    folder, container = _place(request, source)
-    if not _may_add(site, user, folder, container):
-        raise web.forbidden()
-    context = _common(request, folder, container)
+    site, user, source, folder, container, context = _adding(request)
     context["values"] = {}
     if request.method == "GET":
         return web.render(request, "documents/link_form.html", context)
@@ -313,17 +307,13 @@ def edit(request):
     context = _common(request, folder, container)
     context.update(entity=entity, item=item, errors={}, targets=targets)
     if request.method == "GET":
-        context["values"] = {"title": entity.title, "description": item.description, "tags": item.tags,
-                             "access": entity.access, "url": item.url, "folder": str(item.folder_id or "")}
+        context["values"] = _edit_values(entity, item)
         return web.render(request, "documents/edit.html", context)
     data = web.form(request)
     values = {k: (data.get(k) or "").strip() for k in ("title", "description", "tags", "access", "url", "folder")}
     errors = {}
     if entity.kind != FOLDER and values["folder"] != str(item.folder_id or ""):
-        chosen = {str(f.guid): f for f in targets}
-        if values["folder"] and values["folder"] not in chosen:
-            errors["folder"] = _("Choose one of the proposed folders.")
-        folder = chosen.get(values["folder"])
+        folder = _moved_to(values["folder"], targets, errors)
         context["access_choices"] = _access_choices(container, folder)
     if not values["title"]:
         errors["title"] = _("Give it a title.")
@@ -343,6 +333,20 @@ def edit(request):
                    folder=folder if entity.kind != FOLDER else library.KEEP)
     web.flash(request, _("Saved."))
     return web.redirect(request, f"/documents/{entity.guid}")
+
+
+def _edit_values(entity: Entity, item: Item) -> dict:
+    """The edit form's values: the item's as they are."""
+    return {"title": entity.title, "description": item.description, "tags": item.tags, "access": entity.access,
+            "url": item.url, "folder": str(item.folder_id or "")}
+
+
+def _moved_to(chosen: str, targets: list[Entity], errors: dict) -> Entity | None:
+    """The folder chosen among ``targets`` (None: out of any folder); one not proposed sets ``errors["folder"]``."""
+    found = {str(f.guid): f for f in targets}
+    if chosen and chosen not in found:
+        errors["folder"] = _("Choose one of the proposed folders.")
+    return found.get(chosen)
 
 
 def delete(request):
