@@ -45,6 +45,12 @@ def url(entity: Entity) -> str:
     return f"/agenda/{entity.guid}"
 
 
+def first_occurrence(entity: Entity) -> Occurrence | None:
+    """The first date of the event ``entity`` (a recurring one's first), or None if it has no event row."""
+    event = Event.get_or_none(Event.entity == entity.guid)
+    return Occurrence(event, event.start, event.end) if event else None
+
+
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)

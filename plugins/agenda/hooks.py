@@ -13,7 +13,7 @@ from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import NotificationEvent
 from core.menus import Widget
-from plugins.agenda import calendar_feeds, views
+from plugins.agenda import calendar_feeds, events, views
 
 
 @hookimpl
@@ -41,6 +41,13 @@ def maillage_routes(site):
         Route("/{guid:int}/message", views.message, methods=["POST"], name="agenda-message"),
         Route("/{guid:int}/image", views.image, name="agenda-image"),
     ]
+
+
+@hookimpl
+def maillage_template_context(request):
+    """``agenda_occurrence(entity)``: an event's first date (an :class:`Occurrence`, or None), for the
+    summary that search results and other lists show."""
+    return {"agenda_occurrence": events.first_occurrence}
 
 
 @hookimpl

@@ -58,13 +58,14 @@ def test_a_kind_whose_path_is_written_by_hand_is_caught(demo_app):
 
 
 def test_no_template_writes_a_page_address_by_hand():
-    """Templates link with ``url_for(name, ...)``: an ``href``, ``action`` or ``src`` starting with a
-    path of the site (other than the static files) is a link a renamed route would leave dead."""
+    """Templates link with ``url_for(name, ...)``: an ``href``, ``action``, ``src`` or a ``url=`` argument
+    (``data-*-url`` included) starting with a path of the site (other than the static files) is a link a
+    renamed route would leave dead."""
     root = Path(__file__).resolve().parents[2]
     typed = []
     for template in sorted([*root.glob("core/templates/**/*.html"), *root.glob("plugins/*/templates/**/*.html"),
                             *root.glob("themes/*/templates/**/*.html")]):
         for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1):
             typed += [f"{template.relative_to(root)}:{number}: {m.group(0)}"
-                      for m in re.finditer(r'(?:href|action|src)="/(?!static/|/)[^"]*"', line)]
+                      for m in re.finditer(r'(?:href|action|src|url)="/(?!static/|/)[^"]*"', line)]
     assert typed == []

@@ -158,3 +158,16 @@ def test_dates_in_french(make_app, signed_in):
     assert "vendredi 14 juin 2030" in page.text and "Viendrez-vous" in page.text
     month = ada.get("/agenda/month?month=2030-06")
     assert "juin 2030" in month.text
+
+
+def test_an_event_found_by_the_search_shows_when_it_takes_place(signed_in, client):
+    """Search results show an event as the agenda does (date badge, day and hours), not the day it was
+    published, which read as its date."""
+    ada = signed_in("ada")
+    create(ada)
+    page = client.get("/search?q=berges").text
+    result = page.split('card-list search-results"', 1)[1].split("</li>", 1)[0]
+    day = dt.date.fromisoformat(SOON)
+    assert 'class="date-badge"' in result and f'<span class="day">{day.day}</span>' in result
+    assert f'<time datetime="{SOON}T09:00:00' in result and "9:00" in result
+    assert f'datetime="{now().date().isoformat()}' not in result  # the day it was published (SOON is 3 days on)
