@@ -57,7 +57,7 @@ def resolve(base: str, host: str, auth: dict, token: str, env: dict) -> list[dic
         {"name": "directory GeoJSON (bbox)", "path": SOMME, "bare": SOMME},
         {"name": "agenda month", "path": "/agenda/month", "bare": "/agenda/month"},
     ]
-    client = httpx.Client(base_url=base, headers={"host": host})
+    client = httpx.Client(base_url=base, headers={"host": host}, timeout=120)  # a first request may be slow on a busy host
     for guid in topics:  # the first topic the member can open (its group has the forum tool on)
         if client.get(f"/forums/{guid}", headers={"cookie": auth["cookie"]}).status_code == 200:
             pages.append({"name": "forum thread", "path": f"/forums/{guid}", "bare": f"/forums/{guid}",

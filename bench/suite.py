@@ -117,7 +117,7 @@ def host_conditions(db: str) -> dict:
 
 def sign_in(base: str) -> tuple[dict, str]:
     """A signed-in session cookie and its CSRF token (from a page with a form)."""
-    client = httpx.Client(base_url=base, headers={"host": HOST}, follow_redirects=False)
+    client = httpx.Client(base_url=base, headers={"host": HOST}, follow_redirects=False, timeout=120)
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").text).group(1)
     response = client.post("/signin", data={"email": MEMBER[0], "password": MEMBER[1], "csrf_token": token})
     assert response.status_code == 303, response.text[:500]

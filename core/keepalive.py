@@ -4,11 +4,12 @@ With several workers on one listening socket, a client's connection stays with t
 accepted it for as long as it is kept alive. A load balancer, nginx's upstream pool or a load
 generator opens its connections at once, and one worker may accept most of them: it then serves
 most of the traffic while the other idles (with 8 connections on 2 workers the kernel gave 4 / 4 in
-a quarter of the tries, 2 / 6 or 1 / 7 in a fifth, 0 / 8 now and then). Closing a connection after
-the first answer it gets once it is ``MAILLAGE_KEEPALIVE_SECONDS`` old (``Connection: close``, as
-nginx's ``keepalive_time`` does) makes the client reconnect, and a worker that is waiting for work,
-not the busy one, accepts the new connection first: the connections drift to where there is room,
-whatever the request rate, at the cost of one TCP handshake per connection every few seconds.
+a quarter of the tries, 2 / 6 or 1 / 7 in a fifth, 0 / 8 now and then). Closing a connection
+(``Connection: close`` on its next answer, as nginx's ``keepalive_time`` does) once it is
+``MAILLAGE_KEEPALIVE_SECONDS`` old, give or take half of that at random, makes the client reconnect,
+and the connections are dealt again one by one, a worker waiting for work more likely to accept
+than a busy one: no worker keeps an unfair share for long, whatever the request rate, at the cost
+of one TCP handshake per connection every few seconds.
 
 ``maillage run --workers N`` (N > 1) sets it to 2 unless it is set; 0 turns it off. One worker needs
 nothing of this, and the application leaves connections alone when the variable is unset.
@@ -17,6 +18,7 @@ nothing of this, and the application leaves connections alone when the variable 
 from __future__ import annotations
 
 import os
+import random
 import time
 from collections import OrderedDict
 
@@ -34,11 +36,15 @@ def seconds_per_connection() -> float:
 
 class Spreader:
     """Remembers when this worker first saw each connection (known by the client's address and
-    port, unique while the connection lives) and closes it on its first answer after ``seconds``."""
+    port, unique while the connection lives) and closes it on its first answer after ``seconds``,
+    give or take ``jitter`` (a fraction): connections opened together must not all come back at
+    once, or the first worker to wake accepts them all again (uvicorn accepts every pending
+    connection on one wake-up)."""
 
-    def __init__(self, seconds: float, clock=time.monotonic):
+    def __init__(self, seconds: float, clock=time.monotonic, jitter: float = 0.5):
         self.seconds = seconds
         self.clock = clock
+        self.jitter = jitter
         self.seen: OrderedDict[tuple, float] = OrderedDict()
 
     def last_on_connection(self, scope) -> bool:
@@ -47,13 +53,13 @@ class Spreader:
         if not client or scope.get("http_version") == "2":
             return False
         key, now = tuple(client), self.clock()
-        first = self.seen.get(key)
-        if first is None:
-            self.seen[key] = now
+        deadline = self.seen.get(key)
+        if deadline is None:
+            self.seen[key] = now + self.seconds * (1 + random.uniform(-self.jitter, self.jitter))
             if len(self.seen) > TRACKED:
                 self.seen.popitem(last=False)
             return False
-        if now - first >= self.seconds:
+        if now >= deadline:
             del self.seen[key]  # the client's next connection may reuse the port: it starts afresh
             return True
         return False

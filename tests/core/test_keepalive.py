@@ -58,7 +58,7 @@ def test_one_worker_keeps_connections_open(env):
 
 def test_each_connection_is_timed_from_its_first_request():
     now = [0.0]
-    spreader = keepalive.Spreader(2.0, clock=lambda: now[0])
+    spreader = keepalive.Spreader(2.0, clock=lambda: now[0], jitter=0)
     a, b = {"client": ("10.0.0.1", 5000)}, {"client": ("10.0.0.1", 5001)}
     assert not spreader.last_on_connection(a)
     now[0] = 1.5
@@ -78,3 +78,13 @@ def test_the_application_leaves_connections_alone_unless_asked(tmp_path, monkeyp
     client = testing.client(testing.make_app(tmp_path / "on"))
     headers = [client.get("/healthz").headers.get("connection") for _ in range(4)]
     assert headers == [None, "close", None, "close"]
+
+
+def test_connections_opened_together_come_back_at_different_times():
+    now = [0.0]
+    spreader = keepalive.Spreader(2.0, clock=lambda: now[0])
+    clients = [{"client": ("10.0.0.1", 6000 + n)} for n in range(8)]
+    for scope in clients:
+        spreader.last_on_connection(scope)
+    deadlines = sorted(spreader.seen.values())
+    assert 1.0 <= deadlines[0] < deadlines[-1] <= 3.0 and len(set(deadlines)) == 8
