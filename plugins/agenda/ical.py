@@ -69,20 +69,25 @@ def vevent(site, base_url: str, event, viewer=None) -> VEvent:
     if event.categories:
         component.add("categories", list(event.categories))
     if event.rrule:
-        parts = dict(p.split("=", 1) for p in event.rrule.split(";"))
-        if "UNTIL" in parts:  # stored as the local end of day; iCalendar wants UTC with a TZID'd start
-            local = dt.datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%S")
-            if event.all_day:
-                parts["UNTIL"] = local.strftime("%Y%m%d")
-            else:
-                aware = local.replace(tzinfo=to_local(event.start, event.tz).tzinfo)
-                parts["UNTIL"] = aware.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        component.add("rrule", vRecur.from_ical(";".join(f"{k}={v}" for k, v in parts.items())))
-        start_local = to_local(event.start, event.tz)
-        for day in event.exdates or []:
-            moment = dt.datetime.combine(dt.date.fromisoformat(day[:10]), start_local.timetz())
-            component.add("exdate", moment.date() if event.all_day else moment)
+        _add_repetition(component, event)
     return component
+
+
+def _add_repetition(component: VEvent, event) -> None:
+    """The event's RRULE (its UNTIL in UTC, as iCalendar wants with a TZID'd start) and the dates it skips."""
+    parts = dict(p.split("=", 1) for p in event.rrule.split(";"))
+    if "UNTIL" in parts:  # stored as the local end of day
+        local = dt.datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%S")
+        if event.all_day:
+            parts["UNTIL"] = local.strftime("%Y%m%d")
+        else:
+            aware = local.replace(tzinfo=to_local(event.start, event.tz).tzinfo)
+            parts["UNTIL"] = aware.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    component.add("rrule", vRecur.from_ical(";".join(f"{k}={v}" for k, v in parts.items())))
+    start_local = to_local(event.start, event.tz)
+    for day in event.exdates or []:
+        moment = dt.datetime.combine(dt.date.fromisoformat(day[:10]), start_local.timetz())
+        component.add("exdate", moment.date() if event.all_day else moment)
 
 
 def calendar(site, base_url: str, name: str, events, viewer=None) -> bytes:

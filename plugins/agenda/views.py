@@ -9,7 +9,7 @@ import io
 
 from starlette.responses import JSONResponse, Response
 
-from core import entities, images, inputs, listings, urls, web
+from core import entities, images, inputs, listings, mail, urls, web
 from core.db import now
 from core.i18n import gettext as _
 from core.i18n import ngettext
@@ -149,6 +149,17 @@ def _event(request, guid=None) -> tuple[Entity, Event]:
     return entity, Event.get_by_id(entity.guid)
 
 
+def _organised(request) -> tuple:
+    """(site, entity, event) of the URL's event for its organisers: 404 unless the member may see it, 403
+    unless they may edit it."""
+    user = web.require_user(request)
+    site = web.site_of(request)
+    entity, event = _event(request)
+    if not events.can_edit(site, user, entity):
+        raise web.forbidden()
+    return site, entity, event
+
+
 def show(request):
     site = web.site_of(request)
     user = web.current_user(request)
@@ -201,9 +212,7 @@ def _editable(request, site, user) -> tuple[Entity | None, Event | None, list[En
     """The event being edited (None, None for a new one) and the containers a new one may go to,
     after checking the member may write it."""
     if "guid" in request.path_params:
-        entity, event = _event(request)
-        if not events.can_edit(site, user, entity):
-            raise web.forbidden()
+        _site, entity, event = _organised(request)
         return entity, event, []
     containers = listings.publishable_containers(site, user, request.state.actor, "agenda.post_in")
     if (not site.plugin_settings("agenda")["members_can_post"] and request.state.actor.kind == "user"
@@ -226,11 +235,7 @@ def _save(site, user, actor, values: dict, entity: Entity | None, event: Event |
 
 def cancel(request):
     """Cancel an event (it stays, shown as cancelled) or restore it."""
-    user = web.require_user(request)
-    site = web.site_of(request)
-    entity, _event_row = _event(request)
-    if not events.can_edit(site, user, entity):
-        raise web.forbidden()
+    site, entity, _event_row = _organised(request)
     restore = web.form(request).get("restore") == "1"
     events.set_cancelled(site, entity, not restore)
     web.flash(request, _("The event is restored.") if restore else _("The event is cancelled; participants are told."))
@@ -269,11 +274,7 @@ def answer(request):
 
 def participants_csv(request):
     """The participant list as CSV (organisers)."""
-    user = web.require_user(request)
-    site = web.site_of(request)
-    entity, _event_row = _event(request)
-    if not events.can_edit(site, user, entity):
-        raise web.forbidden()
+    site, entity, _event_row = _organised(request)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Name"), _("E-mail"), _("Answer"), _("Since")])
@@ -290,13 +291,7 @@ def participants_csv(request):
 
 def message(request):
     """The organiser writes to the participants (going, and optionally waiting) by mail."""
-    from core import mail
-
-    user = web.require_user(request)
-    site = web.site_of(request)
-    entity, _event_row = _event(request)
-    if not events.can_edit(site, user, entity):
-        raise web.forbidden()
+    site, entity, _event_row = _organised(request)
     data = web.form(request)
     subject, text = (data.get("subject") or "").strip(), (data.get("text") or "").strip()
     if not subject or not text:

@@ -16,7 +16,7 @@ import math
 import peewee as pw
 
 from core import access, gazetteer, web
-from core.db import database
+from core.db import database, in_ids
 from core.models import Entity
 from plugins.directory import cards, grid
 from plugins.directory.models import Organisation
@@ -47,23 +47,27 @@ def _shown_to_everyone(site):
 
 def _beyond_public(site, viewer) -> list:
     """Conditions for the cards ``viewer`` sees besides the public ones (those of the grid): the non-public
-    cards (sought through the entity's (site, kind, access) index, not the map's bounding box) and the
-    public cards hidden by moderation (the viewer's own; all of them for moderators and administrators).
-    The three sets (public and shown, not public, public and hidden) never overlap, and the full access
-    condition applies to the last two. Each is queried apart (an OR would make the database read the whole
-    bounding box again), and only when such cards exist: a cheap existence check spares compiling the
-    full access condition on most sites."""
-    few = Entity.alias()
-    found = []
+    cards and the public cards hidden by moderation (the viewer's own; all of them for moderators and
+    administrators). The three sets (public and shown, not public, public and hidden) never overlap.
+
+    The guids of those the viewer may see are read first, under the full access condition, from the
+    entity table alone (its (site, kind, access) and (owner, kind) indexes: a few rows), then given to the
+    map's query as a literal list: the database never weighs the access condition against every card of
+    the box (on PostgreSQL that plan read the whole box: 0.1 s). A cheap existence check first spares
+    compiling the access condition on sites without such cards."""
+    found: list[int] = []
     if grid.read(ANY_NON_PUBLIC, (site.id, KIND)):
-        found.append(few.select(few.guid).where(few.site == site.id, few.kind == KIND, few.access.in_(NON_PUBLIC)))
+        found += [guid for (guid,) in Entity.select(Entity.guid).where(
+            Entity.site == site.id, Entity.kind == KIND, Entity.access.in_(NON_PUBLIC), _visible(site, viewer)).tuples()]
     privileged = viewer.is_admin or viewer.is_moderator
     # a member's own: through the (owner, kind) index; moderators' and administrators': the site's
     if grid.read(ANY_HIDDEN_OF_SITE if privileged else ANY_HIDDEN_OF_OWNER, (site.id if privileged else viewer.guid,
                                                                                KIND, True)):
-        hidden = few.select(few.guid).where(few.kind == KIND, few.hidden == True, few.access == "public")  # noqa: E712
-        found.append(hidden.where(few.site == site.id) if privileged else hidden.where(few.owner == viewer.guid))
-    return [_visible(site, viewer) & Organisation.entity.in_(ids) for ids in found]
+        hidden = Entity.select(Entity.guid).where(Entity.kind == KIND, Entity.hidden == True,  # noqa: E712
+                                                  Entity.access == "public", _visible(site, viewer))
+        hidden = hidden.where(Entity.site == site.id) if privileged else hidden.where(Entity.owner == viewer.guid)
+        found += [guid for (guid,) in hidden.tuples()]
+    return [in_ids(Organisation.entity, found)] if found else []
 
 
 # whether such cards exist at all (most sites: none), written by hand: asked at every map request of a member
@@ -172,9 +176,10 @@ def _clusters(site, viewer, bbox, zoom: int, theme: str) -> tuple[int, list[dict
     ``viewer`` sees beyond them (added live, see :func:`_beyond_public`)."""
     west, south, east, north = bbox
     zoom = _cluster_zoom(site, bbox, zoom, theme)
+    beyond = _beyond_public(site, viewer) if viewer is not None else []
     while True:
         cells = grid.cells(site, theme, zoom, bbox)
-        for where in _beyond_public(site, viewer) if viewer is not None else ():
+        for where in beyond:
             extra = _live_cells(where & theme_filter(site, theme) & Organisation.lat.between(south, north)
                                 & Organisation.lon.between(west, east), zoom)
             for key, (count, slat, slon, guid) in extra.items():
