@@ -83,6 +83,21 @@ def fresh_app(plugins, postgres: bool = False, **site_extra):
             server.stop()
 
 
+@contextlib.contextmanager
+def kept_app(folder: Path, plugins, **site_extra):
+    """Like :func:`fresh_app` on SQLite, but the database lives in ``folder`` and is kept: the app's
+    ``reused`` is True when ``folder`` already held a database built by an earlier run (marked by a
+    ``built`` file the caller's run leaves on the way out)."""
+    from core import testing
+
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / "built"
+    app = testing.make_app(folder, plugins=plugins, database_url=f"sqlite:///{folder / 'bench.db'}", **site_extra)
+    app.reused = marker.exists()
+    yield app
+    marker.touch()
+
+
 def write_results(stem: str, results: dict, table: str) -> None:
     """bench/results/<stem>.json and <stem>.md (the markdown table, also printed)."""
     out = Path(__file__).resolve().parent / "results"

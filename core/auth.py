@@ -13,10 +13,12 @@ import logging
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from peewee import JOIN, fn
 from starlette.requests import Request
 
 from core.db import now
 from core.models import Account, Entity
+from core.notifications import NotificationCount
 
 log = logging.getLogger("maillage.auth")
 
@@ -101,8 +103,9 @@ def end_other_sessions(request: Request, account: Account) -> int:
 def session_user(request: Request, site) -> Account | None:
     """The account of the current session, if the session is still open and valid for this site.
 
-    One indexed query (session by its id, joined to the account and its entity); the result is kept
-    on the request (``request.state.user``) by :func:`core.web._prepare`, so a request asks once."""
+    One indexed query (session by its id, joined to the account, its entity and its unread-notification
+    count, ``account.unread_notifications``); the result is kept on the request
+    (``request.state.user``) by :func:`core.web._prepare`, so a request asks once."""
     from core import sessions
 
     session_id = current_session_id(request)
@@ -113,8 +116,10 @@ def session_user(request: Request, site) -> Account | None:
             request.session.pop("actor", None)
         return None
     Session = sessions.Session
-    account = (Account.select(Account, Entity, Session).join(Entity)
+    Count = NotificationCount
+    account = (Account.select(Account, Entity, Session, fn.COALESCE(Count.unread, 0).alias("unread_notifications")).join(Entity)
                .switch(Account).join(Session, on=(Session.account == Account.entity), attr="session_row")
+               .switch(Account).join(Count, JOIN.LEFT_OUTER, on=(Count.recipient == Account.entity))
                .where(Session.id == session_id, Session.site == site.id, Account.site == site.id,
                       Session.last_seen >= sessions.oldest_alive())
                .first())

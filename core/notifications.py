@@ -57,6 +57,17 @@ class Notification(BaseModel):
         indexes = ((("recipient", "read_at"), False), (("delivery", "mailed_at"), False))
 
 
+class NotificationCount(BaseModel):
+    """How many of a member's notifications are unread: kept by database triggers on every insert,
+    update and delete of ``notification`` (core migration 0011), never counted on a page."""
+
+    recipient = pw.ForeignKeyField(Entity, primary_key=True, on_delete="CASCADE", backref="+")
+    unread = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "notification_count"
+
+
 class NotificationPreference(BaseModel):
     """How one member wants one event delivered."""
 
@@ -219,8 +230,11 @@ def _mail_instant(site: SiteRuntime, account: Account, n: Notification) -> None:
 
 
 def unread_count(user_guid: int) -> int:
-    """How many notifications the member has not read."""
-    return Notification.select().where(Notification.recipient == user_guid, Notification.read_at.is_null()).count()
+    """How many notifications the member has not read: one primary-key read of the count the
+    database keeps on write (:class:`NotificationCount`). A signed-in page has it already, read
+    with the member's session (``account.unread_notifications``)."""
+    count = NotificationCount.select(NotificationCount.unread).where(NotificationCount.recipient == user_guid).scalar()
+    return count or 0
 
 
 @contextlib.contextmanager

@@ -201,9 +201,12 @@ def base_context(site: SiteRuntime, request) -> dict:
 
 
 def _unread(user) -> int:
-    from core.notifications import unread_count
+    """The member's unread notifications: read with their session (core.auth.session_user), else one read."""
+    if not hasattr(user, "unread_notifications"):
+        from core.notifications import unread_count
 
-    return unread_count(user.guid)
+        return unread_count(user.guid)
+    return user.unread_notifications or 0
 
 
 def _identities(site, user) -> list:

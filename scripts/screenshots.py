@@ -4,8 +4,10 @@ and on a phone (390×844).
     .venv/bin/python scripts/screenshots.py            (about a minute; needs /usr/bin/chromium)
 
 It builds the demo sites in a temporary folder, serves them with ``maillage run`` and signs in as the
-demo member where a page needs it. Pages: home, directory with its map, an organisation's card, the
-agenda's month, an event, a group's forum, a member's home.
+demo member (or the administrator) where a page needs it. Pages of the portal: home, directory with its
+map, an organisation's card, the agenda's month, an event, a group's forum, a member's home, the messages,
+the needs and offers, the shared links (most useful, a weekly synthesis) and the animator's dashboard and
+territory; the association's site (the default theme): its home.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.demo_server import CHROMIUM, CHROMIUM_ARGS, MEMBER, DemoServer, sign_in  # noqa: E402
+from core.demo_server import ADMIN, CHROMIUM, CHROMIUM_ARGS, MEMBER, DemoServer, sign_in  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -50,18 +52,26 @@ def main() -> int:
             sign_in(member, portail, MEMBER)
             group = first_link(member, portail, "/groups/", r"/groups/\d+")
             forum = first_link(member, portail, group, r"/forums/in/\d+")
+            admin = browser.new_context(viewport=viewport, locale="fr-FR").new_page()
+            sign_in(admin, portail, ADMIN)
+            synthesis = first_link(visitor, portail, "/veille/syntheses", r"/veille/syntheses/\d+")
             shots = [(visitor, "/", "home"), (visitor, "/directory/", "directory"), (visitor, card, "card"),
                      (visitor, "/agenda/month", "agenda-month"), (visitor, event, "event"),
-                     (member, forum, "group-forum"), (member, "/", "member-home")]
+                     (member, forum, "group-forum"), (member, "/", "member-home"), (member, "/messages/", "messages"),
+                     (member, "/offers/", "offers"), (visitor, "/veille/useful", "veille-useful"),
+                     (visitor, synthesis, "veille-synthesis"), (admin, "/animation/?period=365", "animation-dashboard"),
+                     (admin, "/animation/territory", "animation-territory")]
+            asso = browser.new_context(viewport=viewport, locale="fr-FR").new_page()
+            shots.append((asso, demo.url("asso") + "/", "asso-home"))
             for page, path, label in shots:
-                page.goto(portail + path)
+                page.goto(path if path.startswith("http") else portail + path)
                 if label == "agenda-month" and page.locator(".calendar td:not(.other-month) li").count() == 0:
                     page.click("a[rel=next]")  # the demo's events start next month
                 page.wait_for_load_state("networkidle")
                 page.screenshot(path=OUT / f"{label}-{name}.png")
                 print(f"docs/screenshots/{label}-{name}.png  ({path})")
-            visitor.context.close()
-            member.context.close()
+            for page in (visitor, member, admin, asso):
+                page.context.close()
         browser.close()
     return 0
 

@@ -54,6 +54,15 @@ def _theme_label(site, key):
     return key
 
 
+def listing_sets(site, viewer) -> list:
+    """Conditions whose union is the cards ``viewer`` may see, each read apart (newest first, one page
+    each, then merged): the cards shown to everyone, the same query as a visitor's, then for a member
+    the few beyond it (not public, or hidden by moderation) under the full access condition. One OR
+    of the member's access rules made the database walk every entity of the site (114 ms per page
+    on region data, against 1 ms for a visitor)."""
+    return [geo._shown_to_everyone(site)] + (geo._beyond_public(site, viewer) if viewer is not None else [])
+
+
 def index(request):
     """List of cards: by theme, by name, or near a point (browser location, commune, postcode, map)."""
     site = web.site_of(request)
@@ -79,20 +88,20 @@ def index(request):
         if words and nearby:
             nearby = _matching_nearby(nearby, words)
     else:
-        query = (Organisation.select(Organisation, Entity).join(Entity, on=(Organisation.entity == Entity.guid))
-                 .where(Entity.kind == cards.KIND,
-                        access.visible(viewer, site))
-                 .order_by(Entity.guid.desc()).limit(PAGE))
-        if theme:
-            query = query.where(geo.theme_filter(site, theme))
-        if words:
-            # full-text (name, acronym, descriptions, commune, competences), accents and case ignored
-            matching = search.matching(words)
-            query = query.where(Entity.guid.in_(matching) if matching is not None else Entity.guid < 0)
+        matching = search.matching(words) if words else None
         before = inputs.query_int(request, "before")
-        if before is not None:
-            query = query.where(Entity.guid < before)
-        results = list(query)
+        for shown in listing_sets(site, viewer):
+            query = (Organisation.select(Organisation, Entity).join(Entity, on=(Organisation.entity == Entity.guid))
+                     .where(shown).order_by(Entity.guid.desc()).limit(PAGE))
+            if theme:
+                query = query.where(geo.theme_filter(site, theme))
+            if words:
+                # full-text (name, acronym, descriptions, commune, competences), accents and case ignored
+                query = query.where(Entity.guid.in_(matching) if matching is not None else Entity.guid < 0)
+            if before is not None:
+                query = query.where(Entity.guid < before)
+            results += list(query)
+        results = sorted(results, key=lambda row: row.entity.guid, reverse=True)[:PAGE]
         next_before = results[-1].entity.guid if len(results) == PAGE else None
     return web.render(request, "directory/index.html", {
         "tree": cards.taxonomy(site), "counts": geo.theme_counts(site, viewer), "theme": theme, "q": words,

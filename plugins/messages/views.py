@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import access, acting, inputs, moderation, web
+from core import access, acting, entity_images, inputs, moderation, web
 from core.i18n import gettext as _
 from core.models import Entity
 from plugins.documents import api as documents
@@ -116,6 +116,7 @@ def show(request):
             return web.redirect(request, web.url_for(request, "messages-conversation", guid=conv.guid) + "#last")
     before = _int(request.query_params.get("before"))
     messages, older = conversations.page(conv.guid, before=before)
+    entity_images.prime(site, [m.sender for m in messages if m.sender_id], 32)  # the senders' pictures, at once
     if not before and request.method == "GET" and any(r.unread for r in mine):
         conversations.mark_read(conv, mine)
     actor = _default_sender(request, user)

@@ -13,7 +13,7 @@ import math
 
 from peewee import JOIN
 
-from core import access, activity, entities, gazetteer, inputs, jobs, mail, notifications, urls
+from core import access, activity, entities, gazetteer, inputs, jobs, mail, notifications, urls, web
 from core.db import database, now
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
@@ -40,8 +40,9 @@ def settings(site) -> dict:
     return site.plugin_settings("offers")
 
 
-def url(entity: Entity) -> str:
-    return f"/offers/{entity.guid}"
+def url(site, entity: Entity) -> str:
+    """The page of an ad, its route ``offers-ad``."""
+    return web.url_for(site, "offers-ad", guid=entity.guid)
 
 
 # --- themes: the site's taxonomy, as the directory files organisations under it -------------------
@@ -323,7 +324,7 @@ def remind(site, guid: int | None = None) -> int:
         with database.atomic():
             if not Ad.update(reminded=True).where(Ad.entity == ad.entity_id, Ad.reminded == False).execute():  # noqa: E712
                 continue  # another worker took it
-            link = urls.absolute(site, url(ad.entity))
+            link = urls.absolute(site, url(site, ad.entity))
             for account in readers(site, ad.entity.owner):
                 with notifications.in_language(site, account):
                     mail.send(site, account.email, _("Your ad expires soon: %(title)s") % {"title": ad.entity.title},

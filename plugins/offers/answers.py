@@ -42,7 +42,7 @@ def send(site, user: Account, sender: Entity, ad: Ad, body_raw) -> str | None:
     if not ratelimit.hit(f"offers.answer:{user.guid}", PER_HOUR, 3600):
         raise Refused(_("You sent many answers in the last hour: try again later."))
     entity = ad.entity
-    link = urls.absolute(site, ads.url(entity))
+    link = urls.absolute(site, ads.url(site, entity))
     subject = _("About: %(title)s") % {"title": entity.title}
     if through_messages(site):
         from plugins.messages import api as messages

@@ -75,7 +75,7 @@ def index(request):
     rows = ads.listing(site, viewer, direction=f["direction"], category=f["category"], theme=f["theme"],
                        point=f["point"], km=f["km"], before=f["before"] if f["view"] == "list" else None,
                        limit=per_page)
-    points = [{"lat": a.lat, "lon": a.lon, "title": a.entity.title, "url": ads.url(a.entity),
+    points = [{"lat": a.lat, "lon": a.lon, "title": a.entity.title, "url": ads.url(site, a.entity),
                "direction": str(ads.DIRECTIONS[a.direction])} for a in rows if a.lat is not None]
     return web.render(request, "offers/index.html", {
         "ads": rows, "f": f, **_choices(site), "points": points, "per_page": per_page,
@@ -122,7 +122,7 @@ def show(request, answer_error: str | None = None, answer_text: str = "", status
         "through_messages": answers.through_messages(site),
         "answer_error": answer_error, "answer_text": answer_text,
         "answer_count": answers.count(ad) if can_edit else None,
-        "canonical": urls.absolute(site, ads.url(ad.entity), request), **_choices(site),
+        "canonical": urls.absolute(site, ads.url(site, ad.entity), request), **_choices(site),
     }, status_code=status_code)
 
 
@@ -147,7 +147,7 @@ def edit(request):
             entity = ads.save(site, request.state.actor if ad is None else ad.entity.owner, typed, clean,
                               ad.entity if ad is not None else None)
             web.flash(request, _("Your ad is published.") if ad is None else _("Saved."))
-            return web.redirect(request, ads.url(entity))
+            return web.redirect(request, ads.url(site, entity))
     return web.render(request, "offers/edit.html", {
         "ad": ad, "values": typed, "errors": errors, **_choices(site),
         "expiry_days": ads.settings(site)["expiry_days"],
@@ -166,7 +166,7 @@ def close(request):
         raise web.not_found()
     ads.close(site, ad.entity, reason)
     web.flash(request, _("The ad is closed."))
-    return web.redirect(request, ads.url(ad.entity))
+    return web.redirect(request, ads.url(site, ad.entity))
 
 
 def renew(request):
@@ -178,7 +178,7 @@ def renew(request):
         raise web.forbidden()
     expires = ads.renew(site, ad.entity)
     web.flash(request, _("The ad is open until %(date)s.") % {"date": expires.strftime("%d/%m/%Y")})
-    return web.redirect(request, ads.url(ad.entity))
+    return web.redirect(request, ads.url(site, ad.entity))
 
 
 def delete(request):
@@ -206,7 +206,7 @@ def answer(request):
         web.flash(request, _("Your answer is sent: the conversation continues here."))
         return web.redirect(request, conversation)
     web.flash(request, _("Your answer is sent by e-mail; the reply will come to your address."))
-    return web.redirect(request, ads.url(ad.entity))
+    return web.redirect(request, ads.url(site, ad.entity))
 
 
 def by_owner(request):
@@ -255,7 +255,7 @@ def atom(request):
     f = _filters(request)
     rows = ads.listing(site, None, direction=f["direction"], category=f["category"], theme=f["theme"], limit=30)
     entries = [{"id": f"tag:maillage,{site.id}:offers:{a.entity_id}", "title": a.entity.title,
-                "url": ads.url(a.entity), "updated": a.entity.updated, "published": a.entity.created,
+                "url": ads.url(site, a.entity), "updated": a.entity.updated, "published": a.entity.created,
                 "author": entities.as_seen_by(site, None, a.entity.owner).title if a.entity.owner else "",
                 "summary": f"{ads.DIRECTIONS[a.direction]} · {ads.CATEGORIES[a.category]} · {a.commune}\n"
                            f"{ads.summary_text(a)}"} for a in rows]

@@ -98,7 +98,7 @@ def maillage_digest_sections(site, account, period):
     if not rows:
         return []
     return [(_("Most useful links of the week"),
-             [f"- {r.entity.title}\n  {urls.absolute(site, links.url(r.entity))}" for r in rows])]
+             [f"- {r.entity.title}\n  {urls.absolute(site, links.url(site, r.entity))}" for r in rows])]
 
 
 @hookimpl

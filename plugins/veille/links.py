@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from peewee import JOIN, fn
 
-from core import access, activity, entities, inputs, jobs
+from core import access, activity, entities, inputs, jobs, web
 from core.db import database, now
 from core.i18n import gettext as _
 from core.models import ACCESS_LEVELS, Account, Entity
@@ -24,9 +24,9 @@ MAX_NOTE = 10_000
 TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "xtor")
 
 
-def url(entity: Entity) -> str:
-    """The page of a shared link: /veille/<guid>."""
-    return f"/veille/{entity.guid}"
+def url(site, entity: Entity) -> str:
+    """The page of a shared link, its route ``veille-link`` (/veille/<guid>)."""
+    return web.url_for(site, "veille-link", guid=entity.guid)
 
 
 def normalise(address: str) -> str:

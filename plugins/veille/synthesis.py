@@ -212,7 +212,7 @@ def _mail(site, account: Account, week: dt.date, sections) -> None:
             plain += ["", f"{theme}:"]
             markdown += [f"### {theme}"]
             for row in rows:
-                page = urls.absolute(site, links.url(row.entity))
+                page = urls.absolute(site, links.url(site, row.entity))
                 useful = (" — " + _("%(num)s found it useful") % {"num": row.useful}) if row.useful else ""
                 plain += [f"- {row.entity.title}{useful}", f"  {row.url}"]
                 markdown += [f"- **[{_md(row.entity.title)}]({row.url})**{_md(useful)} ([{_('discuss')}]({page}))"]

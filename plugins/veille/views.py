@@ -131,7 +131,7 @@ def _entries(site, rows: list[Link]) -> list[dict]:
         if row.description:
             summary += Markup("<p>{}</p>").format(plain_text(row.description, 1000))
         entries.append({"id": f"tag:maillage,{site.id}:veille:{row.entity_id}", "title": row.entity.title,
-                        "url": links.url(row.entity), "updated": row.entity.updated, "published": row.entity.created,
+                        "url": links.url(site, row.entity), "updated": row.entity.updated, "published": row.entity.created,
                         "author": owner.title if owner else "", "summary": _clean(summary)})
     return entries
 
@@ -202,7 +202,7 @@ def show(request):
         if not errors:
             links.save_note(site, request.state.actor, entity, body, rating)
             web.flash(request, _("Your note is saved."))
-            return web.redirect(request, links.url(entity))
+            return web.redirect(request, links.url(site, entity))
     mean, rated = links.rating(entity.guid)
     return web.render(request, "veille/link.html", {
         "entity": entity, "link": link, "notes": notes, "mean": mean, "rated": rated, "values": values,
@@ -225,7 +225,7 @@ def new(request):
             entity, merged = links.add(site, user, request.state.actor, values, container)
             web.flash(request, _("This page was already shared here: your note is added to it.") if merged
                       else _("Your link is shared."))
-            return web.redirect(request, links.url(entity))
+            return web.redirect(request, links.url(site, entity))
     return web.render(request, "veille/edit.html", {
         "entity": None, "values": values, "errors": errors, "containers": containers,
         "container_choices": [(str(c.guid), c.title) for c in containers],
@@ -251,7 +251,7 @@ def edit(request):
         if not errors:
             links.save_edit(site, entity, values)
             web.flash(request, _("Saved."))
-            return web.redirect(request, links.url(entity))
+            return web.redirect(request, links.url(site, entity))
     return web.render(request, "veille/edit.html", {
         "entity": entity, "values": values, "errors": errors, "containers": [],
         "theme_choices": themes.choices(site), "fetching": False}, status_code=400 if errors else 200)
@@ -263,7 +263,7 @@ def vote(request):
     entity, _link_row = _link(request)
     given = links.toggle_useful(user, entity)
     web.flash(request, _("Marked as useful.") if given else _("Your vote is taken back."))
-    back = web.safe_next(web.form(request).get("next"), links.url(entity))
+    back = web.safe_next(web.form(request).get("next"), links.url(web.site_of(request), entity))
     return web.redirect(request, back)
 
 

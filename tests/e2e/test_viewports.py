@@ -99,7 +99,24 @@ def test_pages_fit_the_screen_and_pass_axe(demo, browser, check_a11y, site, role
 RAW_VALUES = re.compile(r"(?<![\w@.-])(pending|awaiting_approval|active|banned|member|moderator|admin|queued|sent|failed|"
                         r"enabled|disabled|organiser|everyone)(?![\w@.-])")
 ADMIN_PAGES = ["/admin", "/admin/people", "/admin/plugins", "/admin/settings", "/admin/notifications", "/admin/errors",
-               "/admin/outbox", "/admin/import-members", "/admin/signup-codes", "/directory/new", "/agenda/new"]
+               "/admin/outbox", "/admin/import-members", "/admin/signup-codes"]
+# per site: the editors of its plugins, and (list page, link pattern) to the pages reached from a list
+EDITORS = {"portail": ["/directory/new", "/agenda/new", "/blog/new", "/offers/new", "/groups/new"],
+           "asso": ["/agenda/new", "/blog/new", "/documents/upload", "/veille/new"]}
+FOUND = {"portail": [("/admin/people", r"/admin/people/\d+"), ("/admin/outbox", r"/admin/outbox/\d+"),
+                     ("/directory/", r"/directory/\d+"), ("/groups/", r"/groups/\d+")],
+         "asso": [("/admin/people", r"/admin/people/\d+"), ("/admin/outbox", r"/admin/outbox/\d+"),
+                  ("/agenda/", r"/agenda/\d+")]}
+
+
+def test_the_demo_sites_show_both_themes():
+    """The admin pages and the crawl run on both demo sites, which between them use both themes."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    themes = {tomllib.loads((root / "sites" / f"{site}.toml").read_text())["site"]["theme"] for site in EDITORS}
+    assert themes == {folder.name for folder in (root / "themes").iterdir() if (folder / "theme.toml").exists()}
 
 
 def first_href(page, base: str, path: str, pattern: str) -> str | None:
@@ -110,26 +127,29 @@ def first_href(page, base: str, path: str, pattern: str) -> str | None:
     return None
 
 
-def test_admin_pages_and_editors_fit_the_phone_pass_axe_and_show_no_raw_values(demo, browser, check_a11y):
-    """The administration and the editors (card, event, forum topic), which the crawl reaches only in part."""
-    base = demo.url("portail")
+@pytest.mark.parametrize("site", ["portail", "asso"])
+def test_admin_pages_and_editors_fit_the_phone_pass_axe_and_show_no_raw_values(demo, browser, check_a11y, site):
+    """The administration and the editors (card, event, forum topic...), which the crawl reaches only in
+    part, on both demo sites (the civic theme on the portal, the default one on the association's)."""
+    base = demo.url(site)
     pages = {name: browser.new_context(viewport=viewport, locale="fr-FR").new_page()
              for name, (viewport, _limit) in VIEWPORTS.items()}
     for page in pages.values():
         sign_in(page, base, ADMIN)
     desktop = pages["desktop"]
-    paths = list(ADMIN_PAGES)
-    for path, pattern in (("/admin/people", r"/admin/people/\d+"), ("/admin/outbox", r"/admin/outbox/\d+"),
-                          ("/directory/", r"/directory/\d+"), ("/groups/", r"/groups/\d+")):
+    paths = ADMIN_PAGES + EDITORS[site]
+    for path, pattern in FOUND[site]:
         found = first_href(desktop, base, path, pattern)
-        if found and path == "/directory/":
+        if found and path in ("/directory/", "/agenda/"):
             found += "/edit"
         if found and path == "/groups/":
             found = first_href(desktop, base, found, r"/forums/in/\d+")
             found = found and first_href(desktop, base, found, r"/forums/\d+")
         if found:
             paths.append(found)
-    assert any(re.fullmatch(r"/forums/\d+", p) for p in paths) and any(p.endswith("/edit") for p in paths), paths
+    assert any(p.endswith("/edit") for p in paths) and any(re.fullmatch(r"/admin/people/\d+", p) for p in paths), paths
+    if site == "portail":
+        assert any(re.fullmatch(r"/forums/\d+", p) for p in paths), paths
     problems = []
     for path in paths:
         for name, page in pages.items():
@@ -137,9 +157,11 @@ def test_admin_pages_and_editors_fit_the_phone_pass_axe_and_show_no_raw_values(d
             if response.status != 200:
                 problems.append(f"{name} {path}: status {response.status}")
                 continue
-            scroll_width, width, _header = measure(page)
+            scroll_width, width, header = measure(page)
             if scroll_width > width:
                 problems.append(f"{name} {path}: {scroll_width} px wide for {width}")
+            if header > VIEWPORTS[name][1]:
+                problems.append(f"{name} {path}: header {header} px tall (at most {VIEWPORTS[name][1]})")
             raw = RAW_VALUES.search(page.inner_text("main"))
             if raw:
                 problems.append(f"{name} {path}: a raw value on the page: {raw.group(0)!r}")
@@ -149,4 +171,4 @@ def test_admin_pages_and_editors_fit_the_phone_pass_axe_and_show_no_raw_values(d
                 problems.append(f"{name} {path}: {exc}")
     for page in pages.values():
         page.context.close()
-    assert not problems, "\n".join(problems)
+    assert not problems, f"{site}:\n" + "\n".join(problems)

@@ -134,3 +134,86 @@ def test_the_notifications_page_is_a_list_of_cards(signed_in):
     page = bob.get("/notifications").text
     card = page.split('card-list notifications"', 1)[1].split("</li>", 1)[0]
     assert 'item-card unread"' not in card and "marquer comme lu" not in card and "Tout marquer comme lu" not in page
+
+
+def _counts(guid):
+    """(the unread count kept on write, the real count of unread notifications)."""
+    from core.notifications import Notification, NotificationCount
+
+    with database.connection_context():
+        kept = NotificationCount.select(NotificationCount.unread).where(NotificationCount.recipient == guid).scalar()
+        real = Notification.select().where(Notification.recipient == guid, Notification.read_at.is_null()).count()
+    return kept or 0, real
+
+
+def test_unread_count_is_kept_on_write(app, signed_in):
+    """The header's count comes from notification_count, which the database keeps as notifications are
+    created, read one by one or all at once, marked unread, deleted (a cascade from a deleted status or
+    account included): it equals the real count after each step."""
+    from core import entities, personal_data
+    from core.models import Entity
+    from core.notifications import Notification, NotificationCount
+
+    ada, bob, eve = signed_in("ada"), signed_in("bob"), signed_in("eve")
+    guid = bob.account.guid
+    mention(ada, "bob", "one")
+    mention(ada, "bob", "two")
+    mention(eve, "bob", "three")
+    assert _counts(guid) == (3, 3)
+    assert 'Notifications <span class="badge badge-on">3<' in bob.get("/feed").text
+    with database.connection_context():
+        first = Notification.select().where(Notification.recipient == guid).order_by(Notification.id).first()
+    bob.post_form("/notifications/read", {"id": first.id}, token_from="/notifications")
+    assert _counts(guid) == (2, 2)
+    bob.post_form("/notifications/read", {"id": first.id}, token_from="/notifications")  # read twice: no change
+    assert _counts(guid) == (2, 2)
+    with database.connection_context():
+        Notification.update(read_at=None).where(Notification.id == first.id).execute()  # unread again
+    assert _counts(guid) == (3, 3)
+    bob.post_form("/notifications/read", {}, token_from="/notifications")  # all read
+    assert _counts(guid) == (0, 0)
+    assert 'Notifications <span class="badge' not in bob.get("/feed").text
+    mention(eve, "bob", "four")
+    mention(ada, "bob", "five")
+    mention(ada, "bob", "six")
+    assert _counts(guid) == (3, 3)
+    site = app.runtime("test")
+    with database.connection_context():
+        Notification.delete().where(Notification.recipient == guid, Notification.text.contains("four")).execute()
+        assert _counts(guid) == (2, 2)
+        status = Entity.get(Entity.kind == "wire.status", Entity.title.contains("five"))
+        entities.delete(site, status)  # the notification about it goes by cascade
+        assert _counts(guid) == (1, 1)
+        personal_data.delete_account(site, ada.account, "delete")  # the actor's notifications go by cascade
+        assert _counts(guid) == (0, 0)
+    mention(eve, "bob", "seven")
+    assert _counts(guid) == (1, 1)
+    with database.connection_context():
+        personal_data.delete_account(site, bob.account, "delete")
+        assert NotificationCount.get_or_none(NotificationCount.recipient == guid) is None
+
+
+def test_unread_count_holds_under_concurrent_writers(app, member_factory):
+    """Four threads each create and read notifications of one member at once, each on its own
+    connection: the count kept by the database still equals the real count."""
+    import threading
+
+    from core.notifications import Notification
+
+    bob = member_factory("bob")
+    ada = member_factory("ada")
+
+    def work(n):
+        with database.connection_context():
+            for i in range(10):
+                with database.atomic():
+                    row = Notification.create(site="test", recipient=bob.guid, event="test", actor=ada.guid, text=f"{n}-{i}")
+                if i % 3 == 0:
+                    Notification.update(read_at=notifications.now()).where(Notification.id == row.id).execute()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert _counts(bob.guid) == (24, 24)

@@ -39,6 +39,21 @@ def test_a_members_only_card_is_not_found_by_a_visitor(signed_in, client):
     assert "Cercle privé" in ada.get("/directory/?q=echecs").text
 
 
+def test_a_members_list_is_the_public_cards_and_theirs_merged_newest_first(signed_in, client):
+    """A member's list reads the cards shown to everyone (the visitor's query) and the few beyond them
+    apart, then merges them newest first: a members-only card sits among the public ones in order,
+    for another member and for its author; a visitor sees the public ones only."""
+    ada, bob = signed_in("ada"), signed_in("bob")
+    _card(ada, "Alpha public")
+    _card(ada, "Bravo membres", access="members")
+    _card(ada, "Delta public")
+    page = bob.get("/directory/").text  # (ada's header names the cards she may act as)
+    assert page.index("Delta public") < page.index("Bravo membres") < page.index("Alpha public")
+    assert "Bravo membres" in ada.get("/directory/?theme=Culture").text
+    visitor = client.get("/directory/").text
+    assert "Alpha public" in visitor and "Delta public" in visitor and "Bravo membres" not in visitor
+
+
 def test_words_combine_with_a_theme_and_with_near_a_place(signed_in, client):
     ada = signed_in("ada")
     _card(ada, "Foot Amiens", themes="Football", description="Tournoi des jeunes")

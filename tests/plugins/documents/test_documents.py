@@ -285,3 +285,15 @@ def test_move_a_document_between_folders(signed_in, h):
                                       token_from="/documents/folders/new", follow_redirects=False))
     ada.post_form(f"/documents/{inner}/edit", {"title": "Inner 2", "access": "public"})
     assert "Inner 2" in ada.get(f"/documents/{first}").text
+
+
+def test_a_folder_in_the_feed_reads_like_every_activity(signed_in):
+    """The feed item names the member with a link to them and says when, as the other kinds' items do."""
+    ada = signed_in("ada")
+    folder = ada.post_form("/documents/folders/new", {"title": "Minutes", "access": "members"},
+                           token_from="/documents/folders/new", follow_redirects=False)
+    guid = int(folder.headers["location"].rsplit("/", 1)[1])
+    home = ada.get("/").text
+    item = home[home.index(f'href="/documents/{guid}"') - 400:].split("</p>", 1)[0]
+    assert f'<a href="/members/{ada.account.guid}">' in item and "created a folder" in item and "<time " in item
+    assert " · " not in item

@@ -25,6 +25,8 @@ def test_publish_and_read(offers_site, signed_in, client):
         assert 59 <= (ad.expires - Entity.get_by_id(guid).created).days <= 60  # 60 days by default
     listing = client.get("/offers/")
     assert f"/offers/{guid}" in listing.text
+    # the ads first, the filters after them (beside them on a desktop, below them on a phone), as in the agenda
+    assert listing.text.index(f"/offers/{guid}") < listing.text.index('class="filters card')
 
 
 def test_markdown_is_cleaned(offers_site, signed_in, client):
