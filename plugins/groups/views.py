@@ -118,6 +118,7 @@ def members_page(request):
     entity, group = _group(request)
     ctx = _context(request, entity, group, "members")
     ctx["members"] = membership.members(entity.guid, limit=500)
+    entity_images.prime(web.site_of(request), ctx["members"], 48)
     ctx["admins"] = {e.guid for e in membership.members(entity.guid, membership.ADMIN, limit=500)}
     ctx["admins"].add(entity.owner_id)
     if ctx["is_admin"]:

@@ -49,3 +49,18 @@ def test_group_pages_use_the_core_tabs_with_the_current_one_marked(signed_in):
         assert nav.count('aria-current="page"') == 1
         assert f'class="nav-link active" href="{path}" aria-current="page">{current}</a>' in nav
         assert f'href="/blog/in/{g}"' in nav and f'href="/documents/in/{g}"' in nav
+
+
+@pytest.mark.site(plugins=["groups"], language="en")
+def test_group_members_are_cards_with_their_picture_and_the_admins_buttons(signed_in):
+    ada, bob = signed_in("ada"), signed_in("bob")
+    r = ada.post_form("/groups/new", {"name": "Club", "membership": "open", "visibility": "public"},
+                      follow_redirects=False)
+    g = int(r.headers["location"].rsplit("/", 1)[1])
+    bob.post_form(f"/groups/{g}/join", token_from=f"/groups/{g}")
+    page = ada.get(f"/groups/{g}/members").text
+    members = page.split('card-list grid group-members"', 1)[1].split("</ul>", 1)[0]
+    assert members.count('class="card item-card') == 2 and members.count('class="initials') == 2
+    assert members.count('<span class="badge">administrator</span>') == 1  # Ada, who created it
+    assert members.count("Make administrator") == 1 and 'btn btn-sm btn-outline-danger">Ban<' in members  # Bob's
+    assert "Make administrator" not in bob.get(f"/groups/{g}/members").text
