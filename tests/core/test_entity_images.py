@@ -107,3 +107,13 @@ def test_the_member_list_shows_avatars_and_initials(signed_in, client, app):
     html = client.get("/members").text
     assert f'<img class="avatar" src="/members/{ada.account.guid}/avatar?v=abcdef01"' in html
     assert f"/members/{bob.account.guid}/avatar" not in html and re.search(r'class="initials s48 c\d"', html)
+
+
+def test_a_profile_shows_the_same_initials_as_the_lists(signed_in, client):
+    """The profile's head uses the core's avatar (two coloured initials, or the picture), not the grey
+    one-letter placeholder image it drew before."""
+    ada = signed_in("ada")
+    page = client.get(f"/members/{ada.account.guid}").text
+    head = page.split('class="profile-head"', 1)[1].split("</h1>", 1)[0]
+    assert re.search(r'<span class="initials s96 c\d" aria-hidden="true">[A-Z]{1,2}</span>', head)
+    assert f"/members/{ada.account.guid}/avatar" not in head
