@@ -44,6 +44,8 @@ def add(site: SiteRuntime, subject: int, verb: str, obj: int) -> None:
     Relationship.insert(site=site.id, subject=subject, verb=verb, object=obj, created=now()) \
         .on_conflict_ignore().execute()
     request_cache.forget()
+    if verb in COUNTED_VERBS:
+        site.forget(COUNTS)
 
 
 def remove(subject: int, verb: str | Iterable[str], obj: int) -> int:
@@ -77,6 +79,7 @@ def follow(site, a: int, b: int) -> None:
 def unfollow(site, a: int, b: int) -> None:
     """``a`` stops following ``b``."""
     remove(a, "follows", b)
+    site.forget(COUNTS)
 
 
 def request_connection(site, a: int, b: int) -> str:
@@ -126,6 +129,7 @@ def disconnect(site, a: int, b: int) -> None:
     with database.atomic():
         remove(a, "connected", b)
         remove(b, "connected", a)
+        site.forget(COUNTS)
 
 
 def block(site, a: int, b: int) -> None:
@@ -137,6 +141,7 @@ def block(site, a: int, b: int) -> None:
         remove(a, cut, b)
         remove(b, cut, a)
         add(site, a, "blocks", b)
+        site.forget(COUNTS)
 
 
 def unblock(site, a: int, b: int) -> None:
@@ -187,18 +192,21 @@ def listing(guid: int, which: str, before: int | None = None, limit: int = PAGE)
 
 
 PUBLIC_LISTS = ("followers", "following", "connections")
+COUNTS = "core.relationship_counts"  # the shared counts of counts(), forgotten when a follow or connection changes
+COUNTED_VERBS = ("follows", "connected")
 
 
 def counts(site: SiteRuntime, guid: int, shared: bool = False) -> dict[str, int]:
     """The sizes of ``guid``'s public lists (followers, following, connections).
 
-    ``shared=True`` gives the figures every visitor sees, kept a minute in each worker: a
-    hub followed by thousands is counted once a minute, not on every view of its page.
-    Members see them counted live (they follow and connect, and expect the figure to move)."""
+    ``shared=True`` gives the figures every visitor and member sees, kept a minute in each worker:
+    a hub followed by thousands is counted once a minute, not on every view of its page. Following,
+    connecting, and undoing either (or blocking) forget them in every worker (:meth:`SiteRuntime.forget`),
+    so a member who just followed sees the figure move; trashing a member shows within the minute."""
     def compute():
         return {name: count(guid, name) for name in PUBLIC_LISTS}
 
-    return site.remember("core.relationship_counts", guid, compute, seconds=60, maxsize=4096) if shared \
+    return site.remember(COUNTS, guid, compute, seconds=60, maxsize=4096) if shared \
         else compute()
 
 

@@ -104,7 +104,7 @@ def _relationship_state(site, request, target) -> SimpleNamespace:
     return SimpleNamespace(
         show=show, words=words(site),
         state=relationships.state(actor.guid, target.guid) if show else {},
-        counts=relationships.counts(site, target.guid, shared=web.current_user(request) is None),
+        counts=relationships.counts(site, target.guid, shared=True),
     )
 
 

@@ -131,7 +131,7 @@ def listing(request):
     entity_images.prime(site, [e for _rid, e in rows], 32)
     return web.render(request, "core/relationship_list.html", {
         "target": target, "which": which, "rows": rows, "words": words(site),
-        "counts": relationships.counts(site, target.guid, shared=web.current_user(request) is None),
+        "counts": relationships.counts(site, target.guid, shared=True),
         "next_before": rows[-1][0] if len(rows) == relationships.PAGE else None,
     })
 

@@ -26,6 +26,7 @@ from plugins.agenda.events import (
 from plugins.agenda.models import Event
 from plugins.agenda.places import bbox, haversine_km
 
+KIND = "agenda.event"
 CELL_COLUMNS = (Event.start, Event.end, Event.tz, Event.all_day, Event.cancelled, Event.lat, Event.lon,
                 Entity.guid, Entity.kind, Entity.title)
 
@@ -58,6 +59,8 @@ def _filtered(query, filters: dict):
         query = query.where(Entity.container == filters["container"])
     if filters.get("guids") is not None:
         query = query.where(Event.entity.in_(filters["guids"]))
+    if filters.get("beyond"):  # a member's events beyond the visitors' (month_days): their ids
+        query = query.where(Event.entity.in_(filters["beyond"]))
     if filters.get("near"):
         lat, lon, km = filters["near"]
         s, n, w, e = bbox(lat, lon, km)
@@ -99,13 +102,45 @@ def month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: int
     A region's month holds a thousand events, but a calendar shows a few per day: every event is
     read as raw columns to place and count it (days found by bisecting each zone's midnights),
     and only the events shown are read in full. What visitors see is the same for all of them:
-    it is kept :data:`MONTH_SECONDS` per worker, per month and filters (members' calendars,
-    which depend on their groups and connections, are always computed)."""
-    if viewer is None and "guids" not in filters:
-        key = (first_day, last_day, per_day, tz, limit, tuple(sorted(filters.items())))
-        return site.remember(MONTHS, key, lambda: _month_days(site, None, first_day, last_day, per_day, tz, limit,
-                                                              filters), seconds=MONTH_SECONDS)
-    return _month_days(site, viewer, first_day, last_day, per_day, tz, limit, filters)
+    it is kept :data:`MONTH_SECONDS` per worker, per month and filters. A member's month is that
+    shared month with, merged in, the events they see beyond it (not public, or their own hidden by
+    moderation: :func:`_beyond_public`), computed for them alone and only when such events exist;
+    moderators' and administrators' months are computed whole."""
+    if "guids" in filters or (viewer is not None and (viewer.is_admin or viewer.is_moderator)):
+        return _month_days(site, viewer, first_day, last_day, per_day, tz, limit, filters)
+    key = (first_day, last_day, per_day, tz, limit, tuple(sorted(filters.items())))
+    shared = site.remember(MONTHS, key, lambda: _month_days(site, None, first_day, last_day, per_day, tz, limit,
+                                                            filters), seconds=MONTH_SECONDS)
+    beyond = _beyond_public(site, viewer) if viewer is not None else None
+    if beyond is None:
+        return shared
+    own = _month_days(site, viewer, first_day, last_day, per_day, tz, limit, {**filters, "beyond": beyond})
+    return _merged(shared, own, per_day)
+
+
+def _beyond_public(site, viewer):
+    """The ids (a subquery) of the events ``viewer`` may see that visitors may not: not public, or
+    public and hidden by moderation (only the member's own are visible to them); None when the site
+    has none (two existence checks on the (site, kind, access) and (owner, kind) indexes)."""
+    few = Entity.alias()
+    hidden_ones = few.select(few.guid).where(few.owner == viewer.guid, few.kind == KIND, few.hidden == True)  # noqa: E712
+    restricted = few.select(few.guid).where(few.site == site.id, few.kind == KIND,
+                                            few.access.in_(("members", "connections", "container", "private")))
+    found = [ids for ids in (restricted, hidden_ones) if ids.exists()]
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else found[0] | found[1]
+
+
+def _merged(shared: tuple[dict, dict], own: tuple[dict, dict], per_day: int) -> tuple[dict, dict]:
+    """Two disjoint months merged: each day's counts added, its first ``per_day`` occurrences kept
+    in order of start (then event id), as one month computed over both sets would have them."""
+    (shared_days, shared_counts), (own_days, own_counts) = shared, own
+    days = {day: sorted([*shared_days.get(day, []), *own_days.get(day, [])],
+                        key=lambda occ: (occ.start, occ.entity.guid))[:per_day]
+            for day in shared_days.keys() | own_days.keys()}
+    counts = {day: shared_counts.get(day, 0) + own_counts.get(day, 0) for day in shared_counts.keys() | own_counts.keys()}
+    return days, counts
 
 
 def _month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: int, tz: str, limit: int,

@@ -99,12 +99,21 @@ def test_acting_as_an_entity_one_manages(app, signed_in):
 
 
 @pytest.mark.site(language="en")
-def test_visitors_share_counts_for_a_minute_members_see_them_live(signed_in, client, app):
+def test_counts_are_shared_by_members_and_visitors_and_forgotten_when_a_follow_changes(
+        signed_in, member_factory, client, app):
+    """Members and visitors share a profile's counts for a minute; following or unfollowing through
+    core.relationships forgets them, so the figure moves at once for everyone."""
     ada, bob = signed_in("ada"), signed_in("bob")
+    eve, zoe = member_factory("eve"), member_factory("zoe")
     page = f"/members/{bob.account.guid}"
     assert "0 followers" in client.get(page).text
     act(ada, bob.account.guid, "follow")
-    assert "1 follower" in ada.get(page).text  # a member: counted now
-    assert "0 followers" in client.get(page).text  # a visitor: the figure of the last minute
+    assert "1 follower" in ada.get(page).text and "1 follower" in client.get(page).text  # forgotten on write
+    with database.connection_context():  # written behind core.relationships' back: the shared figure stays
+        for other in (eve, zoe):
+            Relationship.create(site="test", subject=other.guid, verb="follows", object=bob.account.guid)
+    assert "1 follower" in ada.get(page).text and "1 follower" in client.get(page).text
+    act(ada, bob.account.guid, "unfollow")
+    assert "2 followers" in ada.get(page).text and "2 followers" in client.get(page).text
     app.runtime("test").forget("core.relationship_counts")  # what the minute's end does
-    assert "1 follower" in client.get(page).text
+    assert "2 followers" in client.get(page).text

@@ -218,6 +218,35 @@ def test_month_days_places_events_on_their_own_local_days(signed_in, app):
     assert by_day[dt.date(2027, 6, 11)][0].local_start.hour == 10
 
 
+def test_a_members_month_is_the_shared_month_with_their_own_events_merged(signed_in, app):
+    """A member's month is the visitors' shared month plus the events only they (and members) see,
+    merged: the members-only event is counted and shown in order of start among the public ones,
+    per-day limit kept; visitors do not see it; a member sees exactly what the whole computation gives."""
+    from plugins.agenda import schedule
+
+    ada, bob = signed_in("ada"), signed_in("bob")
+    for n in (0, 2):
+        create(ada, title=f"Public {n}", start_date="2027-09-14", end_date="2027-09-14",
+               start_time=f"1{n}:00", end_time=f"1{n}:30")
+    create(ada, title="Members 1", start_date="2027-09-14", end_date="2027-09-14", start_time="11:00",
+           end_time="11:30", access="members")
+    create(ada, title="Members only", start_date="2027-09-20", end_date="2027-09-20", access="members")
+    site = app.runtime("test")
+    first, last = dt.date(2027, 8, 30), dt.date(2027, 10, 3)
+    day, other = dt.date(2027, 9, 14), dt.date(2027, 9, 20)
+    with database.connection_context():
+        visitor_days, visitor_counts = schedule.month_days(site, None, first, last, per_day=2)  # now shared
+        member_days, member_counts = schedule.month_days(site, bob.account, first, last, per_day=2)
+        whole = schedule._month_days(site, bob.account, first, last, 2, "Europe/Paris", 10_000, {})
+    assert visitor_counts[day] == 2 and other not in visitor_counts
+    assert [o.entity.title for o in visitor_days[day]] == ["Public 0", "Public 2"]
+    assert member_counts[day] == 3 and member_counts[other] == 1
+    assert [o.entity.title for o in member_days[day]] == ["Public 0", "Members 1"]
+    assert member_counts == whole[1]
+    assert {d: [o.entity.guid for o in cell] for d, cell in member_days.items()} == {
+        d: [o.entity.guid for o in cell] for d, cell in whole[0].items()}
+
+
 def test_the_visitors_calendar_is_kept_and_forgotten_when_an_event_changes(signed_in, client):
     """Visitors share one computed month per worker; saving or cancelling an event here drops it."""
 
