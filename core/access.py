@@ -81,6 +81,13 @@ def _read_ties(me: int, verbs: tuple) -> dict[str, set[int]]:
     return ties
 
 
+def containers(site, guid: int) -> set[int]:
+    """The guids of the containers ``guid`` belongs to or manages (groups, organisations: the site's
+    membership verbs and ``manages``), read once per page with the rest of its ties."""
+    verbs = tuple(dict.fromkeys((*site.membership_verbs, *CORE_MEMBERSHIP_VERBS)))
+    return _ties(guid, verbs)["containers"]
+
+
 def managed(viewer: Account, site) -> set[int]:
     """The guids of the entities ``viewer`` manages (read with the rest of their ties, once per page)."""
     verbs = tuple(dict.fromkeys((*site.membership_verbs, *CORE_MEMBERSHIP_VERBS)))

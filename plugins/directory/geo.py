@@ -88,7 +88,20 @@ def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme
     The bounding box uses the indexed lat/lon columns; the database orders by an equirectangular
     approximation (plain arithmetic, the same on SQLite and PostgreSQL) and returns a few more rows
     than asked; the exact haversine distance then filters and orders them.
+
+    A member pays for what is theirs only: the cards shown to everyone are read with the visitors'
+    query, then the few beyond them (:func:`_beyond_public`, under the full access condition) apart,
+    and the two merged by distance (one query with the member's whole access condition cost them
+    about 1.3 times a visitor's page).
     """
+    found = _near(site, _shown_to_everyone(site), lat, lon, km, limit, theme)
+    for where in _beyond_public(site, viewer) if viewer is not None else ():
+        found = sorted(found + _near(site, where, lat, lon, km, limit, theme))
+    return found[:limit]
+
+
+def _near(site, where, lat: float, lon: float, km: float, limit: int, theme: str) -> list[tuple]:
+    """The cards matching ``where`` within ``km`` of the point, nearest first (see :func:`near`)."""
     min_lat, min_lon, max_lat, max_lon = gazetteer.bbox_around(lat, lon, km)
     kx = math.cos(math.radians(lat))
     dx = (Organisation.lon - lon) * kx
@@ -97,7 +110,7 @@ def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme
                                  Organisation.lat, Organisation.lon, Organisation.logo)
              .join(Entity, on=(Organisation.entity == Entity.guid))
              .where(Organisation.lat.between(min_lat, max_lat), Organisation.lon.between(min_lon, max_lon),
-                    valid_point(), _visible(site, viewer))
+                    valid_point(), where)
              .order_by(dx * dx + dy * dy).limit(limit + 10))
     if theme:
         query = query.where(theme_filter(site, theme))

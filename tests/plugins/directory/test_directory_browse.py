@@ -54,6 +54,20 @@ def test_a_members_list_is_the_public_cards_and_theirs_merged_newest_first(signe
     assert "Alpha public" in visitor and "Delta public" in visitor and "Bravo membres" not in visitor
 
 
+def test_near_a_place_merges_a_members_cards_with_the_public_ones(signed_in, client):
+    """Near a place, a member gets the cards shown to everyone (the visitors' query) and their own
+    beyond them, merged by distance; a visitor only the public ones."""
+    ada, bob = signed_in("ada"), signed_in("bob")
+    _card(ada, "Proche public")
+    _card(ada, "Proche membres", access="members")
+    _card(ada, "Loin public", postcode="80100")  # Abbeville, about 40 km away
+    near = bob.get("/directory/?place=80000&km=60").text
+    assert "Proche public" in near and "Proche membres" in near and "Loin public" in near
+    assert near.index("Proche membres") < near.index("Loin public")
+    visitor = client.get("/directory/?place=80000&km=60").text
+    assert "Proche public" in visitor and "Loin public" in visitor and "Proche membres" not in visitor
+
+
 def test_words_combine_with_a_theme_and_with_near_a_place(signed_in, client):
     ada = signed_in("ada")
     _card(ada, "Foot Amiens", themes="Football", description="Tournoi des jeunes")
