@@ -55,19 +55,40 @@ def _beyond_public(site, viewer) -> list:
     map's query as a literal list: the database never weighs the access condition against every card of
     the box (on PostgreSQL that plan read the whole box: 0.1 s). A cheap existence check first spares
     compiling the access condition on sites without such cards."""
-    found: list[int] = []
+    few = Entity.alias()
+    sets = []
     if grid.read(ANY_NON_PUBLIC, (site.id, KIND)):
-        found += [guid for (guid,) in Entity.select(Entity.guid).where(
-            Entity.site == site.id, Entity.kind == KIND, Entity.access.in_(NON_PUBLIC), _visible(site, viewer)).tuples()]
+        sets.append(few.select(few.guid).where(few.site == site.id, few.kind == KIND, few.access.in_(NON_PUBLIC)))
     privileged = viewer.is_admin or viewer.is_moderator
     # a member's own: through the (owner, kind) index; moderators' and administrators': the site's
     if grid.read(ANY_HIDDEN_OF_SITE if privileged else ANY_HIDDEN_OF_OWNER, (site.id if privileged else viewer.guid,
                                                                                KIND, True)):
-        hidden = Entity.select(Entity.guid).where(Entity.kind == KIND, Entity.hidden == True,  # noqa: E712
-                                                  Entity.access == "public", _visible(site, viewer))
-        hidden = hidden.where(Entity.site == site.id) if privileged else hidden.where(Entity.owner == viewer.guid)
-        found += [guid for (guid,) in hidden.tuples()]
+        hidden = few.select(few.guid).where(few.kind == KIND, few.hidden == True, few.access == "public")  # noqa: E712
+        sets.append(hidden.where(few.site == site.id) if privileged else hidden.where(few.owner == viewer.guid))
+    found: list[int] = []
+    for ids in sets:  # the candidates drive the query (IN), the access condition only filters them
+        found += [guid for (guid,) in Entity.select(Entity.guid).where(Entity.guid.in_(ids), _visible(site, viewer))
+                  .tuples()]
     return [in_ids(Organisation.entity, found)] if found else []
+
+
+def _extra_cards(site, viewer, bbox, theme: str) -> list[tuple]:
+    """[(guid, title, lat, lon, logo)] of the cards ``viewer`` sees beyond the public ones, in ``bbox`` and of
+    ``theme`` (with its sub-themes): read by their guids (primary key), the box and theme checked here, so
+    the database never walks the box's cards for them."""
+    if viewer is None:
+        return []
+    conditions = _beyond_public(site, viewer)
+    if not conditions:
+        return []
+    west, south, east, north = bbox
+    family = set(theme_family(site, theme)) if theme else None
+    query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon, Organisation.logo,
+                                 Organisation.themes)
+             .join(Entity, on=(Organisation.entity == Entity.guid)).where(conditions[0]))
+    return [(guid, title, lat, lon, logo) for guid, title, lat, lon, logo, themes in database.execute(query).fetchall()
+            if lat is not None and lon is not None and south <= lat <= north and west <= lon <= east
+            and (family is None or family & set(themes.split("|")))]
 
 
 # whether such cards exist at all (most sites: none), written by hand: asked at every map request of a member
@@ -123,19 +144,6 @@ def _near(site, where, lat: float, lon: float, km: float, limit: int, theme: str
     return found[:limit]
 
 
-def _live_cells(where, zoom: int) -> dict[tuple[int, int], list]:
-    """{(row, column): [count, sum of lat, sum of lon, smallest guid]} of the cards matching ``where``, computed
-    by the database (a viewer's cards beyond the public ones: the grid table holds the public ones)."""
-    gx = grid.cell_index(Organisation.lat + 90, zoom)  # shifted: cells never straddle 0
-    gy = grid.cell_index(Organisation.lon + 180, zoom)
-    query = (Organisation.select(gx, gy, pw.fn.COUNT(Entity.guid), pw.fn.SUM(Organisation.lat),
-                                 pw.fn.SUM(Organisation.lon), pw.fn.MIN(Entity.guid))
-             .join(Entity, on=(Organisation.entity == Entity.guid))
-             .where(where, valid_point())
-             .group_by(pw.SQL("1"), pw.SQL("2")))  # by position: PostgreSQL sees each parameter apart
-    return {(x, y): [count, slat, slon, guid] for x, y, count, slat, slon, guid in query.tuples()}
-
-
 def theme_family(site, theme: str) -> list[str]:
     """``theme`` and the keys of its sub-themes: a parent theme holds the cards of its descendants."""
 
@@ -189,18 +197,13 @@ def _clusters(site, viewer, bbox, zoom: int, theme: str) -> tuple[int, list[dict
     ``viewer`` sees beyond them (added live, see :func:`_beyond_public`)."""
     west, south, east, north = bbox
     zoom = _cluster_zoom(site, bbox, zoom, theme)
-    beyond = _beyond_public(site, viewer) if viewer is not None else []
+    extra = _extra_cards(site, viewer, bbox, theme)
     while True:
         cells = grid.cells(site, theme, zoom, bbox)
-        for where in beyond:
-            extra = _live_cells(where & theme_filter(site, theme) & Organisation.lat.between(south, north)
-                                & Organisation.lon.between(west, east), zoom)
-            for key, (count, slat, slon, guid) in extra.items():
-                cell = cells.get(key)
-                if cell is None:
-                    cells[key] = [count, slat, slon, guid]
-                else:
-                    cells[key] = [cell[0] + count, cell[1] + slat, cell[2] + slon, None]
+        for guid, _title, lat, lon, _logo in extra:
+            key = grid.cell_of(lat, lon, zoom)
+            cell = cells.get(key)
+            cells[key] = [1, lat, lon, guid] if cell is None else [cell[0] + 1, cell[1] + lat, cell[2] + lon, None]
         shown = [cell for cell in cells.values()
                  if south <= cell[1] / cell[0] <= north and west <= cell[2] / cell[0] <= east]
         if len(shown) <= MAX_CLUSTERS or zoom == 0:  # a member's extra cards may fill more cells
@@ -253,17 +256,12 @@ def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, th
     grid.ensure(site)
     if zoom >= POINTS_FROM_ZOOM and grid.cards_within(site, theme, _spanned_zoom(bbox, grid.MAX_ZOOM), bbox) \
             <= MAX_POINTS:  # the grid says the box holds few cards (its finest cells that meet the box)
-        rows: list[tuple] = []
-        for where in [_shown_to_everyone(site), *(_beyond_public(site, viewer) if viewer is not None else ())]:
-            query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon,
-                                         Organisation.logo)
-                     .join(Entity, on=(Organisation.entity == Entity.guid))
-                     .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east),
-                            valid_point(), where, theme_filter(site, theme))
-                     .limit(MAX_POINTS + 1 - len(rows)))
-            rows += database.execute(query).fetchall()
-            if len(rows) > MAX_POINTS:
-                break
+        query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon, Organisation.logo)
+                 .join(Entity, on=(Organisation.entity == Entity.guid))
+                 .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east),
+                        valid_point(), _shown_to_everyone(site), theme_filter(site, theme))
+                 .limit(MAX_POINTS + 1))
+        rows = database.execute(query).fetchall() + _extra_cards(site, viewer, bbox, theme)
         if len(rows) <= MAX_POINTS:  # a member's extra cards may tip the balance: then clusters
             link = _card_link(site)
             features = []
