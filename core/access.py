@@ -81,14 +81,14 @@ def _read_ties(me: int, verbs: tuple) -> dict[str, set[int]]:
     return ties
 
 
-def containers(site, guid: int) -> set[int]:
+def containers(site: SiteRuntime, guid: int) -> set[int]:
     """The guids of the containers ``guid`` belongs to or manages (groups, organisations: the site's
     membership verbs and ``manages``), read once per page with the rest of its ties."""
     verbs = tuple(dict.fromkeys((*site.membership_verbs, *CORE_MEMBERSHIP_VERBS)))
     return _ties(guid, verbs)["containers"]
 
 
-def managed(viewer: Account, site) -> set[int]:
+def managed(viewer: Account, site: SiteRuntime) -> set[int]:
     """The guids of the entities ``viewer`` manages (read with the rest of their ties, once per page)."""
     verbs = tuple(dict.fromkeys((*site.membership_verbs, *CORE_MEMBERSHIP_VERBS)))
     return _ties(viewer.guid, verbs)["managed"]
@@ -161,7 +161,7 @@ def _visible(viewer: Account | None, site_id: str, entity, membership_verbs) -> 
     return live & not_hidden & allowed
 
 
-def can_see(viewer: Account | None, site, entity: Entity) -> bool:
+def can_see(viewer: Account | None, site: SiteRuntime, entity: Entity) -> bool:
     """True when ``viewer`` may see ``entity`` (one query, using the same rules as listings)."""
     return Entity.select(SQL("1")).where(Entity.guid == entity.guid, visible(viewer, site)).exists()
 

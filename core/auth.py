@@ -10,6 +10,7 @@ is gone is signed out, even a copy of it.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -19,6 +20,9 @@ from starlette.requests import Request
 from core.db import now
 from core.models import Account, Entity
 from core.notifications import NotificationCount
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 log = logging.getLogger("maillage.auth")
 
@@ -100,7 +104,7 @@ def end_other_sessions(request: Request, account: Account) -> int:
     return sessions.end_all(account.guid, keep=current_session_id(request))
 
 
-def session_user(request: Request, site) -> Account | None:
+def session_user(request: Request, site: SiteRuntime) -> Account | None:
     """The account of the current session, if the session is still open and valid for this site.
 
     One indexed query (session by its id, joined to the account, its entity and its unread-notification
@@ -131,7 +135,7 @@ def session_user(request: Request, site) -> Account | None:
     return account
 
 
-def session_actor(request: Request, site, user: Account | None) -> Entity | None:
+def session_actor(request: Request, site: SiteRuntime, user: Account | None) -> Entity | None:
     """The entity the member acts as: themselves, or one they manage (chosen in the switch)."""
     if user is None:
         return None

@@ -6,6 +6,8 @@ the core brings to every site.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.routing import Route
 
 from core import hookimpl, web
@@ -28,6 +30,9 @@ from core.views import (
     search,
     social,
 )
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 @hookimpl
@@ -192,7 +197,7 @@ def maillage_entity_kinds(site):
     ]
 
 
-def _comment_url(site, entity) -> str:
+def _comment_url(site: SiteRuntime, entity) -> str:
     """A comment's address: its parent's page, at the comment."""
     from core.models import Entity
 

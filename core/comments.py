@@ -68,7 +68,7 @@ def may_comment(site: SiteRuntime, user: Account | None, actor: Entity | None, e
     return False not in votes
 
 
-def thread(site, viewer: Account | None, entity: Entity) -> list[tuple[Entity, Comment]]:
+def thread(site: SiteRuntime, viewer: Account | None, entity: Entity) -> list[tuple[Entity, Comment]]:
     """The comments of ``entity`` the viewer may see, oldest first."""
     query = (Entity.select(Entity, Comment).join(Comment, on=(Comment.entity == Entity.guid))
              .where(Entity.container == entity.guid, Entity.kind == "comment", Entity.deleted_at.is_null())
@@ -86,7 +86,7 @@ def count(entity: Entity) -> int:
                                  Entity.deleted_at.is_null(), Entity.hidden == False).count()  # noqa: E712
 
 
-def add(site, user: Account, actor: Entity, entity: Entity, body: str) -> Entity:
+def add(site: SiteRuntime, user: Account, actor: Entity, entity: Entity, body: str) -> Entity:
     """Post a comment as ``actor``; notify the owner of the commented entity."""
     body = (body or "").strip()
     if not body:
@@ -116,7 +116,7 @@ def editable(site: SiteRuntime, user: Account | None, comment: Entity) -> bool:
     return now() - comment.created <= dt.timedelta(minutes=minutes)
 
 
-def edit(site, user: Account, comment: Entity, body: str) -> None:
+def edit(site: SiteRuntime, user: Account, comment: Entity, body: str) -> None:
     """Change a comment's text (within the delay)."""
     body = (body or "").strip()
     if not body or len(body) > MAX_LENGTH:
@@ -127,7 +127,7 @@ def edit(site, user: Account, comment: Entity, body: str) -> None:
     Entity.update(title=plain_text(body, 80), updated=now()).where(Entity.guid == comment.guid).execute()
 
 
-def deletable(site, user: Account | None, comment: Entity) -> bool:
+def deletable(site: SiteRuntime, user: Account | None, comment: Entity) -> bool:
     """Authors, moderators and the managers of the author may delete (to the trash)."""
     return user is not None and (comment.owner_id == user.guid or user.is_moderator
                                  or entities.manages(user, comment.owner_id))

@@ -37,7 +37,7 @@ COMMENTS = {"small": 20, "region": 120_000}  # on the plugins' content, after it
 BATCH = 2_000
 
 
-def generate(site, scale: str = "small", seed: int = 42, progress: bool = True) -> dict:
+def generate(site: SiteRuntime, scale: str = "small", seed: int = 42, progress: bool = True) -> dict:
     """Create demo members and their graph, then ask every enabled plugin for its content.
 
     ``site`` is a :class:`core.runtime.SiteRuntime` or a site id (its runtime is built).

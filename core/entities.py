@@ -90,7 +90,7 @@ def update(site: SiteRuntime, entity: Entity, **fields) -> Change:
     return announce(site, entity, "update")
 
 
-def get_visible(site, viewer: Account | None, guid: int, kind: str | None = None) -> Entity | None:
+def get_visible(site: SiteRuntime, viewer: Account | None, guid: int, kind: str | None = None) -> Entity | None:
     """The entity ``guid`` of ``site`` if ``viewer`` may see it (and it is of ``kind``), else None."""
     if not isinstance(guid, int) or not 0 < guid < 2**63:
         return None
@@ -185,7 +185,7 @@ def shown_ids(site: SiteRuntime, viewer: Account | None, found) -> set[int]:
     return shown | visible
 
 
-def shown(site, viewer: Account | None, entity: Entity | None) -> Entity | None:
+def shown(site: SiteRuntime, viewer: Account | None, entity: Entity | None) -> Entity | None:
     """``entity`` if ``viewer`` may see its name and link, else None: THE check every surface (pages,
     feeds, calendars, exports, activity items, mails) makes before naming a container, an owner or an
     actor. A public post published in a hidden group, or by a hidden group's administrator acting as the

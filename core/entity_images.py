@@ -39,13 +39,13 @@ def urls(site: SiteRuntime, entities: Iterable, size: int = 48) -> dict[int, str
     return {guid: value for (guid, _size), value in kept.items()}
 
 
-def url(site, entity, size: int = 48) -> str | None:
+def url(site: SiteRuntime, entity, size: int = 48) -> str | None:
     """The address of ``entity``'s picture, or None (then show its initials)."""
     if entity is None or not getattr(entity, "guid", None):
         return None
     return urls(site, [entity], size).get(entity.guid)
 
 
-def prime(site, entities: Iterable, size: int = 48) -> None:
+def prime(site: SiteRuntime, entities: Iterable, size: int = 48) -> None:
     """Ask the pictures of a list at once, before its template asks them one by one."""
     urls(site, entities, size)

@@ -36,7 +36,7 @@ def hidden(user) -> bool:
     return relationships.has(user.guid, HIDDEN, user.guid)
 
 
-def hide(site, user) -> None:
+def hide(site: SiteRuntime, user) -> None:
     """Hide the panel for good."""
     relationships.add(site, user.guid, HIDDEN, user.guid)
 

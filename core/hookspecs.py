@@ -17,13 +17,20 @@ given the ``request``.
 The reference for each hook, with an example, is in docs/plugins.md.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from core import hookspec
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 # --- Web ----------------------------------------------------------------------
 
 
 @hookspec
-def maillage_routes(site):
+def maillage_routes(site: SiteRuntime):
     """Return a list of Starlette ``Route``/``Mount`` objects this plugin serves.
 
     ``site`` is the :class:`core.runtime.SiteRuntime`. Paths are relative to the plugin's
@@ -38,7 +45,7 @@ def maillage_routes(site):
 
 
 @hookspec
-def maillage_menu_items(site, request):
+def maillage_menu_items(site: SiteRuntime, request):
     """Return :class:`core.menus.MenuItem` objects for the site's menus.
 
     ``MenuItem.menu`` names the menu: ``"main"`` (top navigation), ``"user"``
@@ -53,7 +60,7 @@ def maillage_template_context(request):
 
 
 @hookspec
-def maillage_widgets(site, request, place):
+def maillage_widgets(site: SiteRuntime, request, place):
     """Return :class:`core.menus.Widget` objects for a page area.
 
     ``place`` is ``"home"`` (the home page side column), ``"dashboard"``
@@ -64,7 +71,7 @@ def maillage_widgets(site, request, place):
 
 
 @hookspec
-def maillage_first_steps(site, user):
+def maillage_first_steps(site: SiteRuntime, user):
     """Return :class:`core.first_steps.FirstStep` objects: things a new member should do first on
     this site (publish an event, add their organisation), each with ``done`` true once they did it.
 
@@ -74,7 +81,7 @@ def maillage_first_steps(site, user):
 
 
 @hookspec
-def maillage_entity_actions(site, request, entity):
+def maillage_entity_actions(site: SiteRuntime, request, entity):
     """Return :class:`core.menus.MenuItem` buttons the current member may use about ``entity``.
 
     ``entity`` is the member, organisation or group whose page is shown (profile,
@@ -90,7 +97,7 @@ def maillage_entity_actions(site, request, entity):
 
 
 @hookspec
-def maillage_entity_kinds(site):
+def maillage_entity_kinds(site: SiteRuntime):
     """Return :class:`core.kinds.EntityKind` objects for the entity kinds this plugin owns.
 
     A kind says its label, how to build its URL, the template that renders a
@@ -100,7 +107,7 @@ def maillage_entity_kinds(site):
 
 
 @hookspec
-def maillage_entity_images(site, entities, size):
+def maillage_entity_images(site: SiteRuntime, entities, size):
     """Return ``{guid: address}``: the pictures of those of ``entities`` whose kind your plugin owns.
 
     ``entities`` is a list of Entity rows of any kinds (the actors of a feed page, a list of
@@ -114,12 +121,12 @@ def maillage_entity_images(site, entities, size):
 
 
 @hookspec
-def maillage_relationship_verbs(site):
+def maillage_relationship_verbs(site: SiteRuntime):
     """Return :class:`core.kinds.RelationshipVerb` objects this plugin adds (``member_of``...)."""
 
 
 @hookspec
-def maillage_container_membership_verbs(site):
+def maillage_container_membership_verbs(site: SiteRuntime):
     """Return relationship verbs that make the subject a *member* of the object.
 
     Content with access ``container`` is visible to members of its container;
@@ -129,7 +136,7 @@ def maillage_container_membership_verbs(site):
 
 
 @hookspec
-def maillage_acting_identities(site, user):
+def maillage_acting_identities(site: SiteRuntime, user):
     """Return the entities ``user`` may act as by a rule of your plugin.
 
     The core already counts every entity the member ``manages`` (an association card, a
@@ -139,7 +146,7 @@ def maillage_acting_identities(site, user):
 
 
 @hookspec
-def maillage_visibility_sql(site, viewer, entity):
+def maillage_visibility_sql(site: SiteRuntime, viewer, entity):
     """Return a peewee condition every entity ``viewer`` sees must also meet, or None.
 
     ``viewer`` is the :class:`core.models.Account` (None for a visitor); ``entity`` is the
@@ -152,7 +159,7 @@ def maillage_visibility_sql(site, viewer, entity):
 
 
 @hookspec
-def maillage_permission(site, user, action, entity):
+def maillage_permission(site: SiteRuntime, user, action, entity):
     """Decide whether ``user`` may perform ``action`` on ``entity`` (may be None).
 
     Return ``True`` to allow, ``False`` to deny, ``None`` for no opinion. A
@@ -168,7 +175,7 @@ def maillage_permission(site, user, action, entity):
 
 
 @hookspec
-def maillage_settings_schema(site):
+def maillage_settings_schema(site: SiteRuntime):
     """Return a list of :class:`core.settings.SettingField` for this plugin's settings.
 
     The admin renders a form from it, validates submitted values and stores
@@ -178,7 +185,7 @@ def maillage_settings_schema(site):
 
 
 @hookspec
-def maillage_startup(site):
+def maillage_startup(site: SiteRuntime):
     """Called once when the site's runtime is built (after a plugin set change too)."""
 
 
@@ -193,7 +200,7 @@ def maillage_cli_commands(subparsers):
 
 
 @hookspec
-def maillage_jobs(site):
+def maillage_jobs(site: SiteRuntime):
     """Return a dict ``{name: function}`` of the jobs this plugin runs (see :mod:`core.jobs`).
 
     ``function(site, **args)`` is called by the worker with the arguments given to
@@ -203,7 +210,7 @@ def maillage_jobs(site):
 
 
 @hookspec
-def maillage_demo_data(site, scale, rng):
+def maillage_demo_data(site: SiteRuntime, scale, rng):
     """Create demonstration content for ``site``.
 
     ``scale`` is ``"small"`` or ``"region"``; ``rng`` is a seeded
@@ -212,7 +219,7 @@ def maillage_demo_data(site, scale, rng):
 
 
 @hookspec
-def maillage_demo_finished(site, scale, rng):
+def maillage_demo_finished(site: SiteRuntime, scale, rng):
     """Called once every plugin made its demo data (comments and likes included).
 
     For work on the whole demo: the animation plugin dates it over a year and aggregates
@@ -224,12 +231,12 @@ def maillage_demo_finished(site, scale, rng):
 
 
 @hookspec
-def maillage_profile_fields(site):
+def maillage_profile_fields(site: SiteRuntime):
     """Return extra :class:`core.settings.SettingField` shown on member profiles."""
 
 
 @hookspec
-def maillage_export_personal_data(site, user):
+def maillage_export_personal_data(site: SiteRuntime, user):
     """Return a dict ``{"name.json": data, "files/x.jpg": bytes}`` for the member's archive.
 
     Keys are paths in the archive; values are JSON-serialisable data or bytes.
@@ -237,7 +244,7 @@ def maillage_export_personal_data(site, user):
 
 
 @hookspec
-def maillage_delete_personal_data(site, user, mode):
+def maillage_delete_personal_data(site: SiteRuntime, user, mode):
     """Delete or anonymise the member's content owned by this plugin.
 
     ``mode`` is ``"delete"`` or ``"anonymise"`` (keep content, detach the author).
@@ -255,12 +262,12 @@ def maillage_delete_personal_data(site, user, mode):
 
 
 @hookspec
-def maillage_notification_events(site):
+def maillage_notification_events(site: SiteRuntime):
     """Return :class:`core.kinds.NotificationEvent` objects this plugin may send."""
 
 
 @hookspec(firstresult=True)
-def maillage_search_documents(site, entity):
+def maillage_search_documents(site: SiteRuntime, entity):
     """Return the text to index for ``entity`` as ``{"title": ..., "body": ...}``.
 
     *First result wins* (``firstresult``): only the plugin owning the entity's kind should answer;
@@ -269,7 +276,7 @@ def maillage_search_documents(site, entity):
 
 
 @hookspec
-def maillage_container_tools(site, container):
+def maillage_container_tools(site: SiteRuntime, container):
     """Return :class:`core.menus.MenuItem` tabs this plugin offers inside a container.
 
     A groups plugin shows one tab per tool (blog, agenda, documents) on a
@@ -278,13 +285,13 @@ def maillage_container_tools(site, container):
 
 
 @hookspec
-def maillage_entity_deleted(site, entity):
+def maillage_entity_deleted(site: SiteRuntime, entity):
     """Called when an entity is removed for good (after the trash), before its rows go:
     free its files and rows."""
 
 
 @hookspec
-def maillage_entity_changed(site, entity, change):
+def maillage_entity_changed(site: SiteRuntime, entity, change):
     """Called after an entity was created, updated, trashed, restored or deleted.
 
     ``change`` is a :class:`core.entities.Change`: ``change.action`` is ``"create"``,
@@ -299,7 +306,7 @@ def maillage_entity_changed(site, entity, change):
 
 
 @hookspec
-def maillage_digest_sections(site, account, period):
+def maillage_digest_sections(site: SiteRuntime, account, period):
     """Return ``(heading, [lines])`` pairs to add to a member's ``"daily"`` or ``"weekly"`` digest.
 
     Called once per digest, in the member's language, after their notifications; the lines are
@@ -309,7 +316,7 @@ def maillage_digest_sections(site, account, period):
 
 
 @hookspec
-def maillage_adoption_figures(site):
+def maillage_adoption_figures(site: SiteRuntime):
     """Return :class:`core.kinds.Figure` objects: what this plugin adds to adoption dashboards.
 
     Called by the animation plugin's daily aggregation (``maillage animation-aggregate``),

@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
 from core import queue
 from core.db import BaseModel, JSONField, database, now
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 log = logging.getLogger("maillage.jobs")
 
@@ -49,13 +53,13 @@ class Job(BaseModel):
         indexes = ((("state", "run_after"), False), (("key", "state"), False))
 
 
-def _digests(site, period: str) -> None:
+def _digests(site: SiteRuntime, period: str) -> None:
     from core import notifications
 
     notifications.send_digests(site, period)
 
 
-def _purge(site, days: int | None = None) -> None:
+def _purge(site: SiteRuntime, days: int | None = None) -> None:
     from core import mail, moderation, ratelimit, sessions, visits
 
     moderation.purge(site, days)
@@ -69,8 +73,8 @@ def _purge(site, days: int | None = None) -> None:
 CORE_JOBS = {"core.digests": _digests, "core.purge": _purge}
 
 
-def enqueue(name: str, site=None, args: dict | None = None, run_after: dt.datetime | None = None,
-            key: str = "") -> Job | None:
+def enqueue(name: str, site: SiteRuntime | str | None = None, args: dict | None = None,
+            run_after: dt.datetime | None = None, key: str = "") -> Job | None:
     """Queue ``name`` to run with ``args`` for ``site`` (a runtime or a site id) at ``run_after``
     (now by default); return the job, or None when a job with the same ``key`` already waits."""
     site_id = getattr(site, "id", site) or ""

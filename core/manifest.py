@@ -45,12 +45,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import hookimpl, web
 from core.kinds import EntityKind
 from core.menus import MenuItem
 from core.settings import SettingField
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 SECTIONS = ("kinds", "menus", "container_tools", "settings")
 KIND_KEYS = {"name", "label", "plural", "route", "url", "summary_template", "activity_template", "searchable",
@@ -111,7 +114,7 @@ def _check_address(section: str, row: dict) -> None:
         raise ManifestError(f"{where}: url = {url!r}; name the page's route instead (route = \"<route name>\")")
 
 
-def _url_builder(site, row: dict, package: str) -> Callable[[Any], str]:
+def _url_builder(site: SiteRuntime, row: dict, package: str) -> Callable[[Any], str]:
     """A kind's ``url``: its route given the entity's guid, or ``"module:function"`` called with
     ``(site, entity)``."""
     if "route" in row:
@@ -177,6 +180,6 @@ class Declared:
                 if container.kind in row.get("container_kinds", [container.kind])]
 
 
-def _address(site, row: dict, **params) -> str:
+def _address(site: SiteRuntime, row: dict, **params) -> str:
     """The path of a menu entry's or a container tool's ``route`` on ``site`` (or its fixed ``url``)."""
     return web.url_for(site, row["route"], **params) if "route" in row else row["url"]

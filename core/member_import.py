@@ -61,19 +61,19 @@ def read_csv(data: bytes | str) -> tuple[list[str], list[dict]]:
     return [h.strip() for h in (reader.fieldnames or [])], rows
 
 
-def targets(site) -> list[str]:
+def targets(site: SiteRuntime) -> list[str]:
     """What a column can be mapped to."""
     return ["email", "name", "role"] + [f.name for f in profiles.site_fields(site)]
 
 
-def target_labels(site) -> dict[str, str]:
+def target_labels(site: SiteRuntime) -> dict[str, str]:
     """What the import page calls each target, in the reader's language."""
     labels = {"email": _("E-mail address"), "name": _("Name"), "role": _("Role")}
     labels.update({f.name: str(f.label) for f in profiles.site_fields(site)})
     return labels
 
 
-def default_mapping(site, header: list[str]) -> dict[str, str]:
+def default_mapping(site: SiteRuntime, header: list[str]) -> dict[str, str]:
     """Map each target to the column of the same name (case-insensitive), when there is one."""
     lower = {h.lower(): h for h in header}
     return {t: lower[t.lower()] for t in targets(site) if t.lower() in lower}

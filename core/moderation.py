@@ -54,7 +54,7 @@ def queue(site: SiteRuntime, limit: int = 100) -> list[Report]:
                 .where(Report.site == site.id, Report.resolved.is_null()).order_by(Report.id).limit(limit))
 
 
-def resolve(site, moderator: Account, entity: Entity, decision: str) -> int:
+def resolve(site: SiteRuntime, moderator: Account, entity: Entity, decision: str) -> int:
     """Hide, restore or dismiss: close every open report on ``entity`` and tell the reporters."""
     assert decision in ("hide", "restore", "dismiss")
     with database.atomic():

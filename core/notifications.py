@@ -202,14 +202,14 @@ def parts(site: SiteRuntime, n: Notification, reader: Account | None = None) -> 
             "label": str(declared.label) if declared else n.event, "what": n.entity.title if n.entity_id else ""}
 
 
-def url_of(site, entity: Entity | None) -> str:
+def url_of(site: SiteRuntime, entity: Entity | None) -> str:
     """The path of an entity's page, as its kind builds it."""
     from core.web import entity_url
 
     return "/notifications" if entity is None else entity_url(site, entity)
 
 
-def unsubscribe_link(site, account: Account, event: str) -> str:
+def unsubscribe_link(site: SiteRuntime, account: Account, event: str) -> str:
     """A link that stops this kind of mail without signing in."""
     from core.urls import base_url
 

@@ -64,7 +64,7 @@ def collect(site: SiteRuntime, account: Account) -> dict:
     return files
 
 
-def archive(site, account: Account) -> bytes:
+def archive(site: SiteRuntime, account: Account) -> bytes:
     """The zip archive of everything the site holds about ``account``."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -140,7 +140,7 @@ SEES = {
 }
 
 
-def visible_values(site, profile: Profile, viewer: Account | None) -> list[tuple[ProfileField, object]]:
+def visible_values(site: SiteRuntime, profile: Profile, viewer: Account | None) -> list[tuple[ProfileField, object]]:
     """The (field, value) pairs of ``profile`` that ``viewer`` may see, in the site's order."""
     who = relation(profile.entity_id, viewer)
     result = []

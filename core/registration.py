@@ -129,7 +129,7 @@ def invite(site: SiteRuntime, request, inviter: Account | None, email: str, role
     return invitation
 
 
-def mail_invitation(site, invitation: Invitation, subject: str, text: str) -> None:
+def mail_invitation(site: SiteRuntime, invitation: Invitation, subject: str, text: str) -> None:
     """Put the invitation's mail in the outbox and record when (``mailed_at``), in one transaction."""
     with database.atomic():
         mail.send(site, invitation.email, subject, text)

@@ -70,19 +70,19 @@ def _check(a: int, b: int) -> None:
         raise RelationshipError(_("This is not possible between you."))
 
 
-def follow(site, a: int, b: int) -> None:
+def follow(site: SiteRuntime, a: int, b: int) -> None:
     """``a`` follows ``b``."""
     _check(a, b)
     add(site, a, "follows", b)
 
 
-def unfollow(site, a: int, b: int) -> None:
+def unfollow(site: SiteRuntime, a: int, b: int) -> None:
     """``a`` stops following ``b``."""
     remove(a, "follows", b)
     site.forget(COUNTS)
 
 
-def request_connection(site, a: int, b: int) -> str:
+def request_connection(site: SiteRuntime, a: int, b: int) -> str:
     """``a`` asks ``b`` to connect; if ``b`` had already asked, they are connected. Returns the state:
     ``"connected"``, ``"requested"`` (a new request) or ``"waiting"`` (``a`` had asked already)."""
     _check(a, b)
@@ -102,7 +102,7 @@ def request_connection(site, a: int, b: int) -> str:
     return "requested"
 
 
-def accept(site, a: int, b: int) -> None:
+def accept(site: SiteRuntime, a: int, b: int) -> None:
     """``a`` accepts the request ``b`` sent: they are connected both ways."""
     with database.atomic():
         if not remove(b, "connection_requested", a):
@@ -111,7 +111,7 @@ def accept(site, a: int, b: int) -> None:
         add(site, b, "connected", a)
 
 
-def decline(site, a: int, b: int) -> None:
+def decline(site: SiteRuntime, a: int, b: int) -> None:
     """``a`` declines the request ``b`` sent: gone from ``a``'s requests received; ``b`` is not told
     and still sees it waiting (``connection_declined``)."""
     with database.atomic():
@@ -119,12 +119,12 @@ def decline(site, a: int, b: int) -> None:
             add(site, b, "connection_declined", a)
 
 
-def withdraw(site, a: int, b: int) -> None:
+def withdraw(site: SiteRuntime, a: int, b: int) -> None:
     """``a`` withdraws the request they sent to ``b`` (waiting or declined)."""
     remove(a, ("connection_requested", "connection_declined"), b)
 
 
-def disconnect(site, a: int, b: int) -> None:
+def disconnect(site: SiteRuntime, a: int, b: int) -> None:
     """Remove the connection between ``a`` and ``b`` (both ways)."""
     with database.atomic():
         remove(a, "connected", b)
@@ -132,7 +132,7 @@ def disconnect(site, a: int, b: int) -> None:
         site.forget(COUNTS)
 
 
-def block(site, a: int, b: int) -> None:
+def block(site: SiteRuntime, a: int, b: int) -> None:
     """``a`` blocks ``b``: every link between them is cut."""
     if a == b:
         raise RelationshipError(_("You cannot do this with yourself."))
@@ -144,7 +144,7 @@ def block(site, a: int, b: int) -> None:
         site.forget(COUNTS)
 
 
-def unblock(site, a: int, b: int) -> None:
+def unblock(site: SiteRuntime, a: int, b: int) -> None:
     """``a`` stops blocking ``b``."""
     remove(a, "blocks", b)
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from core.runtime import SiteRuntime
 
 
-def install(env, site) -> None:
+def install(env, site: SiteRuntime) -> None:
     """Add maillage's filters and globals to a site's Jinja environment."""
     env.filters.update(
         markdown=text.render_markdown,
@@ -64,7 +64,7 @@ def _zone(site: SiteRuntime) -> str:
     return site.settings.get("timezone") or "Europe/Paris"
 
 
-def _container_of(site, request, entity):
+def _container_of(site: SiteRuntime, request, entity):
     """The group or organisation ``entity`` was published in, when the reader may see it; else None. A public
     post in a hidden group must not show the group's name nor link to visitors and non-members."""
     if not getattr(entity, "container_id", None):
@@ -74,7 +74,7 @@ def _container_of(site, request, entity):
     return entities.shown(site, web.current_user(request), entity.container)
 
 
-def _as_seen(site, request, entity):
+def _as_seen(site: SiteRuntime, request, entity):
     """``entity`` (an owner, an actor) as the reader may name it: itself, or an unnamed stand-in linking
     nowhere when it is a group or organisation the reader may not see (``as_seen(request, entity.owner)``)."""
     from core import entities
@@ -94,7 +94,7 @@ def _verb_label(verb):
     return verb_label(verb)
 
 
-def _relationship_state(site, request, target) -> SimpleNamespace:
+def _relationship_state(site: SiteRuntime, request, target) -> SimpleNamespace:
     """What core/_relationship_actions.html needs about the actor and ``target``."""
     from core import relationships
     from core.views.social import words
@@ -116,25 +116,25 @@ def _entity_actions(site: SiteRuntime, request, target) -> list:
     return sorted(items, key=lambda item: (item.order, str(item.label)))
 
 
-def _entity_feed(site, request, target) -> list:
+def _entity_feed(site: SiteRuntime, request, target) -> list:
     from core import activity
 
     rows = activity.entity_feed(site, web.current_user(request), target.guid, limit=10)
     return activity.items(site, rows, web.current_user(request))
 
 
-def _entity_image(site, entity, size: int):
+def _entity_image(site: SiteRuntime, entity, size: int):
     """The address of ``entity``'s picture or None (``core.entity_images``; ``ui.avatar`` asks it)."""
     from core import entity_images
 
     return entity_images.url(site, entity, size)
 
 
-def _entity_url(site, entity) -> str:
+def _entity_url(site: SiteRuntime, entity) -> str:
     return web.entity_url(site, entity)
 
 
-def _comment_thread(site, request, entity) -> SimpleNamespace:
+def _comment_thread(site: SiteRuntime, request, entity) -> SimpleNamespace:
     """What core/comments.html needs about the comments of ``entity``."""
     from core import comments
 
@@ -151,7 +151,7 @@ def _comment_thread(site, request, entity) -> SimpleNamespace:
     )
 
 
-def _like_state(site, request, entity) -> SimpleNamespace:
+def _like_state(site: SiteRuntime, request, entity) -> SimpleNamespace:
     from core import comments
 
     enabled = comments.allows(site, entity, "likable")
@@ -209,7 +209,7 @@ def _unread(user) -> int:
     return user.unread_notifications or 0
 
 
-def _identities(site, user) -> list:
+def _identities(site: SiteRuntime, user) -> list:
     from core.acting import identities
 
     return identities(site, user)

@@ -28,7 +28,7 @@ def base_url(site: SiteRuntime, request=None) -> str:
     return f"http://{site.config.hosts[0]}"
 
 
-def absolute(site, path: str, request=None) -> str:
+def absolute(site: SiteRuntime, path: str, request=None) -> str:
     """``path`` (a local path such as ``/agenda/12``) as an absolute URL on the site; full URLs are kept."""
     if path.startswith(("http://", "https://")):
         return path

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from core import accounts, auth, mail, ratelimit, registration, sessions, tokens, urls, web
 from core.db import database, now
 from core.i18n import gettext as _
 from core.models import Account, Entity
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 SIGNUP_PER_HOUR = 10
 SIGNUP_WITHOUT_POW_PER_HOUR = 3
@@ -45,7 +49,7 @@ def signup(request):
     }, status_code=400 if errors else 200)
 
 
-def _invitation(site, how: str, values: dict):
+def _invitation(site: SiteRuntime, how: str, values: dict):
     """The invitation the sign-up follows (None without one) and, when the site is by invitation
     only and it is not valid, why the form is refused."""
     if how != "invitation" and not values["invitation"]:
@@ -61,7 +65,7 @@ def _invitation(site, how: str, values: dict):
     return invitation, ""
 
 
-def _read_signup(request, site, how: str, data, values: dict, invitation, errors: dict):
+def _read_signup(request, site: SiteRuntime, how: str, data, values: dict, invitation, errors: dict):
     """Read the form into ``values`` and ``errors`` (limits per address, name, e-mail, password,
     sign-up code); return the password and the sign-up code row."""
     for key in ("name", "email", "code"):
@@ -95,7 +99,7 @@ def _read_signup(request, site, how: str, data, values: dict, invitation, errors
     return password, code
 
 
-def _join(request, site, values: dict, password: str, invitation, code):
+def _join(request, site: SiteRuntime, values: dict, password: str, invitation, code):
     """Create the account (or activate an invited one); an address that has one gets a mail instead."""
     existing = Account.get_or_none(Account.site == site.id, Account.email == values["email"])
     if existing is not None and existing.state == "invited" and invitation is not None:

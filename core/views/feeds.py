@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import activity, entities, feeds, inputs, web
 from core.i18n import gettext as _
 from core.text import plain_text
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 def _before(request) -> int | None:
     return inputs.query_id(request, "before")
 
 
-def feed_context(site, rows: list, request, base: str) -> dict:
+def feed_context(site: SiteRuntime, rows: list, request, base: str) -> dict:
     """What core/_activity_list.html needs: rendered items, the next page, the filters."""
     choice = request.query_params.get("filter", "")
     return {"items": activity.items(site, rows, web.current_user(request)), "filters": activity.filters(site), "filter": choice,
@@ -52,7 +57,7 @@ def entity(request):
                       {"target": target, **feed_context(site, rows, request, web.url_for(request, "feed-entity", guid=target.guid))})
 
 
-def _entries(site, rows) -> list[dict]:
+def _entries(site: SiteRuntime, rows) -> list[dict]:
     """Atom entries of public feeds: as a visitor sees them."""
     entries = []
     for it in activity.items(site, rows, None):

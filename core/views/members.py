@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.responses import Response
 
 from core import entities, entity_images, images, inputs, profiles, web
@@ -9,6 +11,9 @@ from core.db import database
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from core.storage import StorageError, storage
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PAGE = 30
 AVATAR_SIZE = (256, 256)
@@ -94,7 +99,7 @@ def edit(request):
     }, status_code=400 if errors else 200)
 
 
-def _read_profile(site, data, fields, profile, values: dict, visibility: dict, errors: dict) -> dict:
+def _read_profile(site: SiteRuntime, data, fields, profile, values: dict, visibility: dict, errors: dict) -> dict:
     """Read the name, bio, kind and the site's fields (with who sees each) into ``values`` and
     ``visibility``; return the fields' typed values to store."""
     values["name"] = (data.get("name") or "").strip()
@@ -119,13 +124,13 @@ def _read_profile(site, data, fields, profile, values: dict, visibility: dict, e
     return stored
 
 
-def _read_avatar(site, data, errors: dict) -> str | None:
+def _read_avatar(site: SiteRuntime, data, errors: dict) -> str | None:
     """The stored key of a new avatar (a square thumbnail through core.images), None without one."""
     thumbnail = images.from_form(data, "avatar", errors, size=AVATAR_SIZE, square=True)
     return storage(site).save(thumbnail) if thumbnail else None
 
 
-def _save_profile(site, account: Account, profile, values: dict, stored: dict, visibility: dict,
+def _save_profile(site: SiteRuntime, account: Account, profile, values: dict, stored: dict, visibility: dict,
                   avatar_key: str | None) -> None:
     if avatar_key and profile.avatar:
         storage(site).delete(profile.avatar)

@@ -1,10 +1,17 @@
 """Administration > Outbox: the site's mail queue, read from the database (every server's)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup, escape
 
 from core import mail, web
 from core.i18n import gettext as _
 from core.text import _cleaner
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 STATE_LABELS = {
     "pending": lambda: _("Waiting to be sent"),
@@ -14,7 +21,7 @@ STATE_LABELS = {
 }
 
 
-def _row(site, mail_id: int) -> mail.Mail:
+def _row(site: SiteRuntime, mail_id: int) -> mail.Mail:
     row = mail.Mail.get_or_none(mail.Mail.id == mail_id, mail.Mail.site == site.id)
     if row is None:
         raise web.not_found()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from starlette.responses import Response
 
@@ -10,6 +11,9 @@ from core import auth, delegation, inputs, personal_data, registration, sessions
 from core.db import now
 from core.i18n import gettext as _
 from core.models import Account, Entity
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PAGE = 50
 STATES = ("pending", "awaiting_approval", "active", "invited", "banned")
@@ -78,7 +82,7 @@ def show(request):
 # returns None, or the message shown above the page when it is refused.
 
 
-def _validate(request, site, admin, account, data) -> str | None:
+def _validate(request, site: SiteRuntime, admin, account, data) -> str | None:
     if account.state in ("pending", "awaiting_approval"):
         account.state, account.email_validated = "active", account.email_validated or now()
         account.save()
@@ -86,7 +90,7 @@ def _validate(request, site, admin, account, data) -> str | None:
     return None
 
 
-def _ban(request, site, admin, account, data) -> str | None:
+def _ban(request, site: SiteRuntime, admin, account, data) -> str | None:
     reason = (data.get("reason") or "").strip()
     if not reason:
         return _("Give the reason of the ban; it is kept with the account.")
@@ -99,7 +103,7 @@ def _ban(request, site, admin, account, data) -> str | None:
     return None
 
 
-def _unban(request, site, admin, account, data) -> str | None:
+def _unban(request, site: SiteRuntime, admin, account, data) -> str | None:
     if account.state == "banned":
         account.state, account.ban_reason = "active", ""
         account.save()
@@ -107,14 +111,14 @@ def _unban(request, site, admin, account, data) -> str | None:
     return None
 
 
-def _resend(request, site, admin, account, data) -> str | None:
+def _resend(request, site: SiteRuntime, admin, account, data) -> str | None:
     if account.state == "pending":
         registration.send_validation(site, request, account)
         web.flash(request, _("The validation link was sent again."))
     return None
 
 
-def _role(request, site, admin, account, data) -> str | None:
+def _role(request, site: SiteRuntime, admin, account, data) -> str | None:
     if data.get("role") not in ROLES:
         return None
     if account.guid == admin.guid and data["role"] != "admin":
@@ -125,7 +129,7 @@ def _role(request, site, admin, account, data) -> str | None:
     return None
 
 
-def _delegate(request, site, admin, account, data) -> str | None:
+def _delegate(request, site: SiteRuntime, admin, account, data) -> str | None:
     scope = (data.get("scope") or "").strip().lower()
     if scope not in dict(delegation.scopes(site)):
         return _("Choose the part of the site in the list.")
@@ -134,7 +138,7 @@ def _delegate(request, site, admin, account, data) -> str | None:
     return None
 
 
-def _revoke(request, site, admin, account, data) -> str | None:
+def _revoke(request, site: SiteRuntime, admin, account, data) -> str | None:
     if inputs.id_or_none(data.get("delegation")):
         delegation.revoke(inputs.id_or_none(data.get("delegation")))
         web.flash(request, _("Rights taken back."))
@@ -152,7 +156,7 @@ def export(request):
     return _zip(web.site_of(request), account)
 
 
-def _zip(site, account) -> Response:
+def _zip(site: SiteRuntime, account) -> Response:
     data = personal_data.archive(site, account)
     name = f"{site.id}-{account.username}-{now():%Y%m%d}.zip"
     return Response(data, media_type="application/zip",

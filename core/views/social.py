@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import acting, entity_images, inputs, relationships, web
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy
 from core.models import Entity
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 # The site setting ``connection_word`` picks the vocabulary of mutual connections.
 WORDS = {
@@ -41,7 +46,7 @@ ACTIONS = {
 PRIVATE_LISTS = {"requests", "requested", "blocked"}
 
 
-def words(site) -> dict:
+def words(site: SiteRuntime) -> dict:
     """The labels of mutual connections chosen by the site."""
     return WORDS.get(site.settings.get("connection_word", "connection"), WORDS["connection"])
 
@@ -82,7 +87,7 @@ def act(request):
     return web.redirect(request, web.safe_next(web.form(request).get("next"), web.url_for(request, "relationship-list", guid=target.guid, which="followers")))
 
 
-def _acting(request, site) -> Entity:
+def _acting(request, site: SiteRuntime) -> Entity:
     """Who acts: the identity of the header's switch, or the one a form names (``as``: the member or
     an entity they may act as, as on the Relations page, which lists every identity at once)."""
     chosen = inputs.id_or_none(web.form(request).get("as"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
 from core import listings, tokens, urls, web
 from core.db import now
@@ -12,6 +13,9 @@ from core.i18n import gettext as _
 from core.models import Account
 from plugins.agenda import ical, schedule
 from plugins.agenda.models import Event, FeedKey, Participation
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 def _feed(request, name: str, **filters):
@@ -50,7 +54,7 @@ def _feed_key(member_guid: int, renew: bool = False) -> str:
     return key.nonce
 
 
-def private_link(site, request, member_guid: int, renew: bool = False) -> str:
+def private_link(site: SiteRuntime, request, member_guid: int, renew: bool = False) -> str:
     token = tokens.make(site, "agenda-feed", [member_guid, _feed_key(member_guid, renew)])
     return urls.absolute(web.site_of(request), web.url_for(request, "agenda-private-ics", token=token), request)
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from core.db import database, now
 from core.models import Account, Activity, Entity
 from core.search import SearchDocument, fold
 from plugins.agenda import event_form, events
 from plugins.agenda.models import Event
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 TITLES = ["Assemblée générale", "Fête du jardin partagé", "Atelier réparation vélo", "Concert de la chorale",
           "Randonnée des trois vallées", "Repair café", "Permanence juridique", "Bourse aux livres",
@@ -18,7 +22,7 @@ COMMUNES = [("Amiens", "80000", 49.894, 2.296), ("Beauvais", "60000", 49.430, 2.
             ("Compiègne", "60200", 49.418, 2.826), ("Saint-Quentin", "02100", 49.848, 3.287)]
 
 
-def _values(site, title, start_local, hours, rrule, commune, rng, capacity=None):
+def _values(site: SiteRuntime, title, start_local, hours, rrule, commune, rng, capacity=None):
     name, postcode, lat, lon = commune
     start = events.to_utc(start_local, "Europe/Paris")
     cats = [c for c, _label in event_form.categories_of(site)]
@@ -31,7 +35,7 @@ def _values(site, title, start_local, hours, rrule, commune, rng, capacity=None)
                       "capacity": capacity}}
 
 
-def generate(site, scale: str, rng) -> None:
+def generate(site: SiteRuntime, scale: str, rng) -> None:
     if Entity.select().where(Entity.site == site.id, Entity.kind == "agenda.event").exists():
         return
     organisers = list(Account.select().where(Account.site == site.id, Account.email.startswith("member"))
@@ -50,7 +54,7 @@ def generate(site, scale: str, rng) -> None:
     bulk(site, organisers, rng, 20_000)
 
 
-def bulk(site, organisers, rng, count: int) -> None:
+def bulk(site: SiteRuntime, organisers, rng, count: int) -> None:
     """Insert ``count`` events in batches (entities, event rows, activity and search rows), over two years."""
     stamp = now()
     cats = [c for c, _label in event_form.categories_of(site)] or [""]

@@ -4,6 +4,7 @@ values and errors (one small reader per part of the form)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core import inputs
@@ -12,10 +13,13 @@ from core.models import ACCESS_LEVELS, Entity
 from plugins.agenda.events import MAX_LENGTH, REPEATS, build_rrule, to_local, to_utc
 from plugins.agenda.models import Event
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 MAX_CAPACITY = 1_000_000  # seats of one event
 
 
-def categories_of(site) -> list[tuple[str, str]]:
+def categories_of(site: SiteRuntime) -> list[tuple[str, str]]:
     """The site's taxonomy flattened as (id, label): themes and their sub-themes."""
     result = []
     for item in site.config.taxonomy or []:
@@ -32,7 +36,7 @@ def categories_of(site) -> list[tuple[str, str]]:
     return result
 
 
-def form_values(event: Event | None, entity: Entity | None, site) -> dict:
+def form_values(event: Event | None, entity: Entity | None, site: SiteRuntime) -> dict:
     """The form's values for a new event or an existing one (local wall-clock times)."""
     if event is None:
         return {"title": "", "description": "", "start_date": "", "start_time": "", "end_date": "", "end_time": "",
@@ -71,7 +75,7 @@ def _time(value: str) -> dt.time | None:
         return None
 
 
-def parse(site, data) -> tuple[dict, dict]:
+def parse(site: SiteRuntime, data) -> tuple[dict, dict]:
     """Read an event form; return (values, errors). ``values["clean"]`` holds typed values."""
     text = {k: (data.get(k) or "").strip() for k in (
         "title", "description", "start_date", "start_time", "end_date", "end_time", "tz", "repeat", "until", "count",

@@ -4,6 +4,7 @@ in places, listings and calendars in schedule."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
@@ -13,6 +14,9 @@ from core.db import database, now
 from core.models import Account, Entity, Relationship
 from core.storage import storage
 from plugins.agenda.models import Event
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PAGE = 20
 FAR = dt.datetime(9999, 1, 1)
@@ -68,7 +72,7 @@ def to_local(utc: dt.datetime, tz: str) -> dt.datetime:
     return utc.replace(tzinfo=dt.UTC).astimezone(zone(tz))
 
 
-def can_edit(site, user: Account | None, entity: Entity) -> bool:
+def can_edit(site: SiteRuntime, user: Account | None, entity: Entity) -> bool:
     """The organiser, whoever manages the organiser or the container, administrators."""
     if user is None:
         return False
@@ -141,7 +145,7 @@ SIGNIFICANT = ("start", "end", "tz", "all_day", "rrule", "exdates", "place_name"
                "cancelled")
 
 
-def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None = None,
+def save(site: SiteRuntime, user: Account, actor: Entity, values: dict, entity: Entity | None = None,
          container: Entity | None = None, image: bytes | None = None) -> Entity:
     """Create or update an event; SEQUENCE goes up when times, place or status change."""
     clean = values["clean"]
@@ -184,7 +188,7 @@ def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None
     return entity
 
 
-def set_cancelled(site, entity: Entity, cancelled: bool) -> None:
+def set_cancelled(site: SiteRuntime, entity: Entity, cancelled: bool) -> None:
     """Cancel (or restore) an event: kept, shown as cancelled, SEQUENCE up; participants told."""
     from plugins.agenda.models import Participation
 
@@ -206,7 +210,7 @@ MONTHS = "agenda.months"  # site.remember namespace of the visitors' month calen
 MONTH_SECONDS = 60
 
 
-def forget_months(site) -> None:
+def forget_months(site: SiteRuntime) -> None:
     """Drop this worker's visitor calendars of ``site`` (after an event changes here)."""
     site.forget(MONTHS)
 

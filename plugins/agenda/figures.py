@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from peewee import fn
 
 from core import access
@@ -11,8 +13,11 @@ from core.kinds import Figure
 from core.models import Entity
 from plugins.agenda.models import Event, Participation
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
-def _lonely(site, viewer=None, restrict=False):
+
+def _lonely(site: SiteRuntime, viewer=None, restrict=False):
     query = (Entity.select().join(Event, on=(Event.entity == Entity.guid))
              .where(Entity.site == site.id, Entity.kind == "agenda.event", Entity.deleted_at.is_null(),
                     Event.start >= now(),
@@ -20,11 +25,11 @@ def _lonely(site, viewer=None, restrict=False):
     return query.where(access.visible(viewer, site)) if restrict else query
 
 
-def count_without_participant(site, start, end):
+def count_without_participant(site: SiteRuntime, start, end):
     return _lonely(site).count()
 
 
-def events_without_participant(site, viewer, limit=50):
+def events_without_participant(site: SiteRuntime, viewer, limit=50):
     """Upcoming events with no participant that ``viewer`` may see, soonest first."""
     return list(_lonely(site, viewer, restrict=True).order_by(Event.start).limit(limit))
 

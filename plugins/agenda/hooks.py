@@ -5,6 +5,10 @@ settings are declared in plugin.toml.
 With plugin.toml this file is the whole map of the plugin; docs/plugins/agenda.md describes it for people.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from starlette.routing import Route
 
 from core import hookimpl
@@ -14,6 +18,9 @@ from core.i18n import gettext_lazy as _l
 from core.kinds import NotificationEvent
 from core.menus import Widget
 from plugins.agenda import calendar_feeds, events, views
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 @hookimpl
@@ -145,7 +152,7 @@ def maillage_cli_commands(subparsers):
              "agenda", _reminders).add_argument("--hours", type=int, default=24)
 
 
-def _reminders(site, args):
+def _reminders(site: SiteRuntime, args):
     from plugins.agenda.reminders import send_reminders
 
     return f"{send_reminders(site, hours=args.hours)} reminder(s)"

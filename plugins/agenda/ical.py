@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Timezone, vRecur
 from icalendar import Event as VEvent
@@ -13,10 +14,13 @@ from core.text import plain_text
 from core.web import entity_url
 from plugins.agenda.events import to_local, url
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 PRODID = "-//maillage//agenda//FR"
 
 
-def uid(site, entity) -> str:
+def uid(site: SiteRuntime, entity) -> str:
     """Stable across edits: the event's guid and the site."""
     return f"agenda-{entity.guid}@{site.id}.maillage"
 
@@ -37,7 +41,7 @@ def _vtimezones(events) -> list:
     return result
 
 
-def vevent(site, base_url: str, event, viewer=None) -> VEvent:
+def vevent(site: SiteRuntime, base_url: str, event, viewer=None) -> VEvent:
     """One event as VEVENT, as ``viewer`` (None: a visitor) may read it: the organiser is named only when
     the reader may see it (a hidden group publishing a public event stays unnamed)."""
     entity = event.entity
@@ -90,7 +94,7 @@ def _add_repetition(component: VEvent, event) -> None:
         component.add("exdate", moment.date() if event.all_day else moment)
 
 
-def calendar(site, base_url: str, name: str, events, viewer=None) -> bytes:
+def calendar(site: SiteRuntime, base_url: str, name: str, events, viewer=None) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

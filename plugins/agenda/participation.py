@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from core import notifications
 from core.db import database, is_postgres, now
 from core.models import Entity
 from plugins.agenda.models import Event, Participation
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 GOING, INTERESTED, WAITING = "going", "interested", "waiting"
 
@@ -42,7 +46,7 @@ def counts(event_guid: int) -> dict:
     return result
 
 
-def answer(site, entity: Entity, member: Entity, wanted: str) -> str | None:
+def answer(site: SiteRuntime, entity: Entity, member: Entity, wanted: str) -> str | None:
     """Record a member's answer (``going``, ``interested`` or ``""`` to withdraw); return their status.
 
     ``going`` on a full event puts them on the waiting list; a seat given back goes to the
@@ -91,7 +95,7 @@ def _move_up(event: Event) -> int | None:
     return first.member_id
 
 
-def fill_free_seats(site, entity: Entity) -> list[int]:
+def fill_free_seats(site: SiteRuntime, entity: Entity) -> list[int]:
     """After the capacity grew: move up as many people as there are new seats."""
     moved = []
     with locked(entity.guid) as event:

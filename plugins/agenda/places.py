@@ -7,8 +7,12 @@ import json
 import math
 import urllib.parse
 import urllib.request
+from typing import TYPE_CHECKING
 
 from core import gazetteer
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 def gazetteer_lookup(text: str):
@@ -20,7 +24,7 @@ def gazetteer_lookup(text: str):
     return places[0] if places else None
 
 
-def geocode(site, address: str, timeout: float = 5.0) -> tuple[float, float] | None:
+def geocode(site: SiteRuntime, address: str, timeout: float = 5.0) -> tuple[float, float] | None:
     """Coordinates of an address from the site's geocoding service (server side, only when configured)."""
     settings = site.plugin_settings("agenda")
     service, base = settings.get("geocoder", "none"), (settings.get("geocoder_url") or "").rstrip("/")
@@ -49,7 +53,7 @@ def geocode(site, address: str, timeout: float = 5.0) -> tuple[float, float] | N
         return None
 
 
-def locate(site, values: dict) -> None:
+def locate(site: SiteRuntime, values: dict) -> None:
     """Fill missing coordinates: the geocoding service for an address, else the gazetteer for the commune."""
     clean = values["clean"]
     if clean.get("lat") is not None and clean.get("lon") is not None:

@@ -6,6 +6,7 @@ Run by ``maillage agenda-reminders`` (hourly from cron or a systemd timer, besid
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from core import notifications
 from core.db import now
@@ -13,8 +14,11 @@ from core.models import Entity
 from plugins.agenda.events import occurrences
 from plugins.agenda.models import Event, Participation
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
-def send_reminders(site, hours: int = 24) -> int:
+
+def send_reminders(site: SiteRuntime, hours: int = 24) -> int:
     """Notify the participants of every occurrence starting within ``hours``; returns how many were told."""
     moment = now()
     horizon = moment + dt.timedelta(hours=hours)

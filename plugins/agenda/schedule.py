@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from peewee import fn
 
@@ -26,12 +27,15 @@ from plugins.agenda.events import (
 from plugins.agenda.models import Event
 from plugins.agenda.places import bbox, haversine_km
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 KIND = "agenda.event"
 CELL_COLUMNS = (Event.start, Event.end, Event.tz, Event.all_day, Event.cancelled, Event.lat, Event.lon,
                 Entity.guid, Entity.kind, Entity.title)
 
 
-def _base(site, viewer, columns=None):
+def _base(site: SiteRuntime, viewer, columns=None):
     """Visible events with their entity (``columns``: only those, as tuples; default both models)."""
     return (Event.select(*(columns or (Event, Entity))).join(Entity, on=(Event.entity == Entity.guid))
             .where(access.visible(viewer, site)))
@@ -75,7 +79,7 @@ def _near_ok(occ: Occurrence, filters: dict) -> bool:
     return haversine_km(lat, lon, occ.event.lat, occ.event.lon) <= km
 
 
-def window(site, viewer, start: dt.datetime, end: dt.datetime, limit: int = 2000, **filters) -> list[Occurrence]:
+def window(site: SiteRuntime, viewer, start: dt.datetime, end: dt.datetime, limit: int = 2000, **filters) -> list[Occurrence]:
     """Every occurrence overlapping [start, end) the viewer may see, in time order (map, feeds)."""
     single = _filtered(_base(site, viewer), filters).where(Event.rrule == "", Event.start < end, Event.end > start,
                                                            Event.start > start - MAX_LENGTH)
@@ -86,14 +90,14 @@ def window(site, viewer, start: dt.datetime, end: dt.datetime, limit: int = 2000
     return result[:limit]
 
 
-def _recurring_between(site, viewer, start: dt.datetime, end: dt.datetime, filters: dict) -> list[Occurrence]:
+def _recurring_between(site: SiteRuntime, viewer, start: dt.datetime, end: dt.datetime, filters: dict) -> list[Occurrence]:
     """The occurrences of the (few) recurring events over [start, end)."""
     rec = _filtered(_base(site, viewer), filters).where(Event.entity.in_(_recurring()), Event.start < end,
                                                         Event.last_end.is_null() | (Event.last_end > start))
     return [occ for event in rec for occ in occurrences(event, start, end)]
 
 
-def month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: int, tz: str = "Europe/Paris",
+def month_days(site: SiteRuntime, viewer, first_day: dt.date, last_day: dt.date, per_day: int, tz: str = "Europe/Paris",
                limit: int = 10_000, **filters) -> tuple[dict, dict]:
     """The calendar from ``first_day`` to ``last_day`` (wall-clock days of ``tz``):
     ``({day: first occurrences, at most per_day}, {day: how many})``, each event placed on the days
@@ -118,7 +122,7 @@ def month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: int
     return _merged(shared, own, per_day)
 
 
-def _beyond_public(site, viewer):
+def _beyond_public(site: SiteRuntime, viewer):
     """The ids (a subquery) of the events ``viewer`` may see that visitors may not: not public, or
     public and hidden by moderation (only the member's own are visible to them); None when the site
     has none (two existence checks on the (site, kind, access) and (owner, kind) indexes)."""
@@ -143,7 +147,7 @@ def _merged(shared: tuple[dict, dict], own: tuple[dict, dict], per_day: int) -> 
     return days, counts
 
 
-def _month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: int, tz: str, limit: int,
+def _month_days(site: SiteRuntime, viewer, first_day: dt.date, last_day: dt.date, per_day: int, tz: str, limit: int,
                 filters: dict) -> tuple[dict, dict]:
     days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     start, end = to_utc(dt.datetime.combine(first_day, dt.time()), tz), to_utc(
@@ -157,7 +161,7 @@ def _month_days(site, viewer, first_day: dt.date, last_day: dt.date, per_day: in
     return by_day, {day: count for day, count in zip(days, counts, strict=True) if count}
 
 
-def _month_entries(site, viewer, start: dt.datetime, end: dt.datetime, limit: int, filters: dict) -> list[tuple]:
+def _month_entries(site: SiteRuntime, viewer, start: dt.datetime, end: dt.datetime, limit: int, filters: dict) -> list[tuple]:
     """The events and occurrences between ``start`` and ``end`` (naive UTC) the viewer may see, as
     ``(start, guid, end, tz, occurrence or None, lat, lon)`` in time order: single events as raw columns."""
     single = _filtered(_base(site, viewer, (Event.start, Event.end, Event.tz, Event.entity, Event.lat, Event.lon)),
@@ -210,7 +214,7 @@ def _cell_details(wanted: set[int]) -> dict[int, SimpleNamespace]:
     return details
 
 
-def listing(site, viewer, after: tuple | None = None, past: bool = False, limit: int = PAGE,
+def listing(site: SiteRuntime, viewer, after: tuple | None = None, past: bool = False, limit: int = PAGE,
             date_from: dt.datetime | None = None, date_to: dt.datetime | None = None, **filters) -> list[Occurrence]:
     """A page of occurrences: upcoming in time order, or past newest first; keyset on (start, guid).
 

@@ -6,6 +6,7 @@ import calendar as pycalendar
 import csv
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 
 from starlette.responses import JSONResponse, Response
 
@@ -17,6 +18,9 @@ from core.models import Account, Entity
 from core.storage import StorageError, storage
 from plugins.agenda import event_form, events, ical, participation, places, schedule
 from plugins.agenda.models import Event
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PER_DAY = 4  # events listed in a day of the month view; a link leads to the rest
 
@@ -208,7 +212,7 @@ def edit(request):
     }, status_code=400 if errors else 200)
 
 
-def _editable(request, site, user) -> tuple[Entity | None, Event | None, list[Entity]]:
+def _editable(request, site: SiteRuntime, user) -> tuple[Entity | None, Event | None, list[Entity]]:
     """The event being edited (None, None for a new one) and the containers a new one may go to,
     after checking the member may write it."""
     if "guid" in request.path_params:
@@ -221,7 +225,7 @@ def _editable(request, site, user) -> tuple[Entity | None, Event | None, list[En
     return None, None, containers
 
 
-def _save(site, user, actor, values: dict, entity: Entity | None, event: Event | None,
+def _save(site: SiteRuntime, user, actor, values: dict, entity: Entity | None, event: Event | None,
           container: Entity | None, image: bytes | None) -> Entity:
     """Locate and save the event; seats freed by a larger capacity go to the waiting list."""
     places.locate(site, values)

@@ -8,11 +8,15 @@ last day recorded.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from core.db import database, now
 from plugins.animation import territory
 from plugins.animation.figures import collect
 from plugins.animation.models import DailyFigure
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PERIODS = (7, 30, 90, 365)
 BACKFILL_DAYS = 2 * max(PERIODS)  # a year and the year before it, for the first run
@@ -24,14 +28,14 @@ def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
 
-def through(site) -> dt.date | None:
+def through(site: SiteRuntime) -> dt.date | None:
     """The last complete day the aggregation recorded for ``site``, or None before its first run."""
     row = (DailyFigure.select(DailyFigure.day)
            .where(DailyFigure.site == site.id, DailyFigure.figure == THROUGH, DailyFigure.period == 0).first())
     return row.day if row else None
 
 
-def _replace(site, figure: str, period: int, first: dt.date, last: dt.date, values: dict,
+def _replace(site: SiteRuntime, figure: str, period: int, first: dt.date, last: dt.date, values: dict,
              zeros: bool = False) -> None:
     """Replace the rows of ``figure`` between ``first`` and ``last`` (days without events are left out,
     unless ``zeros``: a level or a distinct count of 0 is a figure)."""
@@ -44,12 +48,12 @@ def _replace(site, figure: str, period: int, first: dt.date, last: dt.date, valu
         DailyFigure.insert_many(rows[start:start + 500], fields=fields).execute()
 
 
-def _stored(site, figure: str, period: int, day: dt.date) -> bool:
+def _stored(site: SiteRuntime, figure: str, period: int, day: dt.date) -> bool:
     return DailyFigure.select().where(DailyFigure.site == site.id, DailyFigure.figure == figure,
                                       DailyFigure.period == period, DailyFigure.day == day).exists()
 
 
-def aggregate(site, today: dt.date | None = None) -> dict:
+def aggregate(site: SiteRuntime, today: dt.date | None = None) -> dict:
     """Record every figure of ``site`` up to yesterday; returns ``{"through": day, "figures": n}``."""
     today = today or now().date()
     last = today - dt.timedelta(days=1)

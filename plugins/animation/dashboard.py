@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from plugins.animation.aggregate import PERIODS, THROUGH, through
 from plugins.animation.figures import collect
 from plugins.animation.models import DailyFigure
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 @dataclass
@@ -49,7 +53,7 @@ def buckets(period: int) -> int:
     return 1 if period <= 30 else 7 if period <= 90 else 30
 
 
-def lines(site, period: int) -> tuple[dt.date | None, list[Line]]:
+def lines(site: SiteRuntime, period: int) -> tuple[dt.date | None, list[Line]]:
     """``(last day aggregated, one Line per figure)`` for the ``period`` days ending that day."""
     last = through(site)
     if last is None:
@@ -119,7 +123,7 @@ def _series(daily: dict[dt.date, int], last: dt.date, period: int, mode: str) ->
     return points
 
 
-def names(site, viewer, figure_name: str, limit: int = 50) -> list:
+def names(site: SiteRuntime, viewer, figure_name: str, limit: int = 50) -> list:
     """The entities behind a figure that ``viewer`` may see (the figure's own query filters them)."""
     for figure in collect(site):
         if figure.name == figure_name and figure.names is not None:

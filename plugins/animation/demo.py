@@ -5,11 +5,15 @@ aggregation, so the dashboard's charts have a history to show."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from core.db import database, now
 from core.models import Account, Activity, Entity
 from plugins.animation.aggregate import aggregate
 from plugins.animation.models import Featured, Introduction
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 YEAR = dt.timedelta(days=365)
 
@@ -30,7 +34,7 @@ def _spread(model, key, date_columns, where, start: dt.datetime, days: int, rng)
                 where, key >= chunk[0], key <= chunk[-1]).execute()
 
 
-def generate(site, scale: str, rng) -> None:
+def generate(site: SiteRuntime, scale: str, rng) -> None:
     """Date the demo over a year, introduce and feature a few things, aggregate the figures."""
     if Introduction.select().where(Introduction.site == site.id).exists():
         return

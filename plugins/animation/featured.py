@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from peewee import fn
 
@@ -12,6 +13,9 @@ from core.i18n import gettext as _
 from core.models import Entity
 from plugins.animation.models import Featured
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 MAX_ITEMS = 12
 
 
@@ -19,7 +23,7 @@ class FeatureError(ValueError):
     """Why an item cannot be featured."""
 
 
-def add(site, entity: Entity, until: dt.date | None) -> Featured:
+def add(site: SiteRuntime, entity: Entity, until: dt.date | None) -> Featured:
     """Pin ``entity`` last (or move its end date if it is pinned already)."""
     if entity.access != "public" or entity.deleted_at is not None or entity.hidden:
         raise FeatureError(_("Only public items can be featured on the home page."))
@@ -35,7 +39,7 @@ def add(site, entity: Entity, until: dt.date | None) -> Featured:
     return Featured.create(site=site.id, entity=entity.guid, position=last + 1, until=until, created=now())
 
 
-def move(site, featured_id: int, step: int) -> None:
+def move(site: SiteRuntime, featured_id: int, step: int) -> None:
     """Swap an item with its neighbour above (``-1``) or below (``1``)."""
     rows = list(Featured.select().where(Featured.site == site.id).order_by(Featured.position, Featured.id))
     index = next((i for i, row in enumerate(rows) if row.id == featured_id), None)
@@ -47,18 +51,18 @@ def move(site, featured_id: int, step: int) -> None:
             Featured.update(position=position).where(Featured.id == row.id).execute()
 
 
-def remove(site, featured_id: int) -> None:
+def remove(site: SiteRuntime, featured_id: int) -> None:
     """Unpin an item."""
     Featured.delete().where(Featured.site == site.id, Featured.id == featured_id).execute()
 
 
-def all_items(site) -> list[Featured]:
+def all_items(site: SiteRuntime) -> list[Featured]:
     """Every pinned item of the site, in order, with its entity (for the animator's page)."""
     return list(Featured.select(Featured, Entity).join(Entity, on=(Featured.entity == Entity.guid))
                 .where(Featured.site == site.id).order_by(Featured.position, Featured.id))
 
 
-def shown(site, viewer) -> list[Entity]:
+def shown(site: SiteRuntime, viewer) -> list[Entity]:
     """The pinned items of the home page: not expired, not trashed, visible to ``viewer`` (in SQL)."""
     today = now().date()
     return list(Entity.select().join(Featured, on=(Featured.entity == Entity.guid))

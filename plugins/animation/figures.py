@@ -4,6 +4,7 @@ collection of every enabled plugin's figures through ``maillage_adoption_figures
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from peewee import fn
 
@@ -12,6 +13,9 @@ from core.i18n import gettext_lazy as _l
 from core.kinds import Figure
 from core.models import Account, Activity, Entity, Relationship
 from core.moderation import Report
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 def as_day(value) -> dt.date:
@@ -26,19 +30,19 @@ def per_day(query, column) -> dict[dt.date, int]:
     return {as_day(d): n for d, n in rows}
 
 
-def _signups(site, start, end):
+def _signups(site: SiteRuntime, start, end):
     return per_day(Account.select().where(Account.site == site.id, Account.created >= start,
                                           Account.created < end), Account.created)
 
 
 def _published(kind):
-    def count(site, start, end):
+    def count(site: SiteRuntime, start, end):
         return per_day(Entity.select().where(Entity.site == site.id, Entity.kind == kind, Entity.created >= start,
                                              Entity.created < end), Entity.created)
     return count
 
 
-def _actors(site, start, end, people_only=False):
+def _actors(site: SiteRuntime, start, end, people_only=False):
     query = (Activity.select(Activity.actor).where(Activity.site == site.id, Activity.created >= start,
                                                    Activity.created < end))
     if people_only:
@@ -46,15 +50,15 @@ def _actors(site, start, end, people_only=False):
     return query.distinct()
 
 
-def _active(site, start, end):
+def _active(site: SiteRuntime, start, end):
     return _actors(site, start, end).count()
 
 
-def _contributors(site, start, end):
+def _contributors(site: SiteRuntime, start, end):
     return _actors(site, start, end, people_only=True).count()
 
 
-def _readers(site, start, end):
+def _readers(site: SiteRuntime, start, end):
     """Members who came in the period (a day of visit, or a sign-in) and did not contribute."""
     came = Account.entity.in_(visits.came(site.id, start, end)) | ((Account.last_login >= start)
                                                                    & (Account.last_login < end))
@@ -63,11 +67,11 @@ def _readers(site, start, end):
             .count())
 
 
-def _open_reports(site, start, end):
+def _open_reports(site: SiteRuntime, start, end):
     return Report.select().where(Report.site == site.id, Report.resolved.is_null()).count()
 
 
-def _pending_requests(site, start, end):
+def _pending_requests(site: SiteRuntime, start, end):
     return Relationship.select().where(Relationship.site == site.id,
                                        Relationship.verb == "connection_requested").count()
 
@@ -83,13 +87,13 @@ CORE = (
 )
 
 
-def published_figures(site) -> list[Figure]:
+def published_figures(site: SiteRuntime) -> list[Figure]:
     """One "published" figure per entity kind of the enabled plugins (members and comments apart)."""
     return [Figure(f"published:{kind.name}", kind.plural or kind.label, _published(kind.name))
             for kind in site.entity_kinds.values() if kind.name not in ("user",)]
 
 
-def collect(site) -> list[Figure]:
+def collect(site: SiteRuntime) -> list[Figure]:
     """Every figure of ``site``: the core's, one per content kind, then each enabled plugin's."""
     figures = list(CORE) + published_figures(site)
     for contributed in site.call("maillage_adoption_figures", site=site):

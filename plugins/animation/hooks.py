@@ -1,6 +1,10 @@
 """What the animation plugin brings: the animator's pages, the "animation" right, the
 introduction notification, the featured block of the home page and the daily aggregation."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from starlette.routing import Route
 
 from core import entities, hookimpl, web
@@ -10,6 +14,9 @@ from core.i18n import gettext_lazy as _l
 from core.kinds import NotificationEvent
 from core.menus import MenuItem, Widget
 from plugins.animation import views
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 @hookimpl
@@ -75,7 +82,7 @@ def maillage_cli_commands(subparsers):
              "animation", _aggregate)
 
 
-def _aggregate(site, args):
+def _aggregate(site: SiteRuntime, args):
     from plugins.animation.aggregate import aggregate
 
     done = aggregate(site)

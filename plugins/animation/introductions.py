@@ -8,6 +8,7 @@ many became connections.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from peewee import JOIN
@@ -17,6 +18,9 @@ from core.db import database, now
 from core.i18n import gettext as _
 from core.models import Entity, Relationship
 from plugins.animation.models import Introduction
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PARTIES = ("user", "directory.organisation")
 
@@ -36,7 +40,7 @@ def guid_in(text: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def resolve(site, viewer, text: str) -> Entity:
+def resolve(site: SiteRuntime, viewer, text: str) -> Entity:
     """The member or organisation ``text`` names: a page address, a number, or an exact name."""
     text = (text or "").strip()
     if not text:
@@ -56,7 +60,7 @@ def resolve(site, viewer, text: str) -> Entity:
     return found[0]
 
 
-def introduce(site, animator, first: Entity, second: Entity, message: str) -> Introduction:
+def introduce(site: SiteRuntime, animator, first: Entity, second: Entity, message: str) -> Introduction:
     """Record the introduction and tell both sides (an organisation's managers for an organisation)."""
     if first.guid == second.guid:
         raise IntroductionError(_("Choose two different members or organisations."))
@@ -74,7 +78,7 @@ def introduce(site, animator, first: Entity, second: Entity, message: str) -> In
     return row
 
 
-def visible_to(site, viewer, introduction_id: int, animator: bool = False) -> Introduction | None:
+def visible_to(site: SiteRuntime, viewer, introduction_id: int, animator: bool = False) -> Introduction | None:
     """The introduction if ``viewer`` made it, is one side of it or manages one side, or is an
     ``animator`` (who sees every introduction of the site)."""
     row = Introduction.get_or_none(Introduction.id == introduction_id, Introduction.site == site.id)
@@ -86,7 +90,7 @@ def visible_to(site, viewer, introduction_id: int, animator: bool = False) -> In
     return None
 
 
-def my_side(site, viewer, row: Introduction) -> tuple[Entity, Entity] | None:
+def my_side(site: SiteRuntime, viewer, row: Introduction) -> tuple[Entity, Entity] | None:
     """``(the side the viewer is or manages, the other side)``, or None for the animator alone."""
     mine = {viewer.guid} | access.managed(viewer, site)
     if row.first_id in mine:
@@ -96,7 +100,7 @@ def my_side(site, viewer, row: Introduction) -> tuple[Entity, Entity] | None:
     return None
 
 
-def connect(site, viewer, row: Introduction) -> str:
+def connect(site: SiteRuntime, viewer, row: Introduction) -> str:
     """Ask the other side to connect (or accept their request): one click from the introduction."""
     side = my_side(site, viewer, row)
     if side is None:
@@ -109,7 +113,7 @@ def connect(site, viewer, row: Introduction) -> str:
     return state
 
 
-def summary(site, start, end) -> dict:
+def summary(site: SiteRuntime, start, end) -> dict:
     """Introductions made in ``[start, end)`` and how many of them are connected now."""
     link = Relationship.alias()
     rows = (Introduction.select(Introduction.id, link.id)
@@ -124,7 +128,7 @@ def summary(site, start, end) -> dict:
     return {"made": made, "connected": connected}
 
 
-def recent(site, limit: int = 20) -> list[Introduction]:
+def recent(site: SiteRuntime, limit: int = 20) -> list[Introduction]:
     """The latest introductions of the site, newest first."""
     return list(Introduction.select().where(Introduction.site == site.id)
                 .order_by(Introduction.id.desc()).limit(limit))

@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from core import gazetteer
 from core.db import database, now
 from core.models import Activity, Entity
 from plugins.animation.models import AreaFigure
 from plugins.directory.api import KIND, SILENT_DAYS, Organisation
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 def departement(postcode: str) -> str:
@@ -40,7 +44,7 @@ def departement_names() -> dict[str, str]:
     return {code: f"{code} · {name}" for code, (_pop, name) in best.items()}
 
 
-def _active_guids(site, start: dt.datetime) -> set[int]:
+def _active_guids(site: SiteRuntime, start: dt.datetime) -> set[int]:
     """Entities that acted, or in which something happened, since ``start``."""
     actors = Activity.select(Activity.actor).where(Activity.site == site.id, Activity.created >= start)
     containers = (Activity.select(Activity.container).where(Activity.site == site.id, Activity.created >= start,
@@ -48,7 +52,7 @@ def _active_guids(site, start: dt.datetime) -> set[int]:
     return {guid for (guid,) in actors.union(containers).tuples()}
 
 
-def compute(site, last: dt.date, period: int) -> dict[str, list[dict]]:
+def compute(site: SiteRuntime, last: dt.date, period: int) -> dict[str, list[dict]]:
     """``{"departement": rows, "commune": rows}`` for the ``period`` days ending ``last``."""
     end = dt.datetime(last.year, last.month, last.day) + dt.timedelta(days=1)
     active = _active_guids(site, end - dt.timedelta(days=period))
@@ -81,7 +85,7 @@ def compute(site, last: dt.date, period: int) -> dict[str, list[dict]]:
     return result
 
 
-def record(site, last: dt.date, period: int) -> None:
+def record(site: SiteRuntime, last: dt.date, period: int) -> None:
     """Replace the stored areas of ``period`` by those ending ``last``."""
     AreaFigure.delete().where(AreaFigure.site == site.id, AreaFigure.period == period).execute()
     names = ("level", "code", "label", "cards", "active", "silent", "lat", "lon")
@@ -94,7 +98,7 @@ def record(site, last: dt.date, period: int) -> None:
     cursor.executemany(f"INSERT INTO {AreaFigure._meta.table_name} ({columns}) VALUES ({marks})", rows)
 
 
-def read(site, period: int, level: str, order: str = "silent", limit: int | None = None) -> list:
+def read(site: SiteRuntime, period: int, level: str, order: str = "silent", limit: int | None = None) -> list:
     """The stored areas of one level, the most silent (or the biggest) first, as named tuples (code,
     label, cards, active, silent, lat, lon): a region's 2,000 communes as model rows cost more than
     the rest of the page."""
@@ -105,10 +109,10 @@ def read(site, period: int, level: str, order: str = "silent", limit: int | None
     return list(query.limit(limit).namedtuples() if limit else query.namedtuples())
 
 
-def count(site, period: int, level: str) -> int:
+def count(site: SiteRuntime, period: int, level: str) -> int:
     """How many areas of one level are stored."""
     return AreaFigure.select().where(*_of_level(site, period, level)).count()
 
 
-def _of_level(site, period: int, level: str) -> tuple:
+def _of_level(site: SiteRuntime, period: int, level: str) -> tuple:
     return AreaFigure.site == site.id, AreaFigure.period == period, AreaFigure.level == level

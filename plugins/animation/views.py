@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 
 from starlette.responses import JSONResponse, Response
 
@@ -17,6 +18,9 @@ from core.i18n import format_date, ngettext
 from core.i18n import gettext as _
 from plugins.animation import charts, dashboard, featured, introductions, territory, writing
 from plugins.animation.aggregate import PERIODS
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 RIGHT = "animation.dashboard"
 LEVELS = ("departement", "commune")
@@ -235,7 +239,7 @@ def featured_action(request):
     return web.redirect(request, web.url_for(request, "animation-featured"))
 
 
-def _item(site, user, text: str):
+def _item(site: SiteRuntime, user, text: str):
     guid = introductions.guid_in(text)
     entity = entities.get_visible(site, user, guid) if guid is not None else None
     if entity is None:

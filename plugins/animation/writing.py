@@ -9,6 +9,7 @@ selection is what the animator may see, capped at :data:`MAX_CARDS` per sending.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from core import access
 from core.db import now
@@ -17,16 +18,19 @@ from core.models import Entity
 from plugins.animation.territory import departement
 from plugins.directory.api import KIND, SILENT_DAYS, Organisation, silent_condition
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 MAX_CARDS = 200
 SELECTIONS = ("silent", "all")
 
 
-def enabled(site) -> bool:
+def enabled(site: SiteRuntime) -> bool:
     """True when the messages plugin is on: animator messages go through it."""
     return "messages" in site.enabled_names
 
 
-def selection(site, viewer, which: str, dep: str, limit: int = MAX_CARDS + 1) -> list[Entity]:
+def selection(site: SiteRuntime, viewer, which: str, dep: str, limit: int = MAX_CARDS + 1) -> list[Entity]:
     """The cards of département ``dep`` (all of them, or the ``silent`` ones) that ``viewer`` may see."""
     query = (Entity.select(Entity, Organisation.postcode).join(Organisation, on=(Organisation.entity == Entity.guid), attr="org")
              .where(Entity.site == site.id, Entity.kind == KIND, Entity.deleted_at.is_null(),
@@ -38,7 +42,7 @@ def selection(site, viewer, which: str, dep: str, limit: int = MAX_CARDS + 1) ->
             if departement(card.org.postcode) == dep][:limit]
 
 
-def send(site, user, cards: list[Entity], subject: str, body: str) -> tuple[int, list[str]]:
+def send(site: SiteRuntime, user, cards: list[Entity], subject: str, body: str) -> tuple[int, list[str]]:
     """Open one conversation with each card; returns (how many were sent, the refusals' reasons)."""
     from plugins.messages import api as messages
 

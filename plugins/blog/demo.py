@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from core.db import database, now
 from core.models import Account, Activity, Entity
@@ -10,6 +11,9 @@ from core.search import SearchDocument, fold
 from core.text import slugify
 from plugins.blog import posts
 from plugins.blog.models import Post, Revision
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 ARTICLES = [
     ("Bienvenue sur notre blog", "Nous partagerons ici les **nouvelles** de l'association.", ["vie associative"]),
@@ -24,7 +28,7 @@ REGION_POSTS = 5_000
 BATCH = 500
 
 
-def generate(site, scale: str, rng) -> None:
+def generate(site: SiteRuntime, scale: str, rng) -> None:
     """Create the demo articles once (a second run changes nothing)."""
     if Entity.select().where(Entity.site == site.id, Entity.kind == "blog.post").exists():
         return
@@ -42,7 +46,7 @@ def generate(site, scale: str, rng) -> None:
         posts.save(site, author, author.entity, values, None, publish=True)
 
 
-def bulk(site, total: int, rng) -> None:
+def bulk(site: SiteRuntime, total: int, rng) -> None:
     """``total`` published posts spread over the last two years, with their revision and activity row.
 
     Bulk inserts bypass ``posts.save`` (no notification is sent); the search documents are

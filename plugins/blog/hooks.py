@@ -4,6 +4,10 @@ The "blog.post" kind, the menu entry, the group tab and the settings are declare
 plugin.toml; with this file it is the whole map of the plugin (docs/tutorial-blog.md).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from starlette.routing import Route
 
 from core import entities, hookimpl
@@ -11,6 +15,9 @@ from core.commands import per_site
 from core.i18n import gettext_lazy as _l
 from core.kinds import NotificationEvent
 from plugins.blog import views
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 @hookimpl
@@ -106,7 +113,7 @@ def maillage_cli_commands(subparsers):
              _publish_scheduled)
 
 
-def _publish_scheduled(site, args):
+def _publish_scheduled(site: SiteRuntime, args):
     from plugins.blog.posts import announce_due
 
     return f"{announce_due(site)} post(s) published"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from peewee import JOIN, fn
 
@@ -13,6 +14,9 @@ from core.models import ACCESS_LEVELS, Account, Entity, Relationship
 from core.storage import storage
 from core.text import plain_text, slugify
 from plugins.blog.models import Post, Revision
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PAGE = 12
 MAX_TAGS = 10
@@ -26,7 +30,7 @@ class PostError(ValueError):
         self.errors = errors
 
 
-def url(site, entity: Entity, slug: str | None = None) -> str:
+def url(site: SiteRuntime, entity: Entity, slug: str | None = None) -> str:
     """The stable address of a post, its route ``blog-post`` (/blog/<guid>/<slug>)."""
     if slug is None:
         post = Post.get_or_none(Post.entity == entity.guid)
@@ -39,12 +43,12 @@ def is_public(post: Post) -> bool:
     return post.status == "published" and post.publish_at is not None and post.publish_at <= now()
 
 
-def can_edit(site, user: Account | None, entity: Entity) -> bool:
+def can_edit(site: SiteRuntime, user: Account | None, entity: Entity) -> bool:
     """Authors, the managers of the organisation or group it belongs to, and delegates of the blog."""
     return user is not None and entities.can(site, user, "blog.edit", entity)
 
 
-def listing(site, viewer: Account | None, before: int | None = None, tag: str | None = None,
+def listing(site: SiteRuntime, viewer: Account | None, before: int | None = None, tag: str | None = None,
             owner: int | None = None, container: int | None = None, limit: int = PAGE) -> list[Post]:
     """Published posts the viewer may see, newest first (keyset on the guid)."""
     author = Entity.alias()
@@ -64,7 +68,7 @@ def listing(site, viewer: Account | None, before: int | None = None, tag: str | 
     return list(query)
 
 
-def drafts(site, user: Account) -> list[Post]:
+def drafts(site: SiteRuntime, user: Account) -> list[Post]:
     """Drafts and scheduled posts the member may edit (theirs and those of what they manage)."""
     managed = Relationship.select(Relationship.object).where(Relationship.subject == user.guid,
                                                               Relationship.verb == "manages")
@@ -75,7 +79,7 @@ def drafts(site, user: Account) -> list[Post]:
                 .order_by(Entity.guid.desc()).limit(100))
 
 
-def parse(site, data, default_access: str) -> tuple[dict, dict]:
+def parse(site: SiteRuntime, data, default_access: str) -> tuple[dict, dict]:
     """Read a post form; return (values, errors)."""
     values = {
         "title": (data.get("title") or "").strip(),
@@ -109,7 +113,7 @@ def parse(site, data, default_access: str) -> tuple[dict, dict]:
     return values, errors
 
 
-def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None, publish: bool,
+def save(site: SiteRuntime, user: Account, actor: Entity, values: dict, entity: Entity | None, publish: bool,
          cover: bytes | None = None, container: Entity | None = None) -> Entity:
     """Create or update a post from parsed values; record a revision; publish if asked."""
     cover_key = None
@@ -143,7 +147,7 @@ def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None
     return entity
 
 
-def announce_due(site) -> int:
+def announce_due(site: SiteRuntime) -> int:
     """Make public the posts whose time has come (activity and search document committed with the
     claim, in one transaction), then tell their authors' followers. Returns how many."""
     with database.atomic():
@@ -152,7 +156,7 @@ def announce_due(site) -> int:
     return len(published)
 
 
-def _publish_due(site) -> list[Post]:
+def _publish_due(site: SiteRuntime) -> list[Post]:
     """Claim the posts whose time has come and record their activity; the search index takes them
     before the transaction commits (call inside one). Returns the posts claimed."""
     due = list(Post.select(Post, Entity).join(Entity, on=(Post.entity == Entity.guid))
@@ -168,7 +172,7 @@ def _publish_due(site) -> list[Post]:
     return published
 
 
-def _tell_followers(site, published: list[Post]) -> None:
+def _tell_followers(site: SiteRuntime, published: list[Post]) -> None:
     """Notify the followers of each post's author (after the post is committed)."""
     for post in published:
         entity = post.entity
@@ -178,7 +182,7 @@ def _tell_followers(site, published: list[Post]) -> None:
                              text=post.excerpt or plain_text(post.body, 200))
 
 
-def restore(site, user: Account, entity: Entity, revision: Revision) -> None:
+def restore(site: SiteRuntime, user: Account, entity: Entity, revision: Revision) -> None:
     """Bring an earlier version back (as a new revision: nothing is lost)."""
     values = {"title": revision.title, "body": revision.body, "excerpt": revision.excerpt,
               "access": entity.access, "tag_list": Post.get_by_id(entity.guid).tags,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from core import entities, feeds, images, inputs, listings, urls, web
@@ -12,6 +14,9 @@ from core.storage import StorageError, storage
 from core.text import plain_text, render_markdown
 from plugins.blog import posts
 from plugins.blog.models import Post, Revision
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 def _before(request):
@@ -121,7 +126,7 @@ def edit(request):
         "containers": containers}, status_code=400 if errors else 200)
 
 
-def _editable(request, site, user) -> tuple[Entity | None, Post | None]:
+def _editable(request, site: SiteRuntime, user) -> tuple[Entity | None, Post | None]:
     """The post being edited (None, None for a new one), after checking the member may write it."""
     guid = request.path_params.get("guid")
     if guid is not None:
@@ -135,7 +140,7 @@ def _editable(request, site, user) -> tuple[Entity | None, Post | None]:
     return None, None
 
 
-def _form_values(request, site, entity: Entity | None, post: Post | None) -> dict:
+def _form_values(request, site: SiteRuntime, entity: Entity | None, post: Post | None) -> dict:
     """The editor's values: the post's, or the defaults of a new one."""
     if post is None:
         return {"title": "", "body": "", "excerpt": "", "tags": "", "comments": True, "publish_at": "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from core import activity, entities, gazetteer, images, inputs, relationships, web
 from core.db import database
@@ -10,6 +11,9 @@ from core.i18n import gettext as _
 from core.models import Entity
 from core.storage import StorageError, storage
 from plugins.directory.models import Organisation
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 KIND = "directory.organisation"
 LOGO_SIZE = (400, 400)  # a logo fits in this box, its proportions kept
@@ -25,12 +29,12 @@ FIELD_LIMITS = {"acronym": 40, "short_description": 300, "president": 200, "dire
 AGGREGATES = "directory.aggregates"  # site.remember namespace of the map's clusters and the theme counts
 
 
-def forget_aggregates(site) -> None:
+def forget_aggregates(site: SiteRuntime) -> None:
     """Drop this worker's cached clusters and counts of ``site`` (after a card changes here)."""
     site.forget(AGGREGATES)
 
 
-def taxonomy(site) -> list[dict]:
+def taxonomy(site: SiteRuntime) -> list[dict]:
     """The theme tree: [{"key", "label", "children": [{"key", "label"}]}] from the site file's
     ``[[taxonomy]]`` (entries with ``name`` or ``label`` and optional ``children``/``sub``), unless the
     administrator edited it at /directory/themes (stored in the plugin settings, key ``taxonomy``)."""
@@ -48,7 +52,7 @@ def taxonomy(site) -> list[dict]:
     return tree
 
 
-def theme_keys(site) -> set[str]:
+def theme_keys(site: SiteRuntime) -> set[str]:
     keys = set()
     for node in taxonomy(site):
         keys.add(node["key"])
@@ -56,15 +60,15 @@ def theme_keys(site) -> set[str]:
     return keys
 
 
-def identifier_names(site) -> list[str]:
+def identifier_names(site: SiteRuntime) -> list[str]:
     return list(site.plugin_settings("directory").get("identifiers") or [])
 
 
-def free_fields(site) -> list[str]:
+def free_fields(site: SiteRuntime) -> list[str]:
     return list(site.plugin_settings("directory").get("fields") or [])
 
 
-def parse(site, data) -> tuple[dict, dict, list[str]]:
+def parse(site: SiteRuntime, data) -> tuple[dict, dict, list[str]]:
     """Form data -> (entity values, card values, errors). Values are kept for re-display."""
     errors: list[str] = []
     name = (data.get("name") or "").strip()
@@ -80,7 +84,7 @@ def parse(site, data) -> tuple[dict, dict, list[str]]:
     return {"name": name, "access": access_level}, values, errors
 
 
-def _read_description(site, data, values: dict, errors: list[str]) -> None:
+def _read_description(site: SiteRuntime, data, values: dict, errors: list[str]) -> None:
     """Competences (a bounded list), themes of the site's tree, founding date, text lengths."""
     limit = int(site.plugin_settings("directory").get("max_competences") or 7)
     competences = [c.strip() for c in values["competences"].splitlines() if c.strip()]
@@ -100,7 +104,7 @@ def _read_description(site, data, values: dict, errors: list[str]) -> None:
             errors.append(_("%(field)s: %(max)s characters at most.") % {"field": field, "max": most})
 
 
-def _read_identity(site, data, values: dict, errors: list[str]) -> None:
+def _read_identity(site: SiteRuntime, data, values: dict, errors: list[str]) -> None:
     """The site's identifiers (the first one given is the legal id) and its free fields."""
     idents = {n: (data.get(f"id_{n}") or "").strip() for n in identifier_names(site)}
     values["identifiers"] = json.dumps({k: v for k, v in idents.items() if v})
@@ -108,7 +112,7 @@ def _read_identity(site, data, values: dict, errors: list[str]) -> None:
     values["extra"] = json.dumps({f: (data.get(f"extra_{f}") or "").strip() for f in free_fields(site)})
 
 
-def _read_contacts(site, data, values: dict, errors: list[str]) -> None:
+def _read_contacts(site: SiteRuntime, data, values: dict, errors: list[str]) -> None:
     """Web site, e-mail, postal code and social links, through the core's typed parsers."""
     for field, parser in (("website", inputs.url), ("email", inputs.email), ("postcode", inputs.postcode)):
         try:
@@ -121,7 +125,7 @@ def _read_contacts(site, data, values: dict, errors: list[str]) -> None:
         errors.append(_("Social links: one address starting with http:// or https:// per line."))
 
 
-def _read_place(site, data, values: dict, errors: list[str]) -> None:
+def _read_place(site: SiteRuntime, data, values: dict, errors: list[str]) -> None:
     """Coordinates as given, else those of the commune or postal code (offline gazetteer)."""
     try:
         values["lat"], values["lon"] = inputs.coordinates(data.get("lat"), data.get("lon"))
@@ -145,7 +149,7 @@ def read_logo(data) -> bytes | None:
     return images.thumbnail(upload.file.read(LOGO_MAX_BYTES + 1), LOGO_SIZE)
 
 
-def logo_url(site, guid: int, key: str) -> str:
+def logo_url(site: SiteRuntime, guid: int, key: str) -> str:
     """The address of a card's logo, "" when it has none. It carries the start of the file's key, so a new
     logo gets a new address and browsers may keep each one long."""
     if not key:
@@ -153,14 +157,14 @@ def logo_url(site, guid: int, key: str) -> str:
     return web.url_for(site, "directory-logo", guid=guid) + f"?v={key[:LOGO_VERSION_CHARS]}"
 
 
-def logo_urls(site, guids: list[int]) -> dict[int, str]:
+def logo_urls(site: SiteRuntime, guids: list[int]) -> dict[int, str]:
     """The logos of the cards among ``guids`` that have one, in one query (``maillage_entity_images``)."""
     rows = (Organisation.select(Organisation.entity, Organisation.logo)
             .where(Organisation.entity.in_(guids), Organisation.logo != "").tuples())
     return {guid: logo_url(site, guid, key) for guid, key in rows}
 
 
-def create(site, user, actor, head: dict, values: dict, logo: bytes | None = None) -> Entity:
+def create(site: SiteRuntime, user, actor, head: dict, values: dict, logo: bytes | None = None) -> Entity:
     """A new card owned by ``actor``; ``user`` manages it. ``logo``: an image from :func:`read_logo`."""
     key = storage(site).save(logo) if logo else ""
     try:
@@ -177,7 +181,7 @@ def create(site, user, actor, head: dict, values: dict, logo: bytes | None = Non
     return entity
 
 
-def update(site, entity: Entity, head: dict, values: dict, logo: bytes | None = None,
+def update(site: SiteRuntime, entity: Entity, head: dict, values: dict, logo: bytes | None = None,
            remove_logo: bool = False) -> None:
     """Save a card's fields; ``logo`` (from :func:`read_logo`) replaces the logo, ``remove_logo`` drops it.
     The replaced or removed file is deleted once the row no longer refers to it."""
@@ -200,20 +204,20 @@ def update(site, entity: Entity, head: dict, values: dict, logo: bytes | None = 
     forget_aggregates(site)
 
 
-def delete_logo_file(site, entity: Entity) -> None:
+def delete_logo_file(site: SiteRuntime, entity: Entity) -> None:
     """Free the logo file of a card removed for good."""
     key = Organisation.select(Organisation.logo).where(Organisation.entity == entity.guid).scalar()
     if key:
         _delete_file(site, key)
 
 
-def _delete_file(site, key: str) -> None:
+def _delete_file(site: SiteRuntime, key: str) -> None:
     try:
         storage(site).delete(key)
     except StorageError:  # not a key the storage made: nothing of ours to delete
         pass
 
 
-def add_manager(site, card: Entity, member_guid: int) -> None:
+def add_manager(site: SiteRuntime, card: Entity, member_guid: int) -> None:
     relationships.add(site, member_guid, "manages", card.guid)
     Organisation.update(claimed=True).where(Organisation.entity == card.guid).execute()

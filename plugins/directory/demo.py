@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from typing import TYPE_CHECKING
 
 from core import gazetteer, search
 from core.db import database, now
@@ -14,19 +15,22 @@ from plugins.directory import grid
 from plugins.directory.cards import theme_keys
 from plugins.directory.models import Organisation
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 KIND = "directory.organisation"
 WORDS = ("Amicale", "Association", "Club", "Comité", "Foyer", "Union", "Cercle", "Collectif")
 TOPICS = ("sportive", "des parents d'élèves", "de randonnée", "culturelle", "des aînés", "de musique",
           "de théâtre", "solidaire", "du patrimoine", "de pêche")
 
 
-def territory_places(site) -> list:
+def territory_places(site: SiteRuntime) -> list:
     """The gazetteer's communes inside the site's ``[territory] bounds`` (all of them without bounds)."""
     bounds = (site.config.territory or {}).get("bounds")
     return gazetteer.within(bounds) if bounds else list(gazetteer.places())
 
 
-def bulk_cards(site, count: int, rng: random.Random, themes=(), batch: int = 1000, places=None) -> int:
+def bulk_cards(site: SiteRuntime, count: int, rng: random.Random, themes=(), batch: int = 1000, places=None) -> int:
     """Insert ``count`` public cards around ``places`` (default: the site's territory), about 5 km
     from a commune's centre; towns get more cards than villages (weight: square root of population)."""
     places = places if places is not None else territory_places(site)
@@ -60,6 +64,6 @@ def bulk_cards(site, count: int, rng: random.Random, themes=(), batch: int = 100
     return made
 
 
-def generate(site, scale, rng):
+def generate(site: SiteRuntime, scale, rng):
     themes = sorted(theme_keys(site))
     bulk_cards(site, 34000 if scale == "region" else 12, rng, themes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from core import access
 from core.db import now
@@ -12,16 +13,19 @@ from core.models import Activity, Entity, Relationship
 from plugins.directory.managing import CLAIMS
 from plugins.directory.models import Organisation
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 KIND = "directory.organisation"
 SILENT_DAYS = 365
 
 
-def _cards(site):
+def _cards(site: SiteRuntime):
     return (Organisation.select().join(Entity, on=(Organisation.entity == Entity.guid))
             .where(Entity.site == site.id, Entity.kind == KIND, Entity.deleted_at.is_null()))
 
 
-def silent_condition(site, since: dt.datetime):
+def silent_condition(site: SiteRuntime, since: dt.datetime):
     """Cards neither updated nor active (as actor or container of an activity) since ``since``.
 
     The site's active actors and containers are read once, each a set the cards are checked
@@ -37,28 +41,28 @@ def _silent_since():
     return now() - dt.timedelta(days=SILENT_DAYS)
 
 
-def count_cards(site, start, end):
+def count_cards(site: SiteRuntime, start, end):
     return _cards(site).count()
 
 
-def count_unclaimed(site, start, end):
+def count_unclaimed(site: SiteRuntime, start, end):
     return _cards(site).where(Organisation.claimed == False).count()  # noqa: E712
 
 
-def count_claimed_imported(site, start, end):
+def count_claimed_imported(site: SiteRuntime, start, end):
     """Cards an import created (nobody owns them) that a member has since claimed."""
     return _cards(site).where(Organisation.claimed == True, Entity.owner.is_null()).count()  # noqa: E712
 
 
-def count_pending_claims(site, start, end):
+def count_pending_claims(site: SiteRuntime, start, end):
     return Relationship.select().where(Relationship.site == site.id, Relationship.verb == CLAIMS).count()
 
 
-def count_silent(site, start, end):
+def count_silent(site: SiteRuntime, start, end):
     return _cards(site).where(silent_condition(site, _silent_since())).count()
 
 
-def silent_cards(site, viewer, limit=50):
+def silent_cards(site: SiteRuntime, viewer, limit=50):
     """The silent cards ``viewer`` may see, longest silent first."""
     return list(Entity.select().join(Organisation, on=(Organisation.entity == Entity.guid))
                 .where(Entity.site == site.id, Entity.kind == KIND, Entity.deleted_at.is_null(),

@@ -12,6 +12,7 @@ worker (``cards.forget_aggregates`` drops them when a card changes).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -20,6 +21,9 @@ from core.db import database, in_ids
 from core.models import Entity
 from plugins.directory import cards, grid
 from plugins.directory.models import Organisation
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 KIND = "directory.organisation"
 POINTS_FROM_ZOOM = 12  # from this zoom the cards themselves, when the box holds few enough
@@ -36,16 +40,16 @@ def valid_point():
     return Organisation.lat.between(-90, 90) & Organisation.lon.between(-180, 180)
 
 
-def _visible(site, viewer):
+def _visible(site: SiteRuntime, viewer):
     return (Entity.kind == KIND) & access.visible(viewer, site)
 
 
-def _shown_to_everyone(site):
+def _shown_to_everyone(site: SiteRuntime):
     """The cards any visitor sees: public, not hidden, not trashed."""
     return access.visible(None, site) & (Entity.kind == KIND)
 
 
-def _beyond_public(site, viewer) -> list:
+def _beyond_public(site: SiteRuntime, viewer) -> list:
     """Conditions for the cards ``viewer`` sees besides the public ones (those of the grid): the non-public
     cards and the public cards hidden by moderation (the viewer's own; all of them for moderators and
     administrators). The three sets (public and shown, not public, public and hidden) never overlap.
@@ -72,7 +76,7 @@ def _beyond_public(site, viewer) -> list:
     return [in_ids(Organisation.entity, found)] if found else []
 
 
-def _extra_cards(site, viewer, bbox, theme: str) -> list[tuple]:
+def _extra_cards(site: SiteRuntime, viewer, bbox, theme: str) -> list[tuple]:
     """[(guid, title, lat, lon, logo)] of the cards ``viewer`` sees beyond the public ones, in ``bbox`` and of
     ``theme`` (with its sub-themes): read by their guids (primary key), the box and theme checked here, so
     the database never walks the box's cards for them."""
@@ -98,11 +102,11 @@ ANY_HIDDEN_OF_SITE = "SELECT 1 FROM entity WHERE site = ? AND kind = ? AND hidde
 ANY_HIDDEN_OF_OWNER = "SELECT 1 FROM entity WHERE owner_id = ? AND kind = ? AND hidden = ? AND access = 'public' LIMIT 1"
 
 
-def _cached(site, key, compute):
+def _cached(site: SiteRuntime, key, compute):
     return site.remember(cards.AGGREGATES, key, compute, seconds=AGGREGATE_SECONDS)
 
 
-def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme: str = ""):
+def near(site: SiteRuntime, viewer, lat: float, lon: float, km: float, limit: int = 50, theme: str = ""):
     """[(distance_km, guid, title, commune, postcode, lat, lon, logo)] within ``km``, nearest first
     (``logo``: the card's logo key, "" when it has none).
 
@@ -121,7 +125,7 @@ def near(site, viewer, lat: float, lon: float, km: float, limit: int = 50, theme
     return found[:limit]
 
 
-def _near(site, where, lat: float, lon: float, km: float, limit: int, theme: str) -> list[tuple]:
+def _near(site: SiteRuntime, where, lat: float, lon: float, km: float, limit: int, theme: str) -> list[tuple]:
     """The cards matching ``where`` within ``km`` of the point, nearest first (see :func:`near`)."""
     min_lat, min_lon, max_lat, max_lon = gazetteer.bbox_around(lat, lon, km)
     kx = math.cos(math.radians(lat))
@@ -144,7 +148,7 @@ def _near(site, where, lat: float, lon: float, km: float, limit: int, theme: str
     return found[:limit]
 
 
-def theme_family(site, theme: str) -> list[str]:
+def theme_family(site: SiteRuntime, theme: str) -> list[str]:
     """``theme`` and the keys of its sub-themes: a parent theme holds the cards of its descendants."""
 
     for node in cards.taxonomy(site):
@@ -153,7 +157,7 @@ def theme_family(site, theme: str) -> list[str]:
     return [theme]
 
 
-def theme_filter(site, theme: str):
+def theme_filter(site: SiteRuntime, theme: str):
     """The SQL condition "the card carries ``theme`` or one of its sub-themes" (True without a theme)."""
     if not theme:
         return True
@@ -164,7 +168,7 @@ def theme_filter(site, theme: str):
     return condition
 
 
-def _parents(site) -> dict[str, str]:
+def _parents(site: SiteRuntime) -> dict[str, str]:
     """{sub-theme key: parent key} of the site's theme tree."""
 
     return {child["key"]: node["key"] for node in cards.taxonomy(site) for child in node["children"]}
@@ -182,7 +186,7 @@ def _spanned_zoom(bbox, zoom: int) -> int:
     return zoom
 
 
-def _cluster_zoom(site, bbox, zoom: int, theme: str) -> int:
+def _cluster_zoom(site: SiteRuntime, bbox, zoom: int, theme: str) -> int:
     """The zoom whose grid cells are drawn for ``bbox`` asked at ``zoom``: that zoom (at most the grid's
     last), or a coarser one when the box holds more than :data:`MAX_CLUSTERS` cells (a wide view at a high
     zoom): first by the number of cells the box spans, then by those the grid really holds."""
@@ -192,7 +196,7 @@ def _cluster_zoom(site, bbox, zoom: int, theme: str) -> int:
     return zoom
 
 
-def _clusters(site, viewer, bbox, zoom: int, theme: str) -> tuple[int, list[dict]]:
+def _clusters(site: SiteRuntime, viewer, bbox, zoom: int, theme: str) -> tuple[int, list[dict]]:
     """(the zoom of the cells, the features): the grid's cells of public cards in ``bbox``, plus the cards
     ``viewer`` sees beyond them (added live, see :func:`_beyond_public`)."""
     west, south, east, north = bbox
@@ -227,7 +231,7 @@ def _ids(guids: list[int]) -> str:
     return "IN (" + ",".join(str(int(g)) for g in guids) + ")"
 
 
-def _card_link(site):
+def _card_link(site: SiteRuntime):
     """guid -> the card's address: the route built once, not once per feature."""
     marker = 987654321
     template = web.url_for(site, "directory-card", guid=marker).replace(str(marker), "{}")
@@ -245,7 +249,7 @@ def _short(name: str) -> str:
     return name if len(name) <= MAP_NAME_CHARS else name[:MAP_NAME_CHARS - 1] + "…"
 
 
-def geojson(site, viewer, bbox: tuple[float, float, float, float], zoom: int, theme: str = "") -> dict:
+def geojson(site: SiteRuntime, viewer, bbox: tuple[float, float, float, float], zoom: int, theme: str = "") -> dict:
     """A FeatureCollection for the map: the cards themselves (``count`` 1, with ``name``, ``url`` and
     ``logo`` when the card has one) from zoom :data:`POINTS_FROM_ZOOM` when the box holds at most
     :data:`MAX_POINTS` of them; else clusters from the grid (``count``: the cards each stands for; a lone
@@ -290,7 +294,7 @@ def _count_themes(where, parents: dict[str, str]) -> dict[str, int]:
     return counts
 
 
-def theme_counts(site, viewer) -> dict[str, int]:
+def theme_counts(site: SiteRuntime, viewer) -> dict[str, int]:
     """How many cards ``viewer`` may see carry each theme key (public part cached, see module doc)."""
     parents = _parents(site)
     if viewer is not None and (viewer.is_admin or viewer.is_moderator):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -34,6 +35,9 @@ from core.db import database, is_postgres
 from core.models import Entity
 from plugins.directory import cards
 from plugins.directory.models import MapCell, MapGrid, MapPoint, Organisation
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 MAX_ZOOM = 14
 ZOOMS = range(0, MAX_ZOOM + 1)
@@ -69,13 +73,13 @@ def theme_keys(themes: str, parents: dict[str, str]) -> list[str]:
     return sorted(set(own) | {parents[key] for key in own if key in parents})
 
 
-def _public(site):
+def _public(site: SiteRuntime):
     """The cards of ``site`` any visitor sees, with a real point."""
     return (access.visible(None, site) & (Entity.kind == cards.KIND) & Organisation.lat.between(-90, 90)
             & Organisation.lon.between(-180, 180))
 
 
-def _lock(site) -> str:
+def _lock(site: SiteRuntime) -> str:
     """Start a grid write: update the site's row (created if missing), which holds other writers of the site
     until this transaction ends; return the fingerprint the grid was built with ("" when never built)."""
     if not MapGrid.update(writes=MapGrid.writes + 1).where(MapGrid.site == site.id).execute():
@@ -84,14 +88,14 @@ def _lock(site) -> str:
     return MapGrid.select(MapGrid.fingerprint).where(MapGrid.site == site.id).scalar()
 
 
-def ensure(site) -> None:
+def ensure(site: SiteRuntime) -> None:
     """Build the grid of ``site`` if it was never built or the theme tree changed since."""
     parents = parents_of(cards.taxonomy(site))
     if read(BUILT_SQL, (site.id,)) != [(fingerprint(parents),)]:
         rebuild(site, parents, only_if_stale=True)
 
 
-def invalidate(site) -> None:
+def invalidate(site: SiteRuntime) -> None:
     """Mark the grid of ``site`` as to be rebuilt (before a bulk write: :func:`sync` then does nothing
     until :func:`rebuild` or the next map request rebuilds it)."""
     with database.atomic():
@@ -99,7 +103,7 @@ def invalidate(site) -> None:
         MapGrid.update(fingerprint="").where(MapGrid.site == site.id).execute()
 
 
-def rebuild(site, parents: dict[str, str] | None = None, only_if_stale: bool = False) -> int:
+def rebuild(site: SiteRuntime, parents: dict[str, str] | None = None, only_if_stale: bool = False) -> int:
     """Compute the grid of ``site`` again from its cards; return the number of cards counted.
 
     The counted cards are read once and written to ``directory_map_point`` in batches (their theme keys
@@ -146,7 +150,7 @@ def cell_index(value, zoom: int):
     return pw.Cast(pw.fn.FLOOR(scaled), "INTEGER") if is_postgres() else pw.Cast(scaled, "INTEGER")
 
 
-def _fill(site, theme: str, zoom: int) -> None:
+def _fill(site: SiteRuntime, theme: str, zoom: int) -> None:
     """Write the cells of ``theme`` at ``zoom`` from the counted cards, in the database."""
     count = pw.fn.COUNT(pw.SQL("*"))
     query = (MapPoint.select(pw.Cast(site.id, "VARCHAR"), pw.Cast(theme, "VARCHAR"), pw.SQL(str(int(zoom))),
@@ -164,7 +168,7 @@ CELL_FIELDS = [MapCell.site, MapCell.theme, MapCell.zoom, MapCell.row, MapCell.c
                MapCell.sum_lon, MapCell.guid]
 
 
-def sync(site, guid: int) -> None:
+def sync(site: SiteRuntime, guid: int) -> None:
     """Bring the grid in line with card ``guid`` as it is now (counted if public with a point, else not)."""
     parents = parents_of(cards.taxonomy(site))
     with database.atomic():
@@ -194,7 +198,7 @@ def _keys(themes: str) -> list[str]:
     return ["", *(key for key in themes.split("|") if key)]
 
 
-def _add(site, guid: int, lat: float, lon: float, themes: str, sign: int) -> None:
+def _add(site: SiteRuntime, guid: int, lat: float, lon: float, themes: str, sign: int) -> None:
     """Add (``sign`` 1) or subtract (-1) one card to its cell at every zoom and theme key, in one upsert;
     then drop the cells left empty and name the card of those left with one."""
     rows = [(site.id, theme, zoom, *cell_of(lat, lon, zoom), sign, sign * lat, sign * lon, guid)
@@ -216,7 +220,7 @@ def _add(site, guid: int, lat: float, lon: float, themes: str, sign: int) -> Non
             _name_the_lone_card(site, theme, zoom, *cell_of(lat, lon, zoom))
 
 
-def _cells_of(site, theme: str, lat: float, lon: float):
+def _cells_of(site: SiteRuntime, theme: str, lat: float, lon: float):
     """The condition "the cell of ``theme`` holding (lat, lon)" at every zoom: each term the whole primary key,
     so that both databases read it as a few index lookups."""
     condition = None
@@ -228,7 +232,7 @@ def _cells_of(site, theme: str, lat: float, lon: float):
     return condition
 
 
-def _name_the_lone_card(site, theme: str, zoom: int, row: int, col: int) -> None:
+def _name_the_lone_card(site: SiteRuntime, theme: str, zoom: int, row: int, col: int) -> None:
     """A cell down to one card: find that card among the counted ones and write its guid and exact point."""
     size = cell_size(zoom)
     south, west = row * size - 90, col * size - 180
@@ -261,24 +265,24 @@ def read(sql: str, params: tuple) -> list[tuple]:
     return database.execute_sql(sql.replace("?", database.param), params).fetchall()
 
 
-def _range(site, theme: str, zoom: int, bbox) -> tuple:
+def _range(site: SiteRuntime, theme: str, zoom: int, bbox) -> tuple:
     west, south, east, north = bbox
     (low_row, low_col), (high_row, high_col) = cell_of(south, west, zoom), cell_of(north, east, zoom)
     return (site.id, theme, zoom, low_row, high_row, low_col, high_col)
 
 
-def cells(site, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> dict[tuple[int, int], list]:
+def cells(site: SiteRuntime, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> dict[tuple[int, int], list]:
     """{(row, col): [count, sum of lat, sum of lon, guid or None]} of the grid's cells meeting ``bbox``."""
     return {(row, col): [count, slat, slon, guid]
             for row, col, count, slat, slon, guid in read(CELLS_SQL, _range(site, theme, zoom, bbox))}
 
 
-def count_cells(site, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> int:
+def count_cells(site: SiteRuntime, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> int:
     """How many cells :func:`cells` would return (counted on the index, nothing read)."""
     return read(COUNT_SQL, _range(site, theme, zoom, bbox))[0][0]
 
 
-def cards_within(site, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> int:
+def cards_within(site: SiteRuntime, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> int:
     """How many public cards lie in ``bbox``, or a few more: those of the cells at ``zoom`` that meet it. Read
     from the grid, it tells whether the cards themselves may be sent before reading them."""
     return read(CARDS_SQL, _range(site, theme, zoom, bbox))[0][0]

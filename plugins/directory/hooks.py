@@ -1,6 +1,10 @@
 """What the directory brings: organisation cards (entities managed by members, who act as them),
 browse by theme / near a place / map, import and export, a CLI import command and demo data."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from starlette.routing import Route
 
 from core import access, hookimpl, web
@@ -15,6 +19,9 @@ from core.models import Entity
 from core.settings import SettingField
 from plugins.directory import cards, demo, figures, grid, importer, managing, managing_views, themes, views
 from plugins.directory.models import Organisation
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 KIND = "directory.organisation"
 
@@ -142,7 +149,7 @@ def maillage_cli_commands(subparsers):
              _rebuild_grid)
 
 
-def _rebuild_grid(site, args):
+def _rebuild_grid(site: SiteRuntime, args):
     return f"{grid.rebuild(site)} public cards on the map's grid"
 
 

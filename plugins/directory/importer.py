@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from core import entities, gazetteer, inputs
 from core.commands import each_site
@@ -14,6 +15,9 @@ from core.db import analyze, database
 from core.models import Entity
 from plugins.directory import cards, grid
 from plugins.directory.models import Organisation
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 KIND = "directory.organisation"
 DEFAULT_MAPPING = {"name": "name", "legal_id": "legal_id", "acronym": "acronym",
@@ -58,7 +62,7 @@ def read_rows(text: str):
     return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
 
 
-def import_rows(site, rows, mapping: dict | None = None, dry_run: bool = False, progress=None) -> Report:
+def import_rows(site: SiteRuntime, rows, mapping: dict | None = None, dry_run: bool = False, progress=None) -> Report:
     """Create or update cards from ``rows`` (dicts). ``mapping``: card field -> CSV column."""
     mapping = {**DEFAULT_MAPPING, **(mapping or {})}
     report = Report()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -25,6 +26,9 @@ from core.i18n import gettext as _
 from core.models import Account, Entity, Relationship
 from plugins.directory import cards
 from plugins.directory.models import INVITATION_DAYS, Acceptance, Invitation, Organisation
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 MAX_PENDING = 20  # pending invitations of one card
 INVITES_PER_HOUR = 20  # invitations one member may send in an hour (administrators: no limit)
@@ -60,7 +64,7 @@ def managers(card: Entity) -> list[Entity]:
                 .order_by(Relationship.created, Entity.guid).objects())
 
 
-def remove_manager(site, card: Entity, member_guid: int, by: Account) -> None:
+def remove_manager(site: SiteRuntime, card: Entity, member_guid: int, by: Account) -> None:
     """``by`` removes ``member_guid`` (possibly themselves) from the managers; the last one only by an admin."""
     if not relationships.has(member_guid, "manages", card.guid):
         raise ManagingError(_("This member does not manage the card."))
@@ -94,7 +98,7 @@ def pending(card: Entity) -> list[Invitation]:
                 .order_by(Invitation.created))
 
 
-def invite(site, request, card: Entity, inviter: Account, address: str) -> Invitation:
+def invite(site: SiteRuntime, request, card: Entity, inviter: Account, address: str) -> Invitation:
     """Invite ``address`` to co-manage ``card``: notify the member who has it, or mail a signed link.
 
     Raises ManagingError for a wrong address, someone already manager or invited, too many invitations.
@@ -142,7 +146,7 @@ def invite(site, request, card: Entity, inviter: Account, address: str) -> Invit
     return invitation
 
 
-def find_invitation(site, card: Entity, user: Account | None, token: str = "") -> Invitation | None:
+def find_invitation(site: SiteRuntime, card: Entity, user: Account | None, token: str = "") -> Invitation | None:
     """The pending invitation to ``card``: the one of a mailed ``token`` (ManagingError when it no longer
     holds), else the one addressed to ``user`` (their account or address), else None."""
     if token:
@@ -164,7 +168,7 @@ def find_invitation(site, card: Entity, user: Account | None, token: str = "") -
             .order_by(Invitation.created).first())
 
 
-def accept(site, invitation: Invitation, user: Account) -> None:
+def accept(site: SiteRuntime, invitation: Invitation, user: Account) -> None:
     """``user`` accepts: they manage the card (the managers list says whose invitation they accepted); their
     other invitations and claim of it are closed; the inviter is notified (``directory.invitation_accepted``)."""
     card = Entity.get_by_id(invitation.card_id)
@@ -180,14 +184,14 @@ def accept(site, invitation: Invitation, user: Account) -> None:
     _tell_inviter(site, invitation, user, card, "directory.invitation_accepted")
 
 
-def decline(site, invitation: Invitation, user: Account) -> None:
+def decline(site: SiteRuntime, invitation: Invitation, user: Account) -> None:
     """``user`` declines: the invitation is gone from the pending list and the inviter is notified
     (``directory.invitation_declined``)."""
     invitation.delete_instance()
     _tell_inviter(site, invitation, user, Entity.get_by_id(invitation.card_id), "directory.invitation_declined")
 
 
-def _tell_inviter(site, invitation: Invitation, user: Account, card: Entity, event: str) -> None:
+def _tell_inviter(site: SiteRuntime, invitation: Invitation, user: Account, card: Entity, event: str) -> None:
     if invitation.inviter_id is not None:  # None once the inviter's account is deleted
         notifications.notify(site, event, [invitation.inviter_id], actor=user.entity, entity=card)
 
@@ -211,7 +215,7 @@ def export_personal_data(user: Account) -> dict:
     return {"directory/invitations.json": out}
 
 
-def delete_personal_data(site, user: Account, mode: str) -> None:
+def delete_personal_data(site: SiteRuntime, user: Account, mode: str) -> None:
     """The member's invitations go with their account; those they sent stay, without their name. Their cards
     are handed over first (:func:`hand_over_cards`)."""
     hand_over_cards(site, user, mode)
@@ -221,7 +225,7 @@ def delete_personal_data(site, user: Account, mode: str) -> None:
     Acceptance.update(inviter=None).where(Acceptance.inviter == user.guid).execute()
 
 
-def hand_over_cards(site, user: Account, mode: str) -> None:
+def hand_over_cards(site: SiteRuntime, user: Account, mode: str) -> None:
     """Before the core deletes a member's account (and, in ``delete`` mode, every entity they own): the cards
     they own or manage outlive them whenever someone else still manages them.
 
@@ -280,7 +284,7 @@ def claim_pending(user: Account | None, card: Entity) -> bool:
     return user is not None and relationships.has(user.guid, CLAIMS, card.guid)
 
 
-def pending_claims(site, after: int = 0, limit: int = CLAIMS_PAGE) -> list[SimpleNamespace]:
+def pending_claims(site: SiteRuntime, after: int = 0, limit: int = CLAIMS_PAGE) -> list[SimpleNamespace]:
     """Pending claims of the site, oldest first (keyset on the relationship id, ``after``)."""
     Claimant, Card = Entity.alias(), Entity.alias()
     query = (Relationship.select(Relationship.id, Relationship.created, Claimant.guid, Claimant.title, Account.email,
@@ -303,7 +307,7 @@ def clear_claim(member_guid: int, card_guid: int) -> None:
     relationships.remove(member_guid, CLAIMS, card_guid)
 
 
-def answer_claim(site, card: Entity, claimant_guid: int, admin: Account, approve: bool) -> None:
+def answer_claim(site: SiteRuntime, card: Entity, claimant_guid: int, admin: Account, approve: bool) -> None:
     """An administrator approves (the claimant manages the card) or refuses a claim; the claimant is told."""
     if not relationships.has(claimant_guid, CLAIMS, card.guid):
         raise ManagingError(_("This claim was already answered."))
@@ -318,7 +322,7 @@ def answer_claim(site, card: Entity, claimant_guid: int, admin: Account, approve
 # --- pages ---------------------------------------------------------------------------------------------------
 
 
-def card_context(site, viewer: Account | None, card: Entity) -> dict:
+def card_context(site: SiteRuntime, viewer: Account | None, card: Entity) -> dict:
     """What the card page shows about its managers, the viewer's invitation and claim."""
     ctx = {"can_manage": may_manage(viewer, card), "invitation": None,
            "claim_pending": claim_pending(viewer, card), "invitation_days": INVITATION_DAYS}

@@ -9,12 +9,16 @@ settings (key ``taxonomy``); "reload from the site file" forgets it.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from core import sites, web
 from core.i18n import gettext as _
 from core.models import Entity
 from plugins.directory import cards, grid
 from plugins.directory.models import Organisation
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 LINE = re.compile(r"^(?P<label>.*?)\s*(?:\[(?P<key>[^\[\]]+)\])?\s*$")
 
@@ -76,7 +80,7 @@ def keys_of(tree: list[dict]) -> dict[str, str]:
     return found
 
 
-def usage(site, keys) -> dict[str, int]:
+def usage(site: SiteRuntime, keys) -> dict[str, int]:
     """How many cards of the site (any access) carry each theme key."""
     counts = {}
     for key in keys:

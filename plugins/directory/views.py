@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import TYPE_CHECKING
 
 from starlette.responses import JSONResponse, Response
 
@@ -28,6 +29,9 @@ from core.storage import StorageError, storage
 from plugins.directory import cards, geo, importer, managing
 from plugins.directory.models import Organisation
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 PAGE = 30
 RADII = (2, 5, 10, 20, 50)
 NEAR_WITH_WORDS = 2000  # nearest cards read before keeping those matching the search words
@@ -44,7 +48,7 @@ def _matching_nearby(nearby, words):
     return [row for row in nearby if row[1] in keep][:100]
 
 
-def _theme_label(site, key):
+def _theme_label(site: SiteRuntime, key):
     for node in cards.taxonomy(site):
         if node["key"] == key:
             return node["label"]
@@ -54,7 +58,7 @@ def _theme_label(site, key):
     return key
 
 
-def listing_sets(site, viewer) -> list:
+def listing_sets(site: SiteRuntime, viewer) -> list:
     """Conditions whose union is the cards ``viewer`` may see, each read apart (newest first, one page
     each, then merged): the cards shown to everyone, the same query as a visitor's, then for a member
     the few beyond it (not public, or hidden by moderation) under the full access condition. One OR
@@ -131,7 +135,7 @@ def map_json(request):
     return JSONResponse(data, headers=cache)
 
 
-def visible_card(site, viewer, guid):
+def visible_card(site: SiteRuntime, viewer, guid):
     entity = entities.get_visible(site, viewer, guid, kind=cards.KIND)
     if entity is None:
         raise web.not_found()
@@ -165,11 +169,11 @@ def render_card(request, entity, org, extra: dict | None = None, status_code: in
     }, status_code=status_code)
 
 
-def _tools(site, entity):
+def _tools(site: SiteRuntime, entity):
     return list(site.call("maillage_container_tools", site=site, container=entity))
 
 
-def _form_context(site, entity=None, org=None, data=None, errors=(), logo_error=None, logo=None):
+def _form_context(site: SiteRuntime, entity=None, org=None, data=None, errors=(), logo_error=None, logo=None):
     return {"entity": entity, "org": org, "data": data, "errors": errors, "logo_error": logo_error,
             "logo_again": bool(logo),  # a good file came with other mistakes: browsers do not send it twice
             "logo_max_mb": cards.LOGO_MAX_BYTES // (1024 * 1024), "tree": cards.taxonomy(site),
@@ -289,7 +293,7 @@ def claim_confirm(request):
     return web.redirect(request, web.url_for(request, "directory-card", guid=guid))
 
 
-def _export_rows(request, site, viewer):
+def _export_rows(request, site: SiteRuntime, viewer):
     """The cards ``viewer`` may see, of the theme ``?theme=`` (with its sub-themes) when given."""
     return (Organisation.select(Organisation, Entity).join(Entity, on=(Organisation.entity == Entity.guid))
             .where(Entity.kind == cards.KIND,

@@ -9,10 +9,15 @@ first: without the documents plugin on the site, there is no upload path.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import web
 from plugins.documents import files, library
 from plugins.documents.library import Stored
 from plugins.documents.serving import serve
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 __all__ = ["Refused", "Stored", "enabled", "serve_file", "store_file"]
 
@@ -21,12 +26,12 @@ class Refused(ValueError):
     """The file is refused; the text says why, for the member."""
 
 
-def enabled(site) -> bool:
+def enabled(site: SiteRuntime) -> bool:
     """Whether the documents plugin is on for ``site``."""
     return "documents" in site.enabled_names
 
 
-def store_file(site, owner_guid: int, upload) -> Stored | None:
+def store_file(site: SiteRuntime, owner_guid: int, upload) -> Stored | None:
     """Check and store an uploaded file, counted in ``owner_guid``'s storage.
 
     None when there is no file (an empty file input) or the plugin is off; raises

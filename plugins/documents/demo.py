@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
 
@@ -11,6 +12,9 @@ from core.demo import ensure_members
 from core.models import Account, Entity
 from plugins.documents import library
 from plugins.documents.models import FOLDER
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 COLOURS = [(46, 125, 50), (21, 101, 192), (198, 40, 40), (249, 168, 37), (106, 27, 154), (0, 131, 143)]
 LINKS = [("Guide pratique des associations", "https://www.associations.gouv.fr/",
@@ -41,7 +45,7 @@ def picture(rng, width=640, height=427) -> bytes:
     return out.getvalue()
 
 
-def create(site, scale, rng) -> None:
+def create(site: SiteRuntime, scale, rng) -> None:
     """A handful of items at any scale (documents are few on a regional portal's front page too)."""
     if Entity.select().where(Entity.site == site.id, Entity.kind == FOLDER).exists():
         return

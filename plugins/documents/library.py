@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from peewee import fn
 
@@ -21,11 +22,14 @@ from core.storage import storage
 from plugins.documents import files
 from plugins.documents.models import FILE, FOLDER, LINK, Item, Version
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 MB = 1024 * 1024
 DEFAULTS = {"max_file_mb": 20, "quota_mb": 500, "strip_exif": True, "allow_zip": False}
 
 
-def settings(site) -> dict:
+def settings(site: SiteRuntime) -> dict:
     values = dict(DEFAULTS)
     values.update({k: v for k, v in (site.plugin_settings("documents") or {}).items() if v not in (None, "")})
     return values
@@ -55,7 +59,7 @@ def upload_size(upload) -> int:
     return size
 
 
-def store_upload(site, owner_guid: int, upload, extra_bytes: int = 0) -> Stored:
+def store_upload(site: SiteRuntime, owner_guid: int, upload, extra_bytes: int = 0) -> Stored:
     """Check ``upload`` (a Starlette UploadFile) and store it; raise :class:`files.Refused`."""
     conf = settings(site)
     name = files.clean_filename(getattr(upload, "filename", "") or "")
@@ -96,7 +100,7 @@ def store_upload(site, owner_guid: int, upload, extra_bytes: int = 0) -> Stored:
     return Stored(key=key, thumb_key=thumb_key, mime=mime, size=size, filename=name, pages=pages, text=text)
 
 
-def create_file(site, actor: Entity, author, stored: Stored, title: str, description: str = "", tags: str = "",
+def create_file(site: SiteRuntime, actor: Entity, author, stored: Stored, title: str, description: str = "", tags: str = "",
                 access: str = "public", container: Entity | None = None, folder: Entity | None = None) -> Entity:
     """Create the document entity, its item row and its first version; record activity, index, notify."""
     with database.atomic():
@@ -111,7 +115,7 @@ def create_file(site, actor: Entity, author, stored: Stored, title: str, descrip
     return entity
 
 
-def add_version(site, document: Entity, item: Item, author, stored: Stored) -> int:
+def add_version(site: SiteRuntime, document: Entity, item: Item, author, stored: Stored) -> int:
     """Make ``stored`` the current version of ``document``; older versions stay downloadable."""
     with database.atomic():
         number = (Version.select(fn.MAX(Version.number)).where(Version.document == document).scalar() or 0) + 1
@@ -130,7 +134,7 @@ def _version(entity, number, stored: Stored, author, owner) -> Version:
                           text=stored.text, author=getattr(author, "guid", author), owner=owner)
 
 
-def create_folder(site, actor: Entity, title: str, description: str = "", access: str = "public",
+def create_folder(site: SiteRuntime, actor: Entity, title: str, description: str = "", access: str = "public",
                   container: Entity | None = None, album: bool = False, parent: Entity | None = None) -> Entity:
     with database.atomic():
         entity = entities.create(site, FOLDER, owner=actor, title=title, access_level=access, container=container)
@@ -139,7 +143,7 @@ def create_folder(site, actor: Entity, title: str, description: str = "", access
     return entity
 
 
-def create_link(site, actor: Entity, title: str, url: str, note: str = "", tags: str = "",
+def create_link(site: SiteRuntime, actor: Entity, title: str, url: str, note: str = "", tags: str = "",
                 access: str = "public", container: Entity | None = None, folder: Entity | None = None) -> Entity:
     with database.atomic():
         entity = entities.create(site, LINK, owner=actor, title=title, access_level=access, container=container)
@@ -151,7 +155,7 @@ def create_link(site, actor: Entity, title: str, url: str, note: str = "", tags:
 KEEP = object()
 
 
-def update(site, entity: Entity, item: Item, title: str, description: str, tags: str, access: str,
+def update(site: SiteRuntime, entity: Entity, item: Item, title: str, description: str, tags: str, access: str,
            url: str = "", folder=KEEP) -> None:
     """Save new details of an item (``folder``: move it; None for the top level) and index it again."""
     changes = {"description": description, "tags": tags, "url": url}
@@ -166,7 +170,7 @@ def versions(document) -> list[Version]:
     return list(Version.select().where(Version.document == document).order_by(Version.number.desc()))
 
 
-def purge(site, entity) -> None:
+def purge(site: SiteRuntime, entity) -> None:
     """Remove every stored file of ``entity`` (all versions, thumbnails) and its rows."""
     store = storage(site)
     for version in Version.select().where(Version.document == entity.guid):
@@ -193,7 +197,7 @@ def search_document(entity) -> dict | None:
     return {"title": entity.title, "body": "\n".join(part for part in body if part)}
 
 
-def notify_new_file(site, actor, entity, folder, container) -> None:
+def notify_new_file(site: SiteRuntime, actor, entity, folder, container) -> None:
     """Tell the followers and members of the folder or container that a file was added.
 
     ``core.notifications.notify`` leaves out whoever may not see the file.

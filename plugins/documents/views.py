@@ -6,6 +6,8 @@ SQL (``entities.get_visible``): there is no URL that serves a file without that 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.datastructures import UploadFile
 
 from core import access as core_access
@@ -15,6 +17,9 @@ from core.i18n import ngettext
 from core.models import ACCESS_LEVELS, Entity
 from plugins.documents import files, library
 from plugins.documents.models import FILE, FOLDER, KINDS, LINK, Item
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PAGE = 30
 
@@ -59,7 +64,7 @@ def _place(request, source) -> tuple[Entity | None, Entity | None]:
     return folder, container
 
 
-def _may_add(site, user, folder, container) -> bool:
+def _may_add(site: SiteRuntime, user, folder, container) -> bool:
     if folder is not None and entities.can(site, user, "edit", folder):
         return True
     if container is not None:

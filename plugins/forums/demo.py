@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.db import database, now
 from core.models import Activity, Entity, Relationship
 from plugins.forums.models import Reply, Topic
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 TITLES = ["Prochaine réunion", "Qui a du matériel à prêter ?", "Compte rendu de samedi", "Idées pour la fête",
           "Covoiturage", "Bienvenue aux nouveaux"]
@@ -12,7 +17,7 @@ LINES = ["Bonne idée, je suis partant.", "Je peux apporter des chaises.", "Merc
          "Rendez-vous à 9 h devant la mairie.", "Quelqu'un a le numéro du fournisseur ?"]
 
 
-def generate(site, scale: str, rng) -> None:
+def generate(site: SiteRuntime, scale: str, rng) -> None:
     if Entity.select().where(Entity.site == site.id, Entity.kind == "forums.topic").exists():
         return
     groups = list(Entity.select(Entity.guid).where(Entity.site == site.id, Entity.kind == "groups.group")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from core import access
 from core.db import now
@@ -11,21 +12,24 @@ from core.kinds import Figure
 from core.models import Entity
 from plugins.forums.models import Topic
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 WAIT = dt.timedelta(hours=48)
 
 
-def _unanswered(site, viewer=None, restrict=False):
+def _unanswered(site: SiteRuntime, viewer=None, restrict=False):
     query = (Entity.select().join(Topic, on=(Topic.entity == Entity.guid))
              .where(Entity.site == site.id, Entity.kind == "forums.topic", Entity.deleted_at.is_null(),
                     Entity.created < now() - WAIT, Topic.reply_count == 0))
     return query.where(access.visible(viewer, site)) if restrict else query
 
 
-def count_unanswered(site, start, end):
+def count_unanswered(site: SiteRuntime, start, end):
     return _unanswered(site).count()
 
 
-def unanswered_topics(site, viewer, limit=50):
+def unanswered_topics(site: SiteRuntime, viewer, limit=50):
     """Topics older than 48 hours with no reply that ``viewer`` may see, oldest first."""
     return list(_unanswered(site, viewer, restrict=True).order_by(Entity.created).limit(limit))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -11,6 +12,9 @@ from core.db import database, now
 from core.models import Account, Entity, Relationship
 from plugins.forums.models import ReadMarker, Reply, Topic
 from plugins.groups import api as membership
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PAGE = 50
 TOPICS_PAGE = 30
@@ -60,7 +64,7 @@ def rendered(rows: list[Reply]) -> list[Reply]:
     return rows
 
 
-def listing(site, viewer: Account | None, group_guid: int, before: dt.datetime | None = None) -> list[Topic]:
+def listing(site: SiteRuntime, viewer: Account | None, group_guid: int, before: dt.datetime | None = None) -> list[Topic]:
     """Topics of a group the viewer may see: pinned first, then the most recently active."""
     query = (Topic.select(Topic, Entity).join(Entity, on=(Topic.entity == Entity.guid))
              .where(Entity.container == group_guid, Entity.kind == "forums.topic",
@@ -78,22 +82,22 @@ def listing(site, viewer: Account | None, group_guid: int, before: dt.datetime |
     return rows
 
 
-def is_moderator(site, user, group: Entity) -> bool:
+def is_moderator(site: SiteRuntime, user, group: Entity) -> bool:
     """Group administrators and the site's moderators moderate a group's forum."""
     return user is not None and entities.can(site, user, "moderate", group)
 
 
-def edit_after(site) -> dt.datetime:
+def edit_after(site: SiteRuntime) -> dt.datetime:
     """Messages written after this moment may still be edited by their authors."""
     minutes = int(site.plugin_settings("forums").get("edit_minutes", 30) or 0)
     return now() - dt.timedelta(minutes=minutes)
 
 
-def within_delay(site, created: dt.datetime) -> bool:
+def within_delay(site: SiteRuntime, created: dt.datetime) -> bool:
     return created >= edit_after(site)
 
 
-def can_edit(site, user, author_guid: int | None, created: dt.datetime, group: Entity) -> bool:
+def can_edit(site: SiteRuntime, user, author_guid: int | None, created: dt.datetime, group: Entity) -> bool:
     if user is None:
         return False
     if is_moderator(site, user, group):
@@ -101,11 +105,11 @@ def can_edit(site, user, author_guid: int | None, created: dt.datetime, group: E
     return author_guid == user.guid and within_delay(site, created)
 
 
-def can_post(site, user, group: Entity) -> bool:
+def can_post(site: SiteRuntime, user, group: Entity) -> bool:
     return user is not None and entities.can(site, user, "forums.post_in", group)
 
 
-def follow(site, user_guid: int, topic_guid: int) -> None:
+def follow(site: SiteRuntime, user_guid: int, topic_guid: int) -> None:
     relationships.add(site, user_guid, FOLLOWS, topic_guid)
 
 
@@ -117,7 +121,7 @@ def follows(user_guid: int, topic_guid: int) -> bool:
     return relationships.has(user_guid, FOLLOWS, topic_guid)
 
 
-def create_topic(site, author: Entity, group: Entity, title: str, body: str, access_level: str = "container"):
+def create_topic(site: SiteRuntime, author: Entity, group: Entity, title: str, body: str, access_level: str = "container"):
     with database.atomic():
         entity = entities.create(site, "forums.topic", owner=author.guid, title=title, access_level=access_level,
                                  container=group.guid)
@@ -129,7 +133,7 @@ def create_topic(site, author: Entity, group: Entity, title: str, body: str, acc
     return entity, topic
 
 
-def add_reply(site, author: Entity, entity: Entity, body: str) -> Reply:
+def add_reply(site: SiteRuntime, author: Entity, entity: Entity, body: str) -> Reply:
     """Append a reply with the next number; the author now follows the topic; followers are told."""
     for _attempt in range(5):
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import entities, inputs, web
 from core.db import database, now
 from core.i18n import gettext as _
@@ -9,6 +11,9 @@ from core.models import Entity
 from plugins.forums import threads
 from plugins.forums.models import Reply, Topic
 from plugins.groups import api as membership
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 def _group(request, guid: int | None = None) -> Entity:
@@ -108,7 +113,7 @@ def show(request, reply_error: str | None = None, reply_body: str = ""):
     }, status_code=400 if reply_error else 200)
 
 
-def _move_targets(site, user) -> list[Entity]:
+def _move_targets(site: SiteRuntime, user) -> list[Entity]:
     from core import access
 
     rows = (Entity.select().where(Entity.kind == "groups.group",

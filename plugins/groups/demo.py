@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.db import database, now
 from core.models import Account, Activity, Entity, Relationship
 from plugins.groups.models import Group
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 NAMES = ["Jardins partagés", "Club photo", "Randonneurs du plateau", "Parents d'élèves", "Chorale",
          "Repair café", "Bénévoles de la brocante", "Échecs", "Théâtre amateur", "Vélo au quotidien"]
 BATCH = 500
 
 
-def generate(site, scale: str, rng) -> None:
+def generate(site: SiteRuntime, scale: str, rng) -> None:
     if Entity.select().where(Entity.site == site.id, Entity.kind == "groups.group").exists():
         return
     members = [guid for (guid,) in Account.select(Account.entity).where(

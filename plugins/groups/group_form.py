@@ -3,6 +3,8 @@ errors (one small reader per part), and saving a group from those values."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import activity, entities, gazetteer, inputs
 from core.db import database
 from core.i18n import gettext as _
@@ -11,11 +13,14 @@ from core.storage import storage
 from plugins.groups import membership
 from plugins.groups.models import MEMBERSHIP_MODES, VISIBILITIES, Group
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 ACCESS_OF = {"public": "public", "members": "members", "hidden": "container"}
 IMAGE_SIZE = (400, 400)  # the group's picture, square
 
 
-def themes_of(site) -> list[str]:
+def themes_of(site: SiteRuntime) -> list[str]:
     """The site's taxonomy as plain labels (items may be strings or tables with a name)."""
     result = []
     for item in site.config.taxonomy or []:
@@ -32,7 +37,7 @@ def form_values(entity: Entity | None, group: Group | None) -> dict:
             "visibility": group.visibility, "themes": group.themes, "territory": group.territory}
 
 
-def parse(site, form) -> tuple[dict, dict]:
+def parse(site: SiteRuntime, form) -> tuple[dict, dict]:
     """Read the group form; return (values, errors), errors keyed by field."""
     values = {"name": inputs.text(form.get("name")), "description": inputs.text(form.get("description")),
               "membership": form.get("membership") or "", "visibility": form.get("visibility") or "",
@@ -64,7 +69,7 @@ def disabled_tools(tools: list, form) -> list[str]:
     return [item.name for item, _enabled in tools if item.name not in on]
 
 
-def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None = None,
+def save(site: SiteRuntime, user: Account, actor: Entity, values: dict, entity: Entity | None = None,
          image: bytes | None = None, disabled: list[str] | None = None) -> Entity:
     """Create a group (``entity`` None: ``actor`` owns it, ``user`` is its first administrator) or update
     one from the form's ``values``; ``image`` a new picture, ``disabled`` its unticked tools (None: kept)."""
@@ -90,7 +95,7 @@ def save(site, user: Account, actor: Entity, values: dict, entity: Entity | None
     return entity
 
 
-def _create(site, user: Account, actor: Entity, name: str, level: str) -> Entity:
+def _create(site: SiteRuntime, user: Account, actor: Entity, name: str, level: str) -> Entity:
     """A new group owned by ``actor``, with ``user`` its administrator and member (and ``actor`` a member)."""
     entity = entities.create(site, "groups.group", owner=actor.guid, title=name, access_level=level)
     entity.container = entity.guid  # a hidden group is its own container: its members see it

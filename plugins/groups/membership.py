@@ -7,9 +7,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import relationships, request_cache
 from core.models import Account, Entity, Relationship
 from plugins.groups.models import Group
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 MEMBER, ADMIN, REQUESTED, INVITED, BANNED = "member_of", "manages", "groups.requested", "groups.invited", "groups.banned"
 PAGE = 50
@@ -61,7 +66,7 @@ def state(user: Account | None, group: Entity) -> str:
     return "none"
 
 
-def join(site, user: Account, group: Entity, mode: str) -> str:
+def join(site: SiteRuntime, user: Account, group: Entity, mode: str) -> str:
     """Join an open group, accept an invitation, or ask to join; return the new state."""
     current = state(user, group)
     if current in ("banned", "admin", "member"):
@@ -76,7 +81,7 @@ def join(site, user: Account, group: Entity, mode: str) -> str:
     return "none"  # invitation only
 
 
-def approve(site, user_guid: int, group: Entity) -> None:
+def approve(site: SiteRuntime, user_guid: int, group: Entity) -> None:
     remove(user_guid, REQUESTED, group.guid)
     add(site, user_guid, MEMBER, group.guid)
 
@@ -85,7 +90,7 @@ def leave(user_guid: int, group: Entity) -> None:
     remove(user_guid, (MEMBER, ADMIN, REQUESTED, INVITED), group.guid)
 
 
-def ban(site, user_guid: int, group: Entity) -> None:
+def ban(site: SiteRuntime, user_guid: int, group: Entity) -> None:
     leave(user_guid, group)
     add(site, user_guid, BANNED, group.guid)
 
@@ -111,7 +116,7 @@ def count(group_guid: int, verb: str = MEMBER) -> int:
     return Relationship.select().where(Relationship.object == group_guid, Relationship.verb == verb).count()
 
 
-def my_groups(site, user_guid: int, verbs=(MEMBER, ADMIN)) -> list[Entity]:
+def my_groups(site: SiteRuntime, user_guid: int, verbs=(MEMBER, ADMIN)) -> list[Entity]:
     """The groups of a member (or, with ``verbs=[INVITED]``, those they are invited to)."""
     return list(Entity.select().join(Relationship, on=(Relationship.object == Entity.guid))
                 .where(Relationship.subject == user_guid, Relationship.verb.in_(list(verbs)),
@@ -119,14 +124,14 @@ def my_groups(site, user_guid: int, verbs=(MEMBER, ADMIN)) -> list[Entity]:
                 .order_by(Entity.title).distinct())
 
 
-def can_create(site, user: Account | None) -> bool:
+def can_create(site: SiteRuntime, user: Account | None) -> bool:
     if user is None:
         return False
     who = site.plugin_settings("groups").get("who_can_create", "everyone")
     return user.is_admin or who == "everyone" or (who == "moderators" and user.is_moderator)
 
 
-def tools(site, group: Entity, disabled=()) -> list:
+def tools(site: SiteRuntime, group: Entity, disabled=()) -> list:
     """The content tabs the site's plugins offer in this group: [(MenuItem, enabled)]."""
     items = sorted(site.call("maillage_container_tools", site=site, container=group),
                    key=lambda m: (m.order, str(m.label)))

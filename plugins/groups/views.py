@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.responses import Response
 
 from core import access, activity, entities, entity_images, images, inputs, notifications, web
@@ -10,6 +12,9 @@ from core.models import Account, Entity
 from core.storage import storage
 from plugins.groups import group_form, membership
 from plugins.groups.models import MEMBERSHIP_MODES, Group
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PAGE = 30
 
@@ -84,7 +89,7 @@ def edit(request):
     }, status_code=400 if errors else 200)
 
 
-def _editable(request, site, user) -> tuple[Entity | None, Group | None]:
+def _editable(request, site: SiteRuntime, user) -> tuple[Entity | None, Group | None]:
     """The group being edited (None, None for a new one), after checking the member may edit or create it."""
     if request.path_params.get("guid") is not None:
         entity, group = _group(request)

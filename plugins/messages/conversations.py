@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from peewee import JOIN
 
@@ -20,6 +21,9 @@ from core.i18n import gettext as _
 from core.models import Account, Entity
 from plugins.messages import rules
 from plugins.messages.models import CONVERSATION, MESSAGE, Conversation, Message, Participant
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PAGE = 30
 INBOX_PAGE = 25
@@ -31,17 +35,17 @@ class Refused(ValueError):
     """The message cannot be sent; the text says why and is shown to the member."""
 
 
-def my_ids(site, user: Account) -> list[int]:
+def my_ids(site: SiteRuntime, user: Account) -> list[int]:
     """The identities whose conversations ``user`` reads: themselves and what they manage."""
     return sorted({user.guid, *access.managed(user, site)})
 
 
-def _mine(site, user: Account):
+def _mine(site: SiteRuntime, user: Account):
     """Participant rows of ``user``'s identities that are still in their conversation."""
     return in_ids(Participant.member, my_ids(site, user)) & Participant.left_at.is_null()
 
 
-def conversation(site, user: Account | None, guid: int) -> tuple[Entity, list[Participant]] | None:
+def conversation(site: SiteRuntime, user: Account | None, guid: int) -> tuple[Entity, list[Participant]] | None:
     """The conversation ``guid`` and the reader's participant rows in it, if they may read it."""
     if user is None:
         return None
@@ -54,7 +58,7 @@ def conversation(site, user: Account | None, guid: int) -> tuple[Entity, list[Pa
     return rows[0].conversation, rows
 
 
-def unread_count(site, user: Account) -> int:
+def unread_count(site: SiteRuntime, user: Account) -> int:
     """How many conversations have unread messages for the member (muted ones left out): one query,
     kept for the page (the menu asks twice)."""
     ids = my_ids(site, user)
@@ -89,7 +93,7 @@ class Identity:
     title: str
 
 
-def inbox(site, user: Account, archived: bool = False, before: str | None = None,
+def inbox(site: SiteRuntime, user: Account, archived: bool = False, before: str | None = None,
           limit: int = INBOX_PAGE) -> tuple[list[InboxRow], str | None]:
     """A page of the member's conversations, latest activity first; keyset ``before`` is
     ``"<last message>-<row id>"``. Returns (rows, next keyset or None).
@@ -202,13 +206,13 @@ def _check_body(body: str) -> str:
     return body
 
 
-def _rate(site, user: Account) -> None:
+def _rate(site: SiteRuntime, user: Account) -> None:
     per_hour = int(rules.settings(site).get("messages_per_hour") or 60)
     if not user.is_admin and not ratelimit.hit(f"messages.send:{user.guid}", per_hour, 3600):
         raise Refused(_("You sent many messages in the last hour: wait a little before the next one."))
 
 
-def _new_account_limit(site, user: Account) -> None:
+def _new_account_limit(site: SiteRuntime, user: Account) -> None:
     conf = rules.settings(site)
     days = int(conf.get("new_account_days") or 0)
     if user.is_moderator or not days or user.created < now() - dt.timedelta(days=days):
@@ -217,7 +221,7 @@ def _new_account_limit(site, user: Account) -> None:
         raise Refused(_("A new account may start only a few conversations a day: try again tomorrow."))
 
 
-def start(site, user: Account, sender: int, recipients: list[int], subject: str, body: str,
+def start(site: SiteRuntime, user: Account, sender: int, recipients: list[int], subject: str, body: str,
           about: Entity | None = None) -> Entity:
     """Open a conversation from ``sender`` (the member or an entity they manage) with ``recipients``.
 
@@ -252,7 +256,7 @@ def start(site, user: Account, sender: int, recipients: list[int], subject: str,
     return conv
 
 
-def create(site, sender: int, author: int, recipients: list[int], subject: str, body: str,
+def create(site: SiteRuntime, sender: int, author: int, recipients: list[int], subject: str, body: str,
            about: Entity | None = None) -> tuple[Entity, Entity]:
     """Write a new conversation and its first message, without any check or notification (the
     checks are :func:`start`'s; demo data and imports call this). Returns (conversation, message)."""
@@ -266,13 +270,13 @@ def create(site, sender: int, author: int, recipients: list[int], subject: str, 
     return conv, message
 
 
-def add(site, conv: Entity, sender: int, author: int, body: str) -> Entity:
+def add(site: SiteRuntime, conv: Entity, sender: int, author: int, body: str) -> Entity:
     """Add a message without checks or notification (demo data, imports)."""
     with database.atomic():
         return _add(site, conv, sender, author, body)
 
 
-def reply(site, user: Account, conv: Entity, sender: int, body: str, attachment=None) -> Entity:
+def reply(site: SiteRuntime, user: Account, conv: Entity, sender: int, body: str, attachment=None) -> Entity:
     """Post a message in ``conv`` as ``sender`` (a participant identity of ``user``)."""
     body = _check_body(body)
     others = [p.guid for p in participants(conv.guid) if p.guid != sender]
@@ -285,7 +289,7 @@ def reply(site, user: Account, conv: Entity, sender: int, body: str, attachment=
     return message
 
 
-def _add(site, conv: Entity, sender: int, author: int | None, body: str, attachment=None, event: str = "") -> Entity:
+def _add(site: SiteRuntime, conv: Entity, sender: int, author: int | None, body: str, attachment=None, event: str = "") -> Entity:
     """Write the message and move everyone's reading state (inside the caller's transaction)."""
     entity = entities.create(site, MESSAGE, owner=sender, title=text.plain_text(body, 80) if body else "",
                              access_level="private", container=conv)
@@ -308,7 +312,7 @@ def _add(site, conv: Entity, sender: int, author: int | None, body: str, attachm
     return entity
 
 
-def _notify(site, conv: Entity, message: Entity) -> None:
+def _notify(site: SiteRuntime, conv: Entity, message: Entity) -> None:
     """Tell the other participants, by their notification choice; at most one mail per conversation
     and hour while they have not read it (the first unread message always tells)."""
     row = Message.get_by_id(message.guid)
@@ -341,14 +345,14 @@ def set_flag(rows: list[Participant], flag: str, value: bool) -> None:
     Participant.update({getattr(Participant, flag): value}).where(in_ids(Participant.id, [r.id for r in rows])).execute()
 
 
-def leave(site, user: Account, conv: Entity, row: Participant) -> None:
+def leave(site: SiteRuntime, user: Account, conv: Entity, row: Participant) -> None:
     """``row``'s identity leaves: a note is left for the others, and the conversation is no longer readable."""
     with database.atomic():
         _add(site, conv, row.member_id, user.guid, "", event="left")
         Participant.update(left_at=now(), unread=0).where(Participant.id == row.id).execute()
 
 
-def search(site, user: Account, words: str, limit: int = 50) -> list[Message]:
+def search(site: SiteRuntime, user: Account, words: str, limit: int = 50) -> list[Message]:
     """Messages of the member's own conversations containing ``words`` (every word), newest first."""
     terms = [w for w in (words or "").split() if len(w) >= 2][:6]
     if not terms:

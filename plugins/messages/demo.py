@@ -3,11 +3,16 @@ conversation with its members and its archived letter."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import entities
 from core.db import now
 from core.models import Account, Entity, Relationship
 from plugins.messages import conversations, rules
 from plugins.messages.models import CONVERSATION, LETTER, Delivery, Letter
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 LETTER_TEXT = ("Bonjour à toutes et à tous,\n\nLa **réunion de rentrée** aura lieu le premier samedi du mois. "
                "Venez nombreux !\n\n- accueil à 10 h\n- pique-nique partagé à midi")
@@ -23,7 +28,7 @@ TOPICS = [
 ]
 
 
-def generate(site, scale: str, rng) -> None:
+def generate(site: SiteRuntime, scale: str, rng) -> None:
     if Entity.select().where(Entity.site == site.id, Entity.kind == CONVERSATION).exists():
         return
     members = [guid for (guid,) in Account.select(Account.entity).where(
@@ -50,7 +55,7 @@ def generate(site, scale: str, rng) -> None:
     _groups(site, members, scale)
 
 
-def _groups(site, members: list[int], scale: str) -> None:
+def _groups(site: SiteRuntime, members: list[int], scale: str) -> None:
     """A public group's administrators write to its members, and send them an archived letter."""
     groups = list(Entity.select().where(Entity.site == site.id, Entity.kind == "groups.group",
                                         Entity.access == "public", Entity.owner.in_(members))

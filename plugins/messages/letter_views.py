@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core import inputs, tokens, web
@@ -13,12 +14,15 @@ from plugins.documents import api as documents
 from plugins.messages import letters, rules
 from plugins.messages.models import Delivery, Letter
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 
 def _int(value) -> int | None:
     return inputs.id_or_none(value)
 
 
-def _when(site, raw: str) -> dt.datetime | None:
+def _when(site: SiteRuntime, raw: str) -> dt.datetime | None:
     """A date and time typed in the site's time zone (``YYYY-MM-DDTHH:MM``), as naive UTC."""
     try:
         local = inputs.moment(raw)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from core import entities, mail, ratelimit, text, tokens, urls, web
 from core.db import database, in_ids, now
@@ -22,6 +23,9 @@ from core.models import Account, Entity
 from core.notifications import in_language
 from plugins.messages import rules
 from plugins.messages.models import LETTER, Delivery, Letter, OptOut
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 log = logging.getLogger("maillage.messages")
 
@@ -41,7 +45,7 @@ def has_archive(sender_guid: int) -> bool:
                    Entity.deleted_at.is_null()).exists())
 
 
-def audience(site, letter: Letter) -> list[int]:
+def audience(site: SiteRuntime, letter: Letter) -> list[int]:
     """Who receives ``letter``: the sender's members and/or followers, minus its author and those who opted
     out or block the sender."""
     guids: set[int] = set()
@@ -56,7 +60,7 @@ def audience(site, letter: Letter) -> list[int]:
     return sorted(g for g in guids - out if not rules.blocked_between(g, letter.sender_id))
 
 
-def save(site, user: Account, sender: Entity, letter_entity: Entity | None, title: str, body: str,
+def save(site: SiteRuntime, user: Account, sender: Entity, letter_entity: Entity | None, title: str, body: str,
          audience_choice: str, archived: bool, stored=None) -> Entity:
     """Create or update a draft letter."""
     title, body = (title or "").strip()[:200], (body or "").strip()
@@ -80,7 +84,7 @@ def save(site, user: Account, sender: Entity, letter_entity: Entity | None, titl
     return letter_entity
 
 
-def schedule(site, letter: Letter, when: dt.datetime | None) -> None:
+def schedule(site: SiteRuntime, letter: Letter, when: dt.datetime | None) -> None:
     """Send at ``when`` (None: now). A sender may send ``letters_per_day`` letters a day."""
     if letter.status not in ("draft", "scheduled"):
         raise Refused(_("This letter was already sent."))
@@ -90,7 +94,7 @@ def schedule(site, letter: Letter, when: dt.datetime | None) -> None:
     Letter.update(status="scheduled", send_at=when or now()).where(Letter.entity == letter.entity_id).execute()
 
 
-def deliver_due(site, batch: int = BATCH, limit: int | None = None, only: int | None = None) -> int:
+def deliver_due(site: SiteRuntime, batch: int = BATCH, limit: int | None = None, only: int | None = None) -> int:
     """Send the letters whose time has come (or only letter ``only``), at most ``limit`` mails;
     returns how many mails were sent. Resumable: the next call goes on where this one stopped."""
     sent = 0
@@ -107,7 +111,7 @@ def deliver_due(site, batch: int = BATCH, limit: int | None = None, only: int | 
     return sent
 
 
-def _start(site, letter: Letter) -> None:
+def _start(site: SiteRuntime, letter: Letter) -> None:
     """Write the recipients once (a second call adds nobody) and mark the letter as being sent."""
     recipients = audience(site, letter)
     with database.atomic():
@@ -120,7 +124,7 @@ def _start(site, letter: Letter) -> None:
     letter.status = "sending"
 
 
-def _mail_batches(site, letter: Letter, batch: int, limit: int | None) -> int:
+def _mail_batches(site: SiteRuntime, letter: Letter, batch: int, limit: int | None) -> int:
     sent = 0
     entity = Entity.get_by_id(letter.entity_id)
     sender = Entity.get_by_id(letter.sender_id)
@@ -141,12 +145,12 @@ def _mail_batches(site, letter: Letter, batch: int, limit: int | None) -> int:
     return sent
 
 
-def unsubscribe_url(site, member_guid: int, sender_guid: int) -> str:
+def unsubscribe_url(site: SiteRuntime, member_guid: int, sender_guid: int) -> str:
     token = tokens.make(site, "messages.letters", {"uid": member_guid, "sender": sender_guid})
     return urls.absolute(site, web.url_for(site, "messages-letters-unsubscribe", token=token))
 
 
-def read_token(site, token: str) -> dict:
+def read_token(site: SiteRuntime, token: str) -> dict:
     return tokens.read(site, "messages.letters", token, UNSUBSCRIBE_MAX_AGE)
 
 
@@ -154,7 +158,7 @@ def opt_out(member_guid: int, sender_guid: int) -> None:
     OptOut.insert(member=member_guid, sender=sender_guid, created=now()).on_conflict_ignore().execute()
 
 
-def _mail(site, account: Account, sender: Entity, entity: Entity, letter: Letter) -> None:
+def _mail(site: SiteRuntime, account: Account, sender: Entity, entity: Entity, letter: Letter) -> None:
     stop = unsubscribe_url(site, account.guid, sender.guid)
     with in_language(site, account):
         body = _("%(text)s\n\n--\nRead it on the site: %(link)s\nTo receive no more letters from %(sender)s: "
@@ -165,7 +169,7 @@ def _mail(site, account: Account, sender: Entity, entity: Entity, letter: Letter
                   headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
-def readable(site, user: Account | None, guid: int) -> tuple[Entity, Letter] | None:
+def readable(site: SiteRuntime, user: Account | None, guid: int) -> tuple[Entity, Letter] | None:
     """A letter the viewer may read: a recipient, someone who may send for its sender, or anyone
     for an archived (public) letter once sent."""
     row = (Letter.select(Letter, Entity).join(Entity, on=(Letter.entity == Entity.guid))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.models import Entity
 from plugins.messages import conversations
 from plugins.messages.models import CONVERSATION, MESSAGE, Delivery, Message, OptOut, Participant, Policy
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
-def export(site, user) -> dict:
+
+def export(site: SiteRuntime, user) -> dict:
     """Every conversation the member took part in as themselves, with its messages; letters received."""
     out = []
     rows = (Participant.select(Participant, Entity).join(Entity, on=(Participant.conversation == Entity.guid))
@@ -35,7 +40,7 @@ def export(site, user) -> dict:
     return {"messages/conversations.json": out, "messages/letters.json": received}
 
 
-def delete(site, user, mode: str) -> None:
+def delete(site: SiteRuntime, user, mode: str) -> None:
     """The member's messages stay in the others' conversations, signed "former member"; their own
     places in conversations, letters received and preferences go."""
     guid = user.guid

@@ -15,10 +15,15 @@ behind it and the recipient.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import access, entities, relationships
 from core.i18n import gettext_lazy as _l
 from core.models import Account, Entity, Relationship
 from plugins.messages.models import Policy
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 RULES = ("anyone", "connections", "admins")
 RULE_LABELS = {
@@ -28,16 +33,16 @@ RULE_LABELS = {
 }
 
 
-def settings(site) -> dict:
+def settings(site: SiteRuntime) -> dict:
     return site.plugin_settings("messages")
 
 
-def site_rule(site) -> str:
+def site_rule(site: SiteRuntime) -> str:
     rule = settings(site).get("who_may_write") or "anyone"
     return rule if rule in RULES else "anyone"
 
 
-def rule_for(site, guid: int) -> str:
+def rule_for(site: SiteRuntime, guid: int) -> str:
     """The rule that applies to writing to ``guid``: the narrower of the site's and the recipient's."""
     mine = Policy.get_or_none(Policy.member == guid)
     site_level = RULES.index(site_rule(site))
@@ -66,14 +71,14 @@ def blocked_between(a: int, b: int) -> bool:
            | ((Relationship.subject == b) & (Relationship.object == a)))).exists()
 
 
-def may_send_as(site, user: Account, sender: int) -> bool:
+def may_send_as(site: SiteRuntime, user: Account, sender: int) -> bool:
     """The member may write as themselves or as an entity they manage (act as)."""
     from core import acting
 
     return sender == user.guid or acting.can_act_as(site, user, sender)
 
 
-def may_write(site, user: Account | None, sender: int, recipient: Entity) -> bool:
+def may_write(site: SiteRuntime, user: Account | None, sender: int, recipient: Entity) -> bool:
     """May ``user``, writing as ``sender``, open a conversation with ``recipient``?"""
     if user is None or recipient.guid in (sender, user.guid) or recipient.deleted_at is not None:
         return False
@@ -96,14 +101,14 @@ def may_write(site, user: Account | None, sender: int, recipient: Entity) -> boo
     return True
 
 
-def may_write_members(site, user: Account | None, sender: Entity) -> bool:
+def may_write_members(site: SiteRuntime, user: Account | None, sender: Entity) -> bool:
     """May ``user`` open a conversation with the members of ``sender`` (a group or organisation they run)?"""
     if user is None or sender.kind == "user" or sender.site != site.id:
         return False
     return entities.can(site, user, "messages.write_members", sender) and may_send_as(site, user, sender.guid)
 
 
-def members_of(site, entity_guid: int) -> list[int]:
+def members_of(site: SiteRuntime, entity_guid: int) -> list[int]:
     """The members of a group or an organisation (relationships with the site's membership verbs)."""
     verbs = [v for v in site.membership_verbs if v != "manages"] or ["member_of"]
     rows = (Relationship.select(Relationship.subject).join(Account, on=(Account.entity == Relationship.subject))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import access, acting, entity_images, inputs, moderation, web
 from core.i18n import gettext as _
 from core.models import Entity
@@ -9,6 +11,9 @@ from plugins.documents import api as documents
 from plugins.messages import conversations, rules
 from plugins.messages.conversations import Refused
 from plugins.messages.models import CONVERSATION, Message
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 def _int(value) -> int | None:
@@ -83,7 +88,7 @@ def new(request):
         "sender": sender, "values": values, "error": error}, status_code=400 if error and request.method == "POST" else 200)
 
 
-def _by_username(site, raw: str) -> list[int]:
+def _by_username(site: SiteRuntime, raw: str) -> list[int]:
     from core.models import Account
 
     names = [n.strip().lstrip("@") for n in (raw or "").replace(";", ",").split(",") if n.strip()][:50]

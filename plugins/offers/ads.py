@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import TYPE_CHECKING
 
 from peewee import JOIN
 
@@ -20,6 +21,9 @@ from core.i18n import gettext_lazy as _l
 from core.models import Account, Entity, Relationship
 from core.text import plain_text
 from plugins.offers.models import Ad
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 KIND = "offers.ad"
 DIRECTIONS = {"need": _l("Need"), "offer": _l("Offer")}
@@ -36,11 +40,11 @@ MAX_KM = 200
 KM_PER_DEGREE = math.pi * gazetteer.EARTH_RADIUS_KM / 180
 
 
-def settings(site) -> dict:
+def settings(site: SiteRuntime) -> dict:
     return site.plugin_settings("offers")
 
 
-def url(site, entity: Entity) -> str:
+def url(site: SiteRuntime, entity: Entity) -> str:
     """The page of an ad, its route ``offers-ad``."""
     return web.url_for(site, "offers-ad", guid=entity.guid)
 
@@ -48,7 +52,7 @@ def url(site, entity: Entity) -> str:
 # --- themes: the site's taxonomy, as the directory files organisations under it -------------------
 
 
-def themes(site) -> list[tuple[str, str, str]]:
+def themes(site: SiteRuntime) -> list[tuple[str, str, str]]:
     """[(key, label, parent key or "")] of the site's theme tree, parents before their children."""
     from plugins.directory import api as directory
 
@@ -59,16 +63,16 @@ def themes(site) -> list[tuple[str, str, str]]:
     return flat
 
 
-def theme_label(site, key: str) -> str:
+def theme_label(site: SiteRuntime, key: str) -> str:
     return next((label for k, label, _parent in themes(site) if k == key), key)
 
 
-def theme_family(site, key: str) -> list[str]:
+def theme_family(site: SiteRuntime, key: str) -> list[str]:
     """``key`` and its sub-themes: browsing a theme shows the ads of its sub-themes too."""
     return [key] + [k for k, _label, parent in themes(site) if parent == key]
 
 
-def theme_and_parent(site, key: str) -> list[str]:
+def theme_and_parent(site: SiteRuntime, key: str) -> list[str]:
     """``key`` and the theme above it: what a saved search on either should match."""
     return [key] + [parent for k, _label, parent in themes(site) if k == key and parent]
 
@@ -76,7 +80,7 @@ def theme_and_parent(site, key: str) -> list[str]:
 # --- the form ---------------------------------------------------------------------------------------
 
 
-def blank(site) -> dict:
+def blank(site: SiteRuntime) -> dict:
     return {"direction": "need", "category": "volunteers", "title": "", "body": "", "theme": "", "commune": "",
             "link": "", "quantity": "", "starts": "", "ends": "", "expires": "",
             "access": "public" if site.settings.get("default_access", "public") == "public" else "members"}
@@ -90,7 +94,7 @@ def values_of(ad: Ad) -> dict:
             "expires": ad.expires.date().isoformat(), "access": ad.entity.access}
 
 
-def parse(site, data) -> tuple[dict, dict, dict]:
+def parse(site: SiteRuntime, data) -> tuple[dict, dict, dict]:
     """Read the ad form: (what was typed, to show it again; clean values; errors by field)."""
     typed = {name: inputs.clean_text(str(data.get(name) or "")) for name in blank(site)}
     clean, errors = {}, {}
@@ -147,13 +151,13 @@ def place_of(text: str):
 # --- saving -----------------------------------------------------------------------------------------
 
 
-def expiry_of(site, clean: dict) -> dt.datetime:
+def expiry_of(site: SiteRuntime, clean: dict) -> dt.datetime:
     if clean.get("expires"):
         return dt.datetime.combine(clean["expires"], dt.time(23, 59))
     return now() + dt.timedelta(days=int(settings(site)["expiry_days"]))
 
 
-def save(site, actor: Entity, typed: dict, clean: dict, entity: Entity | None = None) -> Entity:
+def save(site: SiteRuntime, actor: Entity, typed: dict, clean: dict, entity: Entity | None = None) -> Entity:
     """Create or update an ad from a parsed form; a new ad is recorded in the river, its expiry and
     reminder are queued, and members whose saved search it matches are told (after the commit)."""
     place = clean["place"]
@@ -182,7 +186,7 @@ def save(site, actor: Entity, typed: dict, clean: dict, entity: Entity | None = 
     return entity
 
 
-def schedule(site, guid: int, expires: dt.datetime) -> None:
+def schedule(site: SiteRuntime, guid: int, expires: dt.datetime) -> None:
     """Queue the reminder and the expiry of an ad (once per expiry date: a renewed ad gets new ones)."""
     days = int(settings(site)["reminder_days"])
     stamp = expires.strftime("%Y%m%d%H%M")
@@ -191,7 +195,7 @@ def schedule(site, guid: int, expires: dt.datetime) -> None:
     jobs.enqueue("offers.expire", site=site, args={"guid": guid}, run_after=expires, key=f"offers.expire:{guid}:{stamp}")
 
 
-def close(site, entity: Entity, reason: str) -> bool:
+def close(site: SiteRuntime, entity: Entity, reason: str) -> bool:
     """Close an open ad (``answered`` or ``withdrawn``); False when it was already closed."""
     with database.atomic():
         done = Ad.update(state="closed", closed_reason=reason, closed_at=now()).where(
@@ -201,7 +205,7 @@ def close(site, entity: Entity, reason: str) -> bool:
     return bool(done)
 
 
-def renew(site, entity: Entity) -> dt.datetime:
+def renew(site: SiteRuntime, entity: Entity) -> dt.datetime:
     """Open the ad again for the site's expiry period from today (a new reminder will come)."""
     expires = now() + dt.timedelta(days=int(settings(site)["expiry_days"]))
     with database.atomic():
@@ -235,7 +239,7 @@ def near_condition(lat: float, lon: float, km: float):
     return Ad.lat.between(min_lat, max_lat) & Ad.lon.between(min_lon, max_lon) & (dx * dx + dy * dy <= limit)
 
 
-def listing(site, viewer: Account | None, *, direction: str = "", category: str = "", theme: str = "",
+def listing(site: SiteRuntime, viewer: Account | None, *, direction: str = "", category: str = "", theme: str = "",
             point: tuple[float, float] | None = None, km: float = 20, owner: int | None = None,
             state: str = "open", before: int | None = None, limit: int = 20, exclude: int | None = None) -> list[Ad]:
     """Ads the viewer may see, newest first (keyset on the guid); ``state`` is ``open``, ``closed`` or
@@ -270,7 +274,7 @@ def listing(site, viewer: Account | None, *, direction: str = "", category: str 
     return rows
 
 
-def matches(site, viewer: Account | None, ad: Ad, limit: int = 6) -> list[Ad]:
+def matches(site: SiteRuntime, viewer: Account | None, ad: Ad, limit: int = 6) -> list[Ad]:
     """The open ads answering this one: offers for a need, needs for an offer, of the same theme (of the
     same kind when it has none), within the site's matching distance, nearest first."""
     other = "offer" if ad.direction == "need" else "need"
@@ -282,7 +286,7 @@ def matches(site, viewer: Account | None, ad: Ad, limit: int = 6) -> list[Ad]:
     return found[:limit]
 
 
-def open_count(site, owner: int, viewer: Account | None = None) -> int:
+def open_count(site: SiteRuntime, owner: int, viewer: Account | None = None) -> int:
     """How many open ads ``owner`` has that ``viewer`` (a visitor by default) may see."""
     return (Ad.select().join(Entity, on=(Ad.entity == Entity.guid))
             .where(Entity.owner == owner, Entity.kind == KIND, open_condition(), access.visible(viewer, site))
@@ -292,7 +296,7 @@ def open_count(site, owner: int, viewer: Account | None = None) -> int:
 # --- who reads what is mailed to an ad's owner -----------------------------------------------------
 
 
-def readers(site, owner: Entity) -> list[Account]:
+def readers(site: SiteRuntime, owner: Entity) -> list[Account]:
     """The accounts behind an ad's owner: the member, or the managers of the organisation."""
     if owner.kind == "user":
         guids = [owner.guid]
@@ -308,13 +312,13 @@ def readers(site, owner: Entity) -> list[Account]:
 # --- expiry and its reminder (jobs, run by the worker; each safe to run twice) -------------------
 
 
-def _due(site, guid: int | None):
+def _due(site: SiteRuntime, guid: int | None):
     query = (Ad.select(Ad, Entity).join(Entity, on=(Ad.entity == Entity.guid))
              .where(Entity.site == site.id, Entity.kind == KIND, Entity.deleted_at.is_null(), Ad.state == "open"))
     return query.where(Ad.entity == guid) if guid is not None else query
 
 
-def remind(site, guid: int | None = None) -> int:
+def remind(site: SiteRuntime, guid: int | None = None) -> int:
     """Mail the owner of each open ad (``guid``, or every one) whose expiry is within the reminder
     period; an ad is reminded once per expiry date (``reminded`` is set in the mail's transaction)."""
     days = int(settings(site)["reminder_days"])
@@ -336,7 +340,7 @@ def remind(site, guid: int | None = None) -> int:
     return sent
 
 
-def expire(site, guid: int | None = None) -> int:
+def expire(site: SiteRuntime, guid: int | None = None) -> int:
     """Close each open ad (``guid``, or every one) whose expiry has passed; return how many."""
     closed = 0
     for ad in _due(site, guid).where(Ad.expires <= now()):
@@ -348,11 +352,11 @@ def expire(site, guid: int | None = None) -> int:
     return closed
 
 
-def remind_job(site, guid: int) -> None:
+def remind_job(site: SiteRuntime, guid: int) -> None:
     remind(site, guid)
 
 
-def expire_job(site, guid: int) -> None:
+def expire_job(site: SiteRuntime, guid: int) -> None:
     expire(site, guid)
 
 

@@ -4,12 +4,17 @@ the answerer's address to reply to. Each answer is counted on the ad; the owner 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import entities, inputs, mail, notifications, ratelimit, urls, web
 from core.db import database
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from plugins.offers import ads
 from plugins.offers.models import Ad, Answer
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 PER_HOUR = 20
 
@@ -18,11 +23,11 @@ class Refused(ValueError):
     """The answer cannot be sent; the message says why."""
 
 
-def through_messages(site) -> bool:
+def through_messages(site: SiteRuntime) -> bool:
     return "messages" in site.enabled_names
 
 
-def may_answer(site, user: Account | None, sender: Entity | None, ad: Ad) -> bool:
+def may_answer(site: SiteRuntime, user: Account | None, sender: Entity | None, ad: Ad) -> bool:
     """A signed-in member, neither the ad's owner nor one of its managers, on an open ad."""
     if user is None or not ads.is_open(ad):
         return False
@@ -32,7 +37,7 @@ def may_answer(site, user: Account | None, sender: Entity | None, ad: Ad) -> boo
     return not entities.manages(user, owner)
 
 
-def send(site, user: Account, sender: Entity, ad: Ad, body_raw) -> str | None:
+def send(site: SiteRuntime, user: Account, sender: Entity, ad: Ad, body_raw) -> str | None:
     """Send the answer; return the address of the conversation it opened (None for a mail).
     Raises :class:`Refused` (empty text, limit reached, the messages plugin's refusal)."""
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from typing import TYPE_CHECKING
 
 from core import gazetteer
 from core.db import database, now
@@ -13,6 +14,9 @@ from core.models import Account, Activity, Entity
 from core.search import SearchDocument, fold
 from plugins.offers import ads
 from plugins.offers.models import Ad
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 REGION_ADS = 20_000
 BATCH = 1000
@@ -36,12 +40,12 @@ TITLES = ["Bénévoles pour un tournoi", "Prêt de matériel de sonorisation", "
           "Stage en gestion de projet", "Coup de main pour un déménagement"]
 
 
-def territory_places(site) -> list:
+def territory_places(site: SiteRuntime) -> list:
     bounds = (site.config.territory or {}).get("bounds")
     return gazetteer.within(bounds) if bounds else list(gazetteer.places())
 
 
-def demo_places(site) -> list:
+def demo_places(site: SiteRuntime) -> list:
     """A few towns for the small demo: those of :data:`TOWNS` inside the territory (near one another, so
     that matching shows), else the most populated communes of the territory."""
     bounds = (site.config.territory or {}).get("bounds")
@@ -59,7 +63,7 @@ def demo_places(site) -> list:
     return biggest[:8]
 
 
-def generate(site, scale: str, rng) -> None:
+def generate(site: SiteRuntime, scale: str, rng) -> None:
     """Create the demo ads once (a second run changes nothing)."""
     if Entity.select().where(Entity.site == site.id, Entity.kind == ads.KIND).exists():
         return
@@ -84,7 +88,7 @@ def generate(site, scale: str, rng) -> None:
         ads.save(site, actor, typed, clean)
 
 
-def bulk(site, total: int, rng, themes, places=None, batch: int = BATCH) -> int:
+def bulk(site: SiteRuntime, total: int, rng, themes, places=None, batch: int = BATCH) -> int:
     """``total`` open ads around ``places`` (default: the site's territory, weighted by population, a few
     km around each commune), by demo members, with their activity row and search document. Bulk inserts
     queue no job: ``maillage offers-expire`` (or the expiry jobs of later ads) closes them in time."""

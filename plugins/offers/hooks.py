@@ -5,6 +5,10 @@ The "offers.ad" kind, the menu entry and the settings are declared in plugin.tom
 it is the whole map of the plugin (docs/plugins/offers.md).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from starlette.routing import Route
 
 from core import hookimpl
@@ -14,6 +18,9 @@ from core.i18n import gettext_lazy as _l
 from core.kinds import NotificationEvent
 from core.menus import MenuItem
 from plugins.offers import views
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 @hookimpl
@@ -103,7 +110,7 @@ def maillage_cli_commands(subparsers):
              _expire)
 
 
-def _expire(site, args):
+def _expire(site: SiteRuntime, args):
     from plugins.offers import ads
 
     return f"{ads.remind(site)} reminder(s), {ads.expire(site)} ad(s) closed"

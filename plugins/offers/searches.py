@@ -3,22 +3,27 @@ new ad matching it, through their notification choice (event ``offers.match``)."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import gazetteer, inputs, notifications, relationships
 from core.i18n import gettext as _
 from core.models import Account, Entity
 from plugins.offers import ads
 from plugins.offers.models import Ad, SavedSearch
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 MAX_PER_MEMBER = 20
 EVENT = "offers.match"
 
 
-def mine(site, user: Account) -> list[SavedSearch]:
+def mine(site: SiteRuntime, user: Account) -> list[SavedSearch]:
     return list(SavedSearch.select().where(SavedSearch.site == site.id, SavedSearch.member == user.guid)
                 .order_by(SavedSearch.id))
 
 
-def parse(site, data) -> tuple[dict, dict, dict]:
+def parse(site: SiteRuntime, data) -> tuple[dict, dict, dict]:
     """(typed values, clean values, errors) of the saved-search form."""
     typed = {name: inputs.clean_text(str(data.get(name) or "")) for name in
              ("direction", "category", "theme", "place", "km")}
@@ -40,7 +45,7 @@ def parse(site, data) -> tuple[dict, dict, dict]:
     return typed, clean, errors
 
 
-def save(site, user: Account, typed: dict, clean: dict) -> SavedSearch | None:
+def save(site: SiteRuntime, user: Account, typed: dict, clean: dict) -> SavedSearch | None:
     """Keep the search; None when the member already keeps :data:`MAX_PER_MEMBER` of them."""
     if SavedSearch.select().where(SavedSearch.site == site.id, SavedSearch.member == user.guid).count() >= MAX_PER_MEMBER:
         return None
@@ -51,12 +56,12 @@ def save(site, user: Account, typed: dict, clean: dict) -> SavedSearch | None:
                               lon=place.lon if place else None, km=clean["km"])
 
 
-def remove(site, user: Account, search_id: int) -> bool:
+def remove(site: SiteRuntime, user: Account, search_id: int) -> bool:
     return bool(SavedSearch.delete().where(SavedSearch.id == search_id, SavedSearch.site == site.id,
                                            SavedSearch.member == user.guid).execute())
 
 
-def matching(site, ad: Ad) -> list[int]:
+def matching(site: SiteRuntime, ad: Ad) -> list[int]:
     """The members whose saved search ``ad`` matches (kind, theme or the theme above it, radius)."""
     query = SavedSearch.select().where(
         SavedSearch.site == site.id,
@@ -72,7 +77,7 @@ def matching(site, ad: Ad) -> list[int]:
     return sorted(members)
 
 
-def notify_new(site, entity: Entity, ad: Ad) -> int:
+def notify_new(site: SiteRuntime, entity: Entity, ad: Ad) -> int:
     """Tell the members whose saved search the new ad matches (never its author, nor the managers of the
     organisation that published it; only those who may see it: the core checks access for each)."""
     owner = entity.owner_id

@@ -3,6 +3,7 @@ closing and renewing, the owner's ads, saved searches, the Atom feed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from core import entities, feeds, inputs, listings, urls, web
@@ -11,10 +12,13 @@ from core.text import render_markdown
 from plugins.offers import ads, answers, searches
 from plugins.offers.models import Ad
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 MAP_LIMIT = 200
 
 
-def _choices(site) -> dict:
+def _choices(site: SiteRuntime) -> dict:
     """The choices of the forms and the labels the listings show."""
     themes = ads.themes(site)
     labels = {key: label for key, label, _parent in themes}
@@ -101,7 +105,7 @@ def _ad(request, guid: int) -> Ad:
     return ad
 
 
-def _may_edit(site, user, ad: Ad) -> bool:
+def _may_edit(site: SiteRuntime, user, ad: Ad) -> bool:
     return user is not None and entities.can(site, user, "edit", ad.entity)
 
 

@@ -4,12 +4,16 @@ tags, "useful" votes), a few in a group, some subscriptions and the past weeks' 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from core.db import database, now
 from core.models import Account, Activity, Entity, Relationship
 from core.search import fold
 from plugins.veille import links, synthesis, themes
 from plugins.veille.models import KIND, Link, Vote
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 LINKS = [
     ("https://www.associations.gouv.fr/le-compte-asso.html", "Le Compte Asso : demander une subvention en ligne",
@@ -53,7 +57,7 @@ GROUP_LINKS = [
 ]
 
 
-def generate(site, scale: str, rng) -> None:
+def generate(site: SiteRuntime, scale: str, rng) -> None:
     """Create the demo links once (a second run changes nothing)."""
     if Entity.select().where(Entity.site == site.id, Entity.kind == KIND).exists():
         return
@@ -77,7 +81,7 @@ def generate(site, scale: str, rng) -> None:
     _subscribe(site, members)
 
 
-def themes_named(site, words: list[str]) -> list[str]:
+def themes_named(site: SiteRuntime, words: list[str]) -> list[str]:
     """The keys of the site's themes whose label holds each word (accents and case aside): the demo
     files its links under whatever taxonomy the site has."""
     found = []
@@ -88,7 +92,7 @@ def themes_named(site, words: list[str]) -> list[str]:
     return found
 
 
-def _group_links(site, members) -> list[Entity]:
+def _group_links(site: SiteRuntime, members) -> list[Entity]:
     """The group links: in the first group that has members, shared by one of them."""
     group = (Entity.select().join(Relationship, on=(Relationship.object == Entity.guid))
              .where(Entity.site == site.id, Entity.kind == "groups.group", Relationship.verb == "member_of",
@@ -107,7 +111,7 @@ def _group_links(site, members) -> list[Entity]:
     return made
 
 
-def _date_and_vote(site, made: list[Entity], members, rng) -> None:
+def _date_and_vote(site: SiteRuntime, made: list[Entity], members, rng) -> None:
     """Spread the links over the last four weeks (older than two days, so the animation plugin keeps
     their dates), give them "useful" votes and record the past weeks' syntheses."""
     stamp = now()
@@ -126,7 +130,7 @@ def _date_and_vote(site, made: list[Entity], members, rng) -> None:
         synthesis.record_syntheses(site, this_week - dt.timedelta(days=7 * weeks))
 
 
-def _subscribe(site, members) -> None:
+def _subscribe(site: SiteRuntime, members) -> None:
     synthesis.subscribe(site, members[0].guid, "site")
     first_theme = next(iter(themes.choices(site)), None)
     if first_theme:

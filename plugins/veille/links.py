@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from peewee import JOIN, fn
@@ -17,6 +18,9 @@ from core.models import ACCESS_LEVELS, Account, Entity
 from plugins.veille import themes
 from plugins.veille.models import KIND, Link, Note, Vote
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 log = logging.getLogger("maillage.veille")
 
 MAX_TAGS = 10
@@ -24,7 +28,7 @@ MAX_NOTE = 10_000
 TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "xtor")
 
 
-def url(site, entity: Entity) -> str:
+def url(site: SiteRuntime, entity: Entity) -> str:
     """The page of a shared link, its route ``veille-link`` (/veille/<guid>)."""
     return web.url_for(site, "veille-link", guid=entity.guid)
 
@@ -59,7 +63,7 @@ def week_of(moment: dt.datetime | dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def fetching_on(site) -> bool:
+def fetching_on(site: SiteRuntime) -> bool:
     return bool(site.plugin_settings("veille").get("fetch_metadata"))
 
 
@@ -74,12 +78,12 @@ def title_from_url(address: str) -> str:
     return (host + (parts.path if parts.path not in ("", "/") else ""))[:200]
 
 
-def blank_values(site, container: str = "") -> dict:
+def blank_values(site: SiteRuntime, container: str = "") -> dict:
     return {"url": "", "title": "", "description": "", "note": "", "rating": "", "themes": [], "tags": "",
             "access": site.settings.get("default_access", "public"), "container": container}
 
 
-def parse(site, data, editing: bool = False) -> tuple[dict, dict]:
+def parse(site: SiteRuntime, data, editing: bool = False) -> tuple[dict, dict]:
     """Read a link form; return (values, errors keyed by field)."""
     values = _form_values(site, data)
     errors: dict = {}
@@ -99,7 +103,7 @@ def parse(site, data, editing: bool = False) -> tuple[dict, dict]:
     return values, errors
 
 
-def _form_values(site, data) -> dict:
+def _form_values(site: SiteRuntime, data) -> dict:
     """The form's fields as sent (for showing the form again)."""
     return {"url": data.get("url") or "", "title": data.get("title") or "", "description": data.get("description") or "",
             "note": data.get("note") or "", "rating": data.get("rating") or "",
@@ -126,14 +130,14 @@ def _read_texts(values: dict, errors: dict, editing: bool) -> None:
             errors[name] = str(exc)
 
 
-def find_duplicate(site, viewer: Account, address: str, container: Entity | None) -> Entity | None:
+def find_duplicate(site: SiteRuntime, viewer: Account, address: str, container: Entity | None) -> Entity | None:
     """A link to the same page already shared in the same place, that ``viewer`` may see."""
     return (Entity.select().join(Link, on=(Link.entity == Entity.guid))
             .where(Link.url_key == url_key(address), Link.place == (container.guid if container else 0),
                    Entity.kind == KIND, access.visible(viewer, site)).first())
 
 
-def add(site, user: Account, actor: Entity, values: dict, container: Entity | None) -> tuple[Entity, bool]:
+def add(site: SiteRuntime, user: Account, actor: Entity, values: dict, container: Entity | None) -> tuple[Entity, bool]:
     """Share a link; return (its entity, merged). The same page already shared in this place (and
     visible to the member) gets the member's note rather than a second link."""
     duplicate = find_duplicate(site, user, values["url"], container)
@@ -159,7 +163,7 @@ def add(site, user: Account, actor: Entity, values: dict, container: Entity | No
     return entity, False
 
 
-def merge(site, actor: Entity, entity: Entity, values: dict) -> None:
+def merge(site: SiteRuntime, actor: Entity, entity: Entity, values: dict) -> None:
     """Add a second share to ``entity``: the note (and rating), the themes and tags it did not have."""
     with database.atomic():
         link = Link.get_by_id(entity.guid)
@@ -173,7 +177,7 @@ def merge(site, actor: Entity, entity: Entity, values: dict) -> None:
         entities.update(site, entity)  # announced: the search index takes the new note
 
 
-def save_edit(site, entity: Entity, values: dict) -> None:
+def save_edit(site: SiteRuntime, entity: Entity, values: dict) -> None:
     """The owner's changes: title, description, themes, tags, access."""
     with database.atomic():
         Link.update(description=values["description"], themes=values["themes"], tags=values["tag_list"]).where(
@@ -181,7 +185,7 @@ def save_edit(site, entity: Entity, values: dict) -> None:
         entities.update(site, entity, title=values["title"] or entity.title, access=values["access"])
 
 
-def save_note(site, actor: Entity, entity: Entity, body: str, rating: int | None) -> None:
+def save_note(site: SiteRuntime, actor: Entity, entity: Entity, body: str, rating: int | None) -> None:
     """The member's own note on a link: changed when they wrote one, added otherwise."""
     with database.atomic():
         note = Note.get_or_none(Note.link == entity.guid, Note.author == actor.guid)
@@ -192,7 +196,7 @@ def save_note(site, actor: Entity, entity: Entity, body: str, rating: int | None
         entities.update(site, entity)
 
 
-def can_edit(site, user: Account | None, entity: Entity) -> bool:
+def can_edit(site: SiteRuntime, user: Account | None, entity: Entity) -> bool:
     return user is not None and entities.can(site, user, "veille.edit", entity)
 
 
@@ -246,7 +250,7 @@ def toggle_useful(user: Account, entity: Entity) -> bool:
     return not removed
 
 
-def listing(site, viewer: Account | None, *, before: int | None = None, theme: str | None = None,
+def listing(site: SiteRuntime, viewer: Account | None, *, before: int | None = None, theme: str | None = None,
             tag: str | None = None, container: int | None = None, owner: int | None = None,
             since: dt.datetime | None = None, until: dt.datetime | None = None, order: str = "new",
             limit: int = 20) -> list[Link]:
@@ -285,12 +289,12 @@ def owners(rows: list[Link]) -> dict[int, Entity]:
     return {e.guid: e for e in Entity.select().where(Entity.guid.in_(guids))} if guids else {}
 
 
-def metadata_job(site, guid: int) -> str:
+def metadata_job(site: SiteRuntime, guid: int) -> str:
     """The job ``veille.metadata``: :func:`fill_metadata` with the private-address guard always on."""
     return fill_metadata(site, guid)
 
 
-def fill_metadata(site, guid: int, allow_private: bool = False) -> str:
+def fill_metadata(site: SiteRuntime, guid: int, allow_private: bool = False) -> str:
     """Read the page's title and description when the site allows it, and fill what the member left
     empty; return the link's fetch state. ``allow_private`` is for the tests only (a local server)."""
     from plugins.veille import fetch

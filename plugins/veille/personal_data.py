@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.models import Entity
 from plugins.veille.models import Delivery, Link, Note, Subscription, Vote
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
-def export(site, user) -> dict:
+
+def export(site: SiteRuntime, user) -> dict:
     notes = (Note.select(Note, Link, Entity).join(Link).join(Entity, on=(Link.entity == Entity.guid))
              .where(Note.author == user.guid))
     return {
@@ -19,7 +24,7 @@ def export(site, user) -> dict:
     }
 
 
-def delete(site, user, mode: str) -> None:
+def delete(site: SiteRuntime, user, mode: str) -> None:
     """Votes, subscriptions and the record of syntheses mailed go; notes on links others shared go too
     (``delete``) or stay unsigned (``anonymise``)."""
     voted = [v.link_id for v in Vote.select(Vote.link).where(Vote.voter == user.guid)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from peewee import fn
 
@@ -25,6 +26,9 @@ from core.models import Account, Entity
 from core.notifications import digest_lock, in_language
 from plugins.veille import links, themes
 from plugins.veille.models import KIND, Delivery, Link, Note, Subscription, Synthesis
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 log = logging.getLogger("maillage.veille")
 
@@ -50,7 +54,7 @@ def subscriptions(member_guid: int) -> set[tuple[str, str]]:
     return {(s.scope, s.key) for s in Subscription.select().where(Subscription.member == member_guid)}
 
 
-def subscribe(site, member_guid: int, scope: str, key: str = "") -> None:
+def subscribe(site: SiteRuntime, member_guid: int, scope: str, key: str = "") -> None:
     assert scope in SCOPES
     Subscription.insert(site=site.id, member=member_guid, scope=scope, key=str(key), created=now()) \
         .on_conflict_ignore().execute()
@@ -64,19 +68,19 @@ def unsubscribe(member_guid: int, scope: str | None = None, key: str = "") -> in
     return query.execute()
 
 
-def unsubscribe_url(site, member_guid: int) -> str:
+def unsubscribe_url(site: SiteRuntime, member_guid: int) -> str:
     token = tokens.make(site, "veille.synthesis", {"uid": member_guid})
     return urls.absolute(site, web.url_for(site, "veille-unsubscribe", token=token))
 
 
-def read_token(site, token: str) -> dict:
+def read_token(site: SiteRuntime, token: str) -> dict:
     return tokens.read(site, "veille.synthesis", token, UNSUBSCRIBE_MAX_AGE)
 
 
 # --- what a synthesis holds ------------------------------------------------------------------
 
 
-def week_links(site, viewer: Account | None, week: dt.date, place: int | None = None,
+def week_links(site: SiteRuntime, viewer: Account | None, week: dt.date, place: int | None = None,
                theme_keys: list[str] | None = None) -> list[Link]:
     """The week's links of ``place`` (0: the site; None: everywhere) the viewer may see, the most
     useful first, then the best rated, then the oldest."""
@@ -94,7 +98,7 @@ def week_links(site, viewer: Account | None, week: dt.date, place: int | None = 
     return rows
 
 
-def by_theme(site, rows: list[Link]) -> list[tuple[str, list[Link]]]:
+def by_theme(site: SiteRuntime, rows: list[Link]) -> list[tuple[str, list[Link]]]:
     """The links grouped under the top theme of their first theme, in the taxonomy's order, those
     without a theme last; each group keeps the order of ``rows`` (the most useful first)."""
     names = {node["key"]: node["label"] for node in themes.tree(site)}
@@ -111,7 +115,7 @@ def notes_of(rows: list[Link]) -> dict[int, list[Note]]:
     return links.notes_by_link(rows)
 
 
-def sections_for(site, account: Account, week: dt.date) -> list[tuple[str, list[tuple[str, list[Link]]]]]:
+def sections_for(site: SiteRuntime, account: Account, week: dt.date) -> list[tuple[str, list[tuple[str, list[Link]]]]]:
     """(heading, groups by theme) for each synthesis ``account`` subscribed to, with what they may see."""
     mine = subscriptions(account.guid)
     sections = []
@@ -139,7 +143,7 @@ def sections_for(site, account: Account, week: dt.date) -> list[tuple[str, list[
 # --- sending ------------------------------------------------------------------------------------
 
 
-def record_syntheses(site, week: dt.date) -> int:
+def record_syntheses(site: SiteRuntime, week: dt.date) -> int:
     """Write the week's :class:`Synthesis` rows (one per place that had links); return how many places."""
     start, end = week_bounds(week)
     counts = (Link.select(Link.place, fn.COUNT(Entity.guid)).join(Entity, on=(Link.entity == Entity.guid))
@@ -154,7 +158,7 @@ def record_syntheses(site, week: dt.date) -> int:
     return places
 
 
-def send_week(site, week: dt.date | None = None, progress=None) -> dict:
+def send_week(site: SiteRuntime, week: dt.date | None = None, progress=None) -> dict:
     """Mail the synthesis of ``week`` (a Monday; the last complete week by default) to every subscriber
     not yet served; return counts (``busy`` when another run holds the week)."""
     week = links.week_of(week or last_week())
@@ -181,7 +185,7 @@ def send_week(site, week: dt.date | None = None, progress=None) -> dict:
         return counts
 
 
-def _serve(site, guid: int, week: dt.date) -> int:
+def _serve(site: SiteRuntime, guid: int, week: dt.date) -> int:
     """Queue one member's synthesis and record it (call in a transaction); return how many links it held."""
     account = Account.select(Account, Entity).join(Entity).where(Account.entity == guid,
                                                                  Account.site == site.id).first()
@@ -196,7 +200,7 @@ def _serve(site, guid: int, week: dt.date) -> int:
     return count
 
 
-def _mail(site, account: Account, week: dt.date, sections) -> None:
+def _mail(site: SiteRuntime, account: Account, week: dt.date, sections) -> None:
     from core.i18n import format_date
 
     stop = unsubscribe_url(site, account.guid)
@@ -238,12 +242,12 @@ def _md(value: str) -> str:
     return "".join("\\" + c if c in "\\`*_[]()<>#!|" else c for c in value or "")
 
 
-def run_job(site, week: str) -> None:
+def run_job(site: SiteRuntime, week: str) -> None:
     """The job ``veille.synthesis``: send the synthesis of ``week`` (an ISO date)."""
     send_week(site, dt.date.fromisoformat(week))
 
 
-def archive(site, place: int, before: dt.date | None = None, limit: int = 30) -> list[Synthesis]:
+def archive(site: SiteRuntime, place: int, before: dt.date | None = None, limit: int = 30) -> list[Synthesis]:
     """The past syntheses of a place, the latest first."""
     query = (Synthesis.select().where(Synthesis.site == site.id, Synthesis.place == place)
              .order_by(Synthesis.week.desc()).limit(limit))

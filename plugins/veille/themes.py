@@ -4,8 +4,13 @@ or not the directory is enabled): themes and their sub-themes, by key."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def tree(site) -> list[dict]:
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
+
+def tree(site: SiteRuntime) -> list[dict]:
     """[{"key", "label", "children": [{"key", "label"}]}] in the taxonomy's order."""
     from plugins.directory import api as directory
 
@@ -14,7 +19,7 @@ def tree(site) -> list[dict]:
             for node in directory.taxonomy(site)]
 
 
-def choices(site) -> list[tuple[str, str]]:
+def choices(site: SiteRuntime) -> list[tuple[str, str]]:
     """(key, label) of every theme, sub-themes after their parent, prefixed with a dash."""
     found = []
     for node in tree(site):
@@ -23,7 +28,7 @@ def choices(site) -> list[tuple[str, str]]:
     return found
 
 
-def labels(site) -> dict[str, str]:
+def labels(site: SiteRuntime) -> dict[str, str]:
     labels = {}
     for node in tree(site):
         labels[node["key"]] = node["label"]
@@ -31,7 +36,7 @@ def labels(site) -> dict[str, str]:
     return labels
 
 
-def with_children(site, key: str) -> list[str]:
+def with_children(site: SiteRuntime, key: str) -> list[str]:
     """``key`` and its sub-themes: a theme's list holds the links of its sub-themes too."""
     for node in tree(site):
         if node["key"] == key:
@@ -39,7 +44,7 @@ def with_children(site, key: str) -> list[str]:
     return [key]
 
 
-def parent_of(site, key: str) -> str:
+def parent_of(site: SiteRuntime, key: str) -> str:
     """The top theme ``key`` belongs to (itself for a top theme)."""
     for node in tree(site):
         if key == node["key"] or key in (c["key"] for c in node["children"]):

@@ -4,6 +4,7 @@ their Atom feeds, a link with its notes, the share and edit forms, subscriptions
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -15,6 +16,9 @@ from core.models import Entity
 from core.text import clean_html, plain_text
 from plugins.veille import links, synthesis, themes
 from plugins.veille.models import KIND, Link, Synthesis
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 
 def _filters(request) -> dict:
@@ -121,7 +125,7 @@ def useful(request):
                                                       "theme_labels": themes.labels(site), "tab": "useful"})
 
 
-def _entries(site, rows: list[Link]) -> list[dict]:
+def _entries(site: SiteRuntime, rows: list[Link]) -> list[dict]:
     owners = links.owners(rows)
     entries = []
     for row in rows:
@@ -279,7 +283,7 @@ def delete(request):
 # --- subscriptions and syntheses -------------------------------------------------------------
 
 
-def _subscribable(site, user) -> list[Entity]:
+def _subscribable(site: SiteRuntime, user) -> list[Entity]:
     """The groups and organisations the member belongs to or runs, that have links."""
     from core import acting
     from core.models import Relationship

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.db import database, now
 from core.models import Account, Activity, Entity
 from plugins.wire.models import Status
+
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
 
 LINES = [
     "Réunion du bureau jeudi à 18 h, salle des fêtes.",
@@ -18,7 +23,7 @@ REGION_STATUSES = 150_000
 BATCH = 5_000
 
 
-def generate(site, scale: str, rng, demo) -> None:
+def generate(site: SiteRuntime, scale: str, rng, demo) -> None:
     """Create demo statuses (idempotent: does nothing when the site already has some)."""
     if Entity.select().where(Entity.site == site.id, Entity.kind == "wire.status").exists():
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core import access, activity, entities, feeds, inputs, listings, notifications, web
 from core.db import database
 from core.i18n import gettext as _
@@ -9,10 +11,13 @@ from core.models import Entity
 from plugins.wire.models import Status
 from plugins.wire.text import mentioned, render
 
+if TYPE_CHECKING:
+    from core.runtime import SiteRuntime
+
 PAGE = 20
 
 
-def _listing(site, viewer, before=None, limit=PAGE):
+def _listing(site: SiteRuntime, viewer, before=None, limit=PAGE):
     query = (Status.select(Status, Entity).join(Entity, on=(Status.entity == Entity.guid))
              .where(access.visible(viewer, site))
              .order_by(Entity.guid.desc()).limit(limit))

@@ -65,3 +65,30 @@ def test_modules_stay_about_400_lines():
     sources = [p for folder in ("core", "plugins") for p in (ROOT / folder).rglob("*.py") if "migrations" not in p.parts]
     long = {str(p.relative_to(ROOT)): n for p in sources if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450}
     assert long == {}
+
+
+def _is_hookimpl(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if (target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")) == "hookimpl":
+            return True
+    return False
+
+
+def test_site_parameters_are_annotated():
+    """Issue 20, point 8: a ``site`` parameter says what it is (``SiteRuntime``, or ``str`` for a site id).
+
+    Hook implementations stay unannotated, as pluggy passes them the arguments they name (the scaffold's
+    name check calls them with ``site=None``); migrations are left as they were written.
+    """
+    sources = [p for folder in ("core", "plugins") for p in (ROOT / folder).rglob("*.py")
+               if "migrations" not in p.parts and "tests" not in p.parts]
+    bare = []
+    for path in sources:
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) and not _is_hookimpl(function):
+                arguments = function.args
+                if any(a.arg == "site" and a.annotation is None
+                       for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]):
+                    bare.append(f"{path.relative_to(ROOT)}:{function.lineno} {function.name}")
+    assert bare == [], "annotate these site parameters (site: SiteRuntime, under `if TYPE_CHECKING:`)"
