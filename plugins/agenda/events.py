@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
 
-from core import activity, entities, images, notifications
+from core import activity, entities, images, notifications, web
 from core.db import database, now
 from core.models import Account, Entity, Relationship
 from core.storage import storage
@@ -45,8 +45,9 @@ class Occurrence:
         return (self.start, self.entity.guid)
 
 
-def url(entity: Entity) -> str:
-    return f"/agenda/{entity.guid}"
+def url(site_or_request, entity: Entity) -> str:
+    """The address of the event ``entity``, from its route (``agenda-event``)."""
+    return web.url_for(site_or_request, "agenda-event", guid=entity.guid)
 
 
 def first_occurrence(entity: Entity) -> Occurrence | None:

@@ -65,7 +65,7 @@ def vevent(site: SiteRuntime, base_url: str, event, viewer=None) -> VEvent:
         component.add("location", where or event.online_url)
     if event.lat is not None and event.lon is not None:
         component.add("geo", (event.lat, event.lon))
-    component.add("url", base_url + url(entity))
+    component.add("url", base_url + url(site, entity))
     component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     organiser = entities.shown(site, viewer, entity.owner)
     if organiser is not None:

@@ -139,7 +139,7 @@ def map_json(request):
         seen.add(occ.entity.guid)
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [occ.event.lon, occ.event.lat]},
                          "properties": {"guid": occ.entity.guid, "title": occ.entity.title,
-                                        "url": events.url(occ.entity), "start": occ.local_start.isoformat(),
+                                        "url": events.url(request, occ.entity), "start": occ.local_start.isoformat(),
                                         "cancelled": occ.event.cancelled, "commune": occ.event.commune}})
     return JSONResponse({"type": "FeatureCollection", "features": features})
 
@@ -178,7 +178,7 @@ def show(request):
     return web.render(request, "agenda/event.html", {
         "entity": entity, "event": event, "can_edit": editable, "status": status, "counts": counts,
         "people": people, "next": events.next_occurrence(event), "upcoming": upcoming,
-        "ended": (event.last_end or events.FAR) < moment, "canonical": urls.absolute(web.site_of(request), events.url(entity), request),
+        "ended": (event.last_end or events.FAR) < moment, "canonical": urls.absolute(web.site_of(request), events.url(request, entity), request),
         "start": events.to_local(event.start, event.tz), "end": events.to_local(event.end, event.tz),
         "categories": dict(event_form.categories_of(site)),
         "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -203,7 +203,7 @@ def edit(request):
         if not errors:
             saved = _save(site, user, request.state.actor, values, entity, event, container, image)
             web.flash(request, _("The event is saved.") if entity else _("The event is published."))
-            return web.redirect(request, events.url(saved))
+            return web.redirect(request, events.url(request, saved))
     return web.render(request, "agenda/edit.html", {
         "entity": entity, "event": event, "values": values, "errors": errors, "containers": containers,
         "categories": event_form.categories_of(site), "timezones": events.TIMEZONES,
@@ -243,7 +243,7 @@ def cancel(request):
     restore = web.form(request).get("restore") == "1"
     events.set_cancelled(site, entity, not restore)
     web.flash(request, _("The event is restored.") if restore else _("The event is cancelled; participants are told."))
-    return web.redirect(request, events.url(entity))
+    return web.redirect(request, events.url(request, entity))
 
 
 def delete(request):
@@ -262,10 +262,10 @@ def answer(request):
     wanted = web.form(request).get("answer", "")
     if event.cancelled and wanted:
         web.flash(request, _("This event is cancelled."), "error")
-        return web.redirect(request, events.url(entity))
+        return web.redirect(request, events.url(request, entity))
     if wanted and event.last_end is not None and event.last_end < now():
         web.flash(request, _("This event is over."), "error")
-        return web.redirect(request, events.url(entity))
+        return web.redirect(request, events.url(request, entity))
     status = participation.answer(site, entity, user.entity, wanted)
     web.flash(request, {
         participation.GOING: _("You are registered."),
@@ -273,7 +273,7 @@ def answer(request):
         participation.INTERESTED: _("Noted: you are interested."),
         None: _("Your answer is withdrawn."),
     }[status])
-    return web.redirect(request, events.url(entity))
+    return web.redirect(request, events.url(request, entity))
 
 
 def participants_csv(request):
@@ -300,17 +300,17 @@ def message(request):
     subject, text = (data.get("subject") or "").strip(), (data.get("text") or "").strip()
     if not subject or not text:
         web.flash(request, _("Write a subject and a message."), "error")
-        return web.redirect(request, events.url(entity) + "#message")
+        return web.redirect(request, events.url(request, entity) + "#message")
     statuses = ["going"] + (["waiting"] if data.get("waiting") == "1" else [])
     guids = [p.member_id for p in participation.participants(entity.guid, statuses)]
-    link = urls.absolute(web.site_of(request), events.url(entity), request)
+    link = urls.absolute(web.site_of(request), events.url(request, entity), request)
     sent = 0
     for account in Account.select().where(Account.entity.in_(guids or [0])):
         mail.send(site, account.email, f"[{entity.title}] {subject}", f"{text}\n\n-- \n{entity.title}\n{link}")
         sent += 1
     web.flash(request, ngettext("Message sent to %(num)s participant.", "Message sent to %(num)s participants.", sent)
               % {"num": sent})
-    return web.redirect(request, events.url(entity))
+    return web.redirect(request, events.url(request, entity))
 
 
 def image(request):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import peewee as pw
 
-from core import access, activity, entities, notifications, relationships
+from core import access, activity, entities, notifications, relationships, web
 from core.db import database, now
 from core.models import Account, Entity, Relationship
 from plugins.forums.models import ReadMarker, Reply, Topic
@@ -21,8 +21,9 @@ TOPICS_PAGE = 30
 FOLLOWS = "forums.follows"
 
 
-def url(entity) -> str:
-    return f"/forums/{entity.guid}"
+def url(site_or_request, entity) -> str:
+    """The address of the topic ``entity``, from its route (``forums-topic``)."""
+    return web.url_for(site_or_request, "forums-topic", guid=entity.guid)
 
 
 def page_of(number: int) -> int:

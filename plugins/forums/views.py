@@ -74,7 +74,7 @@ def new_topic(request):
         if not errors:
             entity, _topic_row = threads.create_topic(site, request.state.actor, group, values["title"],
                                                       values["body"])
-            return web.redirect(request, threads.url(entity))
+            return web.redirect(request, threads.url(request, entity))
     return web.render(request, "forums/new_topic.html", {"group": group, "values": values, "errors": errors},
                       status_code=400 if errors else 200)
 
@@ -128,8 +128,8 @@ def unread(request):
     entity, topic, _group_row = _topic(request)
     reply = threads.first_unread(user.guid, topic)
     if reply is None:
-        return web.redirect(request, f"{threads.url(entity)}?page={threads.pages(topic)}")
-    return web.redirect(request, f"{threads.url(entity)}?page={threads.page_of(reply.number)}#r{reply.number}")
+        return web.redirect(request, f"{threads.url(request, entity)}?page={threads.pages(topic)}")
+    return web.redirect(request, f"{threads.url(request, entity)}?page={threads.page_of(reply.number)}#r{reply.number}")
 
 
 def reply(request):
@@ -142,7 +142,7 @@ def reply(request):
     if not body:
         return show(request, reply_error=_("Write your reply first."))
     row = threads.add_reply(site, request.state.actor, entity, body)
-    return web.redirect(request, f"{threads.url(entity)}?page={threads.page_of(row.number)}#r{row.number}")
+    return web.redirect(request, f"{threads.url(request, entity)}?page={threads.page_of(row.number)}#r{row.number}")
 
 
 def edit(request):
@@ -157,7 +157,7 @@ def edit(request):
     author, created = (row.author_id, row.created) if row else (entity.owner_id, entity.created)
     if not threads.can_edit(site, user, author, created, group):
         web.flash(request, _("The time to edit this message is over."), "error")
-        return web.redirect(request, threads.url(entity))
+        return web.redirect(request, threads.url(request, entity))
     values = {"title": entity.title, "body": row.body if row else topic.body}
     error = None
     if request.method == "POST":
@@ -169,12 +169,12 @@ def edit(request):
             if row is not None:
                 row.body, row.html, row.edited = values["body"], "", now()
                 row.save()
-                return web.redirect(request, f"{threads.url(entity)}?page={threads.page_of(row.number)}#r{row.number}")
+                return web.redirect(request, f"{threads.url(request, entity)}?page={threads.page_of(row.number)}#r{row.number}")
             with database.atomic():
                 topic.body, topic.edited = values["body"], now()
                 topic.save()
                 entities.update(site, entity, title=values["title"] or entity.title)
-            return web.redirect(request, threads.url(entity))
+            return web.redirect(request, threads.url(request, entity))
     return web.render(request, "forums/edit.html", {"entity": entity, "reply": row, "values": values,
                                                     "error": error}, status_code=400 if error else 200)
 
@@ -209,4 +209,4 @@ def moderate(request):
     else:
         raise web.forbidden()
     web.flash(request, _("Done."))
-    return web.redirect(request, threads.url(entity))
+    return web.redirect(request, threads.url(request, entity))
