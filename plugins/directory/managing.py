@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import peewee as pw
 
-from core import entities, mail, notifications, ratelimit, relationships, tokens, urls
+from core import entities, mail, notifications, ratelimit, relationships, tokens, urls, web
 from core.accounts import AccountError, normalise_email
 from core.db import database, now
 from core.i18n import gettext as _
@@ -127,7 +127,7 @@ def invite(site: SiteRuntime, request, card: Entity, inviter: Account, address: 
     member = account if account is not None and account.state == "active" else None
     invitation = Invitation.create(site=site.id, card=card.guid, email=email, inviter=inviter.guid,
                                    invitee=member.guid if member else None, created=now())
-    path = f"/directory/{card.guid}/invitation"
+    path = web.url_for(site, "directory-invitation", guid=card.guid)
     if member is not None:
         # the line links to the card, which shows the member "Answer the invitation"
         notifications.notify(site, "directory.invitation", [member.guid], actor=inviter.entity, entity=card)

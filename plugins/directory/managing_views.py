@@ -92,7 +92,7 @@ def invitation_view(request):
     site = web.site_of(request)
     user = web.current_user(request)
     token = request.query_params.get("token", "") or (web.form(request).get("token") or "")
-    path = f"/directory/{request.path_params['guid']}/invitation"
+    path = web.url_for(request, "directory-invitation", guid=request.path_params["guid"])
     if user is None:
         if not token:
             raise web.SignInRequired()

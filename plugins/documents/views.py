@@ -86,12 +86,12 @@ def _access_choices(container, folder=None) -> list[tuple[str, str]]:
             and OPENNESS[level] <= widest]
 
 
-def _back_url(folder, container) -> str:
+def _back_url(request, folder, container) -> str:
     if folder is not None:
-        return f"/documents/{folder.guid}"
+        return web.url_for(request, "documents-detail", guid=folder.guid)
     if container is not None:
-        return f"/documents/in/{container.guid}"
-    return "/documents/"
+        return web.url_for(request, "documents-in", guid=container.guid)
+    return web.url_for(request, "documents-index")
 
 
 def _common(request, folder, container) -> dict:
@@ -99,7 +99,7 @@ def _common(request, folder, container) -> dict:
     return {"folder": folder, "container": container, "access_choices": _access_choices(container, folder),
             "folder_item": Item.get_or_none(Item.entity == folder.guid) if folder is not None else None,
             "default_access": default, "conf": library.settings(web.site_of(request)),
-            "back_url": _back_url(folder, container)}
+            "back_url": _back_url(request, folder, container)}
 
 
 def _check_access(value, container, folder=None) -> str | None:
@@ -201,8 +201,8 @@ def upload(request):
                   % {"count": len(created)})
         for error in errors:
             web.flash(request, error, "error")
-        target = f"/documents/{created[0].guid}" if len(created) == 1 and folder is None else \
-            _back_url(folder, container)
+        target = web.url_for(request, "documents-detail", guid=created[0].guid) if len(created) == 1 and folder is None else \
+            _back_url(request, folder, container)
         return web.redirect(request, target)
     context.update(values=values, errors=errors)
     return web.render(request, "documents/upload.html", context, status_code=400)
@@ -235,7 +235,7 @@ def new_folder(request):
     folder = library.create_folder(site, actor, values["title"], values["description"], level, container,
                                    values["album"], parent)
     web.flash(request, _("Folder created."))
-    return web.redirect(request, f"/documents/{folder.guid}")
+    return web.redirect(request, web.url_for(request, "documents-detail", guid=folder.guid))
 
 
 def new_link(request):
@@ -263,7 +263,7 @@ def new_link(request):
     link = library.create_link(site, actor, values["title"], values["url"], values["note"], _tags(values["tags"]),
                                level, container, folder)
     web.flash(request, _("Link added."))
-    return web.redirect(request, f"/documents/{link.guid}")
+    return web.redirect(request, web.url_for(request, "documents-detail", guid=link.guid))
 
 
 def new_version(request):
@@ -276,16 +276,16 @@ def new_version(request):
     upload_file = web.form(request).get("file")
     if not isinstance(upload_file, UploadFile) or not upload_file.filename:
         web.flash(request, _("Choose a file."), "error")
-        return web.redirect(request, f"/documents/{entity.guid}")
+        return web.redirect(request, web.url_for(request, "documents-detail", guid=entity.guid))
     try:
         stored = library.store_upload(site, entity.owner_id or user.guid, upload_file)
     except files.Refused as exc:
         web.flash(request, str(exc), "error")
-        return web.redirect(request, f"/documents/{entity.guid}")
+        return web.redirect(request, web.url_for(request, "documents-detail", guid=entity.guid))
     item = Item.get(Item.entity == entity.guid)
     number = library.add_version(site, entity, item, user, stored)
     web.flash(request, _("Version %(number)s added.") % {"number": number})
-    return web.redirect(request, f"/documents/{entity.guid}")
+    return web.redirect(request, web.url_for(request, "documents-detail", guid=entity.guid))
 
 
 def _move_targets(request, entity, container) -> list[Entity]:
@@ -337,7 +337,7 @@ def edit(request):
                    values["url"] if entity.kind == LINK else item.url,
                    folder=folder if entity.kind != FOLDER else library.KEEP)
     web.flash(request, _("Saved."))
-    return web.redirect(request, f"/documents/{entity.guid}")
+    return web.redirect(request, web.url_for(request, "documents-detail", guid=entity.guid))
 
 
 def _edit_values(entity: Entity, item: Item) -> dict:
@@ -363,7 +363,7 @@ def delete(request):
     item = Item.get_or_none(Item.entity == entity.guid)
     parent = Entity.get_or_none(Entity.guid == item.folder_id) if item and item.folder_id else None
     container = Entity.get_or_none(Entity.guid == entity.container_id) if entity.container_id else None
-    return listings.trash(request, entity, allowed=allowed, back=_back_url(parent, container),
+    return listings.trash(request, entity, allowed=allowed, back=_back_url(request, parent, container),
                           message=_("Moved to the trash."))
 
 
