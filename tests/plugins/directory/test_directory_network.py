@@ -125,7 +125,7 @@ def test_what_a_card_publishes_shows_on_it_and_in_the_feed_of_who_follows_it(two
     by_b = f'<a href="/directory/{b}">{CLUB_B}</a>'
     expected = (f"{by_b} published a post: <a href=\"/blog/{published['Sortie au marais'].guid}/",
                 f"{by_b} published an event: <a href=\"/agenda/{published['Nettoyage de printemps'].guid}\"",
-                f"{CLUB_B} · added a document <a href=\"/documents/{published['Carte des sentiers'].guid}\"",
+                f"{by_b} added a document <a href=\"/documents/{published['Carte des sentiers'].guid}\"",
                 f"{by_b} published a post: <a href=\"/blog/{published['Réunion des bénévoles'].guid}/")
     # on B's card, seen by a member
     news = _feed_section(ada.get(f"/directory/{b}").text)
