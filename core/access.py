@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from peewee import SQL, Expression, fn
 
 from core import request_cache
-from core.db import in_ids
+from core.db import in_ids, prepared
 from core.models import Account, Entity, Relationship
 
 if TYPE_CHECKING:
@@ -63,10 +63,7 @@ def _ties(me: int, verbs: tuple) -> dict[str, set[int]]:
 def _read_ties(me: int, verbs: tuple) -> dict[str, set[int]]:
     rel = Relationship
     ties: dict[str, set[int]] = {"containers": set(), "managed": set(), "connected": set(), "blockers": set()}
-    rows = rel.select(rel.subject, rel.verb, rel.object).where(
-        ((rel.subject == me) & rel.verb.in_(verbs))
-        | ((rel.object == me) & rel.verb.in_(("connected", "blocks")))).tuples()
-    for subject, verb, obj in rows:
+    for subject, verb, obj in _direct_ties(me, verbs=verbs):
         if subject == me and verb in verbs:
             ties["containers"].add(obj)
             if verb == "manages":
@@ -79,6 +76,15 @@ def _read_ties(me: int, verbs: tuple) -> dict[str, set[int]]:
         ties["connected"].update(subject for (subject,) in rel.select(rel.subject).where(
             in_ids(rel.object, sorted(ties["managed"])), rel.verb == "connected").tuples())
     return ties
+
+
+@prepared
+def _direct_ties(me: int, *, verbs: tuple):
+    """The relationships from ``me`` by ``verbs`` and the connections and blocks to ``me``."""
+    rel = Relationship
+    return rel.select(rel.subject, rel.verb, rel.object).where(
+        ((rel.subject == me) & rel.verb.in_(verbs))
+        | ((rel.object == me) & rel.verb.in_(("connected", "blocks")))).tuples()
 
 
 def containers(site: SiteRuntime, guid: int) -> set[int]:

@@ -9,6 +9,7 @@ is gone is signed out, even a copy of it.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from peewee import JOIN, fn
 from starlette.requests import Request
 
-from core.db import now
+from core import sessions
+from core.db import now, prepared
 from core.models import Account, Entity
 from core.notifications import NotificationCount
 
@@ -63,7 +65,7 @@ _DUMMY = _hasher.hash("dummy-password-for-timing")
 
 def login(request: Request, account: Account) -> None:
     """Open a session for ``account`` (the cookie is renewed, keeping only the language)."""
-    from core import ratelimit, sessions
+    from core import ratelimit
 
     lang = request.session.get("lang")
     previous = request.session.get("sid")
@@ -81,16 +83,12 @@ def login(request: Request, account: Account) -> None:
 
 def current_session_id(request: Request) -> str | None:
     """The stored id of this request's session (None for a visitor)."""
-    from core import sessions
-
     token = request.session.get("sid")
     return sessions.digest(str(token)) if token else None
 
 
 def logout(request: Request) -> None:
     """End the current session, on the server and in the browser."""
-    from core import sessions
-
     session_id = current_session_id(request)
     if session_id:
         sessions.end(session_id)
@@ -99,8 +97,6 @@ def logout(request: Request) -> None:
 
 def end_other_sessions(request: Request, account: Account) -> int:
     """End every session of ``account`` except the current one; return how many ended."""
-    from core import sessions
-
     return sessions.end_all(account.guid, keep=current_session_id(request))
 
 
@@ -108,10 +104,8 @@ def session_user(request: Request, site: SiteRuntime) -> Account | None:
     """The account of the current session, if the session is still open and valid for this site.
 
     One indexed query (session by its id, joined to the account, its entity and its unread-notification
-    count, ``account.unread_notifications``); the result is kept on the request
+    count, ``account.unread_notifications``), compiled once (:func:`core.db.prepared`); the result is kept on the request
     (``request.state.user``) by :func:`core.web._prepare`, so a request asks once."""
-    from core import sessions
-
     session_id = current_session_id(request)
     if not session_id:
         if "uid" in request.session:  # a cookie of before server-side sessions: signed out
@@ -119,20 +113,26 @@ def session_user(request: Request, site: SiteRuntime) -> Account | None:
             request.session.pop("epoch", None)
             request.session.pop("actor", None)
         return None
-    Session = sessions.Session
-    Count = NotificationCount
-    account = (Account.select(Account, Entity, Session, fn.COALESCE(Count.unread, 0).alias("unread_notifications")).join(Entity)
-               .switch(Account).join(Session, on=(Session.account == Account.entity), attr="session_row")
-               .switch(Account).join(Count, JOIN.LEFT_OUTER, on=(Count.recipient == Account.entity))
-               .where(Session.id == session_id, Session.site == site.id, Account.site == site.id,
-                      Session.last_seen >= sessions.oldest_alive())
-               .first())
+    account = _session_account.first(session_id, site.id, sessions.oldest_alive())
     if account is None or account.state != "active":
         request.session.pop("sid", None)
         request.session.pop("actor", None)
         return None
     sessions.touch(account.session_row)
     return account
+
+
+@prepared
+def _session_account(session_id: str, site_id: str, oldest: dt.datetime):
+    """The account of an open session with its entity, session row and unread-notification count."""
+    Session, Count = sessions.Session, NotificationCount
+    return (Account.select(Account, Entity, Session, fn.COALESCE(Count.unread, 0).alias("unread_notifications"))
+            .join(Entity)
+            .switch(Account).join(Session, on=(Session.account == Account.entity), attr="session_row")
+            .switch(Account).join(Count, JOIN.LEFT_OUTER, on=(Count.recipient == Account.entity))
+            .where(Session.id == session_id, Session.site == site_id, Account.site == site_id,
+                   Session.last_seen >= oldest)
+            .limit(1))
 
 
 def session_actor(request: Request, site: SiteRuntime, user: Account | None) -> Entity | None:

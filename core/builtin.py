@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from starlette.routing import Route
 
-from core import hookimpl, web
+from core import hookimpl, profiles, web
+from core.db import prepared
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent, RelationshipVerb
@@ -210,8 +211,6 @@ def _comment_url(site: SiteRuntime, entity) -> str:
 def maillage_search_documents(site, entity):
     """Members are found by their name and short bio."""
     if entity.kind == "user":
-        from core import profiles
-
         return {"title": entity.title, "body": profiles.get(entity.guid).bio}
 
 
@@ -221,12 +220,15 @@ def maillage_entity_images(site, entities, size):
     guids = [e.guid for e in entities if e.kind == "user"]
     if not guids:
         return None
-    from core import profiles, web
+    return {guid: web.url_for(site, "member-avatar", guid=guid) + f"?v={avatar[:8]}"
+            for guid, avatar in _avatars(*guids)}
 
-    rows = profiles.Profile.select(profiles.Profile.entity, profiles.Profile.avatar).where(
-        profiles.Profile.entity.in_(guids), profiles.Profile.avatar != "")
-    return {row.entity_id: web.url_for(site, "member-avatar", guid=row.entity_id) + f"?v={row.avatar[:8]}"
-            for row in rows}
+
+@prepared
+def _avatars(*guids: int):
+    """(guid, avatar) of the members among ``guids`` who have one (compiled once per list length)."""
+    return profiles.Profile.select(profiles.Profile.entity, profiles.Profile.avatar).where(
+        profiles.Profile.entity.in_(guids), profiles.Profile.avatar != "").tuples()
 
 
 @hookimpl

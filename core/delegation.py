@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import peewee as pw
 
 from core import request_cache
-from core.db import BaseModel, now
+from core.db import BaseModel, now, prepared
 from core.models import Account, Entity
 
 if TYPE_CHECKING:
@@ -79,6 +79,10 @@ def allows(site: SiteRuntime, user: Account, action: str, entity: Entity | None)
 
 def _held(site_id: str, user_guid: int) -> list[tuple[str, int | None]]:
     """(scope, target) of every delegation the member holds, read once per page (most hold none)."""
-    return request_cache.remember("delegation", (site_id, user_guid), lambda: list(
-        Delegation.select(Delegation.scope, Delegation.target).where(
-            Delegation.site == site_id, Delegation.user == user_guid).tuples()))
+    return request_cache.remember("delegation", (site_id, user_guid), lambda: _delegations(site_id, user_guid))
+
+
+@prepared
+def _delegations(site_id: str, user_guid: int):
+    return Delegation.select(Delegation.scope, Delegation.target).where(
+        Delegation.site == site_id, Delegation.user == user_guid).tuples()
