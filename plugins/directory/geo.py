@@ -1,10 +1,11 @@
 """Spatial queries: cards near a point (bounding box in SQL, exact haversine in Python), the
 map's GeoJSON (clusters from the grid table, or the cards themselves when few) and the theme counts.
 
-The map's clusters of public cards come from the grid table that ``grid`` keeps up to date on write:
-reading a box is an indexed range, as fast the first time as the next. What a signed-in member sees
-besides the public cards (members-only cards, their own hidden ones; everything hidden for moderators)
-is added live by a query that only touches those cards. Points (zoom 12 and more, when few enough) and
+The map's clusters come from the grid table that ``grid`` keeps up to date on write, one layer per
+audience: the public cards (a visitor's map) and the members-only cards (read with them for a signed-in
+member): reading a box is an indexed range, as fast the first time as the next. What depends on the member
+(cards shared with their connections or groups, private ones, their own hidden ones; everything hidden for
+moderators) is added live by a query that only touches those few cards, skipped when the site has none. Points (zoom 12 and more, when few enough) and
 "near me" lists are always live. Theme counts of public cards are kept :data:`AGGREGATE_SECONDS` per
 worker (``cards.forget_aggregates`` drops them when a card changes).
 """
@@ -33,6 +34,7 @@ SPANNED_CELLS = 4000  # a box spanning more grid cells than this at its zoom is 
 MAP_NAME_CHARS = 80
 AGGREGATE_SECONDS = 60
 NON_PUBLIC = ("members", "connections", "container", "private")
+PUBLIC = ("public",)
 
 def valid_point():
     """Rows whose coordinates are a real point: both present and within range (the database refuses others
@@ -49,10 +51,24 @@ def _shown_to_everyone(site: SiteRuntime):
     return access.visible(None, site) & (Entity.kind == KIND)
 
 
-def _beyond_public(site: SiteRuntime, viewer) -> list:
-    """Conditions for the cards ``viewer`` sees besides the public ones (those of the grid): the non-public
-    cards and the public cards hidden by moderation (the viewer's own; all of them for moderators and
-    administrators). The three sets (public and shown, not public, public and hidden) never overlap.
+def audiences(site: SiteRuntime, viewer) -> tuple[str, ...]:
+    """The grid's audiences ``viewer`` reads (``grid.AUDIENCES``): "public" for a visitor; "public" and
+    "members" for a member, unless the owner of a members-only card blocks them (a blocked member sees only
+    the owner's public content: then their members-only cards go through the full access rule, see
+    :func:`_beyond_public`)."""
+    if viewer is None:
+        return PUBLIC
+    if not (viewer.is_admin or viewer.is_moderator) and grid.read(BLOCKED_BY_A_MEMBERS_CARD_OWNER,
+                                                                 (viewer.guid, site.id, KIND)):
+        return PUBLIC
+    return grid.AUDIENCES
+
+
+def _beyond_public(site: SiteRuntime, viewer, shared: tuple[str, ...] = PUBLIC) -> list:
+    """Conditions for the cards ``viewer`` sees besides those of the access levels ``shared`` (the grid's
+    audiences they read: see :func:`audiences`): the cards of the other levels and those of ``shared`` hidden
+    by moderation (the viewer's own; all of them for moderators and administrators). The three sets (shared
+    and shown, other levels, shared and hidden) never overlap.
 
     The guids of those the viewer may see are read first, under the full access condition, from the
     entity table alone (its (site, kind, access) and (owner, kind) indexes: a few rows), then given to the
@@ -61,13 +77,14 @@ def _beyond_public(site: SiteRuntime, viewer) -> list:
     compiling the access condition on sites without such cards."""
     few = Entity.alias()
     sets = []
-    if grid.read(ANY_NON_PUBLIC, (site.id, KIND)):
-        sets.append(few.select(few.guid).where(few.site == site.id, few.kind == KIND, few.access.in_(NON_PUBLIC)))
+    others = [level for level in NON_PUBLIC if level not in shared]
+    if grid.read(_levels(ANY_OF_LEVELS, others), (site.id, KIND)):
+        sets.append(few.select(few.guid).where(few.site == site.id, few.kind == KIND, few.access.in_(others)))
     privileged = viewer.is_admin or viewer.is_moderator
     # a member's own: through the (owner, kind) index; moderators' and administrators': the site's
-    if grid.read(ANY_HIDDEN_OF_SITE if privileged else ANY_HIDDEN_OF_OWNER, (site.id if privileged else viewer.guid,
-                                                                               KIND, True)):
-        hidden = few.select(few.guid).where(few.kind == KIND, few.hidden == True, few.access == "public")  # noqa: E712
+    if grid.read(_levels(ANY_HIDDEN_OF_SITE if privileged else ANY_HIDDEN_OF_OWNER, shared),
+                 (site.id if privileged else viewer.guid, KIND, True)):
+        hidden = few.select(few.guid).where(few.kind == KIND, few.hidden == True, few.access.in_(shared))  # noqa: E712
         sets.append(hidden.where(few.site == site.id) if privileged else hidden.where(few.owner == viewer.guid))
     found: list[int] = []
     for ids in sets:  # the candidates drive the query (IN), the access condition only filters them
@@ -76,13 +93,13 @@ def _beyond_public(site: SiteRuntime, viewer) -> list:
     return [in_ids(Organisation.entity, found)] if found else []
 
 
-def _extra_cards(site: SiteRuntime, viewer, bbox, theme: str) -> list[tuple]:
-    """[(guid, title, lat, lon, logo)] of the cards ``viewer`` sees beyond the public ones, in ``bbox`` and of
+def _extra_cards(site: SiteRuntime, viewer, bbox, theme: str, shared: tuple[str, ...] = PUBLIC) -> list[tuple]:
+    """[(guid, title, lat, lon, logo)] of the cards ``viewer`` sees beyond those of ``shared``, in ``bbox`` and of
     ``theme`` (with its sub-themes): read by their guids (primary key), the box and theme checked here, so
     the database never walks the box's cards for them."""
     if viewer is None:
         return []
-    conditions = _beyond_public(site, viewer)
+    conditions = _beyond_public(site, viewer, shared)
     if not conditions:
         return []
     west, south, east, north = bbox
@@ -96,10 +113,23 @@ def _extra_cards(site: SiteRuntime, viewer, bbox, theme: str) -> list[tuple]:
 
 
 # whether such cards exist at all (most sites: none), written by hand: asked at every map request of a member
-ANY_NON_PUBLIC = ("SELECT 1 FROM entity WHERE site = ? AND kind = ? AND access IN ("
-                  + ", ".join(f"'{level}'" for level in NON_PUBLIC) + ") LIMIT 1")
-ANY_HIDDEN_OF_SITE = "SELECT 1 FROM entity WHERE site = ? AND kind = ? AND hidden = ? AND access = 'public' LIMIT 1"
-ANY_HIDDEN_OF_OWNER = "SELECT 1 FROM entity WHERE owner_id = ? AND kind = ? AND hidden = ? AND access = 'public' LIMIT 1"
+ANY_OF_LEVELS = "SELECT 1 FROM entity WHERE site = ? AND kind = ? AND access IN ({}) LIMIT 1"
+ANY_HIDDEN_OF_SITE = "SELECT 1 FROM entity WHERE site = ? AND kind = ? AND hidden = ? AND access IN ({}) LIMIT 1"
+ANY_HIDDEN_OF_OWNER = "SELECT 1 FROM entity WHERE owner_id = ? AND kind = ? AND hidden = ? AND access IN ({}) LIMIT 1"
+# whether the owner of a members-only card blocks the member: their (object, verb, subject) index, then the
+# blockers' cards through (owner, kind)
+BLOCKED_BY_A_MEMBERS_CARD_OWNER = (
+    "SELECT 1 FROM relationship r JOIN entity e ON e.owner_id = r.subject_id WHERE r.object_id = ?"
+    " AND r.verb = 'blocks' AND e.site = ? AND e.kind = ? AND e.access = 'members' LIMIT 1")
+
+
+def _levels(sql: str, levels) -> str:
+    """``sql`` with the access levels ``levels`` (names of :data:`NON_PUBLIC` and "public" only) written in."""
+    if not levels:
+        return sql.format("NULL")  # IN (NULL): nothing
+    if not set(levels) <= {*NON_PUBLIC, *PUBLIC}:
+        raise ValueError(f"unknown access level in {levels!r}")
+    return sql.format(", ".join(f"'{level}'" for level in levels))
 
 
 def _cached(site: SiteRuntime, key, compute):
@@ -186,24 +216,25 @@ def _spanned_zoom(bbox, zoom: int) -> int:
     return zoom
 
 
-def _cluster_zoom(site: SiteRuntime, bbox, zoom: int, theme: str) -> int:
+def _cluster_zoom(site: SiteRuntime, shared: tuple[str, ...], bbox, zoom: int, theme: str) -> int:
     """The zoom whose grid cells are drawn for ``bbox`` asked at ``zoom``: that zoom (at most the grid's
     last), or a coarser one when the box holds more than :data:`MAX_CLUSTERS` cells (a wide view at a high
     zoom): first by the number of cells the box spans, then by those the grid really holds."""
     zoom = _spanned_zoom(bbox, zoom)
-    while zoom > 0 and grid.count_cells(site, theme, zoom, bbox) > MAX_CLUSTERS:
+    while zoom > 0 and grid.count_cells(site, shared, theme, zoom, bbox) > MAX_CLUSTERS:
         zoom -= 1
     return zoom
 
 
-def _clusters(site: SiteRuntime, viewer, bbox, zoom: int, theme: str) -> tuple[int, list[dict]]:
-    """(the zoom of the cells, the features): the grid's cells of public cards in ``bbox``, plus the cards
-    ``viewer`` sees beyond them (added live, see :func:`_beyond_public`)."""
+def _clusters(site: SiteRuntime, viewer, shared: tuple[str, ...], bbox, zoom: int,
+              theme: str) -> tuple[int, list[dict]]:
+    """(the zoom of the cells, the features): the grid's cells of ``shared`` (the audiences ``viewer`` reads) in
+    ``bbox``, plus the cards ``viewer`` sees beyond them (added live, see :func:`_beyond_public`)."""
     west, south, east, north = bbox
-    zoom = _cluster_zoom(site, bbox, zoom, theme)
-    extra = _extra_cards(site, viewer, bbox, theme)
+    zoom = _cluster_zoom(site, shared, bbox, zoom, theme)
+    extra = _extra_cards(site, viewer, bbox, theme, shared)
     while True:
-        cells = grid.cells(site, theme, zoom, bbox)
+        cells = grid.cells(site, shared, theme, zoom, bbox)
         for guid, _title, lat, lon, _logo in extra:
             key = grid.cell_of(lat, lon, zoom)
             cell = cells.get(key)
@@ -258,14 +289,15 @@ def geojson(site: SiteRuntime, viewer, bbox: tuple[float, float, float, float], 
     (top level) tells which zoom the clusters come from, or None for points."""
     west, south, east, north = bbox
     grid.ensure(site)
-    if zoom >= POINTS_FROM_ZOOM and grid.cards_within(site, theme, _spanned_zoom(bbox, grid.MAX_ZOOM), bbox) \
-            <= MAX_POINTS:  # the grid says the box holds few cards (its finest cells that meet the box)
+    shared = audiences(site, viewer)
+    if zoom >= POINTS_FROM_ZOOM and grid.cards_within(site, shared, theme, _spanned_zoom(bbox, grid.MAX_ZOOM),
+                                                      bbox) <= MAX_POINTS:  # few cards (the finest cells of the box)
         query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon, Organisation.logo)
                  .join(Entity, on=(Organisation.entity == Entity.guid))
                  .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east),
-                        valid_point(), _shown_to_everyone(site), theme_filter(site, theme))
+                        grid.shown(site, shared), theme_filter(site, theme))
                  .limit(MAX_POINTS + 1))
-        rows = database.execute(query).fetchall() + _extra_cards(site, viewer, bbox, theme)
+        rows = database.execute(query).fetchall() + _extra_cards(site, viewer, bbox, theme, shared)
         if len(rows) <= MAX_POINTS:  # a member's extra cards may tip the balance: then clusters
             link = _card_link(site)
             features = []
@@ -275,7 +307,7 @@ def geojson(site: SiteRuntime, viewer, bbox: tuple[float, float, float, float], 
                     props["logo"] = cards.logo_url(site, guid, logo)
                 features.append(_feature(plon, plat, props))
             return {"type": "FeatureCollection", "zoom": None, "features": features}
-    cluster_zoom, features = _clusters(site, viewer, bbox, zoom, theme)
+    cluster_zoom, features = _clusters(site, viewer, shared, bbox, zoom, theme)
     return {"type": "FeatureCollection", "zoom": cluster_zoom, "features": features}
 
 

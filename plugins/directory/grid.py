@@ -1,12 +1,13 @@
-"""The map's grid: clusters of the public cards, kept in the database and updated on write.
+"""The map's grid: clusters of the cards everyone sees, kept in the database and updated on write.
 
-For every zoom from 0 to :data:`MAX_ZOOM` (where single cards fit: a cell is about 60 pixels, 600 m
-at zoom 14) and every theme key (and "" for all cards), ``directory_map_cell`` holds the cells that
-contain public cards: how many, the sums of their coordinates (a cluster is drawn at their mean) and
+For every audience (:data:`AUDIENCES`: "public", the cards every visitor sees; "members", the cards every
+signed-in member sees besides), every zoom from 0 to :data:`MAX_ZOOM` (where single cards fit: a cell is about
+60 pixels, 600 m at zoom 14) and every theme key (and "" for all cards), ``directory_map_cell`` holds the cells
+that contain such cards: how many, the sums of their coordinates (a cluster is drawn at their mean) and
 the card's guid when the cell holds one card only. A map request reads the cells of its box: an
 indexed range, the same cost the first time as the hundredth, in every worker.
 
-``directory_map_point`` keeps each counted card as the grid counts it (point, theme keys with the
+``directory_map_point`` keeps each counted card as the grid counts it (audience, point, theme keys with the
 parents of its sub-themes). :func:`sync` compares a card with that row and applies the difference
 (subtract the old point, add the new one): called after each change of a card (created, moved,
 re-themed, access changed, hidden or shown by moderation, trashed, restored, deleted: the plugin's
@@ -18,8 +19,9 @@ fingerprint differs (after the migration, after the tree is edited) and :func:`r
 once (bulk imports, demo data, ``maillage directory-map-grid``). Each write first updates that row, so
 writers of one site wait their turn on PostgreSQL as on SQLite.
 
-Only public cards (what a visitor sees) are in the grid; what a member sees besides (members-only
-cards, their own hidden ones) is added to the cells by a live query, see ``geo``.
+Only cards shown alike to every visitor (``public``) or to every member (``members``) are in the grid: a
+visitor reads the first audience, a member both at once. What depends on the member (cards shared with their
+connections or groups, private ones, their own hidden ones) is added to the cells by a live query, see ``geo``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from typing import TYPE_CHECKING
 
 import peewee as pw
 
-from core import access
 from core.db import database, is_postgres
 from core.models import Entity
 from plugins.directory import cards
@@ -39,6 +40,7 @@ from plugins.directory.models import MapCell, MapGrid, MapPoint, Organisation
 if TYPE_CHECKING:
     from core.runtime import SiteRuntime
 
+AUDIENCES = ("public", "members")  # the access levels whose cards are the same for every visitor / member
 MAX_ZOOM = 14
 ZOOMS = range(0, MAX_ZOOM + 1)
 BULK_CHANGES = 200  # an import of more rows rebuilds the grid once instead of following each card
@@ -73,10 +75,17 @@ def theme_keys(themes: str, parents: dict[str, str]) -> list[str]:
     return sorted(set(own) | {parents[key] for key in own if key in parents})
 
 
-def _public(site: SiteRuntime):
-    """The cards of ``site`` any visitor sees, with a real point."""
-    return (access.visible(None, site) & (Entity.kind == cards.KIND) & Organisation.lat.between(-90, 90)
-            & Organisation.lon.between(-180, 180))
+def shown(site: SiteRuntime, audiences: tuple[str, ...] = AUDIENCES):
+    """The cards of ``site`` of the access levels ``audiences`` that everyone of them sees: not hidden, not
+    trashed, with a real point, and meeting the plugins' visibility rules for visitors (``public`` alone
+    is exactly what a visitor sees)."""
+    condition = ((Entity.site == site.id) & Entity.deleted_at.is_null() & (Entity.hidden == False)  # noqa: E712
+                 & (Entity.access == audiences[0] if len(audiences) == 1 else Entity.access.in_(audiences))
+                 & (Entity.kind == cards.KIND) & Organisation.lat.between(-90, 90)
+                 & Organisation.lon.between(-180, 180))
+    for extra in site.call("maillage_visibility_sql", site=site, viewer=None, entity=Entity):
+        condition = condition & extra
+    return condition
 
 
 def _lock(site: SiteRuntime) -> str:
@@ -116,29 +125,31 @@ def rebuild(site: SiteRuntime, parents: dict[str, str] | None = None, only_if_st
             return -1
         MapCell.delete().where(MapCell.site == site.id).execute()
         MapPoint.delete().where(MapPoint.site == site.id).execute()
-        rows = (Organisation.select(Organisation.entity, Organisation.lat, Organisation.lon, Organisation.themes)
-                .join(Entity, on=(Organisation.entity == Entity.guid)).where(_public(site)).tuples())
-        seen: set[str] = set()
+        rows = (Organisation.select(Organisation.entity, Entity.access, Organisation.lat, Organisation.lon,
+                                    Organisation.themes)
+                .join(Entity, on=(Organisation.entity == Entity.guid)).where(shown(site)).tuples())
+        seen: dict[str, set[str]] = {}
         batch, counted = [], 0
-        for guid, lat, lon, themes in rows.iterator():
+        for guid, audience, lat, lon, themes in rows.iterator():
             keys = theme_keys(themes, parents)
-            seen.update(keys)
-            batch.append((guid, site.id, lat, lon, "".join(f"|{k}|" for k in keys)))
+            seen.setdefault(audience, set()).update(keys)
+            batch.append((guid, site.id, audience, lat, lon, "".join(f"|{k}|" for k in keys)))
             if len(batch) == BATCH:
                 counted += _insert_points(batch)
                 batch = []
         counted += _insert_points(batch)
-        for zoom in ZOOMS:
-            for theme in ("", *sorted(seen)):
-                _fill(site, theme, zoom)
+        for audience, keys in sorted(seen.items()):
+            for zoom in ZOOMS:
+                for theme in ("", *sorted(keys)):
+                    _fill(site, audience, theme, zoom)
         MapGrid.update(fingerprint=wanted).where(MapGrid.site == site.id).execute()
     return counted
 
 
 def _insert_points(rows: list[tuple]) -> int:
     if rows:
-        MapPoint.insert_many(rows, fields=[MapPoint.guid, MapPoint.site, MapPoint.lat, MapPoint.lon,
-                                           MapPoint.themes]).execute()
+        MapPoint.insert_many(rows, fields=[MapPoint.guid, MapPoint.site, MapPoint.audience, MapPoint.lat,
+                                           MapPoint.lon, MapPoint.themes]).execute()
     return len(rows)
 
 
@@ -150,62 +161,64 @@ def cell_index(value, zoom: int):
     return pw.Cast(pw.fn.FLOOR(scaled), "INTEGER") if is_postgres() else pw.Cast(scaled, "INTEGER")
 
 
-def _fill(site: SiteRuntime, theme: str, zoom: int) -> None:
-    """Write the cells of ``theme`` at ``zoom`` from the counted cards, in the database."""
+def _fill(site: SiteRuntime, audience: str, theme: str, zoom: int) -> None:
+    """Write the cells of ``audience`` and ``theme`` at ``zoom`` from the counted cards, in the database."""
     count = pw.fn.COUNT(pw.SQL("*"))
-    query = (MapPoint.select(pw.Cast(site.id, "VARCHAR"), pw.Cast(theme, "VARCHAR"), pw.SQL(str(int(zoom))),
-                             cell_index(MapPoint.lat + 90, zoom), cell_index(MapPoint.lon + 180, zoom), count,
-                             pw.fn.SUM(MapPoint.lat), pw.fn.SUM(MapPoint.lon),
-                             pw.Case(None, [(count == 1, pw.fn.MIN(MapPoint.guid))], None))
-             .where(MapPoint.site == site.id)
-             .group_by(pw.SQL("4"), pw.SQL("5")))  # by position: the same expressions, whatever the parameters
+    query = (MapPoint.select(pw.Cast(site.id, "VARCHAR"), pw.Cast(audience, "VARCHAR"), pw.Cast(theme, "VARCHAR"),
+                             pw.SQL(str(int(zoom))), cell_index(MapPoint.lat + 90, zoom),
+                             cell_index(MapPoint.lon + 180, zoom), count, pw.fn.SUM(MapPoint.lat),
+                             pw.fn.SUM(MapPoint.lon), pw.Case(None, [(count == 1, pw.fn.MIN(MapPoint.guid))], None))
+             .where(MapPoint.site == site.id, MapPoint.audience == audience)
+             .group_by(pw.SQL("5"), pw.SQL("6")))  # by position: the same expressions, whatever the parameters
     if theme:
         query = query.where(MapPoint.themes.contains(f"|{theme}|"))
     MapCell.insert_from(query, CELL_FIELDS).execute()
 
 
-CELL_FIELDS = [MapCell.site, MapCell.theme, MapCell.zoom, MapCell.row, MapCell.col, MapCell.count, MapCell.sum_lat,
+CELL_FIELDS = [MapCell.site, MapCell.audience, MapCell.theme, MapCell.zoom, MapCell.row, MapCell.col, MapCell.count, MapCell.sum_lat,
                MapCell.sum_lon, MapCell.guid]
 
 
 def sync(site: SiteRuntime, guid: int) -> None:
-    """Bring the grid in line with card ``guid`` as it is now (counted if public with a point, else not)."""
+    """Bring the grid in line with card ``guid`` as it is now (counted in its audience if it is shown to every
+    visitor or every member, with a point; else not)."""
     parents = parents_of(cards.taxonomy(site))
     with database.atomic():
         if _lock(site) != fingerprint(parents):
             return  # to be rebuilt as a whole: nothing to keep up to date
-        now = (Organisation.select(Organisation.lat, Organisation.lon, Organisation.themes)
+        now = (Organisation.select(Entity.access, Organisation.lat, Organisation.lon, Organisation.themes)
                .join(Entity, on=(Organisation.entity == Entity.guid))
-               .where(Organisation.entity == guid, _public(site)).tuples().first())
+               .where(Organisation.entity == guid, shown(site)).tuples().first())
         new = None
         if now is not None:
-            lat, lon, themes = now
-            new = (lat, lon, "".join(f"|{k}|" for k in theme_keys(themes, parents)))
+            audience, lat, lon, themes = now
+            new = (audience, lat, lon, "".join(f"|{k}|" for k in theme_keys(themes, parents)))
         old = MapPoint.get_or_none(MapPoint.guid == guid)
         if old is not None and old.site != site.id:
             return  # another site's card (a guid is unique across sites: cannot happen)
-        if old is not None and new == (old.lat, old.lon, old.themes):
+        if old is not None and new == (old.audience, old.lat, old.lon, old.themes):
             return
         if old is not None:
             MapPoint.delete().where(MapPoint.guid == guid).execute()  # before: never named as a cell's lone card
-            _add(site, guid, old.lat, old.lon, old.themes, -1)
+            _add(site, old.audience, guid, old.lat, old.lon, old.themes, -1)
         if new is not None:
-            _add(site, guid, *new, +1)
-            MapPoint.insert(guid=guid, site=site.id, lat=new[0], lon=new[1], themes=new[2]).execute()
+            _add(site, new[0], guid, *new[1:], +1)
+            MapPoint.insert(guid=guid, site=site.id, audience=new[0], lat=new[1], lon=new[2], themes=new[3]).execute()
 
 
 def _keys(themes: str) -> list[str]:
     return ["", *(key for key in themes.split("|") if key)]
 
 
-def _add(site: SiteRuntime, guid: int, lat: float, lon: float, themes: str, sign: int) -> None:
-    """Add (``sign`` 1) or subtract (-1) one card to its cell at every zoom and theme key, in one upsert;
-    then drop the cells left empty and name the card of those left with one."""
-    rows = [(site.id, theme, zoom, *cell_of(lat, lon, zoom), sign, sign * lat, sign * lon, guid)
+def _add(site: SiteRuntime, audience: str, guid: int, lat: float, lon: float, themes: str, sign: int) -> None:
+    """Add (``sign`` 1) or subtract (-1) one card to its cell of ``audience`` at every zoom and theme key, in one
+    upsert; then drop the cells left empty and name the card of those left with one."""
+    rows = [(site.id, audience, theme, zoom, *cell_of(lat, lon, zoom), sign, sign * lat, sign * lon, guid)
             for zoom in ZOOMS for theme in _keys(themes)]
     excluded = pw.EXCLUDED
     (MapCell.insert_many(rows, fields=CELL_FIELDS)
-     .on_conflict(conflict_target=[MapCell.site, MapCell.theme, MapCell.zoom, MapCell.row, MapCell.col],
+     .on_conflict(conflict_target=[MapCell.site, MapCell.theme, MapCell.zoom, MapCell.audience, MapCell.row,
+                                   MapCell.col],
                   update={MapCell.count: MapCell.count + excluded.count,
                           MapCell.sum_lat: MapCell.sum_lat + excluded.sum_lat,
                           MapCell.sum_lon: MapCell.sum_lon + excluded.sum_lon,
@@ -214,49 +227,53 @@ def _add(site: SiteRuntime, guid: int, lat: float, lon: float, themes: str, sign
     if sign > 0:
         return
     for theme in _keys(themes):
-        MapCell.delete().where(_cells_of(site, theme, lat, lon), MapCell.count <= 0).execute()
-        lone = MapCell.select(MapCell.zoom).where(_cells_of(site, theme, lat, lon), MapCell.count == 1).tuples()
+        cells = _cells_of(site, audience, theme, lat, lon)
+        MapCell.delete().where(cells, MapCell.count <= 0).execute()
+        lone = MapCell.select(MapCell.zoom).where(cells, MapCell.count == 1).tuples()
         for (zoom,) in list(lone):
-            _name_the_lone_card(site, theme, zoom, *cell_of(lat, lon, zoom))
+            _name_the_lone_card(site, audience, theme, zoom, *cell_of(lat, lon, zoom))
 
 
-def _cells_of(site: SiteRuntime, theme: str, lat: float, lon: float):
-    """The condition "the cell of ``theme`` holding (lat, lon)" at every zoom: each term the whole primary key,
-    so that both databases read it as a few index lookups."""
+def _cells_of(site: SiteRuntime, audience: str, theme: str, lat: float, lon: float):
+    """The condition "the cell of ``audience`` and ``theme`` holding (lat, lon)" at every zoom: each term the
+    whole primary key, so that both databases read it as a few index lookups."""
     condition = None
     for zoom in ZOOMS:
         row, col = cell_of(lat, lon, zoom)
-        one = ((MapCell.site == site.id) & (MapCell.theme == theme) & (MapCell.zoom == zoom) & (MapCell.row == row)
-               & (MapCell.col == col))
+        one = ((MapCell.site == site.id) & (MapCell.theme == theme) & (MapCell.zoom == zoom)
+               & (MapCell.audience == audience) & (MapCell.row == row) & (MapCell.col == col))
         condition = one if condition is None else (condition | one)
     return condition
 
 
-def _name_the_lone_card(site: SiteRuntime, theme: str, zoom: int, row: int, col: int) -> None:
+def _name_the_lone_card(site: SiteRuntime, audience: str, theme: str, zoom: int, row: int, col: int) -> None:
     """A cell down to one card: find that card among the counted ones and write its guid and exact point."""
     size = cell_size(zoom)
     south, west = row * size - 90, col * size - 180
     margin = size / 1000
     query = MapPoint.select(MapPoint.guid, MapPoint.lat, MapPoint.lon).where(
-        MapPoint.site == site.id, MapPoint.lat.between(south - margin, south + size + margin),
+        MapPoint.site == site.id, MapPoint.audience == audience, MapPoint.lat.between(south - margin, south + size + margin),
         MapPoint.lon.between(west - margin, west + size + margin))
     if theme:
         query = query.where(MapPoint.themes.contains(f"|{theme}|"))
     for guid, lat, lon in query.tuples():
         if cell_of(lat, lon, zoom) == (row, col):
             MapCell.update(guid=guid, sum_lat=lat, sum_lon=lon).where(
-                MapCell.site == site.id, MapCell.theme == theme, MapCell.zoom == zoom, MapCell.row == row,
-                MapCell.col == col).execute()
+                MapCell.site == site.id, MapCell.theme == theme, MapCell.zoom == zoom, MapCell.audience == audience,
+                MapCell.row == row, MapCell.col == col).execute()
             return
 
 
 BUILT_SQL = "SELECT fingerprint FROM directory_map_grid WHERE site = ?"
-CELLS_SQL = ("SELECT row, col, count, sum_lat, sum_lon, guid FROM directory_map_cell WHERE site = ? AND theme = ?"
-             " AND zoom = ? AND row BETWEEN ? AND ? AND col BETWEEN ? AND ?")
-CARDS_SQL = ("SELECT COALESCE(SUM(count), 0) FROM directory_map_cell WHERE site = ? AND theme = ? AND zoom = ?"
-             " AND row BETWEEN ? AND ? AND col BETWEEN ? AND ?")
-COUNT_SQL = ("SELECT COUNT(*) FROM directory_map_cell WHERE site = ? AND theme = ? AND zoom = ? AND row BETWEEN ? AND ?"
-             " AND col BETWEEN ? AND ?")
+_BOX = " WHERE site = ? AND theme = ? AND zoom = ? AND audience {} AND row BETWEEN ? AND ? AND col BETWEEN ? AND ?"
+# one audience (a visitor): the cells as they are; several (a member): a cell of both added up (its lone card
+# named only when the sum is one: then only one audience has it)
+CELLS_SQL = "SELECT row, col, count, sum_lat, sum_lon, guid FROM directory_map_cell" + _BOX
+CELLS_OF_SQL = ("SELECT row, col, SUM(count), SUM(sum_lat), SUM(sum_lon), MAX(guid) FROM directory_map_cell" + _BOX
+                + " GROUP BY row, col")
+CARDS_SQL = "SELECT COALESCE(SUM(count), 0) FROM directory_map_cell" + _BOX
+COUNT_SQL = "SELECT COUNT(*) FROM directory_map_cell" + _BOX
+COUNT_OF_SQL = "SELECT COUNT(*) FROM (SELECT 1 FROM directory_map_cell" + _BOX + " GROUP BY row, col) AS cells"
 
 
 def read(sql: str, params: tuple) -> list[tuple]:
@@ -265,24 +282,37 @@ def read(sql: str, params: tuple) -> list[tuple]:
     return database.execute_sql(sql.replace("?", database.param), params).fetchall()
 
 
+def _box(sql: str, audiences: tuple[str, ...]) -> str:
+    """``sql`` for ``audiences`` (names of :data:`AUDIENCES` only, written into it)."""
+    if not set(audiences) <= set(AUDIENCES):
+        raise ValueError(f"unknown audience in {audiences!r}")
+    return sql.format("IN (" + ", ".join(f"'{a}'" for a in audiences) + ")")
+
+
 def _range(site: SiteRuntime, theme: str, zoom: int, bbox) -> tuple:
     west, south, east, north = bbox
     (low_row, low_col), (high_row, high_col) = cell_of(south, west, zoom), cell_of(north, east, zoom)
     return (site.id, theme, zoom, low_row, high_row, low_col, high_col)
 
 
-def cells(site: SiteRuntime, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> dict[tuple[int, int], list]:
-    """{(row, col): [count, sum of lat, sum of lon, guid or None]} of the grid's cells meeting ``bbox``."""
+def cells(site: SiteRuntime, audiences: tuple[str, ...], theme: str, zoom: int,
+          bbox: tuple[float, float, float, float]) -> dict[tuple[int, int], list]:
+    """{(row, col): [count, sum of lat, sum of lon, guid or None]} of the grid's cells of ``audiences`` (added
+    up) meeting ``bbox``."""
+    sql = _box(CELLS_SQL if len(audiences) == 1 else CELLS_OF_SQL, audiences)
     return {(row, col): [count, slat, slon, guid]
-            for row, col, count, slat, slon, guid in read(CELLS_SQL, _range(site, theme, zoom, bbox))}
+            for row, col, count, slat, slon, guid in read(sql, _range(site, theme, zoom, bbox))}
 
 
-def count_cells(site: SiteRuntime, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> int:
+def count_cells(site: SiteRuntime, audiences: tuple[str, ...], theme: str, zoom: int,
+                bbox: tuple[float, float, float, float]) -> int:
     """How many cells :func:`cells` would return (counted on the index, nothing read)."""
-    return read(COUNT_SQL, _range(site, theme, zoom, bbox))[0][0]
+    sql = _box(COUNT_SQL if len(audiences) == 1 else COUNT_OF_SQL, audiences)
+    return read(sql, _range(site, theme, zoom, bbox))[0][0]
 
 
-def cards_within(site: SiteRuntime, theme: str, zoom: int, bbox: tuple[float, float, float, float]) -> int:
-    """How many public cards lie in ``bbox``, or a few more: those of the cells at ``zoom`` that meet it. Read
-    from the grid, it tells whether the cards themselves may be sent before reading them."""
-    return read(CARDS_SQL, _range(site, theme, zoom, bbox))[0][0]
+def cards_within(site: SiteRuntime, audiences: tuple[str, ...], theme: str, zoom: int,
+                 bbox: tuple[float, float, float, float]) -> int:
+    """How many cards of ``audiences`` lie in ``bbox``, or a few more: those of the cells at ``zoom`` that meet
+    it. Read from the grid, it tells whether the cards themselves may be sent before reading them."""
+    return read(_box(CARDS_SQL, audiences), _range(site, theme, zoom, bbox))[0][0]

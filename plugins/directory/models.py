@@ -83,11 +83,13 @@ class Acceptance(BaseModel):
 
 
 class MapCell(BaseModel):
-    """One cell of the map's grid (see ``plugins.directory.grid``): the public cards of ``site`` carrying
-    ``theme`` ("" for all of them) whose point falls in cell (``row``, ``col``) at ``zoom``: how many, the sums
-    of their coordinates (the cluster sits at their mean) and, when there is one only, its ``guid``."""
+    """One cell of the map's grid (see ``plugins.directory.grid``): the cards of ``site`` shown to ``audience``
+    ("public": every visitor; "members": every signed-in member) carrying ``theme`` ("" for all of them) whose
+    point falls in cell (``row``, ``col``) at ``zoom``: how many, the sums of their coordinates (the cluster sits
+    at their mean) and, when there is one only, its ``guid``."""
 
     site = pw.CharField(max_length=64)
+    audience = pw.CharField(max_length=16)
     theme = pw.CharField(max_length=500)
     zoom = pw.IntegerField()
     row = pw.IntegerField()
@@ -99,22 +101,23 @@ class MapCell(BaseModel):
 
     class Meta:
         table_name = "directory_map_cell"
-        primary_key = pw.CompositeKey("site", "theme", "zoom", "row", "col")
+        primary_key = pw.CompositeKey("site", "theme", "zoom", "audience", "row", "col")
 
 
 class MapPoint(BaseModel):
-    """Each card the grid counts, as it counts it: its point and theme keys (sub-themes' parents added,
-    ``|key|`` each). A change to a card is applied to the grid as the difference from this row."""
+    """Each card the grid counts, as it counts it: its audience, point and theme keys (sub-themes' parents
+    added, ``|key|`` each). A change to a card is applied to the grid as the difference from this row."""
 
     guid = pw.IntegerField(primary_key=True)  # no foreign key: the row outlives its card until it is subtracted
     site = pw.CharField(max_length=64)
+    audience = pw.CharField(max_length=16)  # "public" or "members", as in MapCell
     lat = pw.DoubleField()
     lon = pw.DoubleField()
     themes = pw.TextField(default="")
 
     class Meta:
         table_name = "directory_map_point"
-        indexes = ((("site", "lat", "lon"), False),)
+        indexes = ((("site", "audience", "lat", "lon"), False),)
 
 
 class MapGrid(BaseModel):

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from core import entities, gazetteer, moderation
+from core import entities, gazetteer, moderation, relationships
 from core.db import database
 from core.models import Entity
 from plugins.directory import demo, geo, grid
@@ -33,17 +33,17 @@ def _edit(client, guid, *args, **kwargs):
 
 
 def _cells() -> dict:
-    return {(c.theme, c.zoom, c.row, c.col): (c.count, round(c.sum_lat, 6), round(c.sum_lon, 6), c.guid)
+    return {(c.audience, c.theme, c.zoom, c.row, c.col): (c.count, round(c.sum_lat, 6), round(c.sum_lon, 6), c.guid)
             for c in MapCell.select().where(MapCell.site == "test")}
 
 
 def _check_against_rebuild(site) -> dict:
     """The grid as the writes left it equals the grid built again from the cards; return it."""
     with database.connection_context():
-        kept, points = _cells(), {p.guid: (p.lat, p.lon, p.themes) for p in MapPoint.select()}
+        kept, points = _cells(), {p.guid: (p.audience, p.lat, p.lon, p.themes) for p in MapPoint.select()}
         grid.rebuild(site)
         assert _cells() == kept
-        assert {p.guid: (p.lat, p.lon, p.themes) for p in MapPoint.select()} == points
+        assert {p.guid: (p.audience, p.lat, p.lon, p.themes) for p in MapPoint.select()} == points
     return kept
 
 
@@ -61,22 +61,24 @@ def test_the_grid_follows_every_kind_of_write(app, signed_in, client):
         assert MapGrid.get_by_id("test").fingerprint == grid.fingerprint(grid.parents_of(THEMES_TREE))
     corbie = _card(ada, "Foot Corbie", 49.909, 2.51)  # created: counted at once
     cells = _check_against_rebuild(site)
-    assert cells[("", 0, *grid.cell_of(49.89, 2.30, 0))][0] == 2
-    assert cells[("Sport", 5, *grid.cell_of(49.89, 2.30, 5))][0] == 2  # a sub-theme counts for its parent
-    assert cells[("Football", 14, *grid.cell_of(49.909, 2.51, 14))][3] == corbie  # a lone card is named
+    assert cells[("public", "", 0, *grid.cell_of(49.89, 2.30, 0))][0] == 2
+    assert cells[("public", "Sport", 5, *grid.cell_of(49.89, 2.30, 5))][0] == 2  # a sub-theme counts for its parent
+    assert cells[("public", "Football", 14, *grid.cell_of(49.909, 2.51, 14))][3] == corbie  # a lone card is named
     assert _total(client, theme="Sport") == 2 and _total(client, theme="Culture") == 0
 
     _edit(ada, corbie, "Foot Corbie", 49.565, 3.62)  # moved to Laon
     cells = _check_against_rebuild(site)
-    assert ("", 14, *grid.cell_of(49.909, 2.51, 14)) not in cells
-    assert cells[("", 14, *grid.cell_of(49.565, 3.62, 14))][0] == 1
+    assert ("public", "", 14, *grid.cell_of(49.909, 2.51, 14)) not in cells
+    assert cells[("public", "", 14, *grid.cell_of(49.565, 3.62, 14))][0] == 1
     _edit(ada, corbie, "Théâtre de Laon", 49.565, 3.62, themes="Culture")  # another theme
     cells = _check_against_rebuild(site)
     assert _total(client, theme="Sport") == 1 and _total(client, theme="Culture") == 1
-    assert cells[("", 0, *grid.cell_of(49.89, 2.30, 0))][0] == 2
+    assert cells[("public", "", 0, *grid.cell_of(49.89, 2.30, 0))][0] == 2
 
     _edit(ada, corbie, "Théâtre de Laon", 49.565, 3.62, themes="Culture", access="members")  # access changed
-    _check_against_rebuild(site)
+    cells = _check_against_rebuild(site)  # moved to the members' layer
+    assert cells[("members", "Culture", 14, *grid.cell_of(49.565, 3.62, 14))] == (1, 49.565, 3.62, corbie)
+    assert ("public", "Culture", 14, *grid.cell_of(49.565, 3.62, 14)) not in cells
     bob = signed_in("bob")
     assert _total(client) == 1 and _total(bob) == 2 and _total(bob, theme="Culture") == 1
     _edit(ada, corbie, "Théâtre de Laon", 49.565, 3.62, themes="Culture")
@@ -105,7 +107,7 @@ def test_the_grid_follows_every_kind_of_write(app, signed_in, client):
     with database.connection_context():
         entities.delete(site, Entity.get_by_id(amiens))
     cells = _check_against_rebuild(site)
-    assert _total(client) == 1 and cells[("", 0, *grid.cell_of(49.565, 3.62, 0))] == (1, 49.565, 3.62, corbie)
+    assert _total(client) == 1 and cells[("public", "", 0, *grid.cell_of(49.565, 3.62, 0))] == (1, 49.565, 3.62, corbie)
 
 
 THEMES_TREE = [{"key": "Sport", "label": "Sport", "children": [{"key": "Football", "label": "Football"},
@@ -194,3 +196,53 @@ def test_a_large_import_rebuilds_the_grid_once(app, client):
     assert report.created == grid.BULK_CHANGES + 1
     _check_against_rebuild(site)
     assert _total(client) == _total(client, theme="Sport") == grid.BULK_CHANGES + 1
+
+
+def test_each_member_sees_the_shared_layers_and_their_own_cards_once(app, signed_in, client, member_factory):
+    """Public and members-only cards come from the grid (a layer each); a card for a group's members or for
+    the owner's connections is added for those members only, counted once; a member the owner blocks does not
+    get the owner's members-only card; the layers equal a rebuild after each of these writes."""
+    site = app.runtime("test")
+    ada, gus = signed_in("ada"), signed_in("gus")
+    bob, carol, dan, erin = (signed_in(name) for name in ("bob", "carol", "dan", "erin"))
+    assert _total(client) == 0  # the grid is built (empty): the cards below are followed one by one
+    _card(ada, "Public", 49.89, 2.30)
+    _card(ada, "Members' club", 49.90, 2.31, access="members")
+    _card(gus, "Gus's members' club", 49.60, 3.60, access="members")
+    grouped = _card(ada, "Group only", 49.90, 2.31)  # beside the members' club: in the same cells
+    befriended = _card(ada, "Connections only", 49.50, 2.00)
+    with database.connection_context():
+        team = entities.create(site, "test.group", owner=gus.account.guid, title="Team")
+        relationships.add(site, bob.account.guid, "manages", team.guid)  # bob is in the group
+        relationships.add(site, ada.account.guid, "connected", dan.account.guid)
+        relationships.add(site, dan.account.guid, "connected", ada.account.guid)
+        relationships.block(site, ada.account.guid, erin.account.guid)
+        entities.update(site, Entity.get_by_id(grouped), access="container", container=team.guid)
+        entities.update(site, Entity.get_by_id(befriended), access="connections")
+    cells = _check_against_rebuild(site)
+    here = grid.cell_of(49.90, 2.31, 14)
+    assert cells[("members", "", 14, *here)][0] == 1 and ("public", "", 14, *here) not in cells
+    assert not [key for key in cells if key[0] not in grid.AUDIENCES]
+    with database.connection_context():
+        assert {p.guid for p in MapPoint.select()}.isdisjoint({grouped, befriended})  # personal: never in the grid
+
+    for query in (f"{WIDE}&zoom=7", f"{WIDE}&zoom=11", "bbox=1.9,49.4,3.7,50.0&zoom=13"):
+        assert _total(client, query) == 1, query  # the public card
+        assert _total(carol, query) == 3, query  # and both members' clubs
+        assert _total(bob, query) == 4, query  # and the group's card, once
+        assert _total(dan, query) == 4, query  # and ada's card for her connections
+        assert _total(ada, query) == 5, query  # her own, whatever their access
+        assert _total(erin, query) == 2, query  # blocked by ada: her public card and gus's members' club
+    near = "bbox=2.29,49.88,2.33,49.92"
+    names = {f["properties"].get("name") for f in bob.get(f"/directory/map.json?{near}&zoom=13").json()["features"]}
+    assert names == {"Public", "Members' club", "Group only"}
+    names = {f["properties"].get("name") for f in carol.get(f"/directory/map.json?{near}&zoom=13").json()["features"]}
+    assert names == {"Public", "Members' club"}
+    shared = bob.get(f"/directory/map.json?{near}&zoom=9").json()["features"]  # clusters: one cell for all three
+    assert [f["properties"]["count"] for f in shared] == [3]
+    assert [f["properties"]["count"] for f in carol.get(f"/directory/map.json?{near}&zoom=9").json()["features"]] \
+        == [2]
+
+    with database.connection_context():  # unblocked: erin reads the members' layer again
+        relationships.unblock(site, ada.account.guid, erin.account.guid)
+    assert _total(erin) == 3
