@@ -75,14 +75,16 @@ def theme_keys(themes: str, parents: dict[str, str]) -> list[str]:
     return sorted(set(own) | {parents[key] for key in own if key in parents})
 
 
-def shown(site: SiteRuntime, audiences: tuple[str, ...] = AUDIENCES):
+def shown(site: SiteRuntime, audiences: tuple[str, ...] = AUDIENCES, point: bool = True):
     """The cards of ``site`` of the access levels ``audiences`` that everyone of them sees: not hidden, not
     trashed, with a real point, and meeting the plugins' visibility rules for visitors (``public`` alone
-    is exactly what a visitor sees)."""
+    is exactly what a visitor sees). ``point=False`` leaves the point to the caller's own range on lat and
+    lon (a second range on lat, -90 to 90, made SQLite walk the whole lat index instead of the box's part)."""
     condition = ((Entity.site == site.id) & Entity.deleted_at.is_null() & (Entity.hidden == False)  # noqa: E712
                  & (Entity.access == audiences[0] if len(audiences) == 1 else Entity.access.in_(audiences))
-                 & (Entity.kind == cards.KIND) & Organisation.lat.between(-90, 90)
-                 & Organisation.lon.between(-180, 180))
+                 & (Entity.kind == cards.KIND))
+    if point:
+        condition = condition & Organisation.lat.between(-90, 90) & Organisation.lon.between(-180, 180)
     for extra in site.call("maillage_visibility_sql", site=site, viewer=None, entity=Entity):
         condition = condition & extra
     return condition
@@ -266,13 +268,12 @@ def _name_the_lone_card(site: SiteRuntime, audience: str, theme: str, zoom: int,
 
 BUILT_SQL = "SELECT fingerprint FROM directory_map_grid WHERE site = ?"
 _BOX = " WHERE site = ? AND theme = ? AND zoom = ? AND audience {} AND row BETWEEN ? AND ? AND col BETWEEN ? AND ?"
-# one audience (a visitor): the cells as they are; several (a member): a cell of both added up (its lone card
-# named only when the sum is one: then only one audience has it)
+# several audiences (a member) are read together and a cell of both added up here: cheaper than the database's
+# GROUP BY, which sorts the rows again
 CELLS_SQL = "SELECT row, col, count, sum_lat, sum_lon, guid FROM directory_map_cell" + _BOX
-CELLS_OF_SQL = ("SELECT row, col, SUM(count), SUM(sum_lat), SUM(sum_lon), MAX(guid) FROM directory_map_cell" + _BOX
-                + " GROUP BY row, col")
 CARDS_SQL = "SELECT COALESCE(SUM(count), 0) FROM directory_map_cell" + _BOX
 COUNT_SQL = "SELECT COUNT(*) FROM directory_map_cell" + _BOX
+COUNT_EACH_SQL = "SELECT COUNT(*) FROM directory_map_cell" + _BOX + " GROUP BY audience"
 COUNT_OF_SQL = "SELECT COUNT(*) FROM (SELECT 1 FROM directory_map_cell" + _BOX + " GROUP BY row, col) AS cells"
 
 
@@ -297,18 +298,34 @@ def _range(site: SiteRuntime, theme: str, zoom: int, bbox) -> tuple:
 
 def cells(site: SiteRuntime, audiences: tuple[str, ...], theme: str, zoom: int,
           bbox: tuple[float, float, float, float]) -> dict[tuple[int, int], list]:
-    """{(row, col): [count, sum of lat, sum of lon, guid or None]} of the grid's cells of ``audiences`` (added
-    up) meeting ``bbox``."""
-    sql = _box(CELLS_SQL if len(audiences) == 1 else CELLS_OF_SQL, audiences)
-    return {(row, col): [count, slat, slon, guid]
-            for row, col, count, slat, slon, guid in read(sql, _range(site, theme, zoom, bbox))}
+    """{(row, col): [count, sum of lat, sum of lon, guid or None]} of the grid's cells of ``audiences`` meeting
+    ``bbox``; a cell in several audiences is added up (its lone card named only when the sum is one)."""
+    rows = read(_box(CELLS_SQL, audiences), _range(site, theme, zoom, bbox))
+    if len(audiences) == 1:
+        return {(row, col): [count, slat, slon, guid] for row, col, count, slat, slon, guid in rows}
+    found: dict[tuple[int, int], list] = {}
+    for row, col, count, slat, slon, guid in rows:
+        cell = found.get((row, col))
+        if cell is None:
+            found[(row, col)] = [count, slat, slon, guid]
+        else:
+            found[(row, col)] = [cell[0] + count, cell[1] + slat, cell[2] + slon, None]
+    return found
 
 
 def count_cells(site: SiteRuntime, audiences: tuple[str, ...], theme: str, zoom: int,
-                bbox: tuple[float, float, float, float]) -> int:
-    """How many cells :func:`cells` would return (counted on the index, nothing read)."""
-    sql = _box(COUNT_SQL if len(audiences) == 1 else COUNT_OF_SQL, audiences)
-    return read(sql, _range(site, theme, zoom, bbox))[0][0]
+                bbox: tuple[float, float, float, float], above: int) -> int:
+    """How many cells :func:`cells` would return (counted on the index, nothing read), or, for several audiences,
+    a number on the same side of ``above``: the cells of each audience are counted, and those of all of them
+    apart (a cell in two audiences is one) only when the two counts do not tell whether there are more than
+    ``above``."""
+    params = _range(site, theme, zoom, bbox)
+    if len(audiences) == 1:
+        return read(_box(COUNT_SQL, audiences), params)[0][0]
+    each = [count for (count,) in read(_box(COUNT_EACH_SQL, audiences), params)]
+    if sum(each) <= above or max(each, default=0) > above:
+        return sum(each)
+    return read(_box(COUNT_OF_SQL, audiences), params)[0][0]
 
 
 def cards_within(site: SiteRuntime, audiences: tuple[str, ...], theme: str, zoom: int,

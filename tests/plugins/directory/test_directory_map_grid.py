@@ -150,6 +150,9 @@ def test_a_wide_view_gets_clusters_never_a_cut_list(app, signed_in, client, monk
     ada = signed_in("ada")
     for n in range(12):
         _card(ada, f"Club {n}", 49.0 + n * 0.1, 1.5 + n * 0.2)
+    for n in range(0, 12, 2):  # members-only cards, in the public cards' cells and in cells of their own
+        _card(ada, f"Members' club {n}", 49.0 + n * 0.1 + (0.05 if n % 4 else 0), 1.5 + n * 0.2, access="members")
+    bob = signed_in("bob")
     few = client.get("/directory/map.json?bbox=1.45,48.95,1.75,49.15&zoom=13").json()  # 2 cards: themselves
     assert few["zoom"] is None and [f["properties"]["count"] for f in few["features"]] == [1, 1]
     for zoom in (7, 10, 13, 16):
@@ -157,6 +160,9 @@ def test_a_wide_view_gets_clusters_never_a_cut_list(app, signed_in, client, monk
         assert data["zoom"] is not None and data["zoom"] <= min(zoom, grid.MAX_ZOOM), zoom
         assert len(data["features"]) <= 4  # coarser cells rather than more of them
         assert sum(f["properties"]["count"] for f in data["features"]) == 12, zoom  # every card is counted
+        data = bob.get(f"/directory/map.json?{WIDE}&zoom={zoom}").json()  # both layers of the grid
+        assert data["zoom"] is not None and len(data["features"]) <= 4, zoom
+        assert sum(f["properties"]["count"] for f in data["features"]) == 18, zoom
 
 
 def test_map_answers_stay_small_with_many_cards(app, client):
