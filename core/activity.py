@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from peewee import SQL, NodeList, PostgresqlDatabase, Select
+from peewee import PostgresqlDatabase, Select
 
 from core import access
-from core.db import database, in_ids, now
+from core.db import database, now, prepared, read_as
 from core.models import Account, Activity, Entity, Relationship
 
 if TYPE_CHECKING:
@@ -36,55 +36,77 @@ def record(site: SiteRuntime, actor: Entity | int, verb: str, entity: Entity,
                            kind=entity.kind, created=now())
 
 
-def _base(site: SiteRuntime, viewer: Account | None, before: int | None, limit: int, kinds=None, ids=None):
-    """Visible items, newest first; ``ids`` (subqueries of candidate ids) restrict them to a short list.
+def _read(site: SiteRuntime, viewer: Account | None, where: str, params: list, before: int | None, limit: int,
+          kinds=None) -> list[Activity]:
+    """Visible items matching ``where`` (SQL about ``t1``, the activity table, and ``t2``, its entity),
+    newest first, as Activity rows with their ``entity``.
 
-    With candidates, the query starts from their ids instead of walking the site's river: on
-    SQLite one ``IN`` over a ``UNION`` of the subqueries (each id then sought by primary key);
-    on PostgreSQL the ids are read first and given as a literal list, because its planner
-    merged the subquery with a backward walk of the whole river (370 ms for a member
-    following five sources).
+    The query is written by hand around the viewer's access condition (:func:`core.access.visible`,
+    compiled once per worker for the same ties): peewee took longer to build and compile a feed's
+    query than SQLite took to run it.
     """
-    query = (Activity.select(Activity, Entity).join(Entity, on=(Activity.entity == Entity.guid))
-             .where(access.visible(viewer, site))
-             .order_by(Activity.id.desc()).limit(limit))
-    parts = ids if isinstance(ids, tuple) else (ids,)
-    if ids is None:
-        query = query.where(Activity.site == site.id)
-    elif isinstance(ids, str):  # candidates written by hand (_newest_ids, joined by UNION)
-        if isinstance(database.obj, PostgresqlDatabase):
-            query = query.where(in_ids(Activity.id, sorted({row[0] for row in database.execute_sql(ids)}, reverse=True)))
-        else:
-            query = query.where(NodeList((Activity.id, SQL(f"IN ({ids})"))))
-    elif isinstance(database.obj, PostgresqlDatabase):
-        candidates = sorted({row[0] for part in parts for row in part.tuples()}, reverse=True)
-        query = query.where(Activity.id.in_(candidates))
-    else:
-        candidates = None
-        for n, part in enumerate(parts):
-            sub = part.alias(f"candidates{n}")
-            wrapped = Select([sub], [sub.c.id])
-            candidates = wrapped if candidates is None else candidates | wrapped
-        query = query.where(Activity.id.in_(candidates))
+    prefix, shape = _selection()
+    condition, condition_params = _entity_condition(access.visible(viewer, site))
+    sql = [prefix, " WHERE ", condition, " AND (", where, ")"]
     if before:
-        query = query.where(Activity.id < before)
+        sql.append(f' AND "t1"."id" < {int(before)}')
     if kinds:  # a filter: one or a few kinds, sought through the (site, kind, id) index
-        return query.where(_among_names(Activity.kind, enabled_kinds(site, kinds)))
-    # every enabled kind, checked on the joined entity: a long IN list on activity.kind would
-    # lead the planner to the (site, kind, id) index and a sort of the whole river
-    return query.where(_among_names(Entity.kind, enabled_kinds(site)))
+        sql.append(' AND "t1"."kind" ' + _names_sql(enabled_kinds(site, kinds)))
+    else:  # every enabled kind, checked on the joined entity: a long IN list on activity.kind would
+        # lead the planner to the (site, kind, id) index and a sort of the whole river
+        sql.append(' AND "t2"."kind" ' + _names_sql(enabled_kinds(site)))
+    sql.append(f' ORDER BY "t1"."id" DESC LIMIT {int(limit)}')
+    return read_as(shape, "".join(sql), [*condition_params, *params])
 
 
-def _among_names(column, names: list[str]):
-    """``column IN ('a', 'b')`` with the kind names written into the SQL as quoted literals: a bound
-    parameter per name cost the feed's compilation about 5 µs apiece, twenty-odd on every page."""
+def _selection() -> tuple[str, Select]:
+    """``SELECT <item and entity columns> FROM activity t1 JOIN entity t2``, compiled once per dialect,
+    with the peewee query whose rows it reads."""
+    key = type(database.obj)
+    found = _SELECTIONS.get(key)
+    if found is None:
+        shape = Activity.select(Activity, Entity).join(Entity, on=(Activity.entity == Entity.guid))
+        found = _SELECTIONS[key] = (shape.sql()[0], shape)
+    return found
+
+
+_SELECTIONS: dict = {}
+
+
+def _entity_condition(condition) -> tuple[str, list]:
+    """SQL of a condition on Entity (and Activity) with the aliases of :func:`_selection`."""
+    context = database.get_sql_context()
+    context.alias_manager[Activity._meta.table] = "t1"
+    context.alias_manager[Entity._meta.table] = "t2"
+    return context.sql(condition).query()
+
+
+def _ids_sql(column: str, ids) -> str:
+    """``"t1"."<column>" IN (1, 2)`` with the integers inlined (``0 = 1`` when there are none)."""
+    numbers = ",".join(str(int(i)) for i in ids)
+    return f'"t1"."{column}" IN ({numbers})' if numbers else "0 = 1"
+
+
+def _names_sql(names: list[str]) -> str:
+    """``IN ('a', 'b')`` with the kind names written into the SQL as quoted literals."""
     quoted = ",".join(_quoted(name) for name in names)
-    return NodeList((column, SQL(f"IN ({quoted})"))) if quoted else SQL("0 = 1")
+    return f"IN ({quoted})" if quoted else "IN (NULL)"
 
 
 def _quoted(text: str) -> str:
     """``text`` as an SQL string literal."""
     return "'" + str(text).replace("'", "''") + "'"
+
+
+def _candidates(candidates: str) -> str:
+    """The condition "the item is one of ``candidates``" (hand-written SQL of ids, joined by UNION).
+
+    On SQLite one ``IN`` over the ``UNION`` (each id then sought by primary key); on PostgreSQL the
+    ids are read first and given as a literal list, because its planner merged the subquery with a
+    backward walk of the whole river (370 ms for a member following five sources)."""
+    if isinstance(database.obj, PostgresqlDatabase):
+        return _ids_sql("id", sorted({row[0] for row in database.execute_sql(candidates)}, reverse=True))
+    return f'"t1"."id" IN ({candidates})'
 
 
 def _newest_ids(column: str, ids, before: int | None, limit: int) -> str:
@@ -115,16 +137,17 @@ def site_feed(site: SiteRuntime, viewer: Account | None, before: int | None = No
     from the newest older items of each shown kind, through the (site, kind, id) index. Without
     that bound a page of a river whose newest 100,000 items are hidden read all of them.
     """
+    on_site = f'"t1"."site" = {database.param}'
     if kinds:  # a filter: walks the (site, kind, id) index of those kinds
-        return list(_base(site, viewer, before, limit, kinds))
+        return _read(site, viewer, on_site, [site.id], before, limit, kinds)
     window = limit * 25
     older = f" AND id < {int(before)}" if before else ""
     bound = database.execute_sql(  # the oldest item of the window; None for a shorter river
         f"SELECT id FROM activity WHERE site = {database.param}{older} ORDER BY id DESC LIMIT 1 OFFSET {window - 1}",
         (site.id,)).fetchone()
     if bound is None:
-        return list(_base(site, viewer, before, limit))
-    rows = list(_base(site, viewer, before, limit).where(Activity.id >= bound[0]))
+        return _read(site, viewer, on_site, [site.id], before, limit)
+    rows = _read(site, viewer, f'{on_site} AND "t1"."id" >= {int(bound[0])}', [site.id], before, limit)
     if len(rows) == limit:
         return rows
     candidates = " UNION ".join(
@@ -133,7 +156,7 @@ def site_feed(site: SiteRuntime, viewer: Account | None, before: int | None = No
         for n, kind in enumerate(enabled_kinds(site)))
     # (no "before": the candidates are older than the bound, and "id < bound" beside them led SQLite
     # to walk the primary key down from the bound instead of seeking each candidate)
-    return rows + list(_base(site, viewer, None, limit - len(rows), ids=candidates)) if candidates else rows
+    return rows + _read(site, viewer, _candidates(candidates), [], None, limit - len(rows)) if candidates else rows
 
 
 def network_feed(site: SiteRuntime, viewer: Account, actor_guid: int | None = None, before: int | None = None,
@@ -145,38 +168,47 @@ def network_feed(site: SiteRuntime, viewer: Account, actor_guid: int | None = No
     """
     me = actor_guid or viewer.guid
     groups = sorted(access.containers(site, me))  # read once per page with the rest of the ties
-    query = _base(site, viewer, before, limit, kinds)
     if groups_only:
-        return list(query.where(in_ids(Activity.container, groups)))
-    followed = Relationship.select(Relationship.object).where(
-        Relationship.subject == me, Relationship.verb.in_(["follows", "connected"]))
-    sources = [guid for (guid,) in followed.limit(FEW_SOURCES + 1).tuples()]  # enough to choose the way
+        return _read(site, viewer, _ids_sql("container_id", groups), [], before, limit, kinds)
+    sources = [guid for (guid,) in _sources(me, FEW_SOURCES + 1)]  # enough to choose the way
     if len(sources) > FEW_SOURCES:
         # many sources: walk the river from the newest item, most rows match quickly. "+ 0"
         # keeps the planner on the (site, id) index: with statistics, SQLite would otherwise
         # gather every item of thousands of sources through the actor index, then sort them.
-        actor, container = Activity.actor + 0, Activity.container + 0
-        return list(query.where(actor.in_(followed) | in_ids(container, groups) | (actor == me)))
+        numbers = ",".join(str(int(g)) for g in groups) or "NULL"
+        where = (f'"t1"."actor_id" + 0 IN (SELECT "object_id" FROM "relationship" WHERE "subject_id" = {int(me)} '
+                 f"AND \"verb\" IN ('follows', 'connected')) OR \"t1\".\"container_id\" + 0 IN ({numbers}) "
+                 f'OR "t1"."actor_id" + 0 = {int(me)}')
+        return _read(site, viewer, where, [], before, limit, kinds)
     # few sources: take the newest items of each source through the (actor, id) and
     # (container, id) indexes, then apply access and the page limit to that short list
     # (one OR over both columns made SQLite scan the whole river: each side has its own subquery).
-    # The candidates are written by hand, their ids inlined: peewee compiled them anew on each page.
     candidates = _newest_ids("actor_id", [*sources, me], before, limit * 25)
     if groups:  # a literal list: SQLite seeks the index for each
         candidates += " UNION " + _newest_ids("container_id", groups, before, limit * 25)
-    return list(_base(site, viewer, before, limit, kinds, ids=candidates))
+    return _read(site, viewer, _candidates(candidates), [], before, limit, kinds)
+
+
+@prepared
+def _sources(me: int, limit: int):
+    """The guids ``me`` follows or is connected to (at most ``limit``)."""
+    return (Relationship.select(Relationship.object)
+            .where(Relationship.subject == me, Relationship.verb.in_(["follows", "connected"])).limit(limit).tuples())
+
+
+@prepared
+def _entities(*guids: int):
+    """The entities ``guids`` (compiled once per number of guids)."""
+    return Entity.select().where(Entity.guid.in_(guids))
 
 
 def entity_feed(site: SiteRuntime, viewer: Account | None, guid: int, before: int | None = None, limit: int = PAGE,
                 kinds=None) -> list:
     """What one member or organisation did, and what happened inside one container (group, card)."""
     # the newest ids through each index, so a quiet member costs as little as a busy one
-    by_actor, inside = Activity.alias(), Activity.alias()
-    mine = by_actor.select(by_actor.id).where(by_actor.actor == guid).order_by(by_actor.id.desc()).limit(limit * 25)
-    within = inside.select(inside.id).where(inside.container == guid).order_by(inside.id.desc()).limit(limit * 25)
-    if before:
-        mine, within = mine.where(by_actor.id < before), within.where(inside.id < before)
-    return list(_base(site, viewer, before, limit, kinds, ids=(mine, within)))
+    candidates = (_newest_ids("actor_id", [guid], before, limit * 25) + " UNION "
+                  + _newest_ids("container_id", [guid], before, limit * 25))
+    return _read(site, viewer, _candidates(candidates), [], before, limit, kinds)
 
 
 def items(site: SiteRuntime, rows: list, viewer: Account | None = None) -> list[dict]:
@@ -189,7 +221,7 @@ def items(site: SiteRuntime, rows: list, viewer: Account | None = None) -> list[
     from core import entities
 
     actor_ids = {row.actor_id for row in rows}
-    actors = {e.guid: e for e in Entity.select().where(Entity.guid.in_(actor_ids))} if actor_ids else {}
+    actors = {e.guid: e for e in _entities(*actor_ids)} if actor_ids else {}
     named = entities.shown_ids(site, viewer, actors.values())
     if actors:
         from core import entity_images

@@ -181,8 +181,7 @@ class Prepared:
         bound = list(params)
         for position, index in slots:
             bound[position] = values[index]
-        cursor = database.execute_sql(sql, bound)
-        return list(query._get_cursor_wrapper(cursor))  # peewee's reader of this query's rows
+        return read_as(query, sql, bound)
 
     def first(self, *values, **shape):
         """The first row for ``values``, or None (the query should say ``.limit(1)``)."""
@@ -214,6 +213,12 @@ def _marker(value, index: int):
     if isinstance(value, int):
         return -7_346_102_938_475_000 - index
     return dt.datetime(1001, 1, 1, 0, 0, index)
+
+
+def read_as(query: peewee.BaseQuery, sql: str, params: list) -> list:
+    """The rows of hand-written ``sql`` read as ``query`` reads its own (models with their joined
+    models, tuples or dicts): ``sql`` selects the same columns in the same order."""
+    return list(query._get_cursor_wrapper(database.execute_sql(sql, params)))  # peewee's row reader
 
 
 def prepared(build) -> Prepared:

@@ -3,16 +3,19 @@
 One way to ask: :func:`urls` (many entities) or :func:`url` (one). The plugin owning each kind
 answers through the ``maillage_entity_images`` hook with one query for a whole list, and the answers
 are kept for the rest of the request (``core.request_cache``), so a feed of twenty items by twenty
-organisations costs one query per plugin, not one per item. ``core/ui.html``'s ``avatar`` macro asks
-:func:`url` and shows the initials of the entity's name when there is no picture; code that lists
+organisations costs one query per plugin, not one per item. ``core/ui.html``'s ``avatar`` macro
+(:func:`avatar`) asks :func:`url` and shows the initials of the entity's name when there is no picture; code that lists
 entities calls :func:`prime` with them first (``core.activity.items`` does for the actors).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
+
+from markupsafe import Markup
 
 from core import request_cache
 
@@ -49,3 +52,34 @@ def url(site: SiteRuntime, entity, size: int = 48) -> str | None:
 def prime(site: SiteRuntime, entities: Iterable, size: int = 48) -> None:
     """Ask the pictures of a list at once, before its template asks them one by one."""
     urls(site, entities, size)
+
+
+SMALL_WORDS = frozenset(("de", "du", "des", "la", "le", "les", "l", "d", "et", "à", "au", "aux", "en", "pour", "sur",
+                         "the", "of", "and", "for", "a", "an"))
+
+
+@functools.lru_cache(maxsize=4096)
+def initials(name: str | None, size: int = 48, square: bool = False) -> Markup:
+    """The initials of ``name`` in a coloured disc (a square for organisations and groups), the
+    markup of ``ui.initials``: the first letters of its first two words that are not small words."""
+    words = [w for w in (name or "?").lower().replace("'", " ").replace("’", " ").split() if w not in SMALL_WORDS] or ["?"]
+    letters = words[0][0] + (words[1][0] if len(words) > 1 and words[1][0].isalnum() else "")
+    shape = " square" if square else ""
+    return Markup('<span class="initials s{} c{}{}" aria-hidden="true">{}</span>').format(
+        size, len(name or "?") % 6, Markup(shape), letters.upper())
+
+
+def avatar(site: SiteRuntime, entity, size: int = 48, src: str | None = None, square: bool | None = None,
+           alt: str = "") -> Markup:
+    """The markup of ``ui.avatar``: the entity's picture (:func:`url`), else its initials; people are
+    round, organisations and groups square. Written in Python: a feed shows twenty, and the macro's
+    template work was a fifth of the page."""
+    field = entity.get if isinstance(entity, dict) else lambda name: getattr(entity, name, None)
+    kind = field("kind") or "user"
+    name = field("title") or field("name")
+    square = (kind != "user") if square is None else square
+    src = src or url(site, entity, size)
+    if not src:
+        return initials(name, size, square)
+    return Markup('<img class="avatar{}" src="{}" alt="{}" width="{}" height="{}" loading="lazy">').format(
+        Markup(" square" if square else ""), src, alt, size, size)

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 
 import peewee as pw
 
-from core import inputs
+from core import inputs, relationships
 from core.db import BaseModel, JSONField
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy
-from core.models import Account, Entity, Relationship
+from core.models import Account, Entity
 
 if TYPE_CHECKING:
     from core.runtime import SiteRuntime
@@ -125,8 +125,7 @@ def relation(owner_guid: int, viewer: Account | None) -> str:
         return "self"
     if viewer.is_admin:
         return "admin"
-    if Relationship.select().where(Relationship.subject == owner_guid, Relationship.verb == "connected",
-                                   Relationship.object == viewer.guid).exists():
+    if relationships.has(owner_guid, "connected", viewer.guid):
         return "connection"
     return "member"
 

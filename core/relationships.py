@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from core import request_cache
-from core.db import database, now
+from core.db import database, now, prepared
 from core.i18n import gettext as _
 from core.models import Entity, Relationship
 
@@ -34,8 +34,21 @@ class RelationshipError(ValueError):
 
 def has(subject: int, verb: str, obj: int) -> bool:
     """Is there a ``verb`` relationship from ``subject`` to ``obj``? (Any verb: core or a plugin's.)"""
-    return Relationship.select().where(Relationship.subject == subject, Relationship.verb == verb,
-                                       Relationship.object == obj).exists()
+    return (subject, verb, obj) in between(subject, obj)
+
+
+def between(a: int, b: int) -> frozenset[tuple[int, str, int]]:
+    """Every relationship between ``a`` and ``b``, both ways, as ``(subject, verb, object)``: one query,
+    kept for the page (a profile's buttons, its fields and the "Write" button all ask)."""
+    pair = (min(a, b), max(a, b))
+    return request_cache.remember("relationships.between", pair, lambda: frozenset(_between(*pair)))
+
+
+@prepared
+def _between(a: int, b: int):
+    rel = Relationship
+    return rel.select(rel.subject, rel.verb, rel.object).where(
+        ((rel.subject == a) & (rel.object == b)) | ((rel.subject == b) & (rel.object == a))).tuples()
 
 
 def add(site: SiteRuntime, subject: int, verb: str, obj: int) -> None:
@@ -151,9 +164,7 @@ def unblock(site: SiteRuntime, a: int, b: int) -> None:
 
 def state(a: int, b: int) -> dict:
     """How ``a`` relates to ``b``, for the buttons of a page."""
-    rows = set(Relationship.select(Relationship.subject, Relationship.verb, Relationship.object).where(
-        ((Relationship.subject == a) & (Relationship.object == b))
-        | ((Relationship.subject == b) & (Relationship.object == a))).tuples())
+    rows = between(a, b)
     return {
         "following": (a, "follows", b) in rows,
         "followed_by": (b, "follows", a) in rows,

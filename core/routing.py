@@ -10,6 +10,7 @@ member, CSRF on POST); anything the core cannot wrap that way stops the site's s
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 
@@ -67,6 +68,9 @@ def build(core_routes: list[BaseRoute], plugin_routes: dict[str, list[BaseRoute]
     return SiteRouter(routes=[*static, *core_routes, *mounts], default=web.not_found_endpoint)
 
 
+PATHS_KEPT = 50_000  # addresses kept per site router (about 10 MB at most)
+
+
 class SiteRouter(Router):
     """A site's router, finding the path of a named route without trying every route.
 
@@ -93,12 +97,29 @@ class SiteRouter(Router):
         return found
 
     def url_path_for(self, name: str, /, **path_params) -> URLPath:
+        """The path of the route ``name``; each distinct (name, parameters) is built once per router
+        (a router never changes: a site's new revision builds a new one): a feed page asks its
+        members' and entities' addresses some eighty times."""
+        key = (name, *path_params.items())
+        try:
+            return self._paths[key]
+        except (KeyError, TypeError):  # TypeError: a parameter that cannot be a key
+            pass
         known = self._by_name.get(name)
         if known is None:
             return super().url_path_for(name, **path_params)
         prefix, route = known
         path = route.url_path_for(route.name, **path_params)
-        return URLPath(prefix + str(path), protocol=path.protocol) if prefix else path
+        path = URLPath(prefix + str(path), protocol=path.protocol) if prefix else path
+        if len(self._paths) >= PATHS_KEPT:
+            self._paths.clear()
+        with contextlib.suppress(TypeError):
+            self._paths[key] = path
+        return path
+
+    @functools.cached_property
+    def _paths(self) -> dict:
+        return {}
 
 
 def route_of(router: Router, path: str, method: str = "GET") -> str | None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
-from core import i18n, inputs, registration, text, web
+from core import entity_images, i18n, inputs, registration, text, web
 
 if TYPE_CHECKING:
     from core.runtime import SiteRuntime
@@ -37,6 +37,9 @@ def install(env, site: SiteRuntime) -> None:
         LANGUAGES=i18n.LANGUAGES,
         entity_url=lambda entity: _entity_url(site, entity),
         entity_image=lambda entity, size=48: _entity_image(site, entity, size),
+        avatar_markup=lambda entity, size=48, src=None, square=None, alt="": entity_images.avatar(
+            site, entity, size, src, square, alt),
+        initials_markup=entity_images.initials,
         container_of=lambda request, entity: _container_of(site, request, entity),
         as_seen=lambda request, entity: _as_seen(site, request, entity),
         comment_thread=lambda request, entity: _comment_thread(site, request, entity),
@@ -124,9 +127,7 @@ def _entity_feed(site: SiteRuntime, request, target) -> list:
 
 
 def _entity_image(site: SiteRuntime, entity, size: int):
-    """The address of ``entity``'s picture or None (``core.entity_images``; ``ui.avatar`` asks it)."""
-    from core import entity_images
-
+    """The address of ``entity``'s picture or None (``core.entity_images``)."""
     return entity_images.url(site, entity, size)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core import access, entities, relationships
+from core.db import prepared
 from core.i18n import gettext_lazy as _l
 from core.models import Account, Entity, Relationship
 from plugins.messages.models import Policy
@@ -44,9 +45,9 @@ def site_rule(site: SiteRuntime) -> str:
 
 def rule_for(site: SiteRuntime, guid: int) -> str:
     """The rule that applies to writing to ``guid``: the narrower of the site's and the recipient's."""
-    mine = Policy.get_or_none(Policy.member == guid)
+    mine = _policy.first(guid)
     site_level = RULES.index(site_rule(site))
-    own = RULES.index(mine.who) if mine is not None and mine.who in RULES else 0
+    own = RULES.index(mine[0]) if mine is not None and mine[0] in RULES else 0
     return RULES[max(site_level, own)]
 
 
@@ -56,19 +57,32 @@ def set_rule(guid: int, who: str) -> None:
                                                     update={Policy.who: who}).execute()
 
 
+@prepared
+def _policy(guid: int):
+    return Policy.select(Policy.who).where(Policy.member == guid).limit(1).tuples()
+
+
 def has_readers(entity: Entity) -> bool:
     """A member, or an entity someone manages (an organisation, a group): someone can read what it gets."""
     if entity.kind == "user":
-        return Account.select().where(Account.entity == entity.guid, Account.state == "active").exists()
-    return Relationship.select().where(Relationship.object == entity.guid, Relationship.verb == "manages").exists()
+        return bool(_active_account(entity.guid))
+    return bool(_managers(entity.guid))
+
+
+@prepared
+def _active_account(guid: int):
+    return Account.select(Account.entity).where(Account.entity == guid, Account.state == "active").limit(1).tuples()
+
+
+@prepared
+def _managers(guid: int):
+    return Relationship.select(Relationship.subject).where(
+        Relationship.object == guid, Relationship.verb == "manages").limit(1).tuples()
 
 
 def blocked_between(a: int, b: int) -> bool:
     """Does ``a`` block ``b`` or ``b`` block ``a``?"""
-    return Relationship.select().where(
-        (Relationship.verb == "blocks")
-        & (((Relationship.subject == a) & (Relationship.object == b))
-           | ((Relationship.subject == b) & (Relationship.object == a)))).exists()
+    return relationships.is_blocked(a, b) or relationships.is_blocked(b, a)
 
 
 def may_send_as(site: SiteRuntime, user: Account, sender: int) -> bool:

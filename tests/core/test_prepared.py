@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from peewee import JOIN
 
-from core import sessions
+from core import access, entities, relationships, request_cache, sessions
 from core.db import database, prepared
 from core.models import Account, Entity, Relationship
 
@@ -70,3 +70,35 @@ def test_a_value_that_shapes_the_query_is_refused():
             shaped(7)
         with pytest.raises(TypeError, match="str, int or datetime"):
             flagged(True)
+
+
+def test_the_compiled_access_condition_takes_each_querys_alias_and_follows_the_ties(app, member_factory):
+    """access.visible is compiled once per worker for a viewer's ties (issue 21): placed in a query where
+    Entity is the first table, a joined one or a subquery's, it names that table; a new tie is a new
+    condition on the next page."""
+    site = app.runtime("test")
+    ada, bob = member_factory("ada"), member_factory("bob")
+    with database.connection_context():
+        group = Entity.create(site="test", kind="user", title="Club", access="public", owner=bob.guid)
+        inside = entities.create(site, "user", owner=bob.entity, title="inside", access_level="container", container=group)
+        public = entities.create(site, "user", owner=bob.entity, title="outside", access_level="public")
+
+        def seen() -> tuple[set, set, set]:
+            with request_cache.scope():
+                first = {e.guid for e in Entity.select().where(access.visible(ada, site))}
+                joined = {guid for (guid,) in Relationship.select(Entity.guid).join(
+                    Entity, on=(Relationship.object == Entity.guid)).where(
+                    Relationship.subject == bob.guid, Relationship.verb == "likes", access.visible(ada, site)).tuples()}
+                nested = {guid for (guid,) in Relationship.select(Relationship.object).where(Relationship.verb == "likes",
+                    Relationship.object.in_(Entity.select(Entity.guid).where(access.visible(ada, site)))).tuples()}
+            return first, joined, nested
+
+        Relationship.create(site="test", subject=bob.guid, verb="likes", object=inside.guid)
+        Relationship.create(site="test", subject=bob.guid, verb="likes", object=public.guid)
+        first, joined, nested = seen()
+        assert public.guid in first and inside.guid not in first
+        assert joined == {public.guid} and nested == {public.guid}
+        with request_cache.scope():
+            relationships.add(site, ada.guid, "member_of", group.guid)
+        first, joined, nested = seen()
+        assert inside.guid in first and joined == {public.guid, inside.guid} and nested == joined
