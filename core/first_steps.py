@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from core import relationships
+from core import registration, relationships
+from core.db import prepared
 
 if TYPE_CHECKING:
     from core.runtime import SiteRuntime
@@ -50,12 +51,17 @@ def steps(site: SiteRuntime, user) -> list[FirstStep]:
 
 def core_steps(site: SiteRuntime, user) -> list[FirstStep]:
     """The core's steps: a profile with a description or a picture; an invitation sent."""
-    from core import profiles, registration, web
+    from core import profiles, web
     from core.i18n import gettext as _
 
     profile = profiles.get(user.guid)
-    invited = registration.Invitation.select().where(registration.Invitation.site == site.id,
-                                                     registration.Invitation.inviter == user.guid).exists()
+    invited = bool(_invitation_sent(site.id, user.guid))
     return [FirstStep("profile", _("Fill in your profile: a few words and a picture"), web.url_for(site, "member-edit", guid=user.guid),
                       done=bool(profile.bio.strip() or profile.avatar), order=10),
             FirstStep("invite", _("Invite the people you work with"), web.url_for(site, "invite"), done=invited, order=90)]
+
+
+@prepared
+def _invitation_sent(site_id: str, inviter: int):
+    invitation = registration.Invitation
+    return invitation.select(invitation.id).where(invitation.site == site_id, invitation.inviter == inviter).limit(1).tuples()

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import peewee as pw
 
 from core import inputs, relationships
-from core.db import BaseModel, JSONField
+from core.db import BaseModel, JSONField, prepared
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy
 from core.models import Account, Entity
@@ -114,7 +114,12 @@ def kinds(site: SiteRuntime) -> list[str]:
 
 def get(entity_guid: int) -> Profile:
     """The profile of a member (an empty one if they never filled it)."""
-    return Profile.get_or_none(Profile.entity == entity_guid) or Profile(entity=entity_guid)
+    return _profile.first(entity_guid) or Profile(entity=entity_guid)
+
+
+@prepared
+def _profile(entity_guid: int):
+    return Profile.select().where(Profile.entity == entity_guid).limit(1)
 
 
 def relation(owner_guid: int, viewer: Account | None) -> str:
