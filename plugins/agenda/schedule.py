@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from peewee import fn
 
 from core import access
-from core.db import database, in_ids, now
+from core.db import database, in_ids, now, prepared
 from core.models import Entity
 from plugins.agenda.events import (
     FAR,
@@ -126,14 +126,27 @@ def _beyond_public(site: SiteRuntime, viewer):
     """The ids (a subquery) of the events ``viewer`` may see that visitors may not: not public, or
     public and hidden by moderation (only the member's own are visible to them); None when the site
     has none (two existence checks on the (site, kind, access) and (owner, kind) indexes)."""
-    few = Entity.alias()
-    hidden_ones = few.select(few.guid).where(few.owner == viewer.guid, few.kind == KIND, few.hidden == True)  # noqa: E712
-    restricted = few.select(few.guid).where(few.site == site.id, few.kind == KIND,
-                                            few.access.in_(("members", "connections", "container", "private")))
-    found = [ids for ids in (restricted, hidden_ones) if ids.exists()]
+    checks = ((_restricted, _restricted_ids, site.id), (_hidden_ones, _hidden_ids, viewer.guid))
+    # the checks are compiled once; a subquery is built only when there is something to merge
+    found = [subquery(value) for check, subquery, value in checks if check.first(value) is not None]
     if not found:
         return None
     return found[0] if len(found) == 1 else found[0] | found[1]
+
+
+def _restricted_ids(site_id: str):
+    few = Entity.alias()
+    return few.select(few.guid).where(few.site == site_id, few.kind == KIND,
+                                      few.access.in_(("members", "connections", "container", "private")))
+
+
+def _hidden_ids(owner: int):
+    few = Entity.alias()
+    return few.select(few.guid).where(few.owner == owner, few.kind == KIND, few.hidden == True)  # noqa: E712
+
+
+_restricted = prepared(lambda site_id: _restricted_ids(site_id).limit(1).tuples())
+_hidden_ones = prepared(lambda owner: _hidden_ids(owner).limit(1).tuples())
 
 
 def _merged(shared: tuple[dict, dict], own: tuple[dict, dict], per_day: int) -> tuple[dict, dict]:
