@@ -122,6 +122,9 @@ def rebuild(site: SiteRuntime, parents: dict[str, str] | None = None, only_if_st
     database, so memory stays flat whatever the number of cards."""
     parents = parents_of(cards.taxonomy(site)) if parents is None else parents
     wanted = fingerprint(parents)
+    if is_postgres():  # a rebuild follows bulk writes: without fresh statistics PostgreSQL planned the cards'
+        for table in ("entity", "directory_organisation"):  # join as nested loops over "empty" tables (minutes)
+            database.execute_sql(f"ANALYZE {table}")
     with database.atomic():
         if _lock(site) == wanted and only_if_stale:  # another worker built it while this one waited
             return -1
