@@ -52,20 +52,27 @@ def _shown_to_everyone(site: SiteRuntime):
     return access.visible(None, site) & (Entity.kind == KIND)
 
 
-def audiences(site: SiteRuntime, viewer) -> tuple[str, ...]:
-    """The grid's audiences ``viewer`` reads (``grid.AUDIENCES``): "public" for a visitor; "public" and
-    "members" for a member, unless the owner of a members-only card blocks them (a blocked member sees only
-    the owner's public content: then their members-only cards go through the full access rule, see
-    :func:`_beyond_public`)."""
+def _reading(site: SiteRuntime, viewer) -> tuple[tuple[str, ...], tuple[bool, bool] | None]:
+    """(the grid's audiences ``viewer`` reads, what :func:`_beyond_public` needs to know or None).
+
+    The audiences (``grid.AUDIENCES``): "public" for a visitor; "public" and "members" for a member, unless the
+    owner of a members-only card blocks them (a blocked member sees only the owner's public content: then
+    their members-only cards go through the full access rule, see :func:`_beyond_public`). For a member
+    (neither moderator nor administrator), that and whether the site has cards of the other levels and
+    whether the member has hidden cards are asked in one query (one round trip on PostgreSQL)."""
     if viewer is None:
-        return PUBLIC
-    if not (viewer.is_admin or viewer.is_moderator) and grid.read(BLOCKED_BY_A_MEMBERS_CARD_OWNER,
-                                                                 (viewer.guid, site.id, KIND)):
-        return PUBLIC
-    return grid.AUDIENCES
+        return PUBLIC, None
+    if viewer.is_admin or viewer.is_moderator:
+        return grid.AUDIENCES, None
+    blocked, personal, hidden = grid.read(MEMBER_FACTS, (viewer.guid, site.id, KIND, site.id, KIND, viewer.guid,
+                                                         KIND, True))[0]
+    if blocked:  # the blocker's members-only cards exist: the other levels hold some
+        return PUBLIC, (True, bool(hidden))
+    return grid.AUDIENCES, (bool(personal), bool(hidden))
 
 
-def _beyond_public(site: SiteRuntime, viewer, shared: tuple[str, ...] = PUBLIC) -> list:
+def _beyond_public(site: SiteRuntime, viewer, shared: tuple[str, ...] = PUBLIC,
+                   known: tuple[bool, bool] | None = None) -> list:
     """Conditions for the cards ``viewer`` sees besides those of the access levels ``shared`` (the grid's
     audiences they read: see :func:`audiences`): the cards of the other levels and those of ``shared`` hidden
     by moderation (the viewer's own; all of them for moderators and administrators). The three sets (shared
@@ -75,16 +82,18 @@ def _beyond_public(site: SiteRuntime, viewer, shared: tuple[str, ...] = PUBLIC) 
     entity table alone (its (site, kind, access) and (owner, kind) indexes: a few rows), then given to the
     map's query as a literal list: the database never weighs the access condition against every card of
     the box (on PostgreSQL that plan read the whole box: 0.1 s). A cheap existence check first spares
-    compiling the access condition on sites without such cards."""
+    compiling the access condition on sites without such cards; ``known`` (whether there are cards of the
+    other levels, whether there are hidden ones of the viewer: :func:`_reading`) answers it beforehand."""
     few = Entity.alias()
     sets = []
     others = [level for level in NON_PUBLIC if level not in shared]
-    if grid.read(_levels(ANY_OF_LEVELS, others), (site.id, KIND)):
+    if known[0] if known is not None else grid.read(_levels(ANY_OF_LEVELS, others), (site.id, KIND)):
         sets.append(few.select(few.guid).where(few.site == site.id, few.kind == KIND, few.access.in_(others)))
     privileged = viewer.is_admin or viewer.is_moderator
     # a member's own: through the (owner, kind) index; moderators' and administrators': the site's
-    if grid.read(_levels(ANY_HIDDEN_OF_SITE if privileged else ANY_HIDDEN_OF_OWNER, shared),
-                 (site.id if privileged else viewer.guid, KIND, True)):
+    if known[1] if known is not None else grid.read(_levels(ANY_HIDDEN_OF_SITE if privileged else ANY_HIDDEN_OF_OWNER,
+                                                            shared), (site.id if privileged else viewer.guid, KIND,
+                                                                      True)):
         hidden = few.select(few.guid).where(few.kind == KIND, few.hidden == True, few.access.in_(shared))  # noqa: E712
         sets.append(hidden.where(few.site == site.id) if privileged else hidden.where(few.owner == viewer.guid))
     found: list[int] = []
@@ -94,13 +103,14 @@ def _beyond_public(site: SiteRuntime, viewer, shared: tuple[str, ...] = PUBLIC) 
     return [in_ids(Organisation.entity, found)] if found else []
 
 
-def _extra_cards(site: SiteRuntime, viewer, bbox, theme: str, shared: tuple[str, ...] = PUBLIC) -> list[tuple]:
+def _extra_cards(site: SiteRuntime, viewer, bbox, theme: str, shared: tuple[str, ...] = PUBLIC,
+                 known: tuple[bool, bool] | None = None) -> list[tuple]:
     """[(guid, title, lat, lon, logo)] of the cards ``viewer`` sees beyond those of ``shared``, in ``bbox`` and of
     ``theme`` (with its sub-themes): read by their guids (primary key), the box and theme checked here, so
     the database never walks the box's cards for them."""
     if viewer is None:
         return []
-    conditions = _beyond_public(site, viewer, shared)
+    conditions = _beyond_public(site, viewer, shared, known)
     if not conditions:
         return []
     west, south, east, north = bbox
@@ -131,6 +141,13 @@ def _levels(sql: str, levels) -> str:
     if not set(levels) <= {*NON_PUBLIC, *PUBLIC}:
         raise ValueError(f"unknown access level in {levels!r}")
     return sql.format(", ".join(f"'{level}'" for level in levels))
+
+
+# a member's three questions in one: blocked by the owner of a members-only card? cards of the levels the grid
+# does not hold on the site? hidden cards of their own among those it holds?
+MEMBER_FACTS = ("SELECT EXISTS (" + BLOCKED_BY_A_MEMBERS_CARD_OWNER + "), EXISTS ("
+                + _levels(ANY_OF_LEVELS, [level for level in NON_PUBLIC if level not in grid.AUDIENCES])
+                + "), EXISTS (" + _levels(ANY_HIDDEN_OF_OWNER, grid.AUDIENCES) + ")")
 
 
 def _cached(site: SiteRuntime, key, compute):
@@ -247,13 +264,13 @@ def _cluster_zoom(site: SiteRuntime, shared: tuple[str, ...], bbox, zoom: int, t
     return zoom
 
 
-def _clusters(site: SiteRuntime, viewer, shared: tuple[str, ...], bbox, zoom: int,
+def _clusters(site: SiteRuntime, viewer, shared: tuple[str, ...], known, bbox, zoom: int,
               theme: str) -> tuple[int, list[dict]]:
     """(the zoom of the cells, the features): the grid's cells of ``shared`` (the audiences ``viewer`` reads) in
     ``bbox``, plus the cards ``viewer`` sees beyond them (added live, see :func:`_beyond_public`)."""
     west, south, east, north = bbox
     zoom = _cluster_zoom(site, shared, bbox, zoom, theme)
-    extra = _extra_cards(site, viewer, bbox, theme, shared)
+    extra = _extra_cards(site, viewer, bbox, theme, shared, known)
     while True:
         cells = grid.cells(site, shared, theme, zoom, bbox)
         for guid, _title, lat, lon, _logo in extra:
@@ -312,7 +329,7 @@ def geojson(site: SiteRuntime, viewer, bbox: tuple[float, float, float, float], 
     (top level) tells which zoom the clusters come from, or None for points."""
     west, south, east, north = bbox
     grid.ensure(site)
-    shared = audiences(site, viewer)
+    shared, known = _reading(site, viewer)
     if zoom >= POINTS_FROM_ZOOM and _few_cards(site, shared, theme, bbox):
         # the box within the valid ranges stands for the check of a real point
         south, north, west, east = max(south, -90), min(north, 90), max(west, -180), min(east, 180)
@@ -321,7 +338,7 @@ def geojson(site: SiteRuntime, viewer, bbox: tuple[float, float, float, float], 
                  .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east),
                         grid.shown(site, shared, point=False), theme_filter(site, theme))
                  .limit(MAX_POINTS + 1))
-        rows = database.execute(query).fetchall() + _extra_cards(site, viewer, bbox, theme, shared)
+        rows = database.execute(query).fetchall() + _extra_cards(site, viewer, bbox, theme, shared, known)
         if len(rows) <= MAX_POINTS:  # a member's extra cards may tip the balance: then clusters
             link = _card_link(site)
             features = []
@@ -331,7 +348,7 @@ def geojson(site: SiteRuntime, viewer, bbox: tuple[float, float, float, float], 
                     props["logo"] = cards.logo_url(site, guid, logo)
                 features.append(_feature(plon, plat, props))
             return {"type": "FeatureCollection", "zoom": None, "features": features}
-    cluster_zoom, features = _clusters(site, viewer, shared, bbox, zoom, theme)
+    cluster_zoom, features = _clusters(site, viewer, shared, known, bbox, zoom, theme)
     return {"type": "FeatureCollection", "zoom": cluster_zoom, "features": features}
 
 

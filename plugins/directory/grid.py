@@ -323,12 +323,11 @@ def count_cells(site: SiteRuntime, audiences: tuple[str, ...], theme: str, zoom:
     several audiences the cells of each are counted, and those of all of them together (a cell in two
     audiences is one) only when the two counts do not tell."""
     params = _range(site, theme, zoom, bbox)
-    each = []
-    for audience in audiences:
-        each.append(read(_box(COUNT_SQL, (audience,)), (*params, above + 1))[0][0])
-        if each[-1] > above:
-            return each[-1]
-    if len(each) == 1 or sum(each) <= above:
+    if len(audiences) == 1:
+        return read(_box(COUNT_SQL, audiences), (*params, above + 1))[0][0]
+    sql = "SELECT " + ", ".join(f"({_box(COUNT_SQL, (audience,))})" for audience in audiences)  # one round trip
+    each = read(sql, tuple(value for _ in audiences for value in (*params, above + 1)))[0]
+    if sum(each) <= above or max(each) > above:
         return sum(each)
     return read(_box(COUNT_OF_SQL, audiences), params)[0][0]
 
