@@ -179,11 +179,13 @@ def _near(site: SiteRuntime, where, lat: float, lon: float, km: float, limit: in
     kx = math.cos(math.radians(lat))
     dx = (Organisation.lon - lon) * kx
     dy = Organisation.lat - lat
+    # the box, cut to real coordinates, is the only condition on lat and lon: beside valid_point()'s
+    # -90..90, SQLite read the whole lat/lon index instead of the box's latitudes
     query = (Organisation.select(Entity.guid, Entity.title, Organisation.commune, Organisation.postcode,
                                  Organisation.lat, Organisation.lon, Organisation.logo)
              .join(Entity, on=(Organisation.entity == Entity.guid))
-             .where(Organisation.lat.between(min_lat, max_lat), Organisation.lon.between(min_lon, max_lon),
-                    valid_point(), where)
+             .where(Organisation.lat.between(max(min_lat, -90), min(max_lat, 90)),
+                    Organisation.lon.between(max(min_lon, -180), min(max_lon, 180)), where)
              .order_by(dx * dx + dy * dy).limit(limit + 10))
     if theme:
         query = query.where(theme_filter(site, theme))

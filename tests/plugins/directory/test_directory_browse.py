@@ -2,6 +2,14 @@
 combined with a theme and with "near a place", keyset pagination, helpful empty results."""
 
 import pytest
+from peewee import fn
+
+from core import gazetteer
+from core.db import analyze, database, is_postgres
+from core.models import Entity
+from plugins.directory import geo
+from plugins.directory.cards import KIND
+from plugins.directory.models import Organisation
 
 from .conftest import THEMES
 
@@ -128,3 +136,48 @@ def test_imported_and_demo_cards_are_found_by_the_search_box(app, client):
     assert "Amicale de Ham" in client.get("/directory/?q=belote").text
     page = client.get("/directory/?q=peronne").text
     assert page.count(">Péronne ") == 3  # the commune in each result card's meta line
+
+
+def test_near_a_place_reads_the_cards_of_its_latitudes_only(app):
+    """Near a place reads the lat/lon index over the box's latitudes: two thousand cards far south add no
+    work (SQLite's virtual-machine instructions, counted by a progress handler: work, not time; the
+    statistics refreshed as an import does). With a second condition on lat (-90..90, "a real point")
+    beside the box, SQLite read the whole index."""
+    site = app.runtime("test")
+    amiens = gazetteer.lookup("80000")[0]
+
+    def add_cards(count, lat, lon):
+        with database.atomic():
+            first = Entity.select(fn.MAX(Entity.guid)).scalar() or 0
+            Entity.insert_many([("test", KIND, "public", "Carte")] * count,
+                               fields=[Entity.site, Entity.kind, Entity.access, Entity.title]).execute()
+            Organisation.insert_many([{"entity": guid, "lat": lat, "lon": lon}
+                                      for (guid,) in Entity.select(Entity.guid).where(Entity.guid > first).tuples()
+                                      ]).execute()
+        analyze()  # as an import does after its rows
+
+    def work():
+        steps = [0]
+
+        def count():
+            steps[0] += 1
+            return 0
+
+        connection = database.connection()
+        if not is_postgres():
+            connection.set_progress_handler(count, 100)
+        try:
+            found = geo.near(site, None, amiens.lat, amiens.lon, 10, limit=100)
+        finally:
+            if not is_postgres():
+                connection.set_progress_handler(None, 100)
+        return len(found), steps[0]
+
+    with database.connection_context():
+        add_cards(50, amiens.lat, amiens.lon)
+        found, before = work()
+        add_cards(2000, 43.3, 5.4)  # Marseille
+        found_after, after = work()
+    assert found == found_after == 50
+    if not is_postgres():
+        assert after < 1.5 * before, (before, after)
