@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """CPU per page for a member and for a visitor, in process, on the region data set (issue 21, point 1).
 
-    .venv/bin/python bench/bench_members.py [--runs 60] [--home bench/data/region-sqlite] [--pages feed,profile]
+    .venv/bin/python bench/bench_members.py [--runs 60] [--home bench/data/region-sqlite] [--pages feed,profile] [--raw]
 
 Uses the data set bench/suite.py generates (``maillage demo --scale region --site portail``; give
 another folder with ``--home``, or ``DATABASE_URL`` for PostgreSQL). Each page is requested
@@ -9,7 +9,10 @@ through the ASGI application itself on one thread (no HTTP server, no client lib
 the suite's member (member1, who follows some thousands) and as a member following 45 others and
 the hub member, then as a visitor; pages are alternated run by run, so a slower moment of the
 shared host touches them alike. Prints the CPU time (``time.process_time``) p50 and p95 per page
-and the ratio member / visitor, with the host's load average. Figures to read, never assertions.
+and the ratio member / visitor, with the host's load average. ``--raw`` also measures the raw twin
+(bench/raw.py: hand-written SQL through the driver, a minimal template) on its three pages, for the
+same viewers, alternated with maillage's: the CPU each spends on the same items. Figures to read,
+never assertions.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from common import percentiles  # noqa: E402
 
 SITE, HOST, PASSWORD = "portail", "localhost", "demo-password"
 MEMBERS = {"member": "member1@example.org", "member (45 + hub)": None}  # None: found in the data
+RAW_PAGES = ("my network", "directory list", "forum thread")  # the pages bench/raw.py answers
 
 
 def light_member() -> str:
@@ -103,6 +107,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--home", default=str(ROOT / "bench" / "data" / "region-sqlite"))
     parser.add_argument("--pages", default="", help="comma-separated names to keep (default: all)")
+    parser.add_argument("--raw", action="store_true", help="also the raw twin's network feed, forum thread and directory")
     args = parser.parse_args()
     os.environ.setdefault("MAILLAGE_SITES", str(ROOT / "sites"))
     os.environ.setdefault("MAILLAGE_SECRET", "bench-secret-of-at-least-32-bytes-long")
@@ -130,6 +135,16 @@ def main() -> int:
         pages = {k: v for k, v in pages.items() if k in keep}
     cookies = {who: sign_in(app, email) for who, email in MEMBERS.items()}
     driver = Driver(app)
+    raw = None
+    if args.raw:
+        from pages import forum_topics
+        from raw import create_app as create_raw
+
+        with database.connection_context():
+            topic = next((t for t in forum_topics() if driver.get(f"/forums/{t}", cookies["member"])[0] == 200), None)
+        if topic:
+            pages["forum thread"] = f"/forums/{topic}"
+        raw = Driver(create_raw())  # its member is member1, as "member" here
     plan = []
     for name, path in pages.items():
         for who in (*MEMBERS, "visitor"):
@@ -144,21 +159,30 @@ def main() -> int:
             for _ in range(3):
                 driver.get(path, cookies.get(who, ""))
             plan.append((name, who, path))
+            if raw is not None and who in ("member", "visitor") and name in RAW_PAGES:
+                status, _html = raw.get(path, cookies.get(who, ""))
+                if status == 200:
+                    plan.append((name, f"{who}, raw twin", path))
     cpu: dict[tuple[str, str], list[float]] = {(n, w): [] for n, w, _ in plan}
     for _ in range(args.runs):
         for name, who, path in plan:
+            system = raw if who.endswith("raw twin") else driver
             started = time.process_time()
-            driver.get(path, cookies.get(who, ""))
+            system.get(path, cookies.get(who.removesuffix(", raw twin"), ""))
             cpu[(name, who)].append((time.process_time() - started) * 1000)
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}; "
           f"{args.runs} runs per page, CPU ms in process (one thread); speed probe {probe():.0f} ms of CPU "
           "(about 30 on this machine when quiet: figures scale with it)")
     print(f"members: {', '.join(f'{w} = {e}' for w, e in MEMBERS.items())}")
-    print("| page | who | CPU p50 | CPU p95 | ÷ visitor (p50) |\n| --- | --- | ---: | ---: | ---: |")
+    print("| page | who | CPU p50 | CPU p95 | ÷ visitor (p50) |\n| --- | --- | ---: | ---: | --- |")
     for name, who, _path in plan:
         figures = percentiles(cpu[(name, who)])
         base = cpu.get((name, "visitor"))
-        ratio = f"{figures['p50_ms'] / percentiles(base)['p50_ms']:.2f}" if base and who != "visitor" else ""
+        ratio = (f"{figures['p50_ms'] / percentiles(base)['p50_ms']:.2f}"
+                 if base and who not in ("visitor", "visitor, raw twin") and not who.endswith("raw twin") else "")
+        if who.endswith("raw twin"):  # maillage's CPU over the twin's: the query layer, templates and framework
+            own = percentiles(cpu[(name, who.removesuffix(", raw twin"))])["p50_ms"]
+            ratio = f"raw ÷ maillage {figures['p50_ms'] / own:.2f}"
         print(f"| {name} | {who} | {figures['p50_ms']:.2f} | {figures['p95_ms']:.2f} | {ratio} |")
     return 0
 

@@ -138,6 +138,17 @@ def _with_plugins(viewer: Account | None, site: SiteRuntime, entity) -> Expressi
     return condition
 
 
+def visible_sql(viewer: Account | None, site: SiteRuntime, aliases: dict) -> tuple[str, list]:
+    """:func:`visible` as SQL text and its parameters, for a query written by hand (the feeds,
+    :func:`core.entities.get_visible`): ``aliases`` names the tables of that query the condition
+    refers to, ``{Entity: "t1"}``."""
+    context = database.get_sql_context()
+    for model, alias in aliases.items():
+        context.alias_manager[model._meta.table] = alias
+    context.alias_manager._counter = 100  # a plugin's subqueries get aliases of their own (t101...)
+    return context.sql(visible(viewer, site)).query()
+
+
 class _CompiledCondition(ColumnBase):
     """SQL compiled once, written about the entity table ``"__visible__"``: placed in a query, that name
     becomes the alias the query gave ``Entity`` (``t1``, ``t2``...)."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from peewee import PostgresqlDatabase, Select
 
 from core import access
-from core.db import database, now, prepared, read_as
+from core.db import database, now, prepared, read_as, selection
 from core.models import Account, Activity, Entity, Relationship
 
 if TYPE_CHECKING:
@@ -45,8 +45,8 @@ def _read(site: SiteRuntime, viewer: Account | None, where: str, params: list, b
     compiled once per worker for the same ties): peewee took longer to build and compile a feed's
     query than SQLite took to run it.
     """
-    prefix, shape = _selection()
-    condition, condition_params = _entity_condition(access.visible(viewer, site))
+    prefix, shape = selection(_items_and_entities)
+    condition, condition_params = access.visible_sql(viewer, site, {Activity: "t1", Entity: "t2"})
     sql = [prefix, " WHERE ", condition, " AND (", where, ")"]
     if before:
         sql.append(f' AND "t1"."id" < {int(before)}')
@@ -59,26 +59,9 @@ def _read(site: SiteRuntime, viewer: Account | None, where: str, params: list, b
     return read_as(shape, "".join(sql), [*condition_params, *params])
 
 
-def _selection() -> tuple[str, Select]:
-    """``SELECT <item and entity columns> FROM activity t1 JOIN entity t2``, compiled once per dialect,
-    with the peewee query whose rows it reads."""
-    key = type(database.obj)
-    found = _SELECTIONS.get(key)
-    if found is None:
-        shape = Activity.select(Activity, Entity).join(Entity, on=(Activity.entity == Entity.guid))
-        found = _SELECTIONS[key] = (shape.sql()[0], shape)
-    return found
-
-
-_SELECTIONS: dict = {}
-
-
-def _entity_condition(condition) -> tuple[str, list]:
-    """SQL of a condition on Entity (and Activity) with the aliases of :func:`_selection`."""
-    context = database.get_sql_context()
-    context.alias_manager[Activity._meta.table] = "t1"
-    context.alias_manager[Entity._meta.table] = "t2"
-    return context.sql(condition).query()
+def _items_and_entities() -> Select:
+    """``SELECT <item and entity columns> FROM activity t1 JOIN entity t2`` (see :func:`core.db.selection`)."""
+    return Activity.select(Activity, Entity).join(Entity, on=(Activity.entity == Entity.guid))
 
 
 def _ids_sql(column: str, ids) -> str:

@@ -221,6 +221,23 @@ def read_as(query: peewee.BaseQuery, sql: str, params: list) -> list:
     return list(query._get_cursor_wrapper(database.execute_sql(sql, params)))  # peewee's row reader
 
 
+def selection(build) -> tuple[str, peewee.BaseQuery]:
+    """``build()`` (a query without WHERE, ORDER or LIMIT) compiled once per database kind: its SQL, to
+    which a hand-written query adds its conditions, and the query whose rows :func:`read_as` reads."""
+    key = (build, type(database.obj))
+    found = _SELECTIONS.get(key)
+    if found is None:
+        query = build()
+        sql, params = query.sql()
+        if params:
+            raise ValueError("a selection has no parameters: write its conditions after it")
+        found = _SELECTIONS[key] = (sql, query)
+    return found
+
+
+_SELECTIONS: dict = {}
+
+
 def prepared(build) -> Prepared:
     """Decorator: ``build(*values, **shape)`` returns a peewee query; the decorated name runs it
     compiled once (see :class:`Prepared`)::

@@ -46,7 +46,8 @@ def url(site: SiteRuntime, entity, size: int = 48) -> str | None:
     """The address of ``entity``'s picture, or None (then show its initials)."""
     if entity is None or not getattr(entity, "guid", None):
         return None
-    return urls(site, [entity], size).get(entity.guid)
+    # the slot :func:`urls` fills: a list primed beforehand costs each picture one lookup
+    return request_cache.remember(NAMESPACE, (entity.guid, size), lambda: urls(site, [entity], size).get(entity.guid))
 
 
 def prime(site: SiteRuntime, entities: Iterable, size: int = 48) -> None:
