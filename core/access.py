@@ -224,7 +224,9 @@ def _visible(viewer: Account | None, site_id: str, entity, membership_verbs) -> 
 
 def can_see(viewer: Account | None, site: SiteRuntime, entity: Entity) -> bool:
     """True when ``viewer`` may see ``entity`` (one query, using the same rules as listings)."""
-    return Entity.select(SQL("1")).where(Entity.guid == entity.guid, visible(viewer, site)).exists()
+    condition, params = visible_sql(viewer, site, {Entity: "t1"})
+    sql = f'SELECT 1 FROM "entity" AS "t1" WHERE "t1"."guid" = {int(entity.guid)} AND {condition} LIMIT 1'
+    return database.execute_sql(sql, params).fetchone() is not None
 
 
 def blocked(blocker_guid: int, blocked_guid: int) -> bool:

@@ -51,6 +51,7 @@ class SiteRuntime:
         self.settings = {**DEFAULT_SITE_SETTINGS, **config.settings, **(row.settings or {})}
         self.name = self.settings.get("name") or row.name or config.name
         self._plugin_settings_stored = row.plugin_settings or {}
+        self._plugin_settings: dict[str, dict] = {}
         available = plugins.discover()
         wanted = [n for n in (row.plugins or []) if n in available and not available[n].error]
         self.enabled = [info for info in plugins.ordered(available[n] for n in wanted)
@@ -112,14 +113,16 @@ class SiteRuntime:
     # --- settings ---------------------------------------------------------------------
 
     def plugin_settings(self, name: str) -> dict:
-        """The settings of plugin ``name`` on this site: schema defaults < site file < admin."""
+        """The settings of plugin ``name`` on this site: schema defaults < site file < admin (worked out
+        once per runtime: a change of settings is a new revision, hence a new runtime)."""
         from core import settings as settings_mod
 
-        schema = self.settings_schema(name)
-        values = settings_mod.defaults(schema)
-        values.update(self.config.plugin_defaults.get(name, {}))
-        values.update(self._plugin_settings_stored.get(name, {}))
-        return values
+        if name not in self._plugin_settings:
+            values = settings_mod.defaults(self.settings_schema(name))
+            values.update(self.config.plugin_defaults.get(name, {}))
+            values.update(self._plugin_settings_stored.get(name, {}))
+            self._plugin_settings[name] = values
+        return dict(self._plugin_settings[name])
 
     def settings_schema(self, name: str) -> list:
         """The settings fields plugin ``name`` declares (empty if it declares none)."""
