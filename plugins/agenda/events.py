@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
+from peewee import JOIN
 
 from core import activity, entities, images, notifications, web
-from core.db import database, now
+from core.db import database, now, prepared
 from core.models import Account, Entity, Relationship
 from core.storage import storage
 from plugins.agenda.models import Event
@@ -51,9 +52,26 @@ def url(site_or_request, entity: Entity) -> str:
 
 
 def first_occurrence(entity: Entity) -> Occurrence | None:
-    """The first date of the event ``entity`` (a recurring one's first), or None if it has no event row."""
-    event = Event.get_or_none(Event.entity == entity.guid)
-    return Occurrence(event, event.start, event.end) if event else None
+    """The first date of the event ``entity`` (a recurring one's first), or None if it has no event row.
+
+    One query compiled once, which reads the organiser too: search results show twenty events, each
+    with its organiser's name (lazy reads of both cost a page of results sixty queries)."""
+    found = _event_and_owner.first(entity.guid, entity.owner_id or 0)
+    if found is None:
+        return None
+    event = found
+    event.entity = entity  # the row the caller has: no second read
+    if entity.owner_id:
+        entity.owner = found.owner_row
+    return Occurrence(event, event.start, event.end)
+
+
+@prepared
+def _event_and_owner(guid: int, owner: int):
+    organiser = Entity.alias()
+    return (Event.select(Event, organiser).join(organiser, JOIN.LEFT_OUTER, on=(organiser.guid == owner),
+                                                attr="owner_row")
+            .where(Event.entity == guid).limit(1))
 
 
 def zone(name: str) -> ZoneInfo:

@@ -171,3 +171,4 @@ def test_an_event_found_by_the_search_shows_when_it_takes_place(signed_in, clien
     assert 'class="date-badge"' in result and f'<span class="day">{day.day}</span>' in result
     assert f'<time datetime="{SOON}T09:00:00' in result and "9:00" in result
     assert f'datetime="{now().date().isoformat()}' not in result  # the day it was published (SOON is 3 days on)
+    assert "By Ada</p>" in result  # its organiser, read with the event in one query
