@@ -50,13 +50,16 @@ def create_app():
 
     def render(request: Request, template: str, context: dict, user=None) -> HTMLResponse:
         i18n.activate(translations, "fr")
+        request.scope["maillage.site"] = site  # what plugins' template helpers and entity actions read
         request.state.user = user
         request.state.actor = user.entity if user else None
         full = {"request": request, "user": user, "actor": request.state.actor, "lang": "fr", "csrf_token": "",
                 "csrf_field": "csrf_token", "main_menu": [], "user_menu": [], "flashes": [],
                 "path": request.url.path, "signup_open": True, "unread_notifications": lambda: 0,
-                "identities": lambda: [], **context}
-        return HTMLResponse(site.templates.get_template(template).render(full))
+                "identities": lambda: []}
+        for extra in site.call("maillage_template_context", request=request):  # e.g. the agenda's event summary
+            full.update(extra)
+        return HTMLResponse(site.templates.get_template(template).render({**full, **context}))
 
     def home(request):
         with database.connection_context():
