@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
-from core import activity, entities, gazetteer, i18n, keepalive, profiles, search
+from core import activity, entities, gazetteer, i18n, keepalive, profiles, request_cache, search
 from core.config import Instance, load_sites
 from core.db import configure, database, now
 from core.models import Account
@@ -28,6 +28,13 @@ from core.views.feeds import feed_context
 
 SITE = os.environ.get("BENCH_SITE", "portail")
 MEMBER = os.environ.get("BENCH_MEMBER", "member1@example.org")
+
+
+@contextlib.contextmanager
+def _page():
+    """A connection and the values read once per page (``core.request_cache``), as core.web opens for a GET."""
+    with database.connection_context(), request_cache.scope():
+        yield
 
 
 def create_app():
@@ -62,20 +69,20 @@ def create_app():
         return HTMLResponse(site.templates.get_template(template).render({**full, **context}))
 
     def home(request):
-        with database.connection_context():
+        with _page():
             user = viewer(request)
             rows = activity.site_feed(site, user)
             return render(request, "core/home.html", {"widgets": site.widgets(request, "home"),
                                                     **feed_context(site, rows, request, "/")}, user=user)
 
     def network(request):
-        with database.connection_context():
+        with _page():
             viewer(request)
             rows = activity.network_feed(site, member, member.guid)
             return render(request, "core/network.html", feed_context(site, rows, request, "/feed"), user=member)
 
     def profile(request):
-        with database.connection_context():
+        with _page():
             user = viewer(request)
             account = Account.get(Account.entity == request.path_params["guid"])
             profile = profiles.get(account.guid)
@@ -84,7 +91,7 @@ def create_app():
                 "fields": profiles.visible_values(site, profile, user), "can_edit": False}, user=user)
 
     def search_page(request):
-        with database.connection_context():
+        with _page():
             user = viewer(request)
             q = request.query_params.get("q", "")
             rows = search.search(site, user, q)
@@ -98,7 +105,7 @@ def create_app():
         from plugins.directory import cards, geo
         from plugins.directory.views import RADII, _theme_label
 
-        with database.connection_context():
+        with _page():
             user = viewer(request)
             q = request.query_params
             place_text, km = q.get("place", ""), float(q.get("km") or 10)
@@ -117,7 +124,7 @@ def create_app():
         """plugins.directory.views.map_json: GeoJSON clusters of a bounding box."""
         from plugins.directory import geo
 
-        with database.connection_context():
+        with _page():
             bbox = tuple(float(v) for v in request.query_params["bbox"].split(","))
             data = geo.geojson(site, viewer(request), bbox, int(request.query_params.get("zoom", "8")))
             return JSONResponse(data, headers={"Cache-Control": "public, max-age=60"})
@@ -127,7 +134,7 @@ def create_app():
         from plugins.agenda import event_form, schedule
         from plugins.agenda.views import PER_DAY
 
-        with database.connection_context():
+        with _page():
             user = viewer(request)
             today = now().date()
             first = today.replace(day=1)
@@ -148,7 +155,7 @@ def create_app():
         from plugins.forums.models import Topic
         from plugins.groups import membership
 
-        with database.connection_context():
+        with _page():
             user = viewer(request)
             entity = entities.get_visible(site, user, request.path_params["guid"], kind="forums.topic")
             topic = Topic.get_by_id(entity.guid)
