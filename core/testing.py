@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 
 from core.app import Maillage
 from core.config import Instance
+from core.db import database, is_postgres
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -173,3 +174,23 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             return self.wait(10)
+
+
+def sqlite_work(call):
+    """``call()``'s result and how much work SQLite did for it: virtual-machine instructions in hundreds
+    (counted by a progress handler), a measure of rows read that does not depend on time; 0 on PostgreSQL.
+    A test asserts a query's work stays flat as unrelated rows grow, where a timing would be flaky."""
+    steps = [0]
+
+    def count():
+        steps[0] += 1
+        return 0
+
+    connection = database.connection()
+    if is_postgres():
+        return call(), 0
+    connection.set_progress_handler(count, 100)
+    try:
+        return call(), steps[0]
+    finally:
+        connection.set_progress_handler(None, 100)

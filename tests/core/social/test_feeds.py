@@ -4,7 +4,7 @@ import feedparser
 import pytest
 from peewee import Value, fn
 
-from core import activity
+from core import activity, testing
 from core.db import database, is_postgres
 from core.models import Activity, Entity, Relationship
 
@@ -85,23 +85,8 @@ def test_my_groups_filter_uses_membership(signed_in, app):
 
 
 def _home_feed_work(site):
-    """The visitor's home feed, and how much work SQLite did for it: virtual-machine instructions in
-    hundreds (counted by a progress handler), a measure of rows read that does not depend on time."""
-    steps = [0]
-
-    def count():
-        steps[0] += 1
-        return 0
-
-    connection = database.connection()
-    if not is_postgres():
-        connection.set_progress_handler(count, 100)
-    try:
-        rows = activity.site_feed(site, None)
-    finally:
-        if not is_postgres():
-            connection.set_progress_handler(None, 100)
-    return rows, steps[0]
+    """The visitor's home feed, and how much work SQLite did for it (:func:`core.testing.sqlite_work`)."""
+    return testing.sqlite_work(lambda: activity.site_feed(site, None))
 
 
 def test_home_feed_reads_a_bounded_part_of_the_river_whatever_came_last(signed_in, app):

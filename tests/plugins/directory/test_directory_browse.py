@@ -4,7 +4,7 @@ combined with a theme and with "near a place", keyset pagination, helpful empty 
 import pytest
 from peewee import fn
 
-from core import gazetteer
+from core import gazetteer, testing
 from core.db import analyze, database, is_postgres
 from core.models import Entity
 from plugins.directory import geo
@@ -157,21 +157,8 @@ def test_near_a_place_reads_the_cards_of_its_latitudes_only(app):
         analyze()  # as an import does after its rows
 
     def work():
-        steps = [0]
-
-        def count():
-            steps[0] += 1
-            return 0
-
-        connection = database.connection()
-        if not is_postgres():
-            connection.set_progress_handler(count, 100)
-        try:
-            found = geo.near(site, None, amiens.lat, amiens.lon, 10, limit=100)
-        finally:
-            if not is_postgres():
-                connection.set_progress_handler(None, 100)
-        return len(found), steps[0]
+        found, steps = testing.sqlite_work(lambda: geo.near(site, None, amiens.lat, amiens.lon, 10, limit=100))
+        return len(found), steps
 
     with database.connection_context():
         add_cards(50, amiens.lat, amiens.lon)
