@@ -61,8 +61,9 @@ def first_occurrence(entity: Entity) -> Occurrence | None:
         return None
     event = found
     event.entity = entity  # the row the caller has: no second read
-    if entity.owner_id:
-        entity.owner = found.owner_row
+    owner = getattr(found, "owner_row", None)
+    if owner is not None and owner.guid == entity.owner_id:  # never assign a missing organiser: it would clear owner_id
+        entity.owner = owner
     return Occurrence(event, event.start, event.end)
 
 
