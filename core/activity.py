@@ -65,9 +65,14 @@ def _items_and_entities() -> Select:
 
 
 def _ids_sql(column: str, ids) -> str:
-    """``"t1"."<column>" IN (1, 2)`` with the integers inlined (``0 = 1`` when there are none)."""
-    numbers = ",".join(str(int(i)) for i in ids)
-    return f'"t1"."{column}" IN ({numbers})' if numbers else "0 = 1"
+    """``"t1"."<column>" IN (1, 2)`` with the integers inlined (``IN (NULL)``, nothing, when there are none)."""
+    return f'"t1"."{column}" IN ({_numbers(ids)})'
+
+
+def _numbers(ids) -> str:
+    """``1,2,3`` for an SQL ``IN``: every id through ``int()``, so nothing but digits reaches the SQL;
+    ``NULL`` (which matches nothing) for none."""
+    return ",".join(str(int(i)) for i in ids) or "NULL"
 
 
 def _names_sql(names: list[str]) -> str:
@@ -95,7 +100,7 @@ def _candidates(candidates: str) -> str:
 def _newest_ids(column: str, ids, before: int | None, limit: int) -> str:
     """SQL of the ids of the newest ``limit`` items whose ``column`` (actor_id, container_id) is one of
     ``ids``, through that column's (column, id) index, written by hand with the integers inlined."""
-    numbers = ",".join(str(int(i)) for i in ids) or "NULL"
+    numbers = _numbers(ids)
     older = f" AND id < {int(before)}" if before else ""
     return (f"SELECT id FROM (SELECT id FROM activity WHERE {column} IN ({numbers}){older} "
             f"ORDER BY id DESC LIMIT {int(limit)}) AS newest_{column}")
@@ -158,7 +163,7 @@ def network_feed(site: SiteRuntime, viewer: Account, actor_guid: int | None = No
         # many sources: walk the river from the newest item, most rows match quickly. "+ 0"
         # keeps the planner on the (site, id) index: with statistics, SQLite would otherwise
         # gather every item of thousands of sources through the actor index, then sort them.
-        numbers = ",".join(str(int(g)) for g in groups) or "NULL"
+        numbers = _numbers(groups)
         where = (f'"t1"."actor_id" + 0 IN (SELECT "object_id" FROM "relationship" WHERE "subject_id" = {int(me)} '
                  f"AND \"verb\" IN ('follows', 'connected')) OR \"t1\".\"container_id\" + 0 IN ({numbers}) "
                  f'OR "t1"."actor_id" + 0 = {int(me)}')
