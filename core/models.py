@@ -104,7 +104,8 @@ class Relationship(BaseModel):
     """A typed edge ``subject --verb--> object`` between two entities."""
 
     site = pw.CharField(max_length=64)
-    # both ends are found through the two (subject|object, verb, other) indexes
+    # both ends are found through the two (subject|object, verb, other) indexes; a pair (what one
+    # entity is to another, core.relationships.between) through (subject, object, verb)
     subject = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="relationships_out", index=False)
     verb = pw.CharField(max_length=64)
     object = pw.ForeignKeyField(Entity, on_delete="CASCADE", backref="relationships_in", index=False)
@@ -114,6 +115,7 @@ class Relationship(BaseModel):
         indexes = (
             (("subject", "verb", "object"), True),
             (("object", "verb", "subject"), False),
+            (("subject", "object", "verb"), False),
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core import entities, inputs, web
+from core import entities, entity_images, inputs, web
 from core.db import database, now
 from core.i18n import gettext as _
 from core.models import Entity
@@ -31,7 +31,10 @@ def _topic(request) -> tuple[Entity, Topic, Entity]:
     entity = entities.get_visible(site, web.current_user(request), request.path_params["guid"], kind="forums.topic")
     if entity is None:
         raise web.not_found()
-    return entity, Topic.get_by_id(entity.guid), _group(request, entity.container_id)
+    topic = threads.topic_row(entity.guid)
+    if topic is None:
+        raise web.not_found()
+    return entity, topic, _group(request, entity.container_id)
 
 
 def _group_ctx(request, group: Entity) -> dict:
@@ -87,6 +90,8 @@ def show(request, reply_error: str | None = None, reply_body: str = ""):
     total = threads.pages(topic)
     page = min(max(inputs.id_or_none(request.query_params.get("page")) or 1, 1), total)
     rows = threads.rendered(threads.replies(topic, page))
+    # every author's picture in one query, before the template asks them reply by reply
+    entity_images.prime(site, [row.author for row in rows if row.author_id], 32)
     if user is not None and rows:
         threads.mark_read(user.guid, entity.guid, rows[-1].id)
     elif user is not None:

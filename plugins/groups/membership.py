@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core import relationships, request_cache
+from core.db import prepared
 from core.models import Account, Entity, Relationship
 from plugins.groups.models import Group
 
@@ -27,9 +28,8 @@ remove = relationships.remove  # one verb or several: remove(user_guid, (REQUEST
 
 def verbs(user_guid: int, group_guid: int) -> frozenset[str]:
     """Every relationship a member has to a group, read once per page (the checks below share it)."""
-    return request_cache.remember("groups.verbs", (user_guid, group_guid), lambda: frozenset(
-        verb for (verb,) in Relationship.select(Relationship.verb).where(
-            Relationship.subject == user_guid, Relationship.object == group_guid).tuples()))
+    return frozenset(verb for subject, verb, _object in relationships.between(user_guid, group_guid)
+                     if subject == user_guid)
 
 
 def _runs_owner(user: Account, group: Entity) -> bool:
@@ -140,7 +140,12 @@ def tools(site: SiteRuntime, group: Entity, disabled=()) -> list:
 
 def row(group_guid: int):
     """The group's own row (description, membership mode, tools), read once per page; None if missing."""
-    return request_cache.remember("groups.row", group_guid, lambda: Group.get_or_none(Group.entity == group_guid))
+    return request_cache.remember("groups.row", group_guid, lambda: _row.first(group_guid))
+
+
+@prepared
+def _row(group_guid: int):
+    return Group.select().where(Group.entity == group_guid).limit(1)
 
 
 def tool_enabled(group_guid: int, plugin: str) -> bool:

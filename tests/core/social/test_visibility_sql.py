@@ -80,3 +80,21 @@ def test_a_plugins_visibility_sql_filters_lists_counts_feeds_and_search(app, mem
 def test_visible_refuses_a_site_id():
     with pytest.raises(TypeError, match="SiteRuntime"):
         access.visible(None, "test")
+
+
+def test_an_entity_page_reads_the_entity_with_its_owner_in_one_query(app, member_factory):
+    ada = member_factory("ada")
+    site = app.runtime("test")
+    with database.connection_context():
+        note = entities.create(site, "wire.status", owner=ada.guid, title="Owned", access_level="public")
+        orphan = entities.create(site, "wire.status", owner=None, title="Nobody's", access_level="public")
+        queries = []
+        real = database.obj.execute_sql
+        database.obj.execute_sql = lambda sql, *args, **kw: queries.append(sql) or real(sql, *args, **kw)
+        try:
+            found = entities.get_visible(site, None, note.guid)
+            assert (found.owner.guid, found.owner.title, found.owner.kind) == (ada.guid, "Ada", "user")
+            assert entities.get_visible(site, None, orphan.guid).owner is None
+        finally:
+            del database.obj.execute_sql
+        assert len(queries) == 2  # one per entity: the owner came with it
