@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from starlette.responses import JSONResponse, Response
@@ -95,8 +96,12 @@ def index(request):
         matching = search.matching(words) if words else None
         before = inputs.query_int(request, "before")
         for shown in listing_sets(site, viewer):
-            query = (Organisation.select(Organisation, Entity).join(Entity, on=(Organisation.entity == Entity.guid))
-                     .where(shown).order_by(Entity.guid.desc()).limit(PAGE))
+            # what a card of the list shows, as plain values: thirty whole cards (two dozen columns,
+            # the long description among them) cost more to build than to find
+            query = (Organisation.select(Entity.guid, Entity.title, Organisation.acronym, Organisation.logo,
+                                         Organisation.commune, Organisation.postcode)
+                     .join(Entity, on=(Organisation.entity == Entity.guid))
+                     .where(shown).order_by(Entity.guid.desc()).limit(PAGE).objects(SimpleNamespace))
             if theme:
                 query = query.where(geo.theme_filter(site, theme))
             if words:
@@ -105,8 +110,8 @@ def index(request):
             if before is not None:
                 query = query.where(Entity.guid < before)
             results += list(query)
-        results = sorted(results, key=lambda row: row.entity.guid, reverse=True)[:PAGE]
-        next_before = results[-1].entity.guid if len(results) == PAGE else None
+        results = sorted(results, key=lambda row: row.guid, reverse=True)[:PAGE]
+        next_before = results[-1].guid if len(results) == PAGE else None
     return web.render(request, "directory/index.html", {
         "tree": cards.taxonomy(site), "counts": geo.theme_counts(site, viewer), "theme": theme, "q": words,
         "place_text": place_text, "place": place, "places": places, "km": km, "radii": RADII, "lat": lat,
