@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from peewee import JOIN, fn
 from starlette.requests import Request
 
-from core import sessions
+from core import profiles, sessions
 from core.db import now, prepared
 from core.models import Account, Entity
 from core.notifications import NotificationCount
@@ -103,8 +103,8 @@ def end_other_sessions(request: Request, account: Account) -> int:
 def session_user(request: Request, site: SiteRuntime) -> Account | None:
     """The account of the current session, if the session is still open and valid for this site.
 
-    One indexed query (session by its id, joined to the account, its entity and its unread-notification
-    count, ``account.unread_notifications``), compiled once (:func:`core.db.prepared`); the result is kept on the request
+    One indexed query (session by its id, joined to the account, its entity, its unread-notification
+    count, ``account.unread_notifications``, and its avatar's key for the header), compiled once (:func:`core.db.prepared`); the result is kept on the request
     (``request.state.user``) by :func:`core.web._prepare`, so a request asks once."""
     session_id = current_session_id(request)
     if not session_id:
@@ -119,17 +119,21 @@ def session_user(request: Request, site: SiteRuntime) -> Account | None:
         request.session.pop("actor", None)
         return None
     sessions.touch(account.session_row)
+    profiles.keep_avatar_key(account.guid, account.avatar_key)  # the header shows it: not read again
     return account
 
 
 @prepared
 def _session_account(session_id: str, site_id: str, oldest: dt.datetime):
-    """The account of an open session with its entity, session row and unread-notification count."""
-    Session, Count = sessions.Session, NotificationCount
-    return (Account.select(Account, Entity, Session, fn.COALESCE(Count.unread, 0).alias("unread_notifications"))
+    """The account of an open session with its entity, session row, unread-notification count and
+    avatar's key."""
+    Session, Count, Profile = sessions.Session, NotificationCount, profiles.Profile
+    return (Account.select(Account, Entity, Session, fn.COALESCE(Count.unread, 0).alias("unread_notifications"),
+                           fn.COALESCE(Profile.avatar, "").alias("avatar_key"))
             .join(Entity)
             .switch(Account).join(Session, on=(Session.account == Account.entity), attr="session_row")
             .switch(Account).join(Count, JOIN.LEFT_OUTER, on=(Count.recipient == Account.entity))
+            .switch(Account).join(Profile, JOIN.LEFT_OUTER, on=(Profile.entity == Account.entity))
             .where(Session.id == session_id, Session.site == site_id, Account.site == site_id,
                    Session.last_seen >= oldest)
             .limit(1))

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from starlette.routing import Route
 
 from core import hookimpl, profiles, web
-from core.db import prepared
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy as _l
 from core.kinds import EntityKind, NotificationEvent, RelationshipVerb
@@ -221,14 +220,7 @@ def maillage_entity_images(site, entities, size):
     if not guids:
         return None
     return {guid: web.url_for(site, "member-avatar", guid=guid) + f"?v={avatar[:8]}"
-            for guid, avatar in _avatars(*guids)}
-
-
-@prepared
-def _avatars(*guids: int):
-    """(guid, avatar) of the members among ``guids`` who have one (compiled once per list length)."""
-    return profiles.Profile.select(profiles.Profile.entity, profiles.Profile.avatar).where(
-        profiles.Profile.entity.in_(guids), profiles.Profile.avatar != "").tuples()
+            for guid, avatar in profiles.avatar_keys(guids).items() if avatar}
 
 
 @hookimpl

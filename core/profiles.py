@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import peewee as pw
 
-from core import inputs, relationships
+from core import inputs, relationships, request_cache
 from core.db import BaseModel, JSONField, prepared
 from core.i18n import gettext as _
 from core.i18n import gettext_lazy
@@ -114,12 +114,35 @@ def kinds(site: SiteRuntime) -> list[str]:
 
 def get(entity_guid: int) -> Profile:
     """The profile of a member (an empty one if they never filled it)."""
-    return _profile.first(entity_guid) or Profile(entity=entity_guid)
+    profile = _profile.first(entity_guid) or Profile(entity=entity_guid)
+    keep_avatar_key(entity_guid, profile.avatar)  # their picture on the same page is not read again
+    return profile
 
 
 @prepared
 def _profile(entity_guid: int):
     return Profile.select().where(Profile.entity == entity_guid).limit(1)
+
+
+AVATARS = "core.profiles.avatars"  # the request's known avatar keys, by member guid
+
+
+def avatar_keys(guids: list[int]) -> dict[int, str | None]:
+    """``{guid: the stored avatar's key, or None}`` for the members ``guids``, read once per request
+    in one query (a member's avatar shows at several sizes on a page; the signed-in member's
+    comes with their session, :func:`keep_avatar_key`)."""
+    return request_cache.remember_many(AVATARS, guids, lambda missing: dict(_avatars(*missing)))
+
+
+def keep_avatar_key(guid: int, key: str | None) -> None:
+    """Tell the request the avatar key of member ``guid``, read along with something else."""
+    request_cache.keep(AVATARS, guid, key or None)
+
+
+@prepared
+def _avatars(*guids: int):
+    """(guid, avatar) of the members among ``guids`` who have one (compiled once per list length)."""
+    return Profile.select(Profile.entity, Profile.avatar).where(Profile.entity.in_(guids), Profile.avatar != "").tuples()
 
 
 def relation(owner_guid: int, viewer: Account | None) -> str:

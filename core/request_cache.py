@@ -63,6 +63,14 @@ def forget(namespace: str | None = None) -> None:
             del kept[slot]
 
 
+def keep(namespace: str, key, value) -> None:
+    """Keep ``value`` under ``(namespace, key)`` for the rest of the request: a value read along with
+    another (the member's avatar, read with their session) is not read again."""
+    kept = _kept.get()
+    if kept is not None:
+        kept[(namespace, key)] = value
+
+
 def remember_many(namespace: str, keys, compute: Callable[[list], dict]) -> dict:
     """The values of ``keys``: ``compute(missing)`` is called once with the keys not kept yet and returns
     ``{key: value}`` (a key it leaves out is kept as None), so a list of twenty items costs one call."""

@@ -18,7 +18,7 @@ from cachetools import TTLCache
 from starlette.routing import BaseRoute, Mount, Router
 from starlette.staticfiles import StaticFiles
 
-from core import i18n, manifest, plugins, routing
+from core import i18n, manifest, plugins, request_cache, routing
 from core.config import Instance, SiteConfig
 from core.models import Site
 
@@ -195,9 +195,11 @@ class SiteRuntime:
     # --- menus --------------------------------------------------------------------------
 
     def menu(self, request, name: str) -> list:
-        """The items of menu ``name`` for ``request``, sorted."""
-        items = [i for i in self.call("maillage_menu_items", site=self, request=request) if i.menu == name]
-        return sorted(items, key=lambda i: (i.order, str(i.label)))
+        """The items of menu ``name`` for ``request``, sorted. The plugins are asked once per page
+        for all their menus (the header shows two)."""
+        every = request_cache.remember("core.menus", id(request.scope),
+                                       lambda: self.call("maillage_menu_items", site=self, request=request))
+        return sorted((i for i in every if i.menu == name), key=lambda i: (i.order, str(i.label)))
 
     def remember(self, namespace: str, key, compute, seconds: int = 60, maxsize: int = 256):
         """``compute()``'s result, kept ``seconds`` in this worker under ``(namespace, key)``.

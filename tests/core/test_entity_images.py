@@ -117,3 +117,24 @@ def test_a_profile_shows_the_same_initials_as_the_lists(signed_in, client):
     head = page.split('class="profile-head"', 1)[1].split("</h1>", 1)[0]
     assert re.search(r'<span class="initials s96 c\d" aria-hidden="true">[A-Z]{1,2}</span>', head)
     assert f"/members/{ada.account.guid}/avatar" not in head
+
+
+def test_a_profile_page_reads_its_members_avatars_once(signed_in, caplog):
+    """The signed-in member's avatar comes with their session, the profile's with the profile row:
+    the header and the profile head show them without asking the profile table again."""
+    from core import profiles
+
+    ada, bob = signed_in("ada"), signed_in("bob")
+    with database.connection_context():
+        for who, key in ((ada, "aaaa1111bb"), (bob, "bbbb2222cc")):
+            profile = profiles.get(who.account.guid)
+            profile.avatar = key
+            profile.save(force_insert=profiles.Profile.get_or_none(profiles.Profile.entity == who.account.guid) is None)
+    with caplog.at_level(logging.DEBUG, logger="peewee"):
+        caplog.clear()
+        html = ada.get(f"/members/{bob.account.guid}").text
+    head = html.split('class="profile-head"', 1)[1].split("</h1>", 1)[0]
+    assert f'src="/members/{bob.account.guid}/avatar?v=bbbb2222"' in head
+    assert f'src="/members/{ada.account.guid}/avatar?v=aaaa1111"' in html.split('class="profile-head"', 1)[0]
+    reads = [r.getMessage() for r in caplog.records if r.name == "peewee" and 'FROM "profile"' in r.getMessage()]
+    assert len(reads) == 1, reads  # bob's profile row; ada's avatar came with her session
