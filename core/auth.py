@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from peewee import JOIN, fn
 from starlette.requests import Request
 
-from core import profiles, sessions
+from core import delegation, profiles, sessions
 from core.db import now, prepared
 from core.models import Account, Entity
 from core.notifications import NotificationCount
@@ -104,7 +104,8 @@ def session_user(request: Request, site: SiteRuntime) -> Account | None:
     """The account of the current session, if the session is still open and valid for this site.
 
     One indexed query (session by its id, joined to the account, its entity, its unread-notification
-    count, ``account.unread_notifications``, and its avatar's key for the header), compiled once (:func:`core.db.prepared`); the result is kept on the request
+    count, ``account.unread_notifications``, its avatar's key for the header and whether it holds
+    delegations), compiled once (:func:`core.db.prepared`); the result is kept on the request
     (``request.state.user``) by :func:`core.web._prepare`, so a request asks once."""
     session_id = current_session_id(request)
     if not session_id:
@@ -120,16 +121,19 @@ def session_user(request: Request, site: SiteRuntime) -> Account | None:
         return None
     sessions.touch(account.session_row)
     profiles.keep_avatar_key(account.guid, account.avatar_key)  # the header shows it: not read again
+    if not account.holds_delegations:  # most members hold none: the page's checks need not ask
+        delegation.none_held(site.id, account.guid)
     return account
 
 
 @prepared
 def _session_account(session_id: str, site_id: str, oldest: dt.datetime):
-    """The account of an open session with its entity, session row, unread-notification count and
-    avatar's key."""
+    """The account of an open session with its entity, session row, unread-notification count, avatar's
+    key and whether it holds delegations."""
     Session, Count, Profile = sessions.Session, NotificationCount, profiles.Profile
     return (Account.select(Account, Entity, Session, fn.COALESCE(Count.unread, 0).alias("unread_notifications"),
-                           fn.COALESCE(Profile.avatar, "").alias("avatar_key"))
+                           fn.COALESCE(Profile.avatar, "").alias("avatar_key"),
+                           delegation.any_held(Account.entity, site_id).alias("holds_delegations"))
             .join(Entity)
             .switch(Account).join(Session, on=(Session.account == Account.entity), attr="session_row")
             .switch(Account).join(Count, JOIN.LEFT_OUTER, on=(Count.recipient == Account.entity))

@@ -77,6 +77,19 @@ def allows(site: SiteRuntime, user: Account, action: str, entity: Entity | None)
     return any(held == scope and target in targets for held, target in _held(site.id, user.guid))
 
 
+def any_held(user_column, site_id) -> pw.Node:
+    """SQL for a query that reads members: does the member of ``user_column`` hold a delegation on
+    ``site_id``? (``core.auth`` reads it with the session.)"""
+    return pw.fn.EXISTS(Delegation.select(pw.SQL("1")).where(Delegation.user == user_column,
+                                                             Delegation.site == site_id))
+
+
+def none_held(site_id: str, user_guid: int) -> None:
+    """Tell the request that the member holds no delegation on the site (read with their session):
+    the permission checks of the page do not ask again."""
+    request_cache.keep("delegation", (site_id, user_guid), [])
+
+
 def _held(site_id: str, user_guid: int) -> list[tuple[str, int | None]]:
     """(scope, target) of every delegation the member holds, read once per page (most hold none)."""
     return request_cache.remember("delegation", (site_id, user_guid), lambda: _delegations(site_id, user_guid))

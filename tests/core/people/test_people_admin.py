@@ -115,3 +115,11 @@ def test_sign_up_codes_are_managed_in_the_admin(signed_in):
     response = admin.post_form("/admin/signup-codes", {"label": "Fédération", "days": "10", "max_uses": "5"})
     assert response.status_code == 200 and "Fédération" in response.text
     assert admin.post_form("/admin/signup-codes", {"label": "x", "days": "soon", "max_uses": "1"}).status_code == 400
+
+
+def test_a_delegated_member_moderates_through_their_session(signed_in):
+    """The session reads whether the member holds delegations; one who does gets their powers on pages."""
+    admin, bob = signed_in("root", role="admin"), signed_in("bob")
+    assert bob.get("/moderation").status_code == 403
+    admin.post_form(f"/admin/people/{bob.account.guid}", {"action": "delegate", "scope": "moderation", "target": ""})
+    assert bob.get("/moderation").status_code == 200
