@@ -158,7 +158,9 @@ class Prepared:
     database kind and ``shape``, with stand-in values, and the SQL kept. Each call then binds the
     real ``values`` (str, int or datetime, each used only as a value the query compares with; what
     changes the query's text, such as a list of verbs, goes in ``shape``, hashable) and reads the
-    rows through the query's own row reader: models, tuples or dicts, as the query says.
+    rows through the query's own row reader: models, tuples or dicts, as the query says. Tuples of
+    integer and string columns come straight from the driver (peewee's reader converted nothing there,
+    at 6 µs a row: a member's fifty ties cost 0.3 ms).
 
     Use it through :func:`prepared`.
     """
@@ -177,10 +179,12 @@ class Prepared:
                 if len(self._compiled) >= 256:  # lists of many lengths: keep the memory bounded
                     self._compiled.clear()
                 compiled = self._compiled[key] = self._compile(values, shape)
-        sql, params, slots, query = compiled
+        sql, params, slots, query, plain = compiled
         bound = list(params)
         for position, index in slots:
             bound[position] = values[index]
+        if plain:  # tuples of integers and strings: the driver's rows are already what peewee would give
+            return database.execute_sql(sql, bound).fetchall()
         return read_as(query, sql, bound)
 
     def first(self, *values, **shape):
@@ -198,7 +202,18 @@ class Prepared:
         if missing:
             raise ValueError(f"{self._build.__qualname__}: values {sorted(missing)} are not bound parameters "
                              "of its query (a value that changes the query's text goes in shape=)")
-        return sql, params, slots, query
+        plain = query._row_type == peewee.ROW.TUPLE and all(_plain(column) for column in query._returning)
+        return sql, params, slots, query, plain
+
+
+def _plain(column) -> bool:
+    """A column whose value peewee would hand back as the driver read it: an integer or string field
+    (or a foreign key to one) whose class converts nothing more."""
+    while isinstance(column, peewee.ForeignKeyField):
+        column = column.rel_field
+    return (isinstance(column, (peewee.IntegerField, peewee._StringField))
+            and type(column).python_value is peewee.Field.python_value
+            and type(column).adapt in (peewee.IntegerField.adapt, peewee._StringField.adapt))
 
 
 _MARKER_TYPES = (str, int, dt.datetime)

@@ -56,6 +56,22 @@ def test_a_prepared_query_reads_what_the_built_query_reads_and_compiles_once(app
         assert _accounts_with_sessions("another-site", since, ada.guid, bob.guid) == []
 
 
+@prepared
+def _since(subject: int):
+    return Relationship.select(Relationship.object, Relationship.created).where(Relationship.subject == subject).tuples()
+
+
+def test_tuples_of_integers_and_strings_come_from_the_driver_and_others_are_converted(app, member_factory):
+    ada, bob = member_factory("ada"), member_factory("bob")
+    with database.connection_context():
+        Relationship.create(site="test", subject=ada.guid, verb="follows", object=bob.guid)
+        _followed(ada.guid, verb="follows")
+        assert next(iter(_followed._compiled.values()))[-1] is True  # (object,): integers only
+        (obj, created), = _since(ada.guid)
+        assert next(iter(_since._compiled.values()))[-1] is False  # a date: peewee's reader converts it
+        assert obj == bob.guid and isinstance(created, dt.datetime)
+
+
 def test_a_value_that_shapes_the_query_is_refused():
     @prepared
     def shaped(limit: int):
