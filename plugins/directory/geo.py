@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import peewee as pw
 
-from core import access, gazetteer, web
+from core import access, gazetteer, request_cache, web
 from core.db import database, in_ids
 from core.models import Entity
 from plugins.directory import cards, grid
@@ -73,6 +73,13 @@ def _reading(site: SiteRuntime, viewer) -> tuple[tuple[str, ...], tuple[bool, bo
 
 def _beyond_public(site: SiteRuntime, viewer, shared: tuple[str, ...] = PUBLIC,
                    known: tuple[bool, bool] | None = None) -> list:
+    """Conditions for the cards ``viewer`` sees besides those of ``shared`` (:func:`_read_beyond_public`),
+    read once per page: the directory's list and its theme counts both ask."""
+    return request_cache.remember("directory.beyond_public", (site.id, viewer.guid, shared, known),
+                                  lambda: _read_beyond_public(site, viewer, shared, known))
+
+
+def _read_beyond_public(site: SiteRuntime, viewer, shared: tuple[str, ...], known: tuple[bool, bool] | None) -> list:
     """Conditions for the cards ``viewer`` sees besides those of the access levels ``shared`` (the grid's
     audiences they read: see :func:`audiences`): the cards of the other levels and those of ``shared`` hidden
     by moderation (the viewer's own; all of them for moderators and administrators). The three sets (shared

@@ -1,6 +1,8 @@
 """Directory browse: full-text search (words of any card field, accents ignored, access in the query),
 combined with a theme and with "near a place", keyset pagination, helpful empty results."""
 
+import logging
+
 import pytest
 from peewee import fn
 
@@ -60,6 +62,18 @@ def test_a_members_list_is_the_public_cards_and_theirs_merged_newest_first(signe
     assert "Bravo membres" in ada.get("/directory/?theme=Culture").text
     visitor = client.get("/directory/").text
     assert "Alpha public" in visitor and "Delta public" in visitor and "Bravo membres" not in visitor
+
+
+def test_a_members_list_and_its_theme_counts_find_the_cards_beyond_the_public_ones_once(signed_in, caplog):
+    """The list and the theme counts both need the cards a member sees beyond the public ones: read once."""
+    ada, bob = signed_in("ada"), signed_in("bob")
+    _card(ada, "Bravo membres", access="members")
+    with caplog.at_level(logging.DEBUG, logger="peewee"):
+        caplog.clear()
+        page = bob.get("/directory/").text
+    assert "Bravo membres" in page
+    checks = [r.getMessage() for r in caplog.records if r.name == "peewee" and "SELECT 1 FROM entity WHERE" in r.getMessage()]
+    assert len(checks) == len(set(checks)) == 2, checks  # are there cards of other levels, has the member hidden ones: each asked once
 
 
 def test_near_a_place_merges_a_members_cards_with_the_public_ones(signed_in, client):
