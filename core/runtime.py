@@ -197,7 +197,7 @@ class SiteRuntime:
     def menu(self, request, name: str) -> list:
         """The items of menu ``name`` for ``request``, sorted. The plugins are asked once per page
         for all their menus (the header shows two)."""
-        every = request_cache.remember("core.menus", id(request.scope),
+        every = request_cache.remember("core.menus", self.id,
                                        lambda: self.call("maillage_menu_items", site=self, request=request))
         return sorted((i for i in every if i.menu == name), key=lambda i: (i.order, str(i.label)))
 

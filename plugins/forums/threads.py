@@ -37,7 +37,8 @@ def pages(topic: Topic) -> int:
 
 
 # what a page of a thread shows of each reply: its stored HTML, never its markdown source
-SHOWN = (Reply.id, Reply.topic, Reply.number, Reply.author, Reply.html, Reply.created, Reply.edited, Reply.deleted)
+SHOWN = (Reply.id, Reply.topic.alias("topic_id"), Reply.number, Reply.author.alias("author_id"), Reply.html,
+         Reply.created, Reply.edited, Reply.deleted)
 
 
 def replies(topic: Topic, page: int) -> list[SimpleNamespace]:
@@ -47,12 +48,13 @@ def replies(topic: Topic, page: int) -> list[SimpleNamespace]:
     for the link and the picture). Read as plain values, not models: a page shows fifty replies,
     and building fifty pairs of models cost more than the query."""
     first = (page - 1) * PAGE + 1
-    rows = _page(topic.entity_id, first, first + PAGE)
-    for row in rows:  # dicts name a foreign key by its field ("author"): the models' names are kept
-        row["author_id"], row["topic_id"] = row["author"], row.pop("topic")
-        kind, title = row.pop("author_kind"), row.pop("author_title")
-        row["author"] = SimpleNamespace(guid=row["author_id"], kind=kind, title=title) if kind else None
-    return [SimpleNamespace(**row) for row in rows]
+    return [_shown(row) for row in _page(topic.entity_id, first, first + PAGE)]
+
+
+def _shown(row: dict) -> SimpleNamespace:
+    """A reply of :func:`_page` with its ``author`` (guid, kind, name), None when the author is gone."""
+    kind, title = row.pop("author_kind"), row.pop("author_title")
+    return SimpleNamespace(**row, author=SimpleNamespace(guid=row["author_id"], kind=kind, title=title) if kind else None)
 
 
 @prepared
