@@ -19,9 +19,9 @@ import time
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from core import keepalive, logs, metrics, proxies, startup
+from core import keepalive, logs, metrics, proxies, startup, web
 from core.config import Instance, load_sites
 from core.db import configure, database
 from core.models import Site
@@ -186,7 +186,7 @@ class Maillage:
         from core import health
 
         status, body = await run_in_threadpool(health.report)
-        await JSONResponse(body, status_code=status, headers={"cache-control": "no-store"})(scope, receive, send)
+        await web.JSONResponse(body, status_code=status, headers={"cache-control": "no-store"})(scope, receive, send)
 
     async def _metrics(self, scope, receive, send):
         client = scope.get("client") or (None, None)

@@ -8,7 +8,7 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from core import entities, images, inputs, listings, mail, urls, web
 from core.db import now
@@ -141,7 +141,7 @@ def map_json(request):
                          "properties": {"guid": occ.entity.guid, "title": occ.entity.title,
                                         "url": events.url(request, occ.entity), "start": occ.local_start.isoformat(),
                                         "cancelled": occ.event.cancelled, "commune": occ.event.commune}})
-    return JSONResponse({"type": "FeatureCollection", "features": features})
+    return web.JSONResponse({"type": "FeatureCollection", "features": features})
 
 
 def _event(request, guid=None) -> tuple[Entity, Event]:

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from core import entities, web
 from core.db import now
@@ -106,7 +106,7 @@ def territory_json(request):
                  "properties": {"code": a.code, "label": a.label, "cards": a.cards, "active": a.active,
                                 "silent": a.silent}}
                 for a in areas if a.lat is not None and a.lon is not None]
-    return JSONResponse({"type": "FeatureCollection", "features": features})
+    return web.JSONResponse({"type": "FeatureCollection", "features": features})
 
 
 def export(request):

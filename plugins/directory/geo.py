@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 KIND = "directory.organisation"
 POINTS_FROM_ZOOM = 12  # from this zoom the cards themselves, when the box holds few enough
 MAX_POINTS = 400  # cards in one answer at most (else clusters): about 25 KB compressed
+BOX_ROWS = 2000  # cards of any access level a box's points are chosen from at most (see _points)
 MAX_CLUSTERS = 1200  # clusters in one answer at most (else coarser cells)
 SPANNED_CELLS = 4000  # a box spanning more grid cells than this at its zoom is drawn at a coarser one
 COARSE_CELLS = 64  # cells of the first look at how many cards a box holds (see _few_cards)
@@ -336,19 +337,13 @@ def geojson(site: SiteRuntime, viewer, bbox: tuple[float, float, float, float], 
     card's cell has its ``name`` and ``url`` too), at most :data:`MAX_CLUSTERS`. Nothing is ever cut
     off: a view with too many cards gets clusters, a view with too many cells coarser ones. ``zoom``
     (top level) tells which zoom the clusters come from, or None for points."""
-    west, south, east, north = bbox
     grid.ensure(site)
     shared, known = _reading(site, viewer)
     if zoom >= POINTS_FROM_ZOOM and _few_cards(site, shared, theme, bbox):
-        # the box within the valid ranges stands for the check of a real point
-        south, north, west, east = max(south, -90), min(north, 90), max(west, -180), min(east, 180)
-        query = (Organisation.select(Entity.guid, Entity.title, Organisation.lat, Organisation.lon, Organisation.logo)
-                 .join(Entity, on=(Organisation.entity == Entity.guid))
-                 .where(Organisation.lat.between(south, north), Organisation.lon.between(west, east),
-                        grid.shown(site, shared, point=False), theme_filter(site, theme))
-                 .limit(MAX_POINTS + 1))
-        rows = database.execute(query).fetchall() + _extra_cards(site, viewer, bbox, theme, shared, known)
-        if len(rows) <= MAX_POINTS:  # a member's extra cards may tip the balance: then clusters
+        rows = _points(site, shared, bbox, theme)
+        if rows is not None:
+            rows += _extra_cards(site, viewer, bbox, theme, shared, known)
+        if rows is not None and len(rows) <= MAX_POINTS:  # a member's extra cards may tip the balance: clusters
             link = _card_link(site)
             features = []
             for guid, title, plat, plon, logo in rows:
@@ -359,6 +354,29 @@ def geojson(site: SiteRuntime, viewer, bbox: tuple[float, float, float, float], 
             return {"type": "FeatureCollection", "zoom": None, "features": features}
     cluster_zoom, features = _clusters(site, viewer, shared, known, bbox, zoom, theme)
     return {"type": "FeatureCollection", "zoom": cluster_zoom, "features": features}
+
+
+def _points(site: SiteRuntime, shared: tuple[str, ...], bbox, theme: str) -> list[tuple] | None:
+    """[(guid, title, lat, lon, logo)] of the cards of the grid's audiences ``shared`` in ``bbox`` and of ``theme``,
+    or None when the box holds more than :data:`MAX_POINTS` of them, or more than :data:`BOX_ROWS` cards of any
+    kind (then the map draws clusters, which never miss a card).
+
+    Two reads, each on an index: the box's cards by their point, then their entities by primary key under the
+    access condition. One join of the two let PostgreSQL's planner hash the whole entity table for a few
+    hundred cards (14 ms at 34,000 cards, against 2 ms for the two reads); SQLite answers both ways alike."""
+    west, south, east, north = bbox
+    # the box within the valid ranges stands for the check of a real point
+    in_box = (Organisation.select(Organisation.entity, Organisation.lat, Organisation.lon, Organisation.logo)
+              .where(Organisation.lat.between(max(south, -90), min(north, 90)),
+                     Organisation.lon.between(max(west, -180), min(east, 180)), theme_filter(site, theme))
+              .limit(BOX_ROWS + 1))
+    points = {guid: (lat, lon, logo) for guid, lat, lon, logo in database.execute(in_box).fetchall()}
+    if len(points) > BOX_ROWS:
+        return None
+    titles = (Entity.select(Entity.guid, Entity.title)
+              .where(in_ids(Entity.guid, points), grid.shown(site, shared, point=False)).limit(MAX_POINTS + 1))
+    rows = [(guid, title, *points[guid]) for guid, title in database.execute(titles).fetchall()]
+    return rows if len(rows) <= MAX_POINTS else None
 
 
 def _count_themes(where, parents: dict[str, str]) -> dict[str, int]:

@@ -8,7 +8,7 @@ import json
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from core import (
     access,
@@ -129,15 +129,15 @@ def map_json(request):
         west, south, east, north = (inputs.number(v, minimum=-1000, maximum=1000) for v in q.get("bbox", "").split(","))
         zoom = inputs.integer(q.get("zoom"), minimum=0, maximum=30, default=8)
     except (ValueError, TypeError):  # inputs.InvalidInput is a ValueError; so is a wrong number of values
-        return JSONResponse({"error": "bbox=west,south,east,north and zoom are required"}, status_code=400)
+        return web.JSONResponse({"error": "bbox=west,south,east,north and zoom are required"}, status_code=400)
     if None in (west, south, east, north):
-        return JSONResponse({"error": "bbox=west,south,east,north and zoom are required"}, status_code=400)
+        return web.JSONResponse({"error": "bbox=west,south,east,north and zoom are required"}, status_code=400)
     viewer = web.current_user(request)
     data = geo.geojson(site, viewer, (west, south, east, north), zoom, q.get("theme", ""))
     # a member's answer may hold cards visitors do not see: kept by their browser only
     cache = {"Cache-Control": "public, max-age=60"} if viewer is None else {"Cache-Control": "private, max-age=60",
                                                                            "Vary": "Cookie"}
-    return JSONResponse(data, headers=cache)
+    return web.JSONResponse(data, headers=cache)
 
 
 def visible_card(site: SiteRuntime, viewer, guid):
@@ -329,7 +329,7 @@ def export_geojson(request):
                                 "commune": org.commune,
                                 "url": urls.absolute(site, web.url_for(request, "directory-card", guid=org.entity.guid), request)}}
                 for org in _export_rows(request, site, viewer).where(geo.valid_point()).iterator()]
-    return JSONResponse({"type": "FeatureCollection", "features": features}, media_type="application/geo+json")
+    return web.JSONResponse({"type": "FeatureCollection", "features": features}, media_type="application/geo+json")
 
 
 def admin_import(request):

@@ -165,6 +165,29 @@ def test_a_wide_view_gets_clusters_never_a_cut_list(app, signed_in, client, monk
         assert sum(f["properties"]["count"] for f in data["features"]) == 18, zoom
 
 
+def test_street_zoom_shows_the_cards_a_viewer_may_see_and_a_crowded_box_gets_clusters(app, signed_in, client,
+                                                                                     monkeypatch):
+    ada = signed_in("ada")
+    shown = _card(ada, "Café de la gare", 49.891, 2.301)
+    _card(ada, "Club des membres", 49.892, 2.302, access="members")
+    trashed = _card(ada, "Club fermé", 49.893, 2.303)
+    with database.connection_context():
+        entities.trash(app.runtime("test"), Entity.get_by_id(trashed))
+    street = "bbox=2.29,49.88,2.31,49.90&zoom=15"
+    answer = client.get(f"/directory/map.json?{street}")
+    assert answer.json()["zoom"] is None  # the cards themselves
+    assert [(f["properties"]["guid"], f["properties"]["name"]) for f in answer.json()["features"]] == [
+        (shown, "Café de la gare")]
+    assert "Café de la gare".encode() in answer.content and answer.headers["content-type"] == "application/json"
+    member = signed_in("bob").get(f"/directory/map.json?{street}").json()
+    assert sorted(f["properties"]["name"] for f in member["features"]) == ["Café de la gare", "Club des membres"]
+    monkeypatch.setattr(geo, "BOX_ROWS", 2)  # more cards in the box, seen or not, than the points are chosen from
+    crowded = client.get(f"/directory/map.json?{street}").json()
+    assert crowded["zoom"] is not None  # clusters, which count every card a visitor sees
+    assert [(f["properties"]["count"], f["properties"].get("name")) for f in crowded["features"]] == [
+        (1, "Café de la gare")]
+
+
 def test_map_answers_stay_small_with_many_cards(app, client):
     """2,000 cards around a few communes (a town's density at region scale): every view, wide or close,
     answers under 50 KB compressed, and counts every card of its box."""
