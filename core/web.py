@@ -305,7 +305,9 @@ def _render_error(request: Request, status: int, reason: str = "", detail: Any =
 
 
 def _error_page(request: Request, status: int, reason: str = "") -> Response:
-    with database.connection_context():
+    """The error page of a request no endpoint answered (unknown path, bad form, CSRF): it writes nothing, so
+    what its header asks several times (the member's ties, unread counts) is read once, as on any page."""
+    with database.connection_context(), request_cache.scope():
         _prepare(request)
         return _render_error(request, status, reason)
 

@@ -86,3 +86,26 @@ def test_a_forum_page_reads_the_members_ties_once(signed_in):
     # ada holds no delegation: her session said so, and no permission check asks the table
     assert (len(ties), len(delegations)) == (1, 0), statements
     assert len(pairs) == len(set(pairs)) and any(group in params for _sql, params in pairs), pairs
+
+
+@pytest.mark.site(plugins=["groups", "forums", "messages"], language="en")
+def test_an_error_page_reads_the_members_ties_once(signed_in):
+    ada = signed_in("ada")
+    statements = []
+
+    class Seen(logging.Handler):
+        def emit(self, record):
+            statements.append(str(record.msg[0]) if isinstance(record.msg, tuple) else record.getMessage())
+
+    logger, handler = logging.getLogger("peewee"), Seen()
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        assert ada.get("/no-such-page").status_code == 404  # the router's 404: no endpoint, the site's error page
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    ties = [s for s in statements if s.startswith('SELECT "t1"."subject_id", "t1"."verb", "t1"."object_id"')]
+    unread = [s for s in statements if "messages_participant" in s]
+    assert len(ties) == 1 and len(unread) == 1, statements
