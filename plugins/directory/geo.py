@@ -175,30 +175,61 @@ def near(site: SiteRuntime, viewer, lat: float, lon: float, km: float, limit: in
     and the two merged by distance (one query with the member's whole access condition cost them
     about 1.3 times a visitor's page).
     """
-    found = _near(site, _shown_to_everyone(site), lat, lon, km, limit, theme)
+    found = _near_shown(site, lat, lon, km, limit, theme)
     for where in _beyond_public(site, viewer) if viewer is not None else ():
         found = sorted(found + _near(site, where, lat, lon, km, limit, theme))
     return found[:limit]
 
 
-def _near(site: SiteRuntime, where, lat: float, lon: float, km: float, limit: int, theme: str) -> list[tuple]:
-    """The cards matching ``where`` within ``km`` of the point, nearest first (see :func:`near`)."""
+def _by_distance(site: SiteRuntime, query, lat: float, lon: float, km: float, theme: str):
+    """``query`` (on Organisation) limited to the box around the point and to ``theme``, nearest first by an
+    equirectangular approximation (plain arithmetic, the same on SQLite and PostgreSQL)."""
     min_lat, min_lon, max_lat, max_lon = gazetteer.bbox_around(lat, lon, km)
     kx = math.cos(math.radians(lat))
     dx = (Organisation.lon - lon) * kx
     dy = Organisation.lat - lat
     # the box, cut to real coordinates, is the only condition on lat and lon: beside valid_point()'s
     # -90..90, SQLite read the whole lat/lon index instead of the box's latitudes
-    query = (Organisation.select(Entity.guid, Entity.title, Organisation.commune, Organisation.postcode,
-                                 Organisation.lat, Organisation.lon, Organisation.logo)
-             .join(Entity, on=(Organisation.entity == Entity.guid))
-             .where(Organisation.lat.between(max(min_lat, -90), min(max_lat, 90)),
-                    Organisation.lon.between(max(min_lon, -180), min(max_lon, 180)), where)
-             .order_by(dx * dx + dy * dy).limit(limit + 10))
-    if theme:
-        query = query.where(theme_filter(site, theme))
+    query = query.where(Organisation.lat.between(max(min_lat, -90), min(max_lat, 90)),
+                        Organisation.lon.between(max(min_lon, -180), min(max_lon, 180))).order_by(dx * dx + dy * dy)
+    return query.where(theme_filter(site, theme)) if theme else query
+
+
+def _near_shown(site: SiteRuntime, lat: float, lon: float, km: float, limit: int, theme: str) -> list[tuple]:
+    """The cards every visitor sees within ``km`` of the point, nearest first (see :func:`near`).
+
+    The nearest cards of the box are read by their point alone, then their entities by primary key under the
+    access condition, and more of the box only when too few were shown (trashed, hidden, private cards in
+    the way). One join of cards and entities let PostgreSQL's planner hash the whole entity table: 15 ms
+    for 10 km around Amiens among 34,000 cards, against about 1 ms for the two reads."""
+    wanted = limit + 10
+    asked = 2 * wanted
+    columns = (Organisation.entity, Organisation.commune, Organisation.postcode, Organisation.lat, Organisation.lon,
+               Organisation.logo)
+    while True:
+        nearest = database.execute(_by_distance(site, Organisation.select(*columns), lat, lon, km, theme)
+                                   .limit(asked)).fetchall()
+        titles = dict(database.execute(Entity.select(Entity.guid, Entity.title).where(
+            in_ids(Entity.guid, [row[0] for row in nearest]), _shown_to_everyone(site))).fetchall())
+        shown = [(guid, titles[guid], *rest) for guid, *rest in nearest if guid in titles]
+        if len(shown) >= wanted or len(nearest) < asked:  # enough, or the whole box was read
+            return _within(lat, lon, km, limit, shown[:wanted])
+        asked *= 4
+
+
+def _near(site: SiteRuntime, where, lat: float, lon: float, km: float, limit: int, theme: str) -> list[tuple]:
+    """The cards matching ``where`` within ``km`` of the point, nearest first (see :func:`near`)."""
+    query = Organisation.select(Entity.guid, Entity.title, Organisation.commune, Organisation.postcode,
+                                Organisation.lat, Organisation.lon, Organisation.logo).join(
+        Entity, on=(Organisation.entity == Entity.guid)).where(where)
+    return _within(lat, lon, km, limit, _by_distance(site, query, lat, lon, km, theme).limit(limit + 10).tuples())
+
+
+def _within(lat: float, lon: float, km: float, limit: int, rows) -> list[tuple]:
+    """The ``limit`` nearest of ``rows`` (guid, title, commune, postcode, lat, lon, logo) within ``km`` of the
+    point by the exact (haversine) distance, as :func:`near` returns them."""
     found = []
-    for guid, title, commune, postcode, plat, plon, logo in query.tuples():
+    for guid, title, commune, postcode, plat, plon, logo in rows:
         d = gazetteer.distance_km(lat, lon, plat, plon)
         if d <= km:
             found.append((d, guid, title, commune, postcode, plat, plon, logo))

@@ -7,7 +7,7 @@ import pytest
 from peewee import fn
 
 from core import gazetteer, testing
-from core.db import analyze, database, is_postgres
+from core.db import analyze, database, is_postgres, now
 from core.models import Entity
 from plugins.directory import geo
 from plugins.directory.cards import KIND
@@ -182,3 +182,26 @@ def test_near_a_place_reads_the_cards_of_its_latitudes_only(app):
     assert found == found_after == 50
     if not is_postgres():
         assert after < 1.5 * before, (before, after)
+
+
+def test_near_a_place_reads_past_the_nearest_cards_nobody_sees(app):
+    """The nearest cards of the box are read first and their access checked after: when those are all
+    hidden from visitors (trashed, private, members only), more of the box is read, so the public cards
+    behind them are still found, nearest first, and nothing hidden is shown."""
+    site = app.runtime("test")
+    amiens = gazetteer.lookup("80000")[0]
+
+    def add(count, access, step, title, deleted=False):
+        with database.atomic():
+            for n in range(count):
+                entity = Entity.create(site="test", kind=KIND, access=access, title=f"{title} {n}",
+                                       deleted_at=now() if deleted else None)
+                Organisation.create(entity=entity.guid, lat=amiens.lat + step * (n + 1), lon=amiens.lon)
+
+    with database.connection_context():
+        add(20, "private", 0.0001, "Privée")
+        add(10, "members", 0.0002, "Membres")
+        add(10, "public", 0.0003, "Corbeille", deleted=True)
+        add(3, "public", 0.01, "Publique")  # 1 to 3 km north, behind forty nearer cards nobody sees
+        found = geo.near(site, None, amiens.lat, amiens.lon, 10, limit=2)
+    assert [title for _d, _guid, title, *_rest in found] == ["Publique 0", "Publique 1"]
