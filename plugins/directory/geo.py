@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 KIND = "directory.organisation"
 POINTS_FROM_ZOOM = 12  # from this zoom the cards themselves, when the box holds few enough
 MAX_POINTS = 400  # cards in one answer at most (else clusters): about 25 KB compressed
-BOX_ROWS = 2000  # cards of any access level a box's points are chosen from at most (see _points)
+BOX_ROWS = 2000  # cards of any site and access level a box's points are chosen from at most (see _points)
 MAX_CLUSTERS = 1200  # clusters in one answer at most (else coarser cells)
 SPANNED_CELLS = 4000  # a box spanning more grid cells than this at its zoom is drawn at a coarser one
 COARSE_CELLS = 64  # cells of the first look at how many cards a box holds (see _few_cards)
@@ -188,20 +188,34 @@ def _by_distance(site: SiteRuntime, query, lat: float, lon: float, km: float, th
     kx = math.cos(math.radians(lat))
     dx = (Organisation.lon - lon) * kx
     dy = Organisation.lat - lat
-    # the box, cut to real coordinates, is the only condition on lat and lon: beside valid_point()'s
-    # -90..90, SQLite read the whole lat/lon index instead of the box's latitudes
-    query = query.where(Organisation.lat.between(max(min_lat, -90), min(max_lat, 90)),
-                        Organisation.lon.between(max(min_lon, -180), min(max_lon, 180))).order_by(dx * dx + dy * dy)
+    query = query.where(_in_box((min_lon, min_lat, max_lon, max_lat))).order_by(dx * dx + dy * dy)
     return query.where(theme_filter(site, theme)) if theme else query
 
 
-def _near_shown(site: SiteRuntime, lat: float, lon: float, km: float, limit: int, theme: str) -> list[tuple]:
-    """The cards every visitor sees within ``km`` of the point, nearest first (see :func:`near`).
+def _in_box(bbox):
+    """The condition "the card's point lies in ``bbox``" (west, south, east, north), the box cut to real
+    coordinates. It is the only condition on lat and lon a query needs: beside valid_point()'s -90..90, SQLite
+    read the whole lat/lon index instead of the box's latitudes."""
+    west, south, east, north = bbox
+    return (Organisation.lat.between(max(south, -90), min(north, 90))
+            & Organisation.lon.between(max(west, -180), min(east, 180)))
 
-    The nearest cards of the box are read by their point alone, then their entities by primary key under the
-    access condition, and more of the box only when too few were shown (trashed, hidden, private cards in
-    the way). One join of cards and entities let PostgreSQL's planner hash the whole entity table: 20.5 ms
-    for 10 km around Amiens among 34,000 cards, against 3.5 ms for the two reads."""
+
+def _titled(rows: list[tuple], shown) -> list[tuple]:
+    """``rows`` (a card's guid, then any of its columns) whose entity matches ``shown``, as (guid, title, *columns),
+    in their order. The entities are read by primary key, the access condition in the query: reading the cards
+    of a box or of a radius first, then their entities, spares PostgreSQL's planner a join it hashed over the
+    whole entity table (14 to 20 ms at 34,000 cards, against 2 to 3.5 ms). Cards of every site and access level
+    are read in the first step; only those matching ``shown`` come out."""
+    titles = dict(database.execute(Entity.select(Entity.guid, Entity.title)
+                                   .where(in_ids(Entity.guid, [row[0] for row in rows]), shown)).fetchall())
+    return [(guid, titles[guid], *columns) for guid, *columns in rows if guid in titles]
+
+
+def _near_shown(site: SiteRuntime, lat: float, lon: float, km: float, limit: int, theme: str) -> list[tuple]:
+    """The cards every visitor sees within ``km`` of the point, nearest first (see :func:`near`): the nearest
+    cards of the box by their point, then those shown (:func:`_titled`), and more of the box only when too few
+    were shown (trashed, hidden, private cards in the way)."""
     wanted = limit + 10
     asked = 2 * wanted
     columns = (Organisation.entity, Organisation.commune, Organisation.postcode, Organisation.lat, Organisation.lon,
@@ -209,9 +223,7 @@ def _near_shown(site: SiteRuntime, lat: float, lon: float, km: float, limit: int
     while True:
         nearest = database.execute(_by_distance(site, Organisation.select(*columns), lat, lon, km, theme)
                                    .limit(asked)).fetchall()
-        titles = dict(database.execute(Entity.select(Entity.guid, Entity.title).where(
-            in_ids(Entity.guid, [row[0] for row in nearest]), _shown_to_everyone(site))).fetchall())
-        shown = [(guid, titles[guid], *rest) for guid, *rest in nearest if guid in titles]
+        shown = _titled(nearest, _shown_to_everyone(site))
         if len(shown) >= wanted or len(nearest) < asked:  # enough, or the whole box was read
             return _within(lat, lon, km, limit, shown[:wanted])
         asked *= 4
@@ -390,23 +402,14 @@ def geojson(site: SiteRuntime, viewer, bbox: tuple[float, float, float, float], 
 def _points(site: SiteRuntime, shared: tuple[str, ...], bbox, theme: str) -> list[tuple] | None:
     """[(guid, title, lat, lon, logo)] of the cards of the grid's audiences ``shared`` in ``bbox`` and of ``theme``,
     or None when the box holds more than :data:`MAX_POINTS` of them, or more than :data:`BOX_ROWS` cards of any
-    kind (then the map draws clusters, which never miss a card).
-
-    Two reads, each on an index: the box's cards by their point, then their entities by primary key under the
-    access condition. One join of the two let PostgreSQL's planner hash the whole entity table for a few
-    hundred cards (14 ms at 34,000 cards, against 2 ms for the two reads); SQLite answers both ways alike."""
-    west, south, east, north = bbox
-    # the box within the valid ranges stands for the check of a real point
+    site or access level (then the map draws clusters, which never miss a card): the box's cards by their
+    point, then those shown (:func:`_titled`)."""
     in_box = (Organisation.select(Organisation.entity, Organisation.lat, Organisation.lon, Organisation.logo)
-              .where(Organisation.lat.between(max(south, -90), min(north, 90)),
-                     Organisation.lon.between(max(west, -180), min(east, 180)), theme_filter(site, theme))
-              .limit(BOX_ROWS + 1))
-    points = {guid: (lat, lon, logo) for guid, lat, lon, logo in database.execute(in_box).fetchall()}
-    if len(points) > BOX_ROWS:
+              .where(_in_box(bbox), theme_filter(site, theme)).limit(BOX_ROWS + 1))
+    cards_in_box = database.execute(in_box).fetchall()
+    if len(cards_in_box) > BOX_ROWS:
         return None
-    titles = (Entity.select(Entity.guid, Entity.title)
-              .where(in_ids(Entity.guid, points), grid.shown(site, shared, point=False)).limit(MAX_POINTS + 1))
-    rows = [(guid, title, *points[guid]) for guid, title in database.execute(titles).fetchall()]
+    rows = _titled(cards_in_box, grid.shown(site, shared, point=False))
     return rows if len(rows) <= MAX_POINTS else None
 
 
