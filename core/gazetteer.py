@@ -15,6 +15,7 @@ import csv
 import gzip
 import math
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +38,9 @@ class Place:
     @property
     def label(self) -> str:
         return f"{self.name} ({self.postcode})"
+
+
+_POSTCODE = re.compile(r"(?<!\d)\d{2,5}(?!\d)")
 
 
 def _fold(text: str) -> str:
@@ -105,7 +109,8 @@ def lookup(text: str, limit: int = 10) -> list[Place]:
     """Communes matching a postal code (or its start) or a name (exact, then prefix, then contained).
 
     ``"80000"`` -> Amiens; ``"80"`` -> communes of the Somme; ``"amiens 80090"`` -> that one;
-    ``"st quentin"`` and ``"Saint-Quentin"`` both find Saint-Quentin. Accents and case are ignored.
+    ``"st quentin"`` and ``"Saint-Quentin"`` both find Saint-Quentin. Accents and case are ignored. Other
+    digits belong to the name (``"Marseille 1er"``): a lone digit in random text is no postal code.
     Among communes of the same name, the most populated comes first (Péronne in the Somme
     before Péronne in Saône-et-Loire); a postal code in the text decides.
     """
@@ -113,8 +118,11 @@ def lookup(text: str, limit: int = 10) -> list[Place]:
     if not text:
         return []
     index = _index(str(data_path()))
-    digits = "".join(c for c in text if c.isdigit())
-    words = _fold("".join(c for c in text if not c.isdigit()))
+    code = _POSTCODE.search(text)  # two to five digits standing alone: a postal code or its start
+    digits = code.group() if code else ""
+    words = _fold(text[:code.start()] + " " + text[code.end():]) if code else _fold(text)
+    if not digits and not words:
+        return []
     if digits:
         if len(digits) == 5 and digits in index.by_postcode:
             found = list(index.by_postcode[digits])

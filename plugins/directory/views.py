@@ -8,6 +8,7 @@ import json
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from core import (
@@ -74,11 +75,15 @@ def index(request):
     viewer = web.current_user(request)
     q = request.query_params
     place_text, theme, words = q.get("place", "").strip(), q.get("theme", ""), q.get("q", "").strip()
-    km = inputs.query_float(request, "km", minimum=0.1, maximum=1000) or 10
-    lat = inputs.query_float(request, "lat", minimum=-90, maximum=90)
-    lon = inputs.query_float(request, "lon", minimum=-180, maximum=180)
     place, places, error = None, [], None
-    if place_text and lat is None:
+    try:
+        km = inputs.query_float(request, "km", minimum=0.1, maximum=1000) or 10
+        lat = inputs.query_float(request, "lat", minimum=-90, maximum=90)
+        lon = inputs.query_float(request, "lon", minimum=-180, maximum=180)
+    except HTTPException:  # an address typed or edited by hand: the form comes back with what was asked
+        km, lat, lon = 10, None, None
+        error = _("This radius or position cannot be read: choose a radius in the list, or type a commune.")
+    if place_text and lat is None and error is None:
         places = gazetteer.lookup(place_text, limit=8)
         if places:
             place = places[0]

@@ -47,3 +47,14 @@ def test_homonyms_most_populated_first_and_postcode_decides():
     lille = [p for p in gazetteer.lookup("Lille") if p.name == "Lille"]
     assert len(lille) == 1  # one line per commune, not per postal code
     assert gazetteer.nearest(43.30, 5.37).name.startswith("Marseille")
+
+
+def test_only_a_postal_code_or_its_start_reads_as_one():
+    """Two to five digits standing alone are a postal code (or its start); a digit in other text is part of
+    the name, and text naming no commune finds none (it found Troyes for "<script>alert(1)</script>")."""
+    assert gazetteer.lookup("<script>alert(1)</script>") == []
+    assert gazetteer.lookup("800001") == []  # no postal code has six digits
+    assert gazetteer.lookup("Marseille 1er")[0].name == "Marseille 1er Arrondissement"
+    assert gazetteer.lookup("amiens 80090")[0].postcode == "80090"
+    assert gazetteer.lookup("80000 Amiens")[0].name == "Amiens"
+    assert all(p.postcode.startswith("02") for p in gazetteer.lookup("02", limit=20))

@@ -111,3 +111,15 @@ def test_import_skips_bad_points_and_links(app, db):
     assert report.created == 1 and len(report.rejected) == 2
     org = Organisation.get()
     assert (org.lat, org.lon, org.email, len(org.postcode)) == (49.9, 2.3, "", 10)
+
+
+@pytest.mark.parametrize("query", ["km=-3", "km=abc", "km=1e400", "lat=91&lon=2", "lat=nan&lon=2&km=10",
+                                   "lat=49.9&lon=181"])
+def test_a_hacked_radius_or_position_gives_the_page_back_with_a_message(client, query):
+    """The search form only offers valid radii; an address edited by hand gets the directory page with a
+    message and what was typed, not a bare error page."""
+    response = client.get(f"/directory/?q=club%20<b>&place=Amiens&{query}")
+    assert response.status_code == 400
+    assert 'id="directory-near"' in response.text and 'class="error" role="alert"' in response.text
+    assert "cannot be read" in response.text or "est illisible" in response.text  # the site's language
+    assert 'value="club &lt;b&gt;"' in response.text and 'value="Amiens"' in response.text
