@@ -16,6 +16,11 @@ two-level theme tree, 1 % of them members-only, and the map's grid (timed). Then
   (who also sees the members-only cards), with and without a theme (a parent theme: its sub-themes' cards);
 - wide boxes (the Somme, the whole of Picardie) at every zoom from 5 to 17: what used to be cut at 5,000 cards.
 
+Requests are sent to the application in process on one thread (``common.Driver``: an ASGI call, gzip accepted,
+as a server hands it over), so the figures are the application's answer time. ``--client`` sends them through
+Starlette's test client instead, as before 2026-11-30: that client's own work (building the request, parsing
+the answer, two hand-offs across threads) was charged to the map, about 4 ms of CPU per request on this host.
+
 For each group it prints wall-clock and CPU-time percentiles (CPU time is the guide on a shared machine),
 the largest answer on the wire and the most features, and checks nothing: figures are read, not asserted.
 """
@@ -23,17 +28,21 @@ the largest answer on the wire and the most features, and checks nothing: figure
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gzip
+import json
 import math
 import os
 import random
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import fresh_app, percentiles  # noqa: E402
+from common import Driver, fresh_app, on_this_thread, percentiles  # noqa: E402
 
 from core import accounts, gazetteer, testing  # noqa: E402
 from core.app import Maillage  # noqa: E402
@@ -82,6 +91,7 @@ class Group:
         self.name, self.wall, self.cpu, self.sizes, self.features, self.clustered = name, [], [], [], [], 0
 
     def get(self, client, path: str, status: int = 200) -> None:
+        """One request through ``client``: a :class:`Sender` or Starlette's test client."""
         t, c = time.perf_counter(), time.process_time()
         response = client.get(path, headers={"Accept-Encoding": "gzip"})
         self.wall.append((time.perf_counter() - t) * 1000)
@@ -100,9 +110,29 @@ class Group:
                 f" {self.clustered} answered with clusters")
 
 
+class Sender:
+    """The test client's ``get`` over :class:`common.Driver`: the application called in process, no client."""
+
+    def __init__(self, app, cookie: str = ""):
+        self.driver, self.cookie = Driver(app), cookie
+
+    def get(self, path: str, headers: dict[str, str]):
+        status, body = self.driver.request(path, self.cookie, headers)
+        answer = self.driver.headers
+        text = gzip.decompress(body) if answer.get("content-encoding") == "gzip" else body
+        return SimpleNamespace(status_code=status, headers=answer, json=lambda: json.loads(text))
+
+
 def load() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.2f} / {five:.2f} on {os.cpu_count()} cores"
+
+
+def signed_in(app) -> str:
+    """The session cookie of the bench's member, signed in through the real form."""
+    with testing.client(app) as client:
+        assert client.signin("member@example.org", "password-member-123").status_code == 303
+        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
 
 def main() -> int:
@@ -110,13 +140,17 @@ def main() -> int:
     parser.add_argument("--cards", type=int, default=34_000)
     parser.add_argument("--views", type=int, default=300, help="screen-sized boxes per viewer and theme")
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--client", action="store_true", help="through Starlette's test client (before 2026-11-30)")
     args = parser.parse_args()
+    if not args.client:
+        on_this_thread()  # before the applications are built: their routes keep the function
     from plugins.directory import demo as directory_demo
     from plugins.directory import grid
     from plugins.directory.models import Organisation
 
     rng = random.Random(21)
-    print(f"{'PostgreSQL' if args.postgres else 'SQLite'}, {args.cards} cards; {load()}")
+    print(f"{'PostgreSQL' if args.postgres else 'SQLite'}, {args.cards} cards,"
+          f" {'through the test client' if args.client else 'the application called in process'}; {load()}")
     with fresh_app(["directory"], postgres=args.postgres, toml=TREE, language="fr") as app:
         site = app.runtime("test")
         places = gazetteer.within([[48.83, 1.37], [50.37, 4.26]])
@@ -145,26 +179,32 @@ def main() -> int:
         fresh = Maillage(app.instance)  # another worker: nothing in memory
         start_up = Group("a fresh worker's very first request (the site's runtime built; a 400 answer)")
         first = Group("first map requests of a fresh worker (zooms 5-17, Amiens screen)")
-        with testing.client(fresh) as visitor:
-            start_up.get(visitor, "/directory/map.json", status=400)
+        if args.client:
+            fresh_visitor = contextlib.closing(testing.client(fresh))
+            visitor, member = testing.client(app), testing.client(app)
+        else:
+            fresh_visitor = contextlib.nullcontext(Sender(fresh))
+            visitor, member = Sender(app), Sender(app, signed_in(app))
+        with fresh_visitor as fresh_client:
+            start_up.get(fresh_client, "/directory/map.json", status=400)
             for zoom in ZOOMS:
-                first.get(visitor, url(screen(*AMIENS, zoom), zoom))
-        with testing.client(app) as visitor, testing.client(app) as member:
+                first.get(fresh_client, url(screen(*AMIENS, zoom), zoom))
+        if args.client:
             assert member.signin("member@example.org", "password-member-123").status_code == 303
-            groups = []
-            for who, client in (("visitor", visitor), ("member", member)):
-                for theme in ("", "sport"):
-                    group = Group(f"screen boxes, {who}" + (f", theme={theme}" if theme else ""))
-                    for _ in range(args.views):
-                        place = rng.choice(places)
-                        zoom = rng.choice(ZOOMS)
-                        group.get(client, url(screen(place.lat, place.lon, zoom), zoom, theme))
-                    groups.append(group)
-                wide = Group(f"wide boxes (Somme, Picardie) at zooms 5-17, {who}")
-                for bbox in (SOMME, PICARDIE):
-                    for zoom in ZOOMS:
-                        wide.get(client, url(bbox, zoom))
-                groups.append(wide)
+        groups = []
+        for who, client in (("visitor", visitor), ("member", member)):
+            for theme in ("", "sport"):
+                group = Group(f"screen boxes, {who}" + (f", theme={theme}" if theme else ""))
+                for _ in range(args.views):
+                    place = rng.choice(places)
+                    zoom = rng.choice(ZOOMS)
+                    group.get(client, url(screen(place.lat, place.lon, zoom), zoom, theme))
+                groups.append(group)
+            wide = Group(f"wide boxes (Somme, Picardie) at zooms 5-17, {who}")
+            for bbox in (SOMME, PICARDIE):
+                for zoom in ZOOMS:
+                    wide.get(client, url(bbox, zoom))
+            groups.append(wide)
         print(start_up.line())
         print(first.line())
         for group in groups:

@@ -18,7 +18,6 @@ never assertions.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import re
@@ -30,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import percentiles  # noqa: E402
+from common import Driver, on_this_thread, percentiles  # noqa: E402
 
 SITE, HOST, PASSWORD = "portail", "localhost", "demo-password"
 MEMBERS = {"member": "member1@example.org", "member (45 + hub)": None}  # None: found in the data
@@ -49,54 +48,6 @@ def light_member() -> str:
         f"WHERE r.verb = 'follows' AND a.site = {p} GROUP BY a.email "
         f"HAVING COUNT(*) = 46 AND SUM(CASE WHEN r.object_id = {p} THEN 1 ELSE 0 END) = 1 ORDER BY a.email LIMIT 1",
         (SITE, hub)).fetchone()[0]
-
-
-def on_this_thread() -> None:
-    """Run the applications' endpoints on the calling thread: the issue's "in process, one thread".
-
-    Starlette hands a sync endpoint to a worker thread of anyio, which ends between two calls of
-    :class:`Driver` (its event loop stops after each request). The raw twin keeps one connection per
-    thread, as a server's threads do, so it opened a new SQLite connection on every request here:
-    about 3 of the 4 ms it was charged for the directory list (1.1 ms per request in its server)."""
-    import starlette.routing
-
-    import core.web
-
-    async def inline(func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-    starlette.routing.run_in_threadpool = inline  # read when a route is built: before the apps are
-    core.web.run_in_threadpool = inline
-
-
-class Driver:
-    """Calls the ASGI app directly on one event loop: the page's own cost, without a client."""
-
-    def __init__(self, app):
-        self.app = app
-        self.loop = asyncio.new_event_loop()
-
-    def get(self, path: str, cookie: str = "") -> tuple[int, str]:
-        path, _, query = path.partition("?")
-        headers = [(b"host", HOST.encode()), (b"accept-language", b"fr")]
-        if cookie:
-            headers.append((b"cookie", cookie.encode()))
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
-                 "root_path": "", "headers": headers, "client": ("127.0.0.1", 40000), "server": (HOST, 80)}
-        out = {"status": 0, "body": []}
-
-        async def receive():
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message):
-            if message["type"] == "http.response.start":
-                out["status"] = message["status"]
-            elif message["type"] == "http.response.body":
-                out["body"].append(message.get("body", b""))
-
-        self.loop.run_until_complete(self.app(scope, receive, send))
-        return out["status"], b"".join(out["body"]).decode("utf-8", "replace")
 
 
 def probe() -> float:
@@ -153,7 +104,7 @@ def main() -> int:
         keep = set(args.pages.split(","))
         pages = {k: v for k, v in pages.items() if k in keep}
     cookies = {who: sign_in(app, email) for who, email in MEMBERS.items()}
-    driver = Driver(app)
+    driver = Driver(app, HOST)
     raw = None
     if args.raw:
         from pages import forum_topics
@@ -163,7 +114,7 @@ def main() -> int:
             topic = next((t for t in forum_topics() if driver.get(f"/forums/{t}", cookies["member"])[0] == 200), None)
         if topic:
             pages["forum thread"] = f"/forums/{topic}"
-        raw = Driver(create_raw())  # its member is member1, as "member" here
+        raw = Driver(create_raw(), HOST)  # its member is member1, as "member" here
     plan = []
     for name, path in pages.items():
         for who in (*MEMBERS, "visitor"):
