@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from core import request_cache
 
@@ -82,5 +82,5 @@ def avatar(site: SiteRuntime, entity, size: int = 48, src: str | None = None, sq
     src = src or url(site, entity, size)
     if not src:
         return initials(name, size, square)
-    return Markup('<img class="avatar{}" src="{}" alt="{}" width="{}" height="{}" loading="lazy">').format(
-        Markup(" square" if square else ""), src, alt, size, size)
+    return Markup(f'<img class="avatar{" square" if square else ""}" src="{escape(src)}" alt="{escape(alt)}"'
+                  f' width="{escape(size)}" height="{escape(size)}" loading="lazy">')  # not Markup.format: 3 x slower

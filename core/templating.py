@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
-from core import entity_images, i18n, inputs, registration, text, web
+from core import components, entity_images, i18n, inputs, registration, text, web
 
 if TYPE_CHECKING:
     from core.runtime import SiteRuntime
@@ -40,6 +40,7 @@ def install(env, site: SiteRuntime) -> None:
         avatar_markup=lambda entity, size=48, src=None, square=None, alt="": entity_images.avatar(
             site, entity, size, src, square, alt),
         initials_markup=entity_images.initials,
+        card_markup=components.card,
         container_of=lambda request, entity: _container_of(site, request, entity),
         as_seen=lambda request, entity: _as_seen(site, request, entity),
         comment_thread=lambda request, entity: _comment_thread(site, request, entity),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from types import SimpleNamespace
@@ -123,6 +124,7 @@ def index(request):
         "lon": lon, "nearby": nearby, "results": results, "next_before": next_before, "error": error,
         "theme_label": _theme_label(site, theme),
         "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "org_logo": functools.partial(cards.logo_markup, site),
     }, status_code=400 if error else 200)
 
 

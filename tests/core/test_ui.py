@@ -86,6 +86,32 @@ def test_shared_macros_render_for_a_plugin(app):
     assert 'aria-invalid="true"' in html and 'id="f-question-error"' in html and 'for="f-colour"' in html
 
 
+CARDS = """{%- import "core/ui.html" as ui -%}
+{{ ui.card(t, url=u, image=img, cover=u, cover_alt=t, meta=t, text=t, heading="h2", class="wide") }}|{{ card_markup(t, u, img, u, t, t, t, "h2", "wide") }}|
+{%- call ui.card(t, meta="m") %}<p>{{ t }}</p>{% endcall %}|{{ card_markup(t, meta="m", body=body) }}|{{ ui.card("plain") }}
+"""
+
+
+def test_a_card_is_the_same_from_the_macro_and_from_the_function(app):
+    """ui.card calls core.components.card (card_markup, which long lists call themselves): the same markup,
+    every text escaped, markup kept."""
+    from markupsafe import Markup
+
+    site = app.runtime("test")
+    hostile, url = '<script>alert("x")</script>', "/cards?a=1&b=<2>"
+    html = site.templates.from_string(CARDS).render(t=hostile, u=url, img=Markup('<img alt="">'),
+                                                    body=Markup(f"<p>{Markup.escape(hostile)}</p>"))
+    from_macro, from_function, called, called_function, plain = html.strip().split("|")
+    assert from_macro == from_function and called == called_function
+    assert "<script>" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in from_macro
+    assert '<a href="/cards?a=1&amp;b=&lt;2&gt;">' in from_macro and '<img alt="">' in from_macro
+    assert from_macro.startswith('<article class="card item-card wide"><img class="card-img-top" src="/cards?a=1&amp;b')
+    assert '<h2 class="card-title">' in from_macro and '<p class="card-text">' in from_macro
+    assert '<p class="meta mb-0">m</p><p>&lt;script&gt;' in called
+    assert plain == ('<article class="card item-card ">  <div class="card-body">    <div class="item-text">\n'
+                     '      <h3 class="card-title">plain</h3>    </div>\n  </div>\n</article>')
+
+
 def test_a_page_has_one_main_heading():
     """core/base.html writes the page's <h1> from its title; a template that keeps that layout (does not
     replace ``block main``) and writes an <h1> of its own shows the title twice (the relations page did)."""
