@@ -275,14 +275,17 @@ def _parents(site: SiteRuntime) -> dict[str, str]:
     return {child["key"]: node["key"] for node in cards.taxonomy(site) for child in node["children"]}
 
 
+def _spanned(bbox, zoom: int) -> int:
+    """How many grid cells of ``zoom`` ``bbox`` spans: the cells the grid may hold for it, empty or not."""
+    west, south, east, north = bbox
+    (low_row, low_col), (high_row, high_col) = grid.cell_of(south, west, zoom), grid.cell_of(north, east, zoom)
+    return (high_row - low_row + 1) * (high_col - low_col + 1)
+
+
 def _spanned_zoom(bbox, zoom: int, most: int = SPANNED_CELLS) -> int:
     """``zoom`` (at most the grid's last), or coarser until ``bbox`` spans at most ``most`` cells."""
-    west, south, east, north = bbox
     zoom = min(zoom, grid.MAX_ZOOM)
-    while zoom > 0:
-        (low_row, low_col), (high_row, high_col) = grid.cell_of(south, west, zoom), grid.cell_of(north, east, zoom)
-        if (high_row - low_row + 1) * (high_col - low_col + 1) <= most:
-            break
+    while zoom > 0 and _spanned(bbox, zoom) > most:
         zoom -= 1
     return zoom
 
@@ -312,7 +315,9 @@ def _cluster_zoom(site: SiteRuntime, shared: tuple[str, ...], bbox, zoom: int, t
     last), or a coarser one when the box holds more than :data:`MAX_CLUSTERS` cells (a wide view at a high
     zoom): first by the number of cells the box spans, then by those the grid really holds."""
     zoom = _spanned_zoom(bbox, zoom)
-    while zoom > 0 and grid.count_cells(site, shared, theme, zoom, bbox, MAX_CLUSTERS) > MAX_CLUSTERS:
+    # a box spanning at most MAX_CLUSTERS cells holds no more: the grid is asked only beyond (a screen never)
+    while zoom > 0 and _spanned(bbox, zoom) > MAX_CLUSTERS \
+            and grid.count_cells(site, shared, theme, zoom, bbox, MAX_CLUSTERS) > MAX_CLUSTERS:
         zoom -= 1
     return zoom
 

@@ -165,6 +165,26 @@ def test_a_wide_view_gets_clusters_never_a_cut_list(app, signed_in, client, monk
         assert sum(f["properties"]["count"] for f in data["features"]) == 18, zoom
 
 
+def test_the_grid_is_counted_only_for_a_box_spanning_more_cells_than_an_answer_holds(app, signed_in, client,
+                                                                                   monkeypatch):
+    """A box spanning at most MAX_CLUSTERS cells holds no more than that: its cells are read without counting
+    them first (a screen-sized view never counts); a wide view counts only at zooms where it spans more."""
+    ada = signed_in("ada")
+    for n in range(6):
+        _card(ada, f"Club {n}", 49.0 + n * 0.1, 1.5 + n * 0.2)
+    counted, real = [], grid.count_cells
+    monkeypatch.setattr(grid, "count_cells", lambda *args, **kw: counted.append(args[3]) or real(*args, **kw))
+    screen = client.get("/directory/map.json?bbox=1.4,48.9,1.8,49.1&zoom=11").json()
+    assert screen["zoom"] == 11 and sum(f["properties"]["count"] for f in screen["features"]) == 2  # 49.0 and 49.1
+    assert counted == []
+    monkeypatch.setattr(geo, "MAX_CLUSTERS", 4)
+    for zoom in (6, 8, 10, 11):  # clusters (the cards themselves from POINTS_FROM_ZOOM)
+        wide = client.get(f"/directory/map.json?{WIDE}&zoom={zoom}").json()
+        assert len(wide["features"]) <= 4 and sum(f["properties"]["count"] for f in wide["features"]) == 6
+    box = tuple(float(v) for v in WIDE.removeprefix("bbox=").split(","))
+    assert counted and all(geo._spanned(box, z) > 4 for z in counted)
+
+
 def test_street_zoom_shows_the_cards_a_viewer_may_see_and_a_crowded_box_gets_clusters(app, signed_in, client,
                                                                                      monkeypatch):
     ada = signed_in("ada")
