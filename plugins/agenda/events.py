@@ -204,7 +204,7 @@ def save(site: SiteRuntime, user: Account, actor: Entity, values: dict, entity: 
         followers = [r.subject_id for r in Relationship.select(Relationship.subject).where(
             Relationship.object == actor.guid, Relationship.verb == "follows")]
         notifications.notify(site, "agenda.new_event", followers, actor=actor, entity=entity, text=values["title"])
-    forget_months(site)
+    forget_shared(site)
     return entity
 
 
@@ -217,7 +217,7 @@ def set_cancelled(site: SiteRuntime, entity: Entity, cancelled: bool) -> None:
         return
     Event.update(cancelled=cancelled, sequence=Event.sequence + 1).where(Event.entity == entity.guid).execute()
     entities.update(site, entity)
-    forget_months(site)
+    forget_shared(site)
     if cancelled:
         going = [p.member_id for p in Participation.select().where(Participation.event == entity.guid)]
         notifications.notify(site, "agenda.cancelled", going, actor=entity.owner, entity=entity, text=entity.title)
@@ -228,11 +228,14 @@ def set_cancelled(site: SiteRuntime, entity: Entity, cancelled: bool) -> None:
 
 MONTHS = "agenda.months"  # site.remember namespace of the visitors' month calendars
 MONTH_SECONDS = 60
+NEXT = "agenda.next"  # ... and of the visitors' next events (the home page's widget)
+NEXT_SECONDS = 60
 
 
-def forget_months(site: SiteRuntime) -> None:
-    """Drop this worker's visitor calendars of ``site`` (after an event changes here)."""
+def forget_shared(site: SiteRuntime) -> None:
+    """Drop this worker's visitor calendars and next events of ``site`` (after an event changes here)."""
     site.forget(MONTHS)
+    site.forget(NEXT)
 
 
 def next_occurrence(event: Event) -> Occurrence | None:

@@ -64,9 +64,9 @@ def maillage_widgets(site, request, place):
     if place not in ("home", "dashboard"):  # the home page of visitors and of members
         return None
     from core import web
-    from plugins.agenda.schedule import listing
+    from plugins.agenda.schedule import next_events
 
-    rows = listing(site, web.current_user(request), limit=5)
+    rows = next_events(site, web.current_user(request), limit=5)
     return [Widget(_("Next events"), "agenda/widget.html", {"agenda_rows": rows}, order=20)]
 
 
@@ -142,10 +142,10 @@ def maillage_delete_personal_data(site, user, mode):
 def maillage_entity_deleted(site, entity):
     if entity.kind == "agenda.event":
         from core.storage import storage
-        from plugins.agenda.events import forget_months
+        from plugins.agenda.events import forget_shared
         from plugins.agenda.models import Event
 
-        forget_months(site)
+        forget_shared(site)
 
         event = Event.get_or_none(Event.entity == entity.guid)
         if event is not None and event.image:

@@ -19,6 +19,8 @@ from plugins.agenda.events import (
     MAX_LENGTH,
     MONTH_SECONDS,
     MONTHS,
+    NEXT,
+    NEXT_SECONDS,
     PAGE,
     Occurrence,
     occurrences,
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from core.runtime import SiteRuntime
 
 KIND = "agenda.event"
+NEXT_SPARE = 5  # next events kept beyond those shown, in case some end before the copy is renewed
 CELL_COLUMNS = (Event.start, Event.end, Event.tz, Event.all_day, Event.cancelled, Event.lat, Event.lon,
                 Entity.guid, Entity.kind, Entity.title)
 
@@ -256,6 +259,23 @@ def listing(site: SiteRuntime, viewer, after: tuple | None = None, past: bool = 
              if _on_page(occ, after, past, moment)]
     rows = [o for o in rows if _near_ok(o, filters)]
     rows.sort(key=lambda o: o.key, reverse=past)
+    return rows[:limit]
+
+
+def next_events(site: SiteRuntime, viewer, limit: int = 5) -> list[Occurrence]:
+    """The next ``limit`` occurrences ``viewer`` may see (the home page's widget), as :func:`listing` gives them.
+
+    What visitors see is the same for all of them: it is kept :data:`NEXT_SECONDS` per worker (with a few more,
+    so that an event ending meanwhile leaves its place to the next). A member gets it with, merged in, the events
+    they see beyond it (as :func:`month_days`); moderators' and administrators' are read whole."""
+    if viewer is not None and (viewer.is_admin or viewer.is_moderator):
+        return listing(site, viewer, limit=limit)
+    moment = now()
+    shared = site.remember(NEXT, limit, lambda: listing(site, None, limit=limit + NEXT_SPARE), seconds=NEXT_SECONDS)
+    rows = [occ for occ in shared if occ.end > moment]
+    beyond = _beyond_public(site, viewer) if viewer is not None else None
+    if beyond is not None:
+        rows = sorted([*rows, *listing(site, viewer, limit=limit, beyond=beyond)], key=lambda occ: occ.key)
     return rows[:limit]
 
 
