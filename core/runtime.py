@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -170,9 +170,12 @@ class SiteRuntime:
 
     def translations(self, lang: str):
         """The merged gettext catalog of the core and enabled plugins for ``lang``."""
-        folders = (theme_dir(self.config.theme) / "locale", CORE_DIR / "locale",
-                   *(info.locale for info in self.enabled))
-        return _catalog(tuple(folders), lang)
+        return _catalog(self._locale_folders, lang)
+
+    @cached_property
+    def _locale_folders(self) -> tuple:
+        """Where the catalogs are (the theme's, the core's, the enabled plugins'): found once, not per request."""
+        return (theme_dir(self.config.theme) / "locale", CORE_DIR / "locale", *(info.locale for info in self.enabled))
 
     # --- routes -------------------------------------------------------------------------
 
