@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from peewee import fn
 
-from core import access
+from core import access, request_cache
 from core.db import database, in_ids, now, prepared
 from core.models import Entity
 from plugins.agenda.events import (
@@ -128,7 +128,11 @@ def month_days(site: SiteRuntime, viewer, first_day: dt.date, last_day: dt.date,
 def _beyond_public(site: SiteRuntime, viewer):
     """The ids (a subquery) of the events ``viewer`` may see that visitors may not: not public, or
     public and hidden by moderation (only the member's own are visible to them); None when the site
-    has none (two existence checks on the (site, kind, access) and (owner, kind) indexes)."""
+    has none (two existence checks on the (site, kind, access) and (owner, kind) indexes, once a request)."""
+    return request_cache.remember("agenda.beyond_public", (site.id, viewer.guid), lambda: _beyond(site, viewer))
+
+
+def _beyond(site: SiteRuntime, viewer):
     checks = ((_restricted, _restricted_ids, site.id), (_hidden_ones, _hidden_ids, viewer.guid))
     # the checks are compiled once; a subquery is built only when there is something to merge
     found = [subquery(value) for check, subquery, value in checks if check.first(value) is not None]
@@ -150,6 +154,16 @@ def _hidden_ids(owner: int):
 
 _restricted = prepared(lambda site_id: _restricted_ids(site_id).limit(1).tuples())
 _hidden_ones = prepared(lambda owner: _hidden_ids(owner).limit(1).tuples())
+
+
+def sees_visitors_month(site: SiteRuntime, viewer, **filters) -> bool:
+    """Whether the month :func:`month_days` gives ``viewer`` is the one kept for every visitor: a visitor's, or a
+    member's when the site has no event they see beyond the visitors' (then what is drawn of it may be shared)."""
+    if "guids" in filters:
+        return False
+    if viewer is None:
+        return True
+    return not (viewer.is_admin or viewer.is_moderator) and _beyond_public(site, viewer) is None
 
 
 def _merged(shared: tuple[dict, dict], own: tuple[dict, dict], per_day: int) -> tuple[dict, dict]:

@@ -8,9 +8,10 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
 from starlette.responses import Response
 
-from core import entities, images, inputs, listings, mail, urls, web
+from core import entities, i18n, images, inputs, listings, mail, urls, web
 from core.db import now
 from core.i18n import gettext as _
 from core.i18n import ngettext
@@ -104,15 +105,24 @@ def month(request):
     first = inputs.query_month(request, "month") or today.replace(day=1)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     shown, filters = _filters(request)
-    by_day, counts = schedule.month_days(site, web.current_user(request), weeks[0][0], weeks[-1][-1], PER_DAY,
-                                       **filters)
+    viewer = web.current_user(request)
+    by_day, counts = schedule.month_days(site, viewer, weeks[0][0], weeks[-1][-1], PER_DAY, **filters)
+    grid = {"first": first, "weeks": weeks, "by_day": by_day, "counts": counts, "today": today,
+            "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)]}
+
+    def table() -> Markup:  # a thousand events drawn: most of the page's time, the same for every visitor
+        return Markup(site.templates.get_template("agenda/_month_table.html").render(grid))
+
+    if schedule.sees_visitors_month(site, viewer, **filters):
+        key = ("table", first, today, i18n.current_language(), tuple(sorted(filters.items())))
+        drawn = site.remember(events.MONTHS, key, table, seconds=events.MONTH_SECONDS)
+    else:
+        drawn = table()
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = (first + dt.timedelta(days=32)).replace(day=1)
     return web.render(request, "agenda/month.html", {
-        "first": first, "weeks": weeks, "by_day": by_day, "counts": counts, "today": today, "prev": prev_month,
-        "next": next_month,
+        **grid, "table": drawn, "prev": prev_month, "next": next_month,
         "shown": shown, "categories": event_form.categories_of(site),
-        "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)],
     })
 
 

@@ -260,3 +260,24 @@ def test_the_visitors_calendar_is_kept_and_forgotten_when_an_event_changes(signe
                                                end_date="2027-04-17"))
     month = client.get("/agenda/month?month=2027-04").text
     assert "Bal de printemps" in month and "Bal du printemps" not in month
+
+
+def test_the_month_grid_is_drawn_once_for_visitors_and_members_with_nothing_of_their_own(signed_in, client, app,
+                                                                                       monkeypatch):
+    """The grid of the visitors' month is drawn once a minute per worker and language, and shared with the
+    members who see nothing more; a member who sees a members-only event gets a grid of their own with it."""
+    ada, bob = signed_in("ada"), signed_in("bob")
+    create(ada, title="Fête des voisins", start_date="2027-05-21", end_date="2027-05-21")
+    site = app.runtime("test")
+    drawn, real = [], site.templates.get_template
+    monkeypatch.setattr(site.templates, "get_template",
+                        lambda name, *a, **kw: (drawn.append(name) if "_month_table" in name else None) or real(name, *a, **kw))
+    pages = [who.get("/agenda/month?month=2027-05").text for who in (client, client, bob)]
+    assert all("Fête des voisins" in page for page in pages)
+    assert drawn == ["agenda/_month_table.html"]  # once for the visitors, and bob sees nothing more
+    grid = pages[0][pages[0].index('<table class="calendar">'):pages[0].index("</table>")]
+    assert grid in pages[2]
+    create(ada, title="Réunion du bureau", start_date="2027-05-12", end_date="2027-05-12", access="members")
+    visitor, member = client.get("/agenda/month?month=2027-05").text, bob.get("/agenda/month?month=2027-05").text
+    assert "Réunion du bureau" not in visitor and "Réunion du bureau" in member and "Fête des voisins" in member
+    assert len(drawn) == 3  # the visitors' grid again (an event was created), and bob's own
