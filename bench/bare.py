@@ -9,9 +9,9 @@ benchmark member (``BENCH_MEMBER``) when the request carries a cookie, a visitor
 
 from __future__ import annotations
 
-import calendar as pycalendar
 import contextlib
 import datetime as dt
+import functools
 import os
 
 from starlette.applications import Starlette
@@ -117,8 +117,8 @@ def create_app():
                 "place_text": place_text, "place": place, "places": places, "km": km, "radii": RADII,
                 "lat": place.lat, "lon": place.lon, "nearby": nearby, "results": [], "next_before": None,
                 "error": None, "theme_label": _theme_label(site, ""),
-                "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"},
-                user=user)
+                "tile_url": site.settings.get("tile_url") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                "org_logo": functools.partial(cards.logo_markup, site)}, user=user)
 
     def directory_map(request):
         """plugins.directory.views.map_json: GeoJSON clusters of a bounding box."""
@@ -130,23 +130,21 @@ def create_app():
             return JSONResponse(data, headers={"Cache-Control": "public, max-age=60"})
 
     def agenda_month(request):
-        """plugins.agenda.views.month: this month's grid and its occurrences."""
-        from plugins.agenda import event_form, schedule
-        from plugins.agenda.views import PER_DAY
+        """plugins.agenda.views.month: this month's grid (drawn once for visitors) and its occurrences."""
+        from plugins.agenda import event_form
+        from plugins.agenda.views import month_grid
 
         with _page():
             user = viewer(request)
+            i18n.activate(translations, "fr")  # the grid is drawn in the page's language
             today = now().date()
             first = today.replace(day=1)
-            weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-            by_day, counts = schedule.month_days(site, user, weeks[0][0], weeks[-1][-1], PER_DAY)
             return render(request, "agenda/month.html", {
-                "first": first, "weeks": weeks, "by_day": by_day, "counts": counts, "today": today,
+                **month_grid(site, user, first, today, {}),
                 "prev": (first - dt.timedelta(days=1)).replace(day=1),
                 "next": (first + dt.timedelta(days=32)).replace(day=1),
                 "shown": dict.fromkeys(("category", "commune", "near", "km", "from", "to"), ""),
-                "categories": event_form.categories_of(site),
-                "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)]}, user=user)
+                "categories": event_form.categories_of(site)}, user=user)
 
     def forum_thread(request):
         """plugins.forums.views.show, first page: the same queries, with the group's permission

@@ -103,27 +103,31 @@ def month(request):
     site = web.site_of(request)
     today = now().date()
     first = inputs.query_month(request, "month") or today.replace(day=1)
-    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     shown, filters = _filters(request)
-    viewer = web.current_user(request)
+    return web.render(request, "agenda/month.html", {
+        **month_grid(site, web.current_user(request), first, today, filters),
+        "prev": (first - dt.timedelta(days=1)).replace(day=1), "next": (first + dt.timedelta(days=32)).replace(day=1),
+        "shown": shown, "categories": event_form.categories_of(site),
+    })
+
+
+def month_grid(site: SiteRuntime, viewer, first: dt.date, today: dt.date, filters: dict) -> dict:
+    """What agenda/month.html shows of the month starting ``first``: its weeks, days and counts, and ``table``,
+    the grid drawn (agenda/_month_table.html). A thousand events drawn are most of the page's time and the
+    same for every visitor: the grid is drawn once a minute per month, day, language and filters and shared
+    with the members who see nothing more (:func:`schedule.sees_visitors_month`); others get their own."""
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     by_day, counts = schedule.month_days(site, viewer, weeks[0][0], weeks[-1][-1], PER_DAY, **filters)
     grid = {"first": first, "weeks": weeks, "by_day": by_day, "counts": counts, "today": today,
             "weekdays": [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)]}
 
-    def table() -> Markup:  # a thousand events drawn: most of the page's time, the same for every visitor
+    def table() -> Markup:
         return Markup(site.templates.get_template("agenda/_month_table.html").render(grid))
 
     if schedule.sees_visitors_month(site, viewer, **filters):
         key = ("table", first, today, i18n.current_language(), tuple(sorted(filters.items())))
-        drawn = site.remember(events.MONTHS, key, table, seconds=events.MONTH_SECONDS)
-    else:
-        drawn = table()
-    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
-    next_month = (first + dt.timedelta(days=32)).replace(day=1)
-    return web.render(request, "agenda/month.html", {
-        **grid, "table": drawn, "prev": prev_month, "next": next_month,
-        "shown": shown, "categories": event_form.categories_of(site),
-    })
+        return {**grid, "table": site.remember(events.MONTHS, key, table, seconds=events.MONTH_SECONDS)}
+    return {**grid, "table": table()}
 
 
 def map_page(request):
