@@ -9,7 +9,6 @@ import json
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from core import (
@@ -77,11 +76,11 @@ def index(request):
     q = request.query_params
     place_text, theme, words = q.get("place", "").strip(), q.get("theme", ""), q.get("q", "").strip()
     place, places, error = None, [], None
-    try:
-        km = inputs.query_float(request, "km", minimum=0.1, maximum=1000) or 10
-        lat = inputs.query_float(request, "lat", minimum=-90, maximum=90)
-        lon = inputs.query_float(request, "lon", minimum=-180, maximum=180)
-    except HTTPException:  # an address typed or edited by hand: the form comes back with what was asked
+    try:  # read here rather than with inputs.query_float, whose bare 400 page would lose the form
+        km = inputs.number(q.get("km"), minimum=0.1, maximum=1000) or 10
+        lat = inputs.number(q.get("lat"), minimum=-90, maximum=90)
+        lon = inputs.number(q.get("lon"), minimum=-180, maximum=180)
+    except inputs.InvalidInput:  # an address typed or edited by hand: the form comes back with what was asked
         km, lat, lon = 10, None, None
         error = _("This radius or position cannot be read: choose a radius in the list, or type a commune.")
     if place_text and lat is None and error is None:
